@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ukboot: from the platform's hand-over to main() and back.
+ *
+ * Sequence: init table classes (see <uk/init.h>) -> C constructors
+ * (.init_array) -> command line to argv -> main(argc, argv) -> ukplat_exit()
+ * with main's return value.
+ */
+#ifndef UK_BOOT_H
+#define UK_BOOT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Called once by the platform when its early init is done (console usable,
+ * ukplat_bootinfo() valid). Never returns: ends the image with main()'s
+ * status, or with UKPLAT_EXIT_BOOTFAIL (123) and a message on the console if
+ * an init function fails or the command line is refused.
+ */
+void ukboot_entry(void) __attribute__((noreturn));
+
+/*
+ * The boot sequence without the final exit: runs init functions and
+ * constructors, parses `cmdline` (`len` bytes, need not be NUL-terminated) and
+ * calls main(). Returns 0 and stores main()'s return value in *status, or
+ * returns -1 (after printing why) when boot could not reach main().
+ * Exposed for tests.
+ */
+int ukboot_run(const char *cmdline, size_t len, int *status);
+
+/* Application name, argv[0]. The composer defines it from the app's name;
+ * it defaults to "app". */
+extern const char uk_app_name[];
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UK_BOOT_H */

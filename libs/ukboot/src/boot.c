@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <uk/argparse.h>
+#include <uk/boot.h>
+#include <uk/init.h>
+#include <uk/plat/bootinfo.h>
+#include <uk/plat/halt.h>
+#include <uk/print.h>
+#include <uk/symbols.h>
+#if defined(UK_BOOT_TRACE) && defined(__x86_64__)
+#include <uk/arch/x86_64.h>
+#endif
+
+#ifndef UK_CMDLINE_MAX
+#define UK_CMDLINE_MAX 8192
+#endif
+#ifndef UK_ARGV_MAX
+#define UK_ARGV_MAX 256
+#endif
+
+int main(int argc, char *argv[]);
+
+extern const uk_init_func_t __uk_inittab_start[], __uk_inittab_end[];
+typedef void (*uk_ctor_func_t)(void);
+extern const uk_ctor_func_t __init_array_start[], __init_array_end[];
+
+const char uk_app_name[] __attribute__((weak)) = "app";
+
+/* The command line is copied here and split in place; argv[0] is the app. */
+static char cmdline_buf[UK_CMDLINE_MAX];
+static char *argv_buf[UK_ARGV_MAX + 2];
+
+static int run_inittab(void)
+{
+	for (const uk_init_func_t *f = __uk_inittab_start; f < __uk_inittab_end;
+	     f++) {
+		int rc = (*f)();
+		if (rc < 0) {
+			const char *name = uk_symbol_name((uintptr_t)*f, NULL);
+			uk_pr_crit("init function %s (%p) failed: %s (%d)",
+				   name ? name : "?", (void *)(uintptr_t)*f,
+				   strerror(-rc), rc);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int build_argv(const char *cmdline, size_t len, int *argc,
+		      char ***argv)
+{
+	struct uk_argparse_error err;
+	int lib_argc, app_argc, n;
+	char **lib_argv, **app_argv;
+
+	if (len >= sizeof(cmdline_buf)) {
+		uk_pr_crit("command line is %zu bytes, longer than the limit of "
+			   "%zu (ukboot option cmdline_max)",
+			   len, sizeof(cmdline_buf) - 1);
+		return -1;
+	}
+	memcpy(cmdline_buf, cmdline, len);
+	cmdline_buf[len] = '\0';
+	if (strlen(cmdline_buf) != len) {
+		uk_pr_crit("command line contains a NUL byte at offset %zu",
+			   strlen(cmdline_buf));
+		return -1;
+	}
+
+	n = uk_argparse(cmdline_buf, &argv_buf[1], UK_ARGV_MAX, &err);
+	if (n == -E2BIG) {
+		uk_pr_crit("command line has more than %d arguments (ukboot "
+			   "option argv_max); the first one over is at byte %zu",
+			   UK_ARGV_MAX, err.offset);
+		return -1;
+	}
+	if (n < 0) {
+		uk_pr_crit("malformed command line: %s at byte %zu", err.reason,
+			   err.offset);
+		return -1;
+	}
+	uk_argparse_split(n, &argv_buf[1], &lib_argc, &lib_argv, &app_argc,
+			  &app_argv);
+	for (int i = 0; i < lib_argc; i++)
+		uk_pr_warn("unknown library parameter '%s' ignored",
+			   lib_argv[i]);
+
+	/* argv[0] sits just before the first application argument. */
+	app_argv[-1] = (char *)uk_app_name;
+	*argc = app_argc + 1;
+	*argv = app_argv - 1;
+	return 0;
+}
+
+int ukboot_run(const char *cmdline, size_t len, int *status)
+{
+	int argc;
+	char **argv;
+
+	if (run_inittab() < 0)
+		return -1;
+	for (const uk_ctor_func_t *c = __init_array_start;
+	     c < __init_array_end; c++)
+		(*c)();
+	if (build_argv(cmdline, len, &argc, &argv) < 0)
+		return -1;
+
+#if defined(UK_BOOT_TRACE) && defined(__x86_64__)
+	{
+		uint64_t now = ukarch_rdtsc();
+		uint64_t t0 = ukplat_bootinfo()->tsc_at_entry;
+		uk_printk(UK_LOG_INFO, "ukboot",
+			  "trace: tsc_entry=%lu tsc_main=%lu delta=%lu",
+			  (unsigned long)t0, (unsigned long)now,
+			  (unsigned long)(now - t0));
+	}
+#endif
+	*status = main(argc, argv);
+	return 0;
+}
+
+void ukboot_entry(void)
+{
+	const struct ukplat_bootinfo *bi = ukplat_bootinfo();
+
+	uk_pr_info("booting %s on %s (%s), command line: \"%s\"", uk_app_name,
+		   bi->plat_name, bi->loader_name, bi->cmdline);
+	int status;
+
+	if (ukboot_run(bi->cmdline, bi->cmdline_len, &status) < 0)
+		ukplat_exit(UKPLAT_EXIT_BOOTFAIL); /* ukboot_run() said why */
+	ukplat_exit(status);
+}

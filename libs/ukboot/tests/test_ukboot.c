@@ -1,0 +1,179 @@
+/* Native tests of the boot sequence: init order, failure handling, argv. */
+#undef main /* meson passes -Dmain=test_app_main for boot.c */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <uk/boot.h>
+#include <uk/init.h>
+#include <uk/plat/bootinfo.h>
+
+/* ---- doubles ---- */
+static char out[8192];
+static size_t outlen;
+size_t ukplat_console_write(const char *buf, size_t len)
+{
+	if (len > sizeof(out) - 1 - outlen)
+		len = sizeof(out) - 1 - outlen;
+	memcpy(out + outlen, buf, len);
+	outlen += len;
+	out[outlen] = 0;
+	return len;
+}
+void ukplat_exit(int status)
+{
+	fail_msg("unexpected ukplat_exit(%d)", status);
+	__builtin_unreachable();
+}
+uintptr_t ukplat_stack_top(void)
+{
+	return 0;
+}
+static struct ukplat_bootinfo bi = {.cmdline = "", .plat_name = "test"};
+const struct ukplat_bootinfo *ukplat_bootinfo(void)
+{
+	return &bi;
+}
+
+static char trace[64];
+static int fail_lib;
+static int early(void)
+{
+	strcat(trace, "E");
+	return 0;
+}
+static int lib(void)
+{
+	strcat(trace, "L");
+	return fail_lib ? -ENOMEM : 0;
+}
+static int late(void)
+{
+	strcat(trace, "Z");
+	return 0;
+}
+static void ctor(void)
+{
+	strcat(trace, "C");
+}
+/* What the linker script produces: sorted by class and priority. */
+const uk_init_func_t test_inittab_start[] = {early, lib, late};
+extern const uk_init_func_t test_inittab_end[];
+__asm__(".globl test_inittab_end\n.set test_inittab_end, test_inittab_start + 24");
+
+
+typedef void (*ctor_t)(void);
+const ctor_t test_ctors_start[] = {ctor};
+extern const ctor_t test_ctors_end[];
+__asm__(".globl test_ctors_end\n.set test_ctors_end, test_ctors_start + 8");
+
+static int got_argc;
+static char got_argv[8][64];
+int test_app_main(int argc, char *argv[]);
+int test_app_main(int argc, char *argv[])
+{
+	strcat(trace, "M");
+	got_argc = argc;
+	for (int i = 0; i < argc && i < 8; i++)
+		snprintf(got_argv[i], sizeof(got_argv[i]), "%s", argv[i]);
+	if (argv[argc] != NULL)
+		return -99;
+	return 7;
+}
+
+static int reset(void **s)
+{
+	(void)s;
+	trace[0] = 0;
+	outlen = 0;
+	out[0] = 0;
+	fail_lib = 0;
+	got_argc = -1;
+	return 0;
+}
+
+static int boot(const char *cmdline, int *status)
+{
+	return ukboot_run(cmdline, strlen(cmdline), status);
+}
+
+static void test_order_and_status(void **s)
+{
+	(void)s;
+	int st = -1;
+	assert_int_equal(boot("a 'b c'", &st), 0);
+	assert_string_equal(trace, "ELZCM");
+	assert_int_equal(st, 7);
+	assert_int_equal(got_argc, 3);
+	assert_string_equal(got_argv[0], "app");
+	assert_string_equal(got_argv[1], "a");
+	assert_string_equal(got_argv[2], "b c");
+}
+
+static void test_init_failure_stops_boot(void **s)
+{
+	(void)s;
+	int st = -1;
+	fail_lib = 1;
+	assert_int_equal(boot("", &st), -1);
+	assert_string_equal(trace, "EL"); /* nothing after the failure */
+	assert_non_null(strstr(out, "failed: "));
+	assert_non_null(strstr(out, "(-12)"));
+}
+
+static void test_lib_params_split(void **s)
+{
+	(void)s;
+	int st;
+	assert_int_equal(boot("uk.x=1 -- hello", &st), 0);
+	assert_int_equal(got_argc, 2);
+	assert_string_equal(got_argv[1], "hello");
+	assert_non_null(strstr(out, "unknown library parameter 'uk.x=1'"));
+}
+
+static void test_bad_cmdlines(void **s)
+{
+	(void)s;
+	int st;
+	assert_int_equal(boot("a 'b", &st), -1);
+	assert_non_null(strstr(out, "malformed command line: unterminated ' quote at byte 2"));
+	assert_null(strchr(trace, 'M'));
+
+	reset(NULL);
+	assert_int_equal(boot("1 2 3 4 5", &st), -1); /* UK_ARGV_MAX is 4 */
+	assert_non_null(strstr(out, "more than 4 arguments"));
+
+	reset(NULL);
+	char longline[200];
+	memset(longline, 'x', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = 0;
+	assert_int_equal(boot(longline, &st), -1); /* UK_CMDLINE_MAX is 64 */
+	assert_non_null(strstr(out, "command line is 199 bytes, longer than the limit of 63"));
+
+	reset(NULL);
+	assert_int_equal(ukboot_run("ab\0cd", 5, &st), -1);
+	assert_non_null(strstr(out, "NUL byte at offset 2"));
+
+	/* exactly at the limits still boots */
+	reset(NULL);
+	assert_int_equal(boot("1 2 3 4", &st), 0);
+	assert_int_equal(got_argc, 5);
+	reset(NULL);
+	longline[63] = 0;
+	assert_int_equal(boot(longline, &st), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_order_and_status, reset),
+		cmocka_unit_test_setup(test_init_failure_stops_boot, reset),
+		cmocka_unit_test_setup(test_lib_params_split, reset),
+		cmocka_unit_test_setup(test_bad_cmdlines, reset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
