@@ -27,13 +27,47 @@ static void print_pc(const char *prefix, uintptr_t pc)
 			  (unsigned long)pc);
 }
 
-static void print_backtrace(uintptr_t fp, uintptr_t lo, uintptr_t hi)
+/*
+ * A function that calls nothing may run without a frame of its own (GCC does
+ * that even with -fno-omit-frame-pointer). Then the frame chain skips its
+ * caller, whose return address is the word at the stack pointer. Accept that
+ * word only if it points into a known function just after a call
+ * instruction (e8 rel32, or ff /2 through a register).
+ */
+static uintptr_t leaf_caller(uintptr_t sp, uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t ra;
+
+	if (sp < lo || sp + sizeof(ra) > hi || (sp & 7))
+		return 0;
+	ra = *(const uintptr_t *)sp;
+	if (ra < 16 || !uk_symbol_name(ra - 5, NULL) || !uk_symbol_name(ra - 1, NULL))
+		return 0;
+	const uint8_t *c = (const uint8_t *)ra;
+	if (c[-5] == 0xe8 || (c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0) ||
+	    (c[-3] == 0x41 && c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0))
+		return ra;
+	return 0;
+}
+
+static void print_backtrace(uintptr_t fp, uintptr_t lo, uintptr_t hi,
+			    uintptr_t leaf_ra)
 {
 	uintptr_t pcs[BT_MAX];
 	size_t n = 0;
 
+	if (leaf_ra)
+		pcs[n++] = leaf_ra;
 	if (hi > lo)
-		n = ukarch_backtrace(fp, lo, hi, pcs, BT_MAX);
+		n += ukarch_backtrace(fp, lo, hi, pcs + n, BT_MAX - n);
+	for (size_t i = 1; i < n && leaf_ra; i++) {
+		if (pcs[i] == leaf_ra) { /* the caller had a frame after all */
+			for (size_t j = i; j + 1 < n; j++)
+				pcs[j] = pcs[j + 1];
+			n--;
+			break;
+		}
+	}
 	uk_printk(UK_LOG_CRIT, "ukdebug", "backtrace (%zu frame%s%s):", n,
 		  n == 1 ? "" : "s", hi > lo ? "" : ", stack range unknown");
 	for (size_t i = 0; i < n; i++) {
@@ -72,14 +106,15 @@ void uk_crash_report(const struct ukarch_regs *r, uintptr_t stack_hi)
 	uk_printk(UK_LOG_CRIT, "ukdebug", "RFLAGS=%016lx CS=%04lx SS=%04lx",
 		  (unsigned long)r->rflags, (unsigned long)r->cs,
 		  (unsigned long)r->ss);
-	print_backtrace(r->rbp, r->rsp, stack_hi);
+	print_backtrace(r->rbp, r->rsp, stack_hi,
+			leaf_caller(r->rsp, r->rsp, stack_hi));
 }
 
 void uk_backtrace_here(uintptr_t stack_hi)
 {
 	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
 
-	print_backtrace(fp, fp, stack_hi);
+	print_backtrace(fp, fp, stack_hi, 0);
 }
 
 void uk_panic(const char *file, int line, const char *func, const char *fmt,

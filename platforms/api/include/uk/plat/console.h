@@ -14,7 +14,8 @@ extern "C" {
 #endif
 
 /*
- * Write `len` bytes from `buf` to the console, in order, translating nothing.
+ * Write `len` bytes from `buf` to the console, in order. A platform MAY send
+ * "\r\n" for "\n" (serial terminals need it); it translates nothing else.
  * The caller MAY pass len == 0. The call MUST NOT be made from a context where
  * the platform has not finished its early init (ukplat guarantees this before
  * any library init code runs). Returns the number of bytes written: `len` on

@@ -1,0 +1,400 @@
+#!/usr/bin/env python3
+"""unikit composer: link an application archive with library archives and one
+platform archive into a unikernel image, through one whole-program LTO link.
+
+Writes, next to --out:
+  OUT          the image (stripped ELF; boots with `qemu -kernel OUT` or runs
+               as a Linux process, depending on the platform)
+  OUT.dbg      the same image unstripped: symbols and DWARF for gdb
+  OUT.map      the linker map
+  OUT.size     the size report: text/rodata/data/bss bytes per library after
+               LTO, and the totals (the same rows `unikit size OUT` prints)
+
+Function names for crash reports are embedded in the image (.uk_symtab) by a
+second link that adds a table built from the first; addresses of code do not
+move between the two links (the table sits after all code), and the composer
+checks that.
+
+Python 3 standard library only.
+"""
+import argparse
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+SYMTAB_MAGIC = 0x59534B55  # "UKSY"
+
+
+class ComposeError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- ELF reading
+class Elf:
+    """Just enough ELF64 little-endian parsing: sections and symbols."""
+
+    def __init__(self, path):
+        with open(path, "rb") as f:
+            self.data = f.read()
+        d = self.data
+        if len(d) < 64 or d[:4] != b"\x7fELF" or d[4] != 2 or d[5] != 1:
+            raise ComposeError(f"{path}: not a 64-bit little-endian ELF file")
+        (self.e_type, self.e_machine, _, self.e_entry, self.e_phoff, self.e_shoff,
+         _, _, self.e_phentsize, self.e_phnum, self.e_shentsize, self.e_shnum,
+         self.e_shstrndx) = struct.unpack_from("<HHIQQQIHHHHHH", d, 16)
+        self.sections = []
+        for i in range(self.e_shnum):
+            off = self.e_shoff + i * self.e_shentsize
+            if off + 64 > len(d):
+                raise ComposeError(f"{path}: section header {i} is truncated")
+            (name, typ, flags, addr, offset, size, link, info, align,
+             entsize) = struct.unpack_from("<IIQQQQIIQQ", d, off)
+            self.sections.append(dict(name_off=name, type=typ, flags=flags, addr=addr,
+                                      offset=offset, size=size, link=link,
+                                      entsize=entsize))
+        if self.e_shstrndx < len(self.sections):
+            strsec = self.sections[self.e_shstrndx]
+            for s in self.sections:
+                s["name"] = self._cstr(strsec["offset"] + s["name_off"])
+        self.segments = []
+        for i in range(self.e_phnum):
+            off = self.e_phoff + i * self.e_phentsize
+            (typ, flags, offset, vaddr, paddr, filesz, memsz,
+             align) = struct.unpack_from("<IIQQQQQQ", d, off)
+            self.segments.append(dict(type=typ, flags=flags, offset=offset, vaddr=vaddr,
+                                      filesz=filesz, memsz=memsz))
+
+    def _cstr(self, off):
+        end = self.data.index(b"\0", off)
+        return self.data[off:end].decode("utf-8", "replace")
+
+    def section(self, name):
+        for s in self.sections:
+            if s.get("name") == name:
+                return s
+        return None
+
+    def symbols(self):
+        """Yield (name, value, size, type, bind, section index)."""
+        for s in self.sections:
+            if s["type"] != 2:  # SHT_SYMTAB
+                continue
+            strtab = self.sections[s["link"]]
+            for off in range(s["offset"], s["offset"] + s["size"], 24):
+                name, info, other, shndx, value, size = struct.unpack_from(
+                    "<IBBHQQ", self.data, off)
+                yield (self._cstr(strtab["offset"] + name), value, size,
+                       info & 0xF, info >> 4, shndx)
+
+
+# Sections are grouped into the four columns of the size report.
+def column_of(sec):
+    name = sec.get("name", "")
+    flags = sec["flags"]
+    if not flags & 0x2:  # SHF_ALLOC
+        return None
+    if sec["type"] == 8:  # SHT_NOBITS
+        return "bss"
+    if flags & 0x4:  # SHF_EXECINSTR
+        return "text"
+    if flags & 0x1:  # SHF_WRITE
+        return "data"
+    return "rodata"
+
+
+COLUMNS = ("text", "rodata", "data", "bss")
+
+
+def strip_lto_suffix(name):
+    # foo.lto_priv.0, foo.constprop.0, foo.isra.0, foo.part.0, foo.cold ...
+    return name.split(".", 1)[0] if "." in name[1:] else name
+
+
+# ------------------------------------------------------------ symbol owners
+# Code is attributed through the DWARF line table of the final image: every
+# byte of code knows the source file it came from, also after LTO inlined it
+# somewhere else. Data is attributed by symbol name.
+def archive_symbols(toolchain, archive):
+    """Names defined in an archive, static ones included."""
+    if toolchain == "gcc":
+        # objdump reads the fat objects' real symbol tables (nm would read
+        # the LTO plugin's, which leaves out static symbols).
+        cmd = ["objdump", "-t", archive]
+    else:
+        cmd = ["llvm-nm", "--defined-only", archive]
+    try:
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise ComposeError(f"cannot list symbols of {archive}: {e}")
+    names = set()
+    for line in out.splitlines():
+        parts = line.split()
+        if not parts or line.endswith(":") or line.startswith("SYMBOL") or "*UND*" in line:
+            continue
+        if toolchain == "gcc":
+            if len(parts) >= 5 and parts[1] in ("l", "g", "w", "u") or (len(parts) >= 5 and "O" in parts[1:3] or "F" in parts[1:3]):
+                names.add(strip_lto_suffix(parts[-1]))
+        elif len(parts) >= 2 and len(parts[-2]) == 1:
+            names.add(strip_lto_suffix(parts[-1]))
+    return names
+
+
+def lib_label(archive):
+    base = re.sub(r"^lib", "", os.path.basename(archive))
+    return re.sub(r"\.a$", "", base)
+
+
+def line_table_owners(dbg, archives):
+    """[(start, end, label)] for code, from `readelf --debug-dump=decodedline`."""
+    try:
+        out = subprocess.run(["readelf", "--debug-dump=decodedline", "-W", dbg], check=True,
+                             capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise ComposeError(f"cannot read the line table of {dbg}: {e}")
+    dirs = [("/" + os.path.relpath(os.path.dirname(os.path.abspath(a))).replace(os.sep, "/") + "/",
+             lib_label(a)) for a in archives]
+
+    def owner(path):
+        p = "/" + path.replace(os.sep, "/").lstrip("./")
+        best = None
+        for d, label in dirs:
+            if d in p and (best is None or len(d) > len(best[0])):
+                best = (d, label)
+        return best[1] if best else None
+
+    full = {}
+    current = None
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("CU: "):
+            current = line[4:].rstrip(":").strip()
+            full[os.path.basename(current)] = current
+            continue
+        if line.endswith(":") and " " not in line.strip():
+            current = line.rstrip(":")
+            full[os.path.basename(current)] = current
+            continue
+        parts = line.split()
+        if len(parts) < 3 or not parts[2].startswith("0x"):
+            continue
+        name, lineno, addr = parts[0], parts[1], int(parts[2], 16)
+        path = full.get(name, current if current and os.path.basename(current) == name else name)
+        rows.append((addr, lineno == "-", owner(path)))
+    rows.sort(key=lambda r: (r[0], not r[1]))
+    ranges = []
+    for (a, end_seq, label), nxt in zip(rows, rows[1:] + [None]):
+        if end_seq or nxt is None or label is None:
+            continue
+        if nxt[0] > a:
+            ranges.append((a, nxt[0], label))
+    return ranges
+
+
+def size_report(elf, owners, code_ranges):
+    """Rows of (label, {column: bytes}) plus the totals; rows add up to totals."""
+    totals = {c: 0 for c in COLUMNS}
+    sec_col = {}
+    rows = {}
+
+    def add(label, col, n):
+        rows.setdefault(label, {c: 0 for c in COLUMNS})[col] += n
+
+    for i, s in enumerate(elf.sections):
+        col = column_of(s)
+        if col:
+            totals[col] += s["size"]
+            sec_col[i] = col
+            if s.get("name") == ".uk_symtab" and s["size"]:
+                add("(symbol table)", col, s["size"])
+    # Code: by line table, clipped to executable sections.
+    text = [(s["addr"], s["addr"] + s["size"]) for s in elf.sections
+            if column_of(s) == "text"]
+    for a, b, label in code_ranges:
+        for lo, hi in text:
+            n = min(b, hi) - max(a, lo)
+            if n > 0:
+                add(label, "text", n)
+    # Data: by symbol; assembly symbols without a size reach the next symbol.
+    syms = sorted({(v, shndx, size, name) for name, v, size, typ, bind, shndx in elf.symbols()
+                   if shndx in sec_col and sec_col[shndx] != "text" and typ in (0, 1) and name
+                   and not name.startswith((".", "__"))})
+    seen = set()
+    for i, (v, shndx, size, name) in enumerate(syms):
+        if (v, shndx) in seen:  # aliases of one object: count it once
+            continue
+        seen.add((v, shndx))
+        if not size:
+            nxt = [w for w, sh, _, _ in syms[i + 1:] if sh == shndx and w > v]
+            sec = elf.sections[shndx]
+            size = (nxt[0] if nxt else sec["addr"] + sec["size"]) - v
+        base = strip_lto_suffix(name)
+        for label, names in owners:
+            if base in names:
+                add(label, sec_col[shndx], size)
+                break
+    un = {c: totals[c] - sum(r[c] for r in rows.values()) for c in COLUMNS}
+    ordered = sorted(rows.items(), key=lambda kv: -sum(kv[1].values()))
+    ordered.append(("(unattributed)", un))
+    return ordered, totals
+
+
+def format_report(rows, totals, image_bytes, image_name):
+    lines = [f"size report for {image_name} (bytes in the image after LTO and --gc-sections)",
+             f"{'library':<24}{'text':>9}{'rodata':>9}{'data':>9}{'bss':>9}{'total':>10}"]
+    for label, r in rows:
+        lines.append(f"{label:<24}" + "".join(f"{r[c]:>9}" for c in COLUMNS) +
+                     f"{sum(r.values()):>10}")
+    lines.append(f"{'TOTAL':<24}" + "".join(f"{totals[c]:>9}" for c in COLUMNS) +
+                 f"{sum(totals.values()):>10}")
+    lines.append(f"image file (stripped): {image_bytes} bytes")
+    lines.append("code is counted for the library whose source it came from (after inlining); "
+                 "(unattributed) = merged string constants, alignment padding and code without "
+                 "line information")
+    return "\n".join(lines) + "\n"
+
+
+# -------------------------------------------------------------- symbol table
+def build_symtab(elf):
+    """The .uk_symtab blob: header, sorted entries, string table."""
+    text_secs = {i for i, s in enumerate(elf.sections)
+                 if s["flags"] & 0x4 and s["flags"] & 0x2}
+    syms = {}
+    for name, value, size, typ, bind, shndx in elf.symbols():
+        if shndx not in text_secs or typ not in (0, 2) or not name:
+            continue
+        if name.startswith(".L") or name.startswith("$"):
+            continue
+        if value not in syms or (size and not syms[value][1]):
+            syms[value] = (name, size)
+    addrs = sorted(syms)
+    # Symbols without a size (assembly labels) extend to the next symbol.
+    entries = []
+    for i, a in enumerate(addrs):
+        name, size = syms[a]
+        if not size and i + 1 < len(addrs):
+            size = addrs[i + 1] - a
+        entries.append((a, min(size, 0xFFFFFFFF), name))
+    strtab = bytearray()
+    packed = bytearray()
+    for a, size, name in entries:
+        packed += struct.pack("<QII", a, size, len(strtab))
+        strtab += name.encode() + b"\0"
+    hdr_len = 16
+    strtab_off = hdr_len + len(packed)
+    total = strtab_off + len(strtab)
+    return struct.pack("<IIII", SYMTAB_MAGIC, len(entries), strtab_off, total) + packed + strtab
+
+
+def text_fingerprint(elf):
+    return sorted((v, n) for n, v, s, t, b, sh in elf.symbols() if t == 2)
+
+
+# ---------------------------------------------------------------------- link
+def run(cmd, what):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as e:
+        raise ComposeError(f"{what}: cannot run {cmd[0]}: {e}")
+    if p.returncode != 0:
+        raise ComposeError(f"{what} failed ({' '.join(cmd)}):\n{p.stdout}{p.stderr}")
+    return p
+
+
+def write_generated(tmp, app_name, blob):
+    blob_path = os.path.join(tmp, "symtab.bin")
+    with open(blob_path, "wb") as f:
+        f.write(blob)
+    asm = os.path.join(tmp, "generated.S")
+    with open(asm, "w") as f:
+        f.write("\t.section .rodata.uk_app_name, \"a\", @progbits\n"
+                "\t.globl uk_app_name\nuk_app_name:\n"
+                f"\t.asciz \"{app_name}\"\n")
+        if blob:
+            f.write("\t.section .uk_symtab, \"a\", @progbits\n\t.balign 8\n"
+                    f"\t.incbin \"{blob_path}\"\n")
+    return asm
+
+
+def compose(a):
+    for path in [a.script] + a.archives:
+        if not os.path.isfile(path):
+            raise ComposeError(f"input not found: {path}")
+    if not re.fullmatch(r"[A-Za-z0-9_.+-]+", a.app_name):
+        raise ComposeError(f"app name {a.app_name!r}: use letters, digits and _.+-")
+    out = a.out
+    dbg, mapf, sizef = out + ".dbg", out + ".map", out + ".size"
+    cc = json.loads(a.cc)
+    cflags = json.loads(a.cflags)
+    lto = ["-flto=thin"] if a.toolchain == "clang" else ["-flto=auto", "-flto-partition=one"]
+    if not a.lto:
+        lto = ["-fno-lto"]
+    # -L first: ld resolves the script's INCLUDEs while reading -T.
+    ldflags = ["-nostdlib", "-static", "-no-pie",
+               "-Wl,-L," + os.path.dirname(os.path.abspath(a.script)), "-Wl,-T," + a.script,
+               "-Wl,--gc-sections", "-Wl,-Map," + mapf, "-Wl,--build-id=none",
+               "-Wl,-z,max-page-size=4096", "-Wl,-z,noexecstack"]
+    if a.toolchain == "clang":
+        ldflags += ["-fuse-ld=lld"]
+    objs = ["-Wl,--whole-archive"] + a.archives + ["-Wl,--no-whole-archive"]
+
+    with tempfile.TemporaryDirectory(prefix="unikit-compose-") as tmp:
+        def link(blob):
+            asm = write_generated(tmp, a.app_name, blob)
+            obj = os.path.join(tmp, "generated.o")
+            run(cc + ["-c", asm, "-o", obj], "assembling the generated table")
+            run(cc + cflags + lto + ldflags + ["-o", dbg] + objs + [obj, "-lgcc"],
+                "linking " + os.path.basename(out))
+            return Elf(dbg)
+
+        elf = link(b"")
+        if a.symbols:
+            blob = build_symtab(elf)
+            first = text_fingerprint(elf)
+            elf = link(blob)
+            if text_fingerprint(elf) != first:
+                raise ComposeError("code moved between the two links; the embedded "
+                                   "symbol table would be wrong (report this bug)")
+            if build_symtab(elf) != blob:
+                raise ComposeError("symbol table changed between links (report this bug)")
+
+    run([a.strip, "--strip-all", "-R", ".comment", "-o", out, dbg], "stripping")
+    image_bytes = os.path.getsize(out)
+    owners = [(lib_label(p), archive_symbols(a.toolchain, p)) for p in a.archives]
+    rows, totals = size_report(elf, owners, line_table_owners(dbg, a.archives))
+    report = format_report(rows, totals, image_bytes, os.path.basename(out))
+    with open(sizef, "w") as f:
+        f.write(report)
+    if a.print_size:
+        sys.stdout.write(report)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--cc", required=True, help="compiler command, as a JSON list")
+    p.add_argument("--cflags", default="[]", help="compile flags for LTO code generation, JSON list")
+    p.add_argument("--toolchain", choices=("gcc", "clang"), required=True)
+    p.add_argument("--nm", required=True)
+    p.add_argument("--strip", required=True)
+    p.add_argument("--script", required=True, help="platform linker script")
+    p.add_argument("--app-name", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--no-lto", dest="lto", action="store_false")
+    p.add_argument("--no-symbols", dest="symbols", action="store_false",
+                   help="do not embed function names for crash reports")
+    p.add_argument("--print-size", action="store_true")
+    p.add_argument("archives", nargs="+", help="app archive first, then libraries and the platform")
+    a = p.parse_args(argv)
+    try:
+        compose(a)
+    except ComposeError as e:
+        print(f"compose.py: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to platforms/kvm. */
+#ifndef KVM_PRIV_H
+#define KVM_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uk/plat/bootinfo.h>
+
+/* hvm_start_info, as the PVH boot ABI defines it (version 1). */
+#define PVH_START_MAGIC 0x336ec578u
+struct pvh_start_info {
+	uint32_t magic, version, flags, nr_modules;
+	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr;
+	uint64_t memmap_paddr; /* version >= 1 */
+	uint32_t memmap_entries, reserved;
+} __attribute__((packed));
+
+struct pvh_memmap_entry {
+	uint64_t addr, size;
+	uint32_t type, reserved;
+} __attribute__((packed));
+
+#define E820_RAM 1
+
+/* Everything below this is mapped 1:1 at boot (see x86_64/entry.S). */
+#define KVM_MAPPED_TOP (1ull << 30)
+
+void kvm_cpu_init(void);
+void kvm_serial_init(void);
+
+/*
+ * Fill `bi` from a PVH memory map: RAM becomes FREE regions (page-aligned,
+ * above 1 MiB, below `mapped_top`, minus [img_start, img_end) which becomes
+ * the IMAGE region); everything else is left out. Returns 0, or -1 when the
+ * region table overflowed (the caller warns; the regions kept are valid).
+ */
+int kvm_memmap_to_regions(struct ukplat_bootinfo *bi,
+			  const struct pvh_memmap_entry *map, uint32_t n,
+			  uintptr_t img_start, uintptr_t img_end,
+			  uint64_t mapped_top);
+
+/*
+ * ACPI power-off, step by step so that it can be unit tested.
+ * acpi_find_rsdp: checks a candidate RSDP (signature + checksum); returns the
+ * physical address of the RSDT/XSDT root or 0.
+ * acpi_s5_from_dsdt: finds \_S5 in AML and returns its SLP_TYPa (0..7) or -1.
+ */
+struct acpi_poweroff {
+	int hw_reduced;     /* use the sleep control register */
+	uint8_t sleep_space; /* GAS address space: 0 memory, 1 I/O */
+	uint64_t sleep_addr;
+	uint32_t pm1a_cnt, pm1b_cnt; /* I/O ports, 0 = absent */
+	int slp_typ;
+};
+uint64_t acpi_rsdp_root(const void *rsdp, int *is_xsdt);
+int acpi_s5_from_dsdt(const uint8_t *aml, size_t len);
+/* `phys` turns a physical address into a pointer, or NULL if unmapped. */
+int acpi_prepare_poweroff(uint64_t rsdp_paddr,
+			  const void *(*phys)(uint64_t addr, size_t len),
+			  struct acpi_poweroff *out);
+
+#endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* IDT and TSS for kvm/x86_64, and the fatal exception handler. */
+#include <stdint.h>
+#include <string.h>
+#include <uk/arch/regs.h>
+#include <uk/arch/x86_64.h>
+#include <uk/crash.h>
+#include <uk/plat/halt.h>
+#include <uk/plat/stack.h>
+#include <uk/print.h>
+#include "kvm.h"
+
+struct idt_gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+
+struct tss {
+	uint32_t rsv0;
+	uint64_t rsp[3];
+	uint64_t rsv1;
+	uint64_t ist[7];
+	uint64_t rsv2;
+	uint16_t rsv3, iomap;
+} __attribute__((packed));
+
+extern const uint64_t ukplat_kvm_trap_table[32];
+extern uint64_t ukplat_kvm_gdt[];
+extern char ukplat_kvm_boot_stack_bottom[], ukplat_kvm_boot_stack_top[];
+
+static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct tss tss __attribute__((aligned(16)));
+/* Exceptions that can hit with a broken stack get a known-good one. */
+static char ist_stack[8192] __attribute__((aligned(16)));
+
+#define IST_FATAL 1
+
+void kvm_cpu_init(void)
+{
+	/* TSS descriptor at GDT selector 0x18 (two slots). */
+	uint64_t base = (uint64_t)&tss;
+	uint64_t limit = sizeof(tss) - 1;
+
+	tss.ist[IST_FATAL - 1] = (uint64_t)(ist_stack + sizeof(ist_stack));
+	tss.iomap = sizeof(tss);
+	ukplat_kvm_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+			    (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+			    (((base >> 24) & 0xff) << 56);
+	ukplat_kvm_gdt[4] = base >> 32;
+	__asm__ __volatile__("ltr %w0" : : "r"(0x18));
+
+	for (int v = 0; v < 32; v++) {
+		uint64_t h = ukplat_kvm_trap_table[v];
+		idt[v].off_lo = (uint16_t)h;
+		idt[v].sel = 0x08;
+		/* #NMI, #DF and #MC run on the IST stack */
+		idt[v].ist = (v == 2 || v == 8 || v == 18) ? IST_FATAL : 0;
+		idt[v].type = 0x8e; /* present, DPL 0, 64-bit interrupt gate */
+		idt[v].off_mid = (uint16_t)(h >> 16);
+		idt[v].off_hi = (uint32_t)(h >> 32);
+		idt[v].zero = 0;
+	}
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) ptr = {sizeof(idt) - 1, (uint64_t)idt};
+	__asm__ __volatile__("lidt %0" : : "m"(ptr));
+}
+
+uintptr_t ukplat_stack_top(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t ist_lo = (uintptr_t)ist_stack;
+
+	if (sp >= ist_lo && sp < ist_lo + sizeof(ist_stack))
+		return ist_lo + sizeof(ist_stack);
+	return (uintptr_t)ukplat_kvm_boot_stack_top;
+}
+
+static const char *const exc_names[32] = {
+	"divide error (#DE)",          "debug (#DB)",
+	"non-maskable interrupt",      "breakpoint (#BP)",
+	"overflow (#OF)",              "bound range exceeded (#BR)",
+	"invalid opcode (#UD)",        "device not available (#NM)",
+	"double fault (#DF)",          "coprocessor segment overrun",
+	"invalid TSS (#TS)",           "segment not present (#NP)",
+	"stack-segment fault (#SS)",   "general protection fault (#GP)",
+	"page fault (#PF)",            "reserved vector 15",
+	"x87 floating-point error (#MF)", "alignment check (#AC)",
+	"machine check (#MC)",         "SIMD floating-point exception (#XM)",
+	"virtualization exception (#VE)", "control protection (#CP)",
+};
+
+void ukplat_kvm_trap(struct ukarch_regs *r);
+void ukplat_kvm_trap(struct ukarch_regs *r)
+{
+	static int nested;
+	unsigned v = (unsigned)r->vector;
+	const char *name = v < 32 && exc_names[v] ? exc_names[v] : "reserved vector";
+
+	if (nested++) {
+		/* A fault inside the report: say so and stop, never loop. */
+		uk_printk(UK_LOG_CRIT, "kvm", "nested %s (vector %u) at 0x%lx "
+			  "while reporting a crash", name, v, (unsigned long)r->rip);
+		ukplat_exit(UKPLAT_EXIT_CRASH);
+	}
+	uk_printk(UK_LOG_CRIT, "kvm", "=== CRASH: %s, vector %u, error code 0x%lx ===",
+		  name, v, (unsigned long)r->error_code);
+	if (v == 14) {
+		uint64_t cr2 = ukarch_read_cr2();
+		uint64_t e = r->error_code;
+		uk_printk(UK_LOG_CRIT, "kvm",
+			  "CR2: 0x%016lx (page 0x%lx): %s %s a %s page%s",
+			  (unsigned long)cr2, (unsigned long)(cr2 & ~0xfffull),
+			  (e & 0x10) ? "instruction fetch" :
+			  (e & 0x2) ? "write" : "read",
+			  (e & 0x10) ? "from" : "to",
+			  (e & 0x1) ? "present (protection violation)" :
+				      "not-present",
+			  (e & 0x8) ? ", reserved bit set" : "");
+		if (cr2 < 4096)
+			uk_printk(UK_LOG_CRIT, "kvm", "NULL pointer dereference");
+	}
+	/* Walk the frames only if the faulting code ran on the boot stack. */
+	uintptr_t lo = (uintptr_t)ukplat_kvm_boot_stack_bottom;
+	uintptr_t hi = (uintptr_t)ukplat_kvm_boot_stack_top;
+	uk_crash_report(r, (r->rsp >= lo && r->rsp < hi) ? hi : 0);
+	ukplat_exit(UKPLAT_EXIT_CRASH);
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * PVH entry for kvm/x86_64.
+ *
+ * The loader (QEMU -kernel, Firecracker-style VMMs) finds the 32-bit entry
+ * point in the XEN_ELFNOTE_PHYS32_ENTRY note and jumps there in flat 32-bit
+ * protected mode, paging off, with %ebx = physical address of the
+ * hvm_start_info structure. We stamp the TSC, build page tables for the first
+ * GiB (2 MiB pages; the first 2 MiB with 4 KiB pages so that page 0 can be
+ * unmapped), enter long mode with SSE enabled, and call
+ * ukplat_kvm_entry(start_info) on the boot stack. Page 0 is still mapped then:
+ * loaders put boot data there (SeaBIOS' PVH option ROM puts the memory map at
+ * 0x5a8); the platform copies what it needs and unmaps page 0 before any
+ * library code runs, so that a NULL dereference faults.
+ *
+ * The page tables and stacks live in .bss, which the loader zero-fills
+ * (ELF p_memsz > p_filesz), so no clearing loop is needed here.
+ */
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+
+#define PTE_P 0x001
+#define PTE_W 0x002
+#define PTE_PS 0x080
+
+#define CR0_PE 0x00000001
+#define CR0_MP 0x00000002
+#define CR0_EM 0x00000004
+#define CR0_TS 0x00000008
+#define CR0_PG 0x80000000
+#define CR4_PAE 0x020
+#define CR4_OSFXSR 0x200
+#define CR4_OSXMMEXCPT 0x400
+#define MSR_EFER 0xc0000080
+#define EFER_LME 0x100
+
+	.section .note.Xen, "a", @note
+	.balign 4
+	.long 4                         /* namesz: "Xen\0" */
+	.long 8                         /* descsz */
+	.long XEN_ELFNOTE_PHYS32_ENTRY  /* type */
+	.asciz "Xen"
+	.balign 4
+	.quad _pvh_start32
+	.balign 4
+
+	.section .text.boot, "ax", @progbits
+	.code32
+	.globl _pvh_start32
+	.type _pvh_start32, @function
+_pvh_start32:
+	rdtsc
+	movl %eax, ukplat_kvm_tsc_at_entry
+	movl %edx, ukplat_kvm_tsc_at_entry + 4
+	movl %ebx, %esi                 /* keep start_info in %esi */
+
+	/* PML4[0] -> PDPT, PDPT[0] -> PD (0-1 GiB), PD[0] -> PT (0-2 MiB) */
+	movl $(kvm_pdpt + PTE_P + PTE_W), kvm_pml4
+	movl $(kvm_pd + PTE_P + PTE_W), kvm_pdpt
+	movl $(kvm_pt0 + PTE_P + PTE_W), kvm_pd
+
+	/* PD[1..511]: 2 MiB pages from 2 MiB up to 1 GiB */
+	movl $(kvm_pd + 8), %edi
+	movl $(0x200000 + PTE_P + PTE_W + PTE_PS), %eax
+	movl $511, %ecx
+1:	movl %eax, (%edi)
+	addl $0x200000, %eax
+	addl $8, %edi
+	decl %ecx
+	jnz 1b
+
+	/* PT[0..511]: 4 KiB pages for the first 2 MiB */
+	movl $kvm_pt0, %edi
+	movl $(PTE_P + PTE_W), %eax
+	movl $512, %ecx
+2:	movl %eax, (%edi)
+	addl $0x1000, %eax
+	addl $8, %edi
+	decl %ecx
+	jnz 2b
+
+	movl %cr4, %eax
+	orl $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+	movl %eax, %cr4
+	movl $kvm_pml4, %eax
+	movl %eax, %cr3
+	movl $MSR_EFER, %ecx
+	rdmsr
+	orl $EFER_LME, %eax
+	wrmsr
+	movl %cr0, %eax
+	andl $~(CR0_EM | CR0_TS), %eax
+	orl $(CR0_PG | CR0_PE | CR0_MP), %eax
+	movl %eax, %cr0
+
+	lgdt ukplat_kvm_gdt_ptr
+	ljmp $0x08, $_start64
+
+	.code64
+_start64:
+	movl $0x10, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	xorl %eax, %eax
+	movl %eax, %fs
+	movl %eax, %gs
+	movq $ukplat_kvm_boot_stack_top, %rsp
+	xorl %ebp, %ebp                 /* ends the backtrace chain */
+	fninit
+	movl %esi, %edi                 /* start_info, zero-extended */
+	call ukplat_kvm_entry
+	/* not reached */
+3:	cli
+	hlt
+	jmp 3b
+	.size _pvh_start32, . - _pvh_start32
+
+/* GDT: null, 64-bit code (0x08), data (0x10), TSS (0x18, 16 bytes, filled
+ * in by C). */
+	.section .data.boot_gdt, "aw", @progbits
+	.balign 16
+	.globl ukplat_kvm_gdt
+ukplat_kvm_gdt:
+	.quad 0
+	.quad 0x00af9a000000ffff
+	.quad 0x00cf92000000ffff
+	.quad 0, 0
+ukplat_kvm_gdt_end:
+	.balign 8
+	.globl ukplat_kvm_gdt_ptr
+ukplat_kvm_gdt_ptr:
+	.word ukplat_kvm_gdt_end - ukplat_kvm_gdt - 1
+	.quad ukplat_kvm_gdt
+
+	.section .bss.boot_pagetables, "aw", @nobits
+	.balign 4096
+	.globl kvm_pml4, kvm_pdpt, kvm_pd, kvm_pt0
+kvm_pml4:	.skip 4096
+kvm_pdpt:	.skip 4096
+kvm_pd:		.skip 4096
+kvm_pt0:	.skip 4096
+
+	.section .bss.boot_stack, "aw", @nobits
+	.balign 4096
+	.globl ukplat_kvm_boot_stack_bottom, ukplat_kvm_boot_stack_top
+ukplat_kvm_boot_stack_bottom:
+	.skip 16384
+ukplat_kvm_boot_stack_top:

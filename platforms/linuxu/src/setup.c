@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * linuxu: a unikit image as a static Linux process, with no host libc.
+ * Console = fd 1, memory = one anonymous mmap (touched lazily), command line =
+ * the process arguments, exit status = exit_group(), fatal signals = the same
+ * crash report as a CPU exception on kvm.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <uk/arch/regs.h>
+#include <uk/boot.h>
+#include <uk/crash.h>
+#include <uk/plat/bootinfo.h>
+#include <uk/plat/console.h>
+#include <uk/plat/halt.h>
+#include <uk/plat/stack.h>
+#include <uk/print.h>
+#include "linuxu.h"
+
+#ifndef LINUXU_HEAP_SIZE
+#define LINUXU_HEAP_SIZE (64ul << 20)
+#endif
+#define CMDLINE_CAP (64u << 10)
+
+static struct ukplat_bootinfo bootinfo;
+static char cmdline[CMDLINE_CAP];
+static uintptr_t stack_top;
+static char altstack[16384] __attribute__((aligned(16)));
+
+#define SYSCALL3(n, a, b, c)                                                   \
+	ukplat_linuxu_syscall((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+
+const struct ukplat_bootinfo *ukplat_bootinfo(void)
+{
+	return &bootinfo;
+}
+
+uintptr_t ukplat_stack_top(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t alt = (uintptr_t)altstack;
+
+	if (sp >= alt && sp < alt + sizeof(altstack))
+		return alt + sizeof(altstack);
+	return stack_top;
+}
+
+size_t ukplat_console_write(const char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		long r = SYSCALL3(SYS_write, 1, buf + done, len - done);
+		if (r == -4 /* EINTR */)
+			continue;
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+	}
+	return done;
+}
+
+void ukplat_exit(int status)
+{
+	for (;;)
+		SYSCALL3(SYS_exit_group, status & 0xff, 0, 0);
+}
+
+/* Kernel ABI structures (x86_64). */
+struct k_sigaction {
+	void (*handler)(int, void *, void *);
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+void ukplat_linuxu_sigreturn(void);
+#define SA_SIGINFO 0x4
+#define SA_ONSTACK 0x08000000
+#define SA_RESTORER 0x04000000
+#define SA_NODEFER 0x40000000
+
+static const char *signame(int sig)
+{
+	switch (sig) {
+	case 4: return "SIGILL (illegal instruction)";
+	case 5: return "SIGTRAP (breakpoint)";
+	case 7: return "SIGBUS (bus error)";
+	case 8: return "SIGFPE (arithmetic exception)";
+	case 11: return "SIGSEGV (invalid memory access)";
+	default: return "fatal signal";
+	}
+}
+
+static void crash_handler(int sig, void *info, void *ucv)
+{
+	static int nested;
+	const uint8_t *uc = ucv;
+	const int64_t *g = (const int64_t *)(uc + 40); /* uc_mcontext.gregs */
+	uintptr_t addr;
+	struct ukarch_regs r;
+
+	memcpy(&addr, (const char *)info + 16, sizeof(addr)); /* si_addr */
+	if (nested++)
+		ukplat_exit(UKPLAT_EXIT_CRASH);
+	r.r8 = (uint64_t)g[0];
+	r.r9 = (uint64_t)g[1];
+	r.r10 = (uint64_t)g[2];
+	r.r11 = (uint64_t)g[3];
+	r.r12 = (uint64_t)g[4];
+	r.r13 = (uint64_t)g[5];
+	r.r14 = (uint64_t)g[6];
+	r.r15 = (uint64_t)g[7];
+	r.rdi = (uint64_t)g[8];
+	r.rsi = (uint64_t)g[9];
+	r.rbp = (uint64_t)g[10];
+	r.rbx = (uint64_t)g[11];
+	r.rdx = (uint64_t)g[12];
+	r.rax = (uint64_t)g[13];
+	r.rcx = (uint64_t)g[14];
+	r.rsp = (uint64_t)g[15];
+	r.rip = (uint64_t)g[16];
+	r.rflags = (uint64_t)g[17];
+	r.cs = (uint64_t)g[18] & 0xffff;
+	r.ss = 0;
+	r.error_code = (uint64_t)g[19];
+	r.vector = (uint64_t)g[20];
+
+	uk_printk(UK_LOG_CRIT, "linuxu",
+		  "=== CRASH: %s, signal %d, trap %lu, error code 0x%lx ===",
+		  signame(sig), sig, (unsigned long)r.vector,
+		  (unsigned long)r.error_code);
+	if (sig == 11 || sig == 7) {
+		uint64_t e = r.error_code;
+		uk_printk(UK_LOG_CRIT, "linuxu",
+			  "fault address: 0x%016lx (page 0x%lx): %s %s a %s page",
+			  (unsigned long)addr, (unsigned long)(addr & ~0xfffull),
+			  (e & 0x10) ? "instruction fetch" :
+			  (e & 0x2) ? "write" : "read",
+			  (e & 0x10) ? "from" : "to",
+			  (e & 0x1) ? "present (protection violation)" :
+				      "not-present");
+		if (addr < 4096)
+			uk_printk(UK_LOG_CRIT, "linuxu", "NULL pointer dereference");
+	}
+	uk_crash_report(&r, (r.rsp < stack_top) ? stack_top : 0);
+	ukplat_exit(UKPLAT_EXIT_CRASH);
+}
+
+static void install_crash_handlers(void)
+{
+	struct {
+		void *sp;
+		int flags;
+		size_t size;
+	} ss = {altstack, 0, sizeof(altstack)};
+	static const int sigs[] = {4, 5, 7, 8, 11};
+
+	SYSCALL3(SYS_sigaltstack, &ss, 0, 0);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		/* x86_64 Linux refuses to deliver a signal without a
+		 * restorer; the handler never returns, but name one. */
+		struct k_sigaction sa = {
+			.handler = crash_handler,
+			.flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER |
+				 SA_RESTORER,
+			.restorer = ukplat_linuxu_sigreturn,
+		};
+		ukplat_linuxu_syscall(SYS_rt_sigaction, sigs[i], (long)&sa, 0, 8,
+				      0, 0);
+	}
+}
+
+void ukplat_linuxu_entry(long *sp);
+void ukplat_linuxu_entry(long *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1);
+
+	stack_top = (uintptr_t)sp;
+	install_crash_handlers();
+
+	bootinfo.plat_name = "linuxu";
+	bootinfo.loader_name = "linux";
+	long n = linuxu_join_args(argc, argv, cmdline, sizeof(cmdline));
+	if (n < 0) {
+		uk_pr_crit("the %d process arguments do not fit in the %u-byte "
+			   "command line buffer", argc - 1, CMDLINE_CAP);
+		ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
+	}
+	bootinfo.cmdline = cmdline;
+	bootinfo.cmdline_len = (size_t)n;
+
+	/* The heap: reserved now, backed by the host only when touched. */
+	long mem = ukplat_linuxu_syscall(SYS_mmap, 0, LINUXU_HEAP_SIZE,
+					 3 /* RW */, 0x4022 /* PRIV|ANON|NORESERVE */,
+					 -1, 0);
+	if (mem < 0 && mem > -4096) {
+		uk_pr_warn("could not reserve %lu MiB of memory (errno %ld): "
+			   "no heap", LINUXU_HEAP_SIZE >> 20, -mem);
+	} else {
+		bootinfo.memregions[0].base = (uintptr_t)mem;
+		bootinfo.memregions[0].len = LINUXU_HEAP_SIZE;
+		bootinfo.memregions[0].type = UKPLAT_MEMR_FREE;
+		bootinfo.nr_memregions = 1;
+	}
+	ukboot_entry();
+}

@@ -1,0 +1,111 @@
+"""Benchmarks behind `./unikit bench [NAME]`.
+
+Every figure is printed as one line `bench: NAME.METRIC VALUE UNIT`, so tools
+can read it. Ratios are always against a baseline measured in the same run
+with the same accelerator: these machines are shared and noisy.
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+
+def emit(name, value, unit):
+    if isinstance(value, float):
+        value = f"{value:.3f}"
+    print(f"bench: {name} {value} {unit}", flush=True)
+
+
+def qemu_wall(u, image, accel, mem, runs, append=""):
+    """Median wall time (s) from QEMU start to exit, and the last output."""
+    times, out = [], ""
+    for _ in range(runs):
+        cmd = u.qemu_command(image, "microvm", mem, accel, append)
+        t0 = time.perf_counter()
+        rc, out, err = u.run_qemu(cmd, 120, echo=False)
+        times.append(time.perf_counter() - t0)
+        status = u.decode_qemu_status(rc, out, err)
+        if status != 0:
+            raise u.UserError(f"{os.path.basename(image)} exited with {status} during the benchmark:\n{out}")
+    return statistics.median(times), out
+
+
+def boots_with(u, image, accel, mem_bytes):
+    cmd = u.qemu_command(image, "microvm", mem_bytes, accel, "")
+    try:
+        rc, out, err = u.run_qemu(cmd, 60, echo=False)
+    except TimeoutError:
+        return False
+    if any(l.startswith("qemu-system") for l in err.splitlines()):
+        return False
+    return rc == 1 and "Hello, world!" in out
+
+
+def bench_boot(u):
+    u.require("build", "run", "clang")
+    hello = u.build("helloworld", "kvm")
+    emit("boot.image_bytes", os.path.getsize(hello), "bytes")
+    try:
+        hello_clang = u.build("helloworld", "kvm", toolchain="clang")
+        emit("boot.image_bytes_clang", os.path.getsize(hello_clang), "bytes")
+    except u.UserError as e:
+        print(f"# clang image not built: {e}", file=sys.stderr)
+
+    bdir = u.builddir("gcc")
+    u.run_checked(["ninja", "-C", bdir, "tests/bench/pvh-empty", "tests/bench/pvh-probe"], "ninja", quiet=True)
+    empty = os.path.join(bdir, "tests", "bench", "pvh-empty")
+    accel, why = u.choose_accel("auto", u.probe_image_path("gcc"))
+    print(f"# accelerator: {accel} ({why})", flush=True)
+    emit("boot.accelerator_is_kvm", 1 if accel == "kvm" else 0, "bool")
+
+    # Wall time, QEMU start -> exit, interleaved runs so drift hits both.
+    runs = 11
+    te, th = [], []
+    for _ in range(runs):
+        te.append(qemu_wall(u, empty, accel, 64 << 20, 1)[0])
+        th.append(qemu_wall(u, hello, accel, 64 << 20, 1)[0])
+    me, mh = statistics.median(te), statistics.median(th)
+    emit("boot.wall_ms_empty", me * 1000, "ms")
+    emit("boot.wall_ms_helloworld", mh * 1000, "ms")
+    emit("boot.wall_ratio", mh / me, "x")
+
+    # Guest instructions from the first instruction to main(): TSC stamps
+    # under -icount shift=0 (one TSC tick per instruction), from a build
+    # with boot tracing on.
+    traced = u.build("helloworld", "kvm", variant="-trace", options=["boot_trace=true"])
+    cmd = u.qemu_command(traced, "microvm", 64 << 20, "tcg", "") + ["-icount", "shift=0"]
+    rc, out, err = u.run_qemu(cmd, 120, echo=False)
+    m = re.search(r"trace: tsc_entry=(\d+) tsc_main=(\d+) delta=(\d+)", out)
+    if not m:
+        raise u.UserError("no boot trace line in the traced helloworld's output:\n" + out)
+    emit("boot.instructions_to_main", int(m.group(3)), "instructions")
+
+    # Smallest -m that still boots helloworld (bisection on 64 KiB steps).
+    lo, hi = 64, 64 * 1024  # KiB: lo fails (assumed), hi boots
+    if not boots_with(u, hello, accel, hi << 10):
+        raise u.UserError("helloworld does not boot even with 64 MiB")
+    while hi - lo > 64:
+        mid = (lo + hi) // 2 // 64 * 64
+        if boots_with(u, hello, accel, mid << 10):
+            hi = mid
+        else:
+            lo = mid
+    emit("boot.min_mem_kib", hi, "KiB")
+    return 0
+
+
+BENCHES = {"boot": bench_boot}
+
+
+def main(names, u):
+    names = names or list(BENCHES)
+    for n in names:
+        if n not in BENCHES:
+            raise u.UserError(f"unknown benchmark '{n}'; known: {', '.join(BENCHES)}")
+    rc = 0
+    for n in names:
+        print(f"# benchmark {n}", flush=True)
+        rc |= BENCHES[n](u)
+    return rc
