@@ -219,9 +219,11 @@ def size_report(elf, owners, code_ranges):
             if n > 0:
                 add(label, "text", n)
     # Data: by symbol; assembly symbols without a size reach the next symbol.
+    # Sized symbols first at each address: an end-of-object label (a stack
+    # top, say) can share its address with the next object.
     syms = sorted({(v, shndx, size, name) for name, v, size, typ, bind, shndx in elf.symbols()
                    if shndx in sec_col and sec_col[shndx] != "text" and typ in (0, 1) and name
-                   and not name.startswith((".", "__"))})
+                   and not name.startswith((".", "__"))}, key=lambda t: (t[0], t[1], -t[2], t[3]))
     seen = set()
     for i, (v, shndx, size, name) in enumerate(syms):
         if (v, shndx) in seen:  # aliases of one object: count it once
@@ -311,8 +313,8 @@ def write_generated(tmp, app_name, blob):
     asm = os.path.join(tmp, "generated.S")
     with open(asm, "w") as f:
         f.write("\t.section .rodata.uk_app_name, \"a\", @progbits\n"
-                "\t.globl uk_app_name\nuk_app_name:\n"
-                f"\t.asciz \"{app_name}\"\n")
+                "\t.globl uk_app_name\n\t.type uk_app_name, @object\nuk_app_name:\n"
+                f"\t.asciz \"{app_name}\"\n\t.size uk_app_name, . - uk_app_name\n")
         if blob:
             f.write("\t.section .uk_symtab, \"a\", @progbits\n\t.balign 8\n"
                     f"\t.incbin \"{blob_path}\"\n")
@@ -333,7 +335,7 @@ def compose(a):
     if not a.lto:
         lto = ["-fno-lto"]
     # -L first: ld resolves the script's INCLUDEs while reading -T.
-    ldflags = ["-nostdlib", "-static", "-no-pie",
+    ldflags = ["-nostdlib", "-static"] + (["-no-pie"] if a.toolchain == "gcc" else []) + [
                "-Wl,-L," + os.path.dirname(os.path.abspath(a.script)), "-Wl,-T," + a.script,
                "-Wl,--gc-sections", "-Wl,-Map," + mapf, "-Wl,--build-id=none",
                "-Wl,-z,max-page-size=4096", "-Wl,-z,noexecstack"]

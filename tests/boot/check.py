@@ -3,7 +3,8 @@
 
 check.py [--rc N] [--expect REGEX]... [--reject REGEX]... [--env K=V]... -- CMD...
 An argument @LINE:N:WORD@ becomes one argument of N copies of WORD joined by
-spaces; @ARGS:N:WORD@ becomes N separate arguments (for huge command lines).
+spaces; @ARGS:N:WORD@ becomes N separate arguments (for huge command lines);
+@PYTHON@ is this interpreter's real path (for tests that empty PATH).
 Every --expect must match the combined stdout+stderr (re.MULTILINE), no
 --reject may match, and the exit status must be N (default 0). On failure the
 whole output is printed with the reason, so the test log says what went wrong.
@@ -28,7 +29,9 @@ def main():
     cmd = []
     for arg in raw:
         m = re.fullmatch(r"@(LINE|ARGS):(\d+):([^@]*)@", arg)
-        if not m:
+        if arg == "@PYTHON@":
+            cmd.append(sys.executable)
+        elif not m:
             cmd.append(arg)
         elif m.group(1) == "LINE":
             cmd.append(" ".join([m.group(3)] * int(m.group(2))))
