@@ -14,7 +14,8 @@ int main(int argc, char *argv[])
 	errno = 0;
 	long v = strtol(argv[1], &end, 10);
 	if (errno || *end || end == argv[1] || v < 0 || v > 255) {
-		printf("exitstatus: '%s' is not a number from 0 to 255\n", argv[1]);
+		printf("exitstatus: '%s' is not a number from 0 to 255\n",
+		       argv[1]);
 		return 2;
 	}
 	printf("exitstatus: returning %ld\n", v);

@@ -38,7 +38,9 @@ __attribute__((noinline)) void fault_dispatch(const char *what)
 		UK_CRASH("fault example asked for a panic");
 	else if (!strcmp(what, "assert"))
 		UK_ASSERT(what[0] == 'x');
-	printf("fault: unknown fault '%s' (use null, ud, div0, panic or assert)\n", what);
+	printf("fault: unknown fault '%s' (use null, ud, div0, panic or "
+	       "assert)\n",
+	       what);
 }
 
 int main(int argc, char *argv[])

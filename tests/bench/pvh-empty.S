@@ -1,7 +1,7 @@
 /* The baseline for `unikit bench boot`: a PVH kernel whose first instruction
  * already exits (isa-debug-exit, status 0). Whatever QEMU spends on top of
  * this is the cost of a unikit boot. */
-#include "pvh-note.h"
+#include "pvh-note.inc"
 	.text
 	.code32
 	.globl _start32

@@ -1,6 +1,6 @@
 /* KVM probe: enables SSE, runs one SSE instruction and exits with status 42
  * (QEMU exit code 85). A /dev/kvm that cannot run real guests fails here. */
-#include "pvh-note.h"
+#include "pvh-note.inc"
 	.text
 	.code32
 	.globl _start32

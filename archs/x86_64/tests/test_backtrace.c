@@ -17,7 +17,7 @@ static void test_synthetic_chain(void **state)
 	stack[1] = 0x1000;
 	stack[4] = base + 8 * 8; /* frame 1 -> frame 2 */
 	stack[5] = 0x2000;
-	stack[8] = 0;            /* frame 2: end of chain */
+	stack[8] = 0; /* frame 2: end of chain */
 	stack[9] = 0x3000;
 
 	uintptr_t pcs[8];
@@ -28,7 +28,8 @@ static void test_synthetic_chain(void **state)
 	assert_int_equal(pcs[2], 0x3000);
 
 	/* max bounds the walk */
-	assert_int_equal(ukarch_backtrace(base, base, base + sizeof(stack), pcs, 2), 2);
+	assert_int_equal(
+		ukarch_backtrace(base, base, base + sizeof(stack), pcs, 2), 2);
 }
 
 static void test_corrupt_chain_stops(void **state)
@@ -41,22 +42,29 @@ static void test_corrupt_chain_stops(void **state)
 	/* pointer that goes downwards: loop guard */
 	stack[0] = base;
 	stack[1] = 0x1000;
-	assert_int_equal(ukarch_backtrace(base, base, base + sizeof(stack), pcs, 8), 1);
+	assert_int_equal(
+		ukarch_backtrace(base, base, base + sizeof(stack), pcs, 8), 1);
 
 	/* pointer out of the stack range: not followed */
 	stack[0] = 0xdead0000;
-	assert_int_equal(ukarch_backtrace(base, base, base + sizeof(stack), pcs, 8), 1);
+	assert_int_equal(
+		ukarch_backtrace(base, base, base + sizeof(stack), pcs, 8), 1);
 
 	/* misaligned start: nothing */
-	assert_int_equal(ukarch_backtrace(base + 3, base, base + sizeof(stack), pcs, 8), 0);
+	assert_int_equal(
+		ukarch_backtrace(base + 3, base, base + sizeof(stack), pcs, 8),
+		0);
 
 	/* start outside range: nothing */
-	assert_int_equal(ukarch_backtrace(base + 4096, base, base + sizeof(stack), pcs, 8), 0);
+	assert_int_equal(ukarch_backtrace(base + 4096, base,
+					  base + sizeof(stack), pcs, 8),
+			 0);
 }
 
 static __attribute__((noinline)) size_t inner(uintptr_t *pcs, size_t max)
 {
-	return ukarch_backtrace((uintptr_t)__builtin_frame_address(0), 0, 0, pcs, max);
+	return ukarch_backtrace((uintptr_t)__builtin_frame_address(0), 0, 0,
+				pcs, max);
 }
 
 static __attribute__((noinline)) size_t outer(uintptr_t *pcs, size_t max)
@@ -74,7 +82,8 @@ static void test_real_frames(void **state)
 	uintptr_t pcs[4];
 	size_t n = outer(pcs, 4);
 	assert_true(n >= 2);
-	assert_true(pcs[0] > (uintptr_t)outer && pcs[0] < (uintptr_t)outer + 256);
+	assert_true(pcs[0] > (uintptr_t)outer &&
+		    pcs[0] < (uintptr_t)outer + 256);
 }
 
 int main(void)

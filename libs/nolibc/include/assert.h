@@ -20,8 +20,8 @@ void __nolibc_assert_fail(const char *expr, const char *file, int line,
 #ifdef NDEBUG
 #define assert(expr) ((void)0)
 #else
-#define assert(expr)							\
-	((expr) ? (void)0							\
+#define assert(expr)      \
+	((expr) ? (void)0 \
 		: __nolibc_assert_fail(#expr, __FILE__, __LINE__, __func__))
 #endif
 

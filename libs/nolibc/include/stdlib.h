@@ -16,10 +16,10 @@
 extern "C" {
 #endif
 
-#define EXIT_SUCCESS	0
-#define EXIT_FAILURE	1
+#define EXIT_SUCCESS 0
+#define EXIT_FAILURE 1
 
-#define RAND_MAX	0x7fffffff
+#define RAND_MAX 0x7fffffff
 
 typedef struct {
 	int quot;

@@ -35,7 +35,8 @@ void __nolibc_assert_fail(const char *expr, const char *file, int line,
 	struct msgbuf m;
 	char num[12];
 	char *p = num + sizeof(num);
-	unsigned int v = line < 0 ? 0U - (unsigned int)line : (unsigned int)line;
+	unsigned int v =
+		line < 0 ? 0U - (unsigned int)line : (unsigned int)line;
 
 	*--p = '\0';
 	do {

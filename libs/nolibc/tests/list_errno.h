@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* X-macro list of errno names, expanded under nolibc's and the host's headers. */
+/* X-macro list of errno names, expanded under nolibc's and the host's headers.
+ */
 X(EPERM)
 X(ENOENT)
 X(ESRCH)

@@ -98,8 +98,7 @@ int nolibc_fprintf(NOLIBC_FILE *f, const char *fmt, ...) NOLIBC_PRINTF(2, 3);
 int nolibc_vfprintf(NOLIBC_FILE *f, const char *fmt, va_list ap)
 	NOLIBC_PRINTF(2, 0);
 int nolibc_sprintf(char *buf, const char *fmt, ...) NOLIBC_PRINTF(2, 3);
-int nolibc_vsprintf(char *buf, const char *fmt, va_list ap)
-	NOLIBC_PRINTF(2, 0);
+int nolibc_vsprintf(char *buf, const char *fmt, va_list ap) NOLIBC_PRINTF(2, 0);
 int nolibc_snprintf(char *buf, size_t n, const char *fmt, ...)
 	NOLIBC_PRINTF(3, 4);
 int nolibc_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
@@ -118,9 +117,9 @@ struct side_const {
 	size_t size;
 	int is_signed;
 };
-extern const struct side_const side_errnos[];	/* ends with name NULL */
+extern const struct side_const side_errnos[]; /* ends with name NULL */
 extern const struct side_const side_limits[];
-extern const struct side_const side_types[];	/* sizeof in value */
+extern const struct side_const side_types[]; /* sizeof in value */
 struct side_pri {
 	const char *name;
 	const char *fmt;

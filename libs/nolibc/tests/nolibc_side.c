@@ -33,33 +33,27 @@ struct side_pri {
 /* The signedness test below compares unsigned values with 0 on purpose. */
 #pragma GCC diagnostic ignored "-Wtype-limits"
 
-#define X(n) { #n, (unsigned long long)(n), sizeof(n), ((n) - (n) - 1) < 0 },
+#define X(n) {#n, (unsigned long long)(n), sizeof(n), ((n) - (n)-1) < 0},
 const struct side_const side_errnos[] = {
 #include "list_errno.h"
-	{ NULL, 0, 0, 0 }
-};
+	{NULL, 0, 0, 0}};
 
 const struct side_const side_limits[] = {
 #include "list_limits.h"
-	{ NULL, 0, 0, 0 }
-};
+	{NULL, 0, 0, 0}};
 #undef X
 
-#define T(t) { #t, sizeof(t), sizeof(t), ((t)0 - 1) < 0 },
-#define S(t) { #t, sizeof(t), sizeof(t), 0 },
-const struct side_const side_types[] = {
-	T(size_t) T(ssize_t) T(off_t) T(pid_t)
-	S(div_t) S(ldiv_t) S(lldiv_t) S(imaxdiv_t)
-	{ NULL, 0, 0, 0 }
-};
+#define T(t) {#t, sizeof(t), sizeof(t), ((t)0 - 1) < 0},
+#define S(t) {#t, sizeof(t), sizeof(t), 0},
+const struct side_const side_types[] = {T(size_t) T(ssize_t) T(off_t) T(
+	pid_t) S(div_t) S(ldiv_t) S(lldiv_t) S(imaxdiv_t){NULL, 0, 0, 0}};
 #undef T
 #undef S
 
-#define X(n, t) { #n, n, sizeof(t) },
+#define X(n, t) {#n, n, sizeof(t)},
 const struct side_pri side_pris[] = {
 #include "list_pri.h"
-	{ NULL, NULL, 0 }
-};
+	{NULL, NULL, 0}};
 #undef X
 
 const char side_file[] = __FILE__;

@@ -15,17 +15,30 @@ struct pair {
 };
 
 /* The host's may be macros: wrap them. */
+// clang-format off
 #define HOST(f) static int host_##f(int c) { return f(c); }
-HOST(isalnum) HOST(isalpha) HOST(isblank) HOST(iscntrl) HOST(isdigit)
-HOST(isgraph) HOST(islower) HOST(isprint) HOST(ispunct) HOST(isspace)
-HOST(isupper) HOST(isxdigit) HOST(tolower) HOST(toupper)
+HOST(isalnum)
+HOST(isalpha)
+HOST(isblank)
+HOST(iscntrl)
+HOST(isdigit)
+HOST(isgraph)
+HOST(islower)
+HOST(isprint)
+HOST(ispunct)
+HOST(isspace)
+HOST(isupper)
+HOST(isxdigit)
+HOST(tolower)
+HOST(toupper)
 #define P(f) { #f, nolibc_##f, host_##f }
 
 static const struct pair classes[] = {
-	P(isalnum), P(isalpha), P(isblank), P(iscntrl), P(isdigit),
-	P(isgraph), P(islower), P(isprint), P(ispunct), P(isspace),
-	P(isupper), P(isxdigit),
+	P(isalnum), P(isalpha), P(isblank), P(iscntrl),
+	P(isdigit), P(isgraph), P(islower), P(isprint),
+	P(ispunct), P(isspace), P(isupper), P(isxdigit),
 };
+// clang-format on
 
 static void test_classes(void **state)
 {
@@ -36,8 +49,8 @@ static void test_classes(void **state)
 			int want = classes[i].host(c) != 0;
 
 			if (got != want)
-				fail_msg("%s(%d): %d, glibc %d", classes[i].name,
-					 c, got, want);
+				fail_msg("%s(%d): %d, glibc %d",
+					 classes[i].name, c, got, want);
 		}
 	}
 }

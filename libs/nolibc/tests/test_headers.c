@@ -29,26 +29,23 @@ struct host_const {
 /* The signedness test below compares unsigned values with 0 on purpose. */
 #pragma GCC diagnostic ignored "-Wtype-limits"
 
-#define X(n) { #n, (unsigned long long)(n), sizeof(n), ((n) - (n) - 1) < 0 },
+#define X(n) {#n, (unsigned long long)(n), sizeof(n), ((n) - (n)-1) < 0},
 static const struct host_const host_errnos[] = {
 #include "list_errno.h"
-	{ NULL, 0, 0, 0 }
-};
+	{NULL, 0, 0, 0}};
 
 static const struct host_const host_limits[] = {
 #include "list_limits.h"
-	{ NULL, 0, 0, 0 }
-};
+	{NULL, 0, 0, 0}};
 #undef X
 
-#define X(n, t) { #n, n },
+#define X(n, t) {#n, n},
 static const struct {
 	const char *name;
 	const char *fmt;
 } host_pris[] = {
 #include "list_pri.h"
-	{ NULL, NULL }
-};
+	{NULL, NULL}};
 #undef X
 
 static void compare_consts(const struct side_const *side,
@@ -62,10 +59,12 @@ static void compare_consts(const struct side_const *side,
 		if (side[i].value != host[i].value ||
 		    side[i].size != host[i].size ||
 		    side[i].is_signed != host[i].is_signed)
-			fail_msg("%s: nolibc %llu (size %zu, signed %d), host %llu"
-				 " (size %zu, signed %d)", host[i].name,
-				 side[i].value, side[i].size, side[i].is_signed,
-				 host[i].value, host[i].size, host[i].is_signed);
+			fail_msg("%s: nolibc %llu (size %zu, signed %d), host "
+				 "%llu"
+				 " (size %zu, signed %d)",
+				 host[i].name, side[i].value, side[i].size,
+				 side[i].is_signed, host[i].value, host[i].size,
+				 host[i].is_signed);
 	}
 	assert_null(side[i].name);
 }
@@ -86,15 +85,15 @@ static void test_limits(void **state)
 static void test_types(void **state)
 {
 	const struct host_const host_types[] = {
-		{ "size_t", sizeof(size_t), sizeof(size_t), 0 },
-		{ "ssize_t", sizeof(ssize_t), sizeof(ssize_t), 1 },
-		{ "off_t", sizeof(off_t), sizeof(off_t), 1 },
-		{ "pid_t", sizeof(pid_t), sizeof(pid_t), 1 },
-		{ "div_t", sizeof(div_t), sizeof(div_t), 0 },
-		{ "ldiv_t", sizeof(ldiv_t), sizeof(ldiv_t), 0 },
-		{ "lldiv_t", sizeof(lldiv_t), sizeof(lldiv_t), 0 },
-		{ "imaxdiv_t", sizeof(imaxdiv_t), sizeof(imaxdiv_t), 0 },
-		{ NULL, 0, 0, 0 },
+		{"size_t", sizeof(size_t), sizeof(size_t), 0},
+		{"ssize_t", sizeof(ssize_t), sizeof(ssize_t), 1},
+		{"off_t", sizeof(off_t), sizeof(off_t), 1},
+		{"pid_t", sizeof(pid_t), sizeof(pid_t), 1},
+		{"div_t", sizeof(div_t), sizeof(div_t), 0},
+		{"ldiv_t", sizeof(ldiv_t), sizeof(ldiv_t), 0},
+		{"lldiv_t", sizeof(lldiv_t), sizeof(lldiv_t), 0},
+		{"imaxdiv_t", sizeof(imaxdiv_t), sizeof(imaxdiv_t), 0},
+		{NULL, 0, 0, 0},
 	};
 
 	(void)state;
@@ -131,8 +130,9 @@ static void test_pri(void **state)
 
 	nolibc_snprintf(out, sizeof(out), "%" PRId64 " %" PRIx64 " %" PRIuPTR,
 			INT64_MIN, UINT64_MAX, (uintptr_t)UINTPTR_MAX);
-	assert_string_equal(out,
-			    "-9223372036854775808 ffffffffffffffff 18446744073709551615");
+	assert_string_equal(
+		out,
+		"-9223372036854775808 ffffffffffffffff 18446744073709551615");
 }
 
 static void call_side_assert(void *arg)
@@ -174,7 +174,8 @@ static void test_assert(void **state)
 	/* <assert.h> included again without NDEBUG: active again */
 	v = -3;
 	console_reset();
-	assert_int_equal(run_until_exit(call_side_assert_again, &v, &status), 1);
+	assert_int_equal(run_until_exit(call_side_assert_again, &v, &status),
+			 1);
 	assert_int_equal(status, 124);
 	assert_non_null(strstr(console_buf, "Assertion failed: v > 0 ("));
 	assert_non_null(strstr(console_buf, ": side_assert_again)\n"));

@@ -49,47 +49,66 @@ static void check_fmt(const char *fmt, ...)
 	nchecks++;
 
 	if (rw != rg || (rw < 0 && ew != eg) ||
-	    (rw >= 0 && memcmp(want, got, (size_t)rw + 1 < BUFSZ ?
-				   (size_t)rw + 1 : BUFSZ) != 0))
-		fail_msg("format \"%s\": nolibc %d \"%s\", glibc %d \"%s\"", fmt,
-			 rg, got, rw, want);
+	    (rw >= 0 &&
+	     memcmp(want, got,
+		    (size_t)rw + 1 < BUFSZ ? (size_t)rw + 1 : BUFSZ) != 0))
+		fail_msg("format \"%s\": nolibc %d \"%s\", glibc %d \"%s\"",
+			 fmt, rg, got, rw, want);
 }
 
 static const char *const flag_sets[] = {
-	"", "-", "+", " ", "#", "0", "-+", "- ", "-#", "-0", "+ ", "+#", "+0",
-	" #", " 0", "#0", "-+ ", "-+#", "-+0", "- #", "- 0", "-#0", "+ #",
-	"+ 0", "+#0", " #0", "-+ #", "-+ 0", "-+#0", "- #0", "+ #0", "-+ #0",
-	"0-", "0+", "00", "--",
+	"",	"-",	"+",	" ",	"#",	 "0",	"-+",  "- ",  "-#",
+	"-0",	"+ ",	"+#",	"+0",	" #",	 " 0",	"#0",  "-+ ", "-+#",
+	"-+0",	"- #",	"- 0",	"-#0",	"+ #",	 "+ 0", "+#0", " #0", "-+ #",
+	"-+ 0", "-+#0", "- #0", "+ #0", "-+ #0", "0-",	"0+",  "00",  "--",
 };
-static const char *const widths[] = { "", "1", "6", "25" };
-static const char *const precs[] = { "", ".", ".0", ".1", ".4", ".30" };
+static const char *const widths[] = {"", "1", "6", "25"};
+static const char *const precs[] = {"", ".", ".0", ".1", ".4", ".30"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Calls body(fmt) for "[%<flags><width><prec><len><conv>]" over all combos. */
-#define FOR_EACH_FORMAT(len, convs, body)				\
-	do {								\
-		char fmt[64];						\
-		for (size_t f_ = 0; f_ < N(flag_sets); f_++)		\
-		for (size_t w_ = 0; w_ < N(widths); w_++)		\
-		for (size_t p_ = 0; p_ < N(precs); p_++)		\
-		for (const char *c_ = (convs); *c_; c_++) {		\
-			snprintf(fmt, sizeof(fmt), "[%%%s%s%s%s%c]",	\
-				 flag_sets[f_], widths[w_], precs[p_],	\
-				 (len), *c_);				\
-			body;						\
-		}							\
+#define FOR_EACH_FORMAT(len, convs, body)                                   \
+	do {                                                                \
+		char fmt[64];                                               \
+		for (size_t f_ = 0; f_ < N(flag_sets); f_++)                \
+			for (size_t w_ = 0; w_ < N(widths); w_++)           \
+				for (size_t p_ = 0; p_ < N(precs); p_++)    \
+					for (const char *c_ = (convs); *c_; \
+					     c_++) {                        \
+						snprintf(fmt, sizeof(fmt),  \
+							 "[%%%s%s%s%s%c]",  \
+							 flag_sets[f_],     \
+							 widths[w_],        \
+							 precs[p_], (len),  \
+							 *c_);              \
+						body;                       \
+					}                                   \
 	} while (0)
 
 static const int ivals[] = {
-	0, 1, -1, 7, -7, 42, 127, 128, -128, 255, 256, 4096, 65535, 65536,
-	-65536, 123456789, -987654321, INT_MAX, INT_MIN, INT_MAX - 1,
-	INT_MIN + 1,
+	0,	 1,	      -1,	   7,	      -7,	  42,
+	127,	 128,	      -128,	   255,	      256,	  4096,
+	65535,	 65536,	      -65536,	   123456789, -987654321, INT_MAX,
+	INT_MIN, INT_MAX - 1, INT_MIN + 1,
 };
 static const long long llvals[] = {
-	0, 1, -1, 9, 255, -255, 65536, 4294967295LL, 4294967296LL,
-	-4294967296LL, 1234567890123456789LL, -1234567890123456789LL,
-	LLONG_MAX, LLONG_MIN, LLONG_MIN + 1, (long long)INT_MIN,
+	0,
+	1,
+	-1,
+	9,
+	255,
+	-255,
+	65536,
+	4294967295LL,
+	4294967296LL,
+	-4294967296LL,
+	1234567890123456789LL,
+	-1234567890123456789LL,
+	LLONG_MAX,
+	LLONG_MIN,
+	LLONG_MIN + 1,
+	(long long)INT_MIN,
 };
 
 static void test_int_formats(void **state)
@@ -114,7 +133,8 @@ static void test_int_formats(void **state)
 	}
 	/* the extremes of the unsigned types */
 	check_fmt("%u %x %o", UINT_MAX, UINT_MAX, UINT_MAX);
-	check_fmt("%lu %lx %lo %#lX", ULONG_MAX, ULONG_MAX, ULONG_MAX, ULONG_MAX);
+	check_fmt("%lu %lx %lo %#lX", ULONG_MAX, ULONG_MAX, ULONG_MAX,
+		  ULONG_MAX);
 	check_fmt("%" PRIu64 " %" PRIx64 " %" PRId64, UINT64_MAX, UINT64_MAX,
 		  INT64_MIN);
 	check_fmt("%zu %zx %zd", SIZE_MAX, SIZE_MAX, (ssize_t)-1);
@@ -127,9 +147,9 @@ static void test_int_formats(void **state)
 
 static void test_char_string_formats(void **state)
 {
-	const char *svals[] = { "", "a", "hello", "a longer string, 40 chars.....",
-				NULL };
-	const int cvals[] = { 'a', ' ', '%', 0, 255, -1, 0x141 };
+	const char *svals[] = {"", "a", "hello",
+			       "a longer string, 40 chars.....", NULL};
+	const int cvals[] = {'a', ' ', '%', 0, 255, -1, 0x141};
 
 	(void)state;
 	for (size_t i = 0; i < N(svals); i++)
@@ -162,8 +182,8 @@ static void test_precision_bounds_read(void **state)
 
 static void test_pointer_formats(void **state)
 {
-	void *pvals[] = { NULL, (void *)1, (void *)0xdeadbeef,
-			  (void *)0x7fffffffffff, (void *)UINTPTR_MAX };
+	void *pvals[] = {NULL, (void *)1, (void *)0xdeadbeef,
+			 (void *)0x7fffffffffff, (void *)UINTPTR_MAX};
 
 	(void)state;
 	for (size_t i = 0; i < N(pvals); i++)
@@ -178,8 +198,8 @@ static void test_pointer_formats(void **state)
 
 static void test_star(void **state)
 {
-	const int ws[] = { -30, -10, -1, 0, 1, 10, 30 };
-	const int ps[] = { -5, -1, 0, 1, 3, 12 };
+	const int ws[] = {-30, -10, -1, 0, 1, 10, 30};
+	const int ps[] = {-5, -1, 0, 1, 3, 12};
 
 	(void)state;
 	for (size_t i = 0; i < N(ws); i++) {
@@ -218,17 +238,17 @@ static void test_n(void **state)
 
 	(void)state;
 	memset(i, 0xff, sizeof(i));
-	r = nolibc_snprintf(out, sizeof(out), "abc%nde%-5d%n|", &i[0], 1, &i[1]);
+	r = nolibc_snprintf(out, sizeof(out), "abc%nde%-5d%n|", &i[0], 1,
+			    &i[1]);
 	assert_int_equal(r, 11);
 	assert_string_equal(out, "abcde1    |");
 	assert_int_equal(i[0], 3);
 	assert_int_equal(i[1], 10);
 
 	/* every length modifier stores into its own type, as glibc does */
-	r = nolibc_snprintf(out, sizeof(out),
-			    "%hhn1%hn22%n333%ln4444%lln55555%zn6%jn7%tn",
-			    &hh[0], &h[0], &i[0], &l[0], &ll[0], &z[0], &j[0],
-			    &t[0]);
+	r = nolibc_snprintf(
+		out, sizeof(out), "%hhn1%hn22%n333%ln4444%lln55555%zn6%jn7%tn",
+		&hh[0], &h[0], &i[0], &l[0], &ll[0], &z[0], &j[0], &t[0]);
 	snprintf(out, sizeof(out), "%hhn1%hn22%n333%ln4444%lln55555%zn6%jn7%tn",
 		 &hh[1], &h[1], &i[1], &l[1], &ll[1], &z[1], &j[1], &t[1]);
 	assert_int_equal(r, 17);
@@ -256,17 +276,18 @@ static void test_snprintf_truncation(void **state)
 		int v;
 		const char *s;
 	} cases[] = {
-		{ "%d", 12345, NULL }, { "[%s]", 0, "hello, world" },
-		{ "%-10d|", -42, NULL }, { "%s", 0, "" }, { "x%sy", 0, "a" },
+		{"%d", 12345, NULL},   {"[%s]", 0, "hello, world"},
+		{"%-10d|", -42, NULL}, {"%s", 0, ""},
+		{"x%sy", 0, "a"},
 	};
 
 	(void)state;
 	for (size_t c = 0; c < N(cases); c++) {
 		char full[64];
-		int len = cases[c].s ? snprintf(full, sizeof(full), cases[c].fmt,
-						cases[c].s) :
-				       snprintf(full, sizeof(full), cases[c].fmt,
-						cases[c].v);
+		int len = cases[c].s ? snprintf(full, sizeof(full),
+						cases[c].fmt, cases[c].s)
+				     : snprintf(full, sizeof(full),
+						cases[c].fmt, cases[c].v);
 
 		for (size_t n = 0; n <= (size_t)len + 2; n++) {
 			char buf[64];
@@ -274,8 +295,8 @@ static void test_snprintf_truncation(void **state)
 
 			memset(buf, '#', sizeof(buf));
 			r = cases[c].s ? nolibc_snprintf(buf, n, cases[c].fmt,
-							 cases[c].s) :
-					 nolibc_snprintf(buf, n, cases[c].fmt,
+							 cases[c].s)
+				       : nolibc_snprintf(buf, n, cases[c].fmt,
 							 cases[c].v);
 			assert_int_equal(r, len); /* always the full length */
 			if (n == 0) {
@@ -287,18 +308,20 @@ static void test_snprintf_truncation(void **state)
 			assert_memory_equal(buf, full, kept);
 			assert_int_equal(buf[kept], '\0');
 			for (size_t k = kept + 1; k < sizeof(buf); k++)
-				assert_int_equal(buf[k], '#'); /* nothing beyond */
+				assert_int_equal(buf[k],
+						 '#'); /* nothing beyond */
 		}
 		/* n == 0: buf may be NULL */
-		assert_int_equal(cases[c].s ? nolibc_snprintf(NULL, 0, cases[c].fmt,
-							      cases[c].s) :
-					      nolibc_snprintf(NULL, 0, cases[c].fmt,
-							      cases[c].v),
-				 len);
+		assert_int_equal(
+			cases[c].s ? nolibc_snprintf(NULL, 0, cases[c].fmt,
+						     cases[c].s)
+				   : nolibc_snprintf(NULL, 0, cases[c].fmt,
+						     cases[c].v),
+			len);
 	}
 
 	/* n == 1 writes only the NUL */
-	char one[2] = { 'x', 'y' };
+	char one[2] = {'x', 'y'};
 
 	assert_int_equal(nolibc_snprintf(one, 1, "%s", "abc"), 3);
 	assert_int_equal(one[0], '\0');
@@ -328,10 +351,12 @@ static void test_unknown_and_errors(void **state)
 	char out[64];
 	/* not literals: the compiler would (rightly) warn about them */
 	const char *fmts[][2] = {
-		{ "%y", "%y" }, { "a%yb", "a%yb" }, { "%5y", "%5y" },
-		{ "%-#5.3y|", "%-#5.3y|" }, { "%ly", "%ly" }, { "%hhk", "%hhk" },
-		{ "abc%", "abc%" }, { "%l", "%l" }, { "%-5", "%-5" }, { "%.", "%." },
-		{ "%ll", "%ll" },
+		{"%y", "%y"},	  {"a%yb", "a%yb"},
+		{"%5y", "%5y"},	  {"%-#5.3y|", "%-#5.3y|"},
+		{"%ly", "%ly"},	  {"%hhk", "%hhk"},
+		{"abc%", "abc%"}, {"%l", "%l"},
+		{"%-5", "%-5"},	  {"%.", "%."},
+		{"%ll", "%ll"},
 	};
 	const char *fmt;
 
@@ -404,10 +429,12 @@ static void test_console_long(void **state)
 	size_t off = 0;
 
 	for (int i = 0; i < 300; i++)
-		off += (size_t)snprintf(want + off, sizeof(want) - off, "%d,", i);
+		off += (size_t)snprintf(want + off, sizeof(want) - off, "%d,",
+					i);
 	r = nolibc_printf("%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,"
-			  "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,", 0, 1, 2, 3, 4, 5,
-			  6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+			  "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,",
+			  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+			  16, 17, 18, 19);
 	for (int i = 20; i < 300; i += 10)
 		r += nolibc_printf("%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,", i, i + 1,
 				   i + 2, i + 3, i + 4, i + 5, i + 6, i + 7,
@@ -420,8 +447,8 @@ static void test_console_long(void **state)
 	console_reset();
 	r = nolibc_printf("%0300d|%-300d|%300s|%*d|%s|%.1000s", 1, 2, "x", 600,
 			  3, big, big);
-	snprintf(want, sizeof(want), "%0300d|%-300d|%300s|%*d|%s|%.1000s", 1,
-		 2, "x", 600, 3, big, big);
+	snprintf(want, sizeof(want), "%0300d|%-300d|%300s|%*d|%s|%.1000s", 1, 2,
+		 "x", 600, 3, big, big);
 	assert_int_equal(r, (int)strlen(want));
 	assert_string_equal(console_buf, want);
 	assert_true(console_writes < (size_t)r / 64);
@@ -468,8 +495,8 @@ static void test_console_functions(void **state)
 	assert_int_equal(nolibc_putc('c', nolibc_stderr), 'c');
 	assert_int_equal(nolibc_fflush(nolibc_stdout), 0);
 	assert_int_equal(nolibc_fflush(NULL), 0);
-	assert_string_equal(console_buf,
-			    "a=1 b=ff c d=v e=w puts\nfputs|P\xe9" "c");
+	assert_string_equal(console_buf, "a=1 b=ff c d=v e=w puts\nfputs|P\xe9"
+					 "c");
 }
 
 static void test_console_failure(void **state)

@@ -18,7 +18,7 @@
 #include "nolibc_api.h"
 
 #define BUFSZ 2048
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define N(a)  (sizeof(a) / sizeof((a)[0]))
 
 /*
  * glibc bug: with '#', %g that rounds up to a new power of ten in e-style
@@ -62,26 +62,75 @@ static void check_fmt(const char *fmt, ...)
 	if (glibc_hash_g_bug(fmt, want, got))
 		return;
 	if (rw != rg || strcmp(want, got) != 0)
-		fail_msg("format \"%s\": nolibc %d \"%s\", glibc %d \"%s\"", fmt,
-			 rg, got, rw, want);
+		fail_msg("format \"%s\": nolibc %d \"%s\", glibc %d \"%s\"",
+			 fmt, rg, got, rw, want);
 }
 
 static const double dvals[] = {
-	0.0, -0.0, 1.0, -1.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 9.5, 10.5,
-	0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 3.14159265358979, -2.718281828459045,
-	123.456, 1234567.0, 9.9999999, 99.995, 0.00095, 0.000123456, 1e-5,
-	1e-4, 9.9999e-5, 123456789.0, 1e15, 1e16, 1e17, 1e21, 1e22, 1e23,
-	4.35, 0.045, 1e100, -1e-100, 1e300, 1e-300, 5e-324, 1.5e-323,
-	2.2250738585072014e-308, 2.2250738585072009e-308, 1.7976931348623157e308,
-	4294967296.0, 9007199254740993.0, 0.1 + 0.2, 1e-7, 5.0000000001,
-	999999.5, 9999995.0, 0.9999996, 0.99999949999, 1e-320, 65536.5,
+	0.0,
+	-0.0,
+	1.0,
+	-1.0,
+	0.5,
+	1.5,
+	2.5,
+	-2.5,
+	0.125,
+	0.375,
+	9.5,
+	10.5,
+	0.1,
+	0.2,
+	0.3,
+	1.0 / 3,
+	2.0 / 3,
+	3.14159265358979,
+	-2.718281828459045,
+	123.456,
+	1234567.0,
+	9.9999999,
+	99.995,
+	0.00095,
+	0.000123456,
+	1e-5,
+	1e-4,
+	9.9999e-5,
+	123456789.0,
+	1e15,
+	1e16,
+	1e17,
+	1e21,
+	1e22,
+	1e23,
+	4.35,
+	0.045,
+	1e100,
+	-1e-100,
+	1e300,
+	1e-300,
+	5e-324,
+	1.5e-323,
+	2.2250738585072014e-308,
+	2.2250738585072009e-308,
+	1.7976931348623157e308,
+	4294967296.0,
+	9007199254740993.0,
+	0.1 + 0.2,
+	1e-7,
+	5.0000000001,
+	999999.5,
+	9999995.0,
+	0.9999996,
+	0.99999949999,
+	1e-320,
+	65536.5,
 };
 
-static const char *const flag_sets[] = { "", "-", "+", " ", "#", "0", "-+",
-					 "+0", " #", "-#0", "+ #0" };
-static const char *const widths[] = { "", "3", "12", "30" };
-static const char *const precs[] = { "", ".0", ".1", ".3", ".6", ".10",
-				     ".17", ".20" };
+static const char *const flag_sets[] = {"",   "-",  "+",  " ",	 "#",	"0",
+					"-+", "+0", " #", "-#0", "+ #0"};
+static const char *const widths[] = {"", "3", "12", "30"};
+static const char *const precs[] = {"",	  ".0",	 ".1",	".3",
+				    ".6", ".10", ".17", ".20"};
 
 static void test_table(void **state)
 {
@@ -90,30 +139,35 @@ static void test_table(void **state)
 	(void)state;
 	for (size_t v = 0; v < N(dvals); v++) {
 		for (size_t f = 0; f < N(flag_sets); f++)
-		for (size_t w = 0; w < N(widths); w++)
-		for (size_t p = 0; p < N(precs); p++)
-		for (const char *c = "fFeEgGaA"; *c; c++) {
-			snprintf(fmt, sizeof(fmt), "[%%%s%s%s%c]", flag_sets[f],
-				 widths[w], precs[p], *c);
-			check_fmt(fmt, dvals[v]);
-		}
+			for (size_t w = 0; w < N(widths); w++)
+				for (size_t p = 0; p < N(precs); p++)
+					for (const char *c = "fFeEgGaA"; *c;
+					     c++) {
+						snprintf(fmt, sizeof(fmt),
+							 "[%%%s%s%s%c]",
+							 flag_sets[f],
+							 widths[w], precs[p],
+							 *c);
+						check_fmt(fmt, dvals[v]);
+					}
 	}
 }
 
 static void test_special(void **state)
 {
-	const double specials[] = { INFINITY, -INFINITY, NAN, -NAN };
+	const double specials[] = {INFINITY, -INFINITY, NAN, -NAN};
 	char fmt[64];
 
 	(void)state;
 	for (size_t v = 0; v < N(specials); v++) {
 		for (size_t f = 0; f < N(flag_sets); f++)
-		for (size_t w = 0; w < N(widths); w++)
-		for (const char *c = "fFeEgGaA"; *c; c++) {
-			snprintf(fmt, sizeof(fmt), "[%%%s%s.3%c]", flag_sets[f],
-				 widths[w], *c);
-			check_fmt(fmt, specials[v]);
-		}
+			for (size_t w = 0; w < N(widths); w++)
+				for (const char *c = "fFeEgGaA"; *c; c++) {
+					snprintf(fmt, sizeof(fmt),
+						 "[%%%s%s.3%c]", flag_sets[f],
+						 widths[w], *c);
+					check_fmt(fmt, specials[v]);
+				}
 	}
 }
 
@@ -143,8 +197,8 @@ static void test_random(void **state)
 	(void)state;
 	srand(2024);
 	for (int i = 0; i < 20000; i++) {
-		uint64_t bits = ((uint64_t)rand() << 42) ^ ((uint64_t)rand() << 21) ^
-				(uint64_t)rand();
+		uint64_t bits = ((uint64_t)rand() << 42) ^
+				((uint64_t)rand() << 21) ^ (uint64_t)rand();
 		double d;
 
 		memcpy(&d, &bits, sizeof(d));

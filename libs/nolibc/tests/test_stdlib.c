@@ -16,56 +16,107 @@
 #include "ukplat_double.h"
 
 static const char *const strto_inputs[] = {
-	"0", "-0", "+0", "  +7z", "42", "-42", " \t\n\v\f\r123", "7 ",
-	"0x", "0X", "0x1f", "0X1F", "0xg", "-0x10", "+0x", "0x0x1", "00x1",
-	"0 x1", "\x80 1", "1e5", "010", "08", "-010", "0b101", "z", "Z", "zz",
-	"1z", "123abc", "abc", "", "   ", "+", "-", "+-1", "--1", " - 1",
-	"2147483647", "2147483648", "-2147483648", "-2147483649",
-	"4294967295", "4294967296", "-4294967296",
-	"9223372036854775807", "9223372036854775808",
-	"-9223372036854775808", "-9223372036854775809",
-	"18446744073709551615", "18446744073709551616",
-	"-18446744073709551615", "-18446744073709551616",
-	"99999999999999999999999999abc", "-99999999999999999999999999",
-	"0x7fffffffffffffff", "0x8000000000000000", "-0x8000000000000000",
-	"0xffffffffffffffff", "0x10000000000000000",
+	"0",
+	"-0",
+	"+0",
+	"  +7z",
+	"42",
+	"-42",
+	" \t\n\v\f\r123",
+	"7 ",
+	"0x",
+	"0X",
+	"0x1f",
+	"0X1F",
+	"0xg",
+	"-0x10",
+	"+0x",
+	"0x0x1",
+	"00x1",
+	"0 x1",
+	"\x80 1",
+	"1e5",
+	"010",
+	"08",
+	"-010",
+	"0b101",
+	"z",
+	"Z",
+	"zz",
+	"1z",
+	"123abc",
+	"abc",
+	"",
+	"   ",
+	"+",
+	"-",
+	"+-1",
+	"--1",
+	" - 1",
+	"2147483647",
+	"2147483648",
+	"-2147483648",
+	"-2147483649",
+	"4294967295",
+	"4294967296",
+	"-4294967296",
+	"9223372036854775807",
+	"9223372036854775808",
+	"-9223372036854775808",
+	"-9223372036854775809",
+	"18446744073709551615",
+	"18446744073709551616",
+	"-18446744073709551615",
+	"-18446744073709551616",
+	"99999999999999999999999999abc",
+	"-99999999999999999999999999",
+	"0x7fffffffffffffff",
+	"0x8000000000000000",
+	"-0x8000000000000000",
+	"0xffffffffffffffff",
+	"0x10000000000000000",
 	"1111111111111111111111111111111111111111111111111111111111111111",
 	"11111111111111111111111111111111111111111111111111111111111111111",
-	"-1", "3w5e11", "zzzzzzzzzzzz", "zzzzzzzzzzzzz", "1y2p0ij32e8e7",
+	"-1",
+	"3w5e11",
+	"zzzzzzzzzzzz",
+	"zzzzzzzzzzzzz",
+	"1y2p0ij32e8e7",
 	"1y2p0ij32e8e8",
 };
 
-static const int strto_bases[] = { 0, 2, 3, 8, 10, 16, 35, 36, 1, 37, -1 };
+static const int strto_bases[] = {0, 2, 3, 8, 10, 16, 35, 36, 1, 37, -1};
 
-#define CHECK_STRTO(fn, type, fmt)					\
-	do {								\
-		char *e1 = (char *)s + 100, *e2 = (char *)s + 100;	\
-		errno = 0;						\
-		nolibc_errno = 0;					\
-		type want = fn(s, &e2, base);				\
-		int want_errno = errno;					\
-		type got = nolibc_##fn(s, &e1, base);			\
-		/* invalid base: glibc leaves *endptr alone, nolibc	\
-		 * sets it to nptr (checked in test_strto_spec) */	\
-		if (want_errno == EINVAL)				\
-			e2 = (char *)s;					\
-		if (got != want || e1 != e2 ||				\
-		    nolibc_errno != want_errno)				\
+#define CHECK_STRTO(fn, type, fmt)                                             \
+	do {                                                                   \
+		char *e1 = (char *)s + 100, *e2 = (char *)s + 100;             \
+		errno = 0;                                                     \
+		nolibc_errno = 0;                                              \
+		type want = fn(s, &e2, base);                                  \
+		int want_errno = errno;                                        \
+		type got = nolibc_##fn(s, &e1, base);                          \
+		/* invalid base: glibc leaves *endptr alone, nolibc            \
+		 * sets it to nptr (checked in test_strto_spec) */             \
+		if (want_errno == EINVAL)                                      \
+			e2 = (char *)s;                                        \
+		if (got != want || e1 != e2 || nolibc_errno != want_errno)     \
 			fail_msg(#fn "(\"%s\", %d): " fmt " end+%td errno %d;" \
-				 " glibc " fmt " end+%td errno %d", s, base, \
-				 got, e1 - s, nolibc_errno, want, e2 - s, \
-				 want_errno);				\
-		/* endptr may be NULL */				\
-		nolibc_errno = 0;					\
-		assert_true(nolibc_##fn(s, NULL, base) == want);	\
-		assert_int_equal(nolibc_errno, want_errno);		\
+				     " glibc " fmt " end+%td errno %d",        \
+				 s, base, got, e1 - s, nolibc_errno, want,     \
+				 e2 - s, want_errno);                          \
+		/* endptr may be NULL */                                       \
+		nolibc_errno = 0;                                              \
+		assert_true(nolibc_##fn(s, NULL, base) == want);               \
+		assert_int_equal(nolibc_errno, want_errno);                    \
 	} while (0)
 
 static void test_strto(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(strto_inputs) / sizeof(strto_inputs[0]); i++) {
-		for (size_t b = 0; b < sizeof(strto_bases) / sizeof(strto_bases[0]); b++) {
+	for (size_t i = 0; i < sizeof(strto_inputs) / sizeof(strto_inputs[0]);
+	     i++) {
+		for (size_t b = 0;
+		     b < sizeof(strto_bases) / sizeof(strto_bases[0]); b++) {
 			const char *s = strto_inputs[i];
 			int base = strto_bases[b];
 
@@ -104,12 +155,14 @@ static void test_strto_spec(void **state)
 	assert_true(nolibc_strtol("9223372036854775808", NULL, 10) == LONG_MAX);
 	assert_int_equal(nolibc_errno, ERANGE);
 	nolibc_errno = 0;
-	assert_true(nolibc_strtol("-9223372036854775809", NULL, 10) == LONG_MIN);
+	assert_true(nolibc_strtol("-9223372036854775809", NULL, 10) ==
+		    LONG_MIN);
 	assert_int_equal(nolibc_errno, ERANGE);
 	nolibc_errno = 0;
 	assert_true(nolibc_strtoul("-1", NULL, 10) == ULONG_MAX);
 	assert_int_equal(nolibc_errno, 0);
-	assert_true(nolibc_strtoul("18446744073709551616", NULL, 10) == ULONG_MAX);
+	assert_true(nolibc_strtoul("18446744073709551616", NULL, 10) ==
+		    ULONG_MAX);
 	assert_int_equal(nolibc_errno, ERANGE);
 	nolibc_errno = 0;
 	s = "10";
@@ -125,8 +178,8 @@ static void test_strto_spec(void **state)
 
 static void test_atoi(void **state)
 {
-	const char *strs[] = { "0", "42", "-42", "  +17abc", "x", "",
-			       "2147483647", "-2147483648", " 010" };
+	const char *strs[] = {"0", "42",	 "-42",		"  +17abc", "x",
+			      "",  "2147483647", "-2147483648", " 010"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
@@ -139,20 +192,24 @@ static void test_atoi(void **state)
 
 static void test_abs_div(void **state)
 {
-	const int iv[] = { 0, 1, -1, 7, -7, INT_MAX, INT_MIN + 1 };
-	const int dv[] = { 1, -1, 2, -2, 3, -3, 7, INT_MAX };
+	const int iv[] = {0, 1, -1, 7, -7, INT_MAX, INT_MIN + 1};
+	const int dv[] = {1, -1, 2, -2, 3, -3, 7, INT_MAX};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(iv) / sizeof(iv[0]); i++) {
 		assert_int_equal(nolibc_abs(iv[i]), abs(iv[i]));
-		assert_true(nolibc_labs((long)iv[i] * 3) == labs((long)iv[i] * 3));
+		assert_true(nolibc_labs((long)iv[i] * 3) ==
+			    labs((long)iv[i] * 3));
 		assert_true(nolibc_llabs((long long)iv[i] * (1LL << 20)) ==
 			    llabs((long long)iv[i] * (1LL << 20)));
-		assert_true(nolibc_imaxabs((intmax_t)iv[i] * ((intmax_t)1 << 30)) ==
-			    imaxabs((intmax_t)iv[i] * ((intmax_t)1 << 30)));
+		assert_true(
+			nolibc_imaxabs((intmax_t)iv[i] * ((intmax_t)1 << 30)) ==
+			imaxabs((intmax_t)iv[i] * ((intmax_t)1 << 30)));
 		for (size_t j = 0; j < sizeof(dv) / sizeof(dv[0]); j++) {
-			div_t a = nolibc_div(iv[i], dv[j]), b = div(iv[i], dv[j]);
-			ldiv_t la = nolibc_ldiv(iv[i], dv[j]), lb = ldiv(iv[i], dv[j]);
+			div_t a = nolibc_div(iv[i], dv[j]),
+			      b = div(iv[i], dv[j]);
+			ldiv_t la = nolibc_ldiv(iv[i], dv[j]),
+			       lb = ldiv(iv[i], dv[j]);
 			lldiv_t lla = nolibc_lldiv((long long)iv[i] * 5, dv[j]);
 			lldiv_t llb = lldiv((long long)iv[i] * 5, dv[j]);
 			imaxdiv_t ma = nolibc_imaxdiv(iv[i], dv[j]);
@@ -230,7 +287,7 @@ static int cmp_3(const void *a, const void *b)
 	return memcmp(a, b, 3);
 }
 
-static const size_t sizes[] = { 0, 1, 2, 3, 5, 7, 16, 31, 100, 1000, 4097 };
+static const size_t sizes[] = {0, 1, 2, 3, 5, 7, 16, 31, 100, 1000, 4097};
 
 static void test_qsort_int(void **state)
 {
@@ -245,11 +302,21 @@ static void test_qsort_int(void **state)
 
 			for (size_t i = 0; i < n; i++) {
 				switch (kind) {
-				case 0: a[i] = rand() - RAND_MAX / 2; break;
-				case 1: a[i] = rand() % 4; break;
-				case 2: a[i] = (int)i; break;
-				case 3: a[i] = (int)(n - i); break;
-				default: a[i] = 9; break;
+				case 0:
+					a[i] = rand() - RAND_MAX / 2;
+					break;
+				case 1:
+					a[i] = rand() % 4;
+					break;
+				case 2:
+					a[i] = (int)i;
+					break;
+				case 3:
+					a[i] = (int)(n - i);
+					break;
+				default:
+					a[i] = 9;
+					break;
 				}
 			}
 			memcpy(ref, a, n * sizeof(int));
@@ -328,7 +395,7 @@ static void test_bsearch(void **state)
 	for (int key = -3; key < (int)n; key++) {
 		for (size_t len = 0; len <= n; len += 37) {
 			int *p = nolibc_bsearch(&key, a, len, sizeof(int),
-						 cmp_key_elem);
+						cmp_key_elem);
 			int present = 0;
 
 			for (size_t i = 0; i < len; i++)
@@ -360,8 +427,9 @@ static void test_bsearch(void **state)
 	/* the key is the first argument to compar */
 	int key = 12;
 
-	assert_ptr_equal(nolibc_bsearch(&key, a + 6, 1, sizeof(int), cmp_key_elem),
-			 a + 6);
+	assert_ptr_equal(
+		nolibc_bsearch(&key, a + 6, 1, sizeof(int), cmp_key_elem),
+		a + 6);
 }
 
 static void test_rand(void **state)

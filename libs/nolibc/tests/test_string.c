@@ -47,8 +47,9 @@ static void test_memcpy(void **state)
 				memset(dst, 0xaa, sizeof(dst));
 				memset(ref, 0xaa, sizeof(ref));
 				memcpy(ref + dof, src + so, n);
-				assert_ptr_equal(nolibc_memcpy(dst + dof, src + so, n),
-						 dst + dof);
+				assert_ptr_equal(
+					nolibc_memcpy(dst + dof, src + so, n),
+					dst + dof);
 				assert_memory_equal(dst, ref, sizeof(dst));
 			}
 		}
@@ -76,8 +77,9 @@ static void test_memmove(void **state)
 				memcpy(buf, init, sizeof(buf));
 				memcpy(ref, init, sizeof(ref));
 				memmove(ref + to, ref + from, n);
-				assert_ptr_equal(nolibc_memmove(buf + to, buf + from, n),
-						 buf + to);
+				assert_ptr_equal(
+					nolibc_memmove(buf + to, buf + from, n),
+					buf + to);
 				assert_memory_equal(buf, ref, sizeof(buf));
 			}
 		}
@@ -87,7 +89,7 @@ static void test_memmove(void **state)
 static void test_memset(void **state)
 {
 	unsigned char buf[96], ref[96];
-	const int vals[] = { 0, 1, 0x7f, 0x80, 0xff, 0x1ab, -1, -128 };
+	const int vals[] = {0, 1, 0x7f, 0x80, 0xff, 0x1ab, -1, -128};
 
 	(void)state;
 	for (size_t v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
@@ -96,8 +98,9 @@ static void test_memset(void **state)
 				memset(buf, 0x55, sizeof(buf));
 				memset(ref, 0x55, sizeof(ref));
 				memset(ref + off, vals[v], n);
-				assert_ptr_equal(nolibc_memset(buf + off, vals[v], n),
-						 buf + off);
+				assert_ptr_equal(
+					nolibc_memset(buf + off, vals[v], n),
+					buf + off);
 				assert_memory_equal(buf, ref, sizeof(buf));
 			}
 		}
@@ -136,8 +139,10 @@ static void test_memchr(void **state)
 	(void)state;
 	for (int c = 0; c < 256; c++) {
 		for (size_t len = 0; len <= n; len++) {
-			assert_ptr_equal(nolibc_memchr(p, c, len), memchr(p, c, len));
-			assert_ptr_equal(nolibc_memrchr(p, c, len), memrchr(p, c, len));
+			assert_ptr_equal(nolibc_memchr(p, c, len),
+					 memchr(p, c, len));
+			assert_ptr_equal(nolibc_memrchr(p, c, len),
+					 memrchr(p, c, len));
 		}
 	}
 	/* c is converted to unsigned char */
@@ -149,8 +154,8 @@ static void test_memchr(void **state)
 
 static void test_strlen(void **state)
 {
-	const char *strs[] = { "", "a", "ab", "hello world", "1234567",
-			       "12345678", "123456789" };
+	const char *strs[] = {"",	 "a",	     "ab",	 "hello world",
+			      "1234567", "12345678", "123456789"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
@@ -170,8 +175,9 @@ static void test_strlen(void **state)
 
 static void test_strcmp(void **state)
 {
-	const char *strs[] = { "", "a", "b", "ab", "abc", "abd", "abcd", "A",
-			       "\x80", "\x7f", "a\xff", "a\x01", "zzzz" };
+	const char *strs[] = {"",      "a",	"b",   "ab",   "abc",
+			      "abd",   "abcd",	"A",   "\x80", "\x7f",
+			      "a\xff", "a\x01", "zzzz"};
 	size_t n = sizeof(strs) / sizeof(strs[0]);
 
 	(void)state;
@@ -181,13 +187,16 @@ static void test_strcmp(void **state)
 					 sign(strcmp(strs[i], strs[j])));
 			for (size_t k = 0; k < 6; k++)
 				assert_int_equal(
-					sign(nolibc_strncmp(strs[i], strs[j], k)),
+					sign(nolibc_strncmp(strs[i], strs[j],
+							    k)),
 					sign(strncmp(strs[i], strs[j], k)));
-			assert_int_equal(sign(nolibc_strcasecmp(strs[i], strs[j])),
-					 sign(strcasecmp(strs[i], strs[j])));
+			assert_int_equal(
+				sign(nolibc_strcasecmp(strs[i], strs[j])),
+				sign(strcasecmp(strs[i], strs[j])));
 			for (size_t k = 0; k < 6; k++)
 				assert_int_equal(
-					sign(nolibc_strncasecmp(strs[i], strs[j], k)),
+					sign(nolibc_strncasecmp(strs[i],
+								strs[j], k)),
 					sign(strncasecmp(strs[i], strs[j], k)));
 		}
 	}
@@ -258,14 +267,16 @@ static void test_strchr(void **state)
 
 static void test_strstr(void **state)
 {
-	const char *hay[] = { "", "a", "aaa", "abcabd", "abababc", "hello world",
-			      "mississippi", "aab" };
-	const char *needle[] = { "", "a", "aa", "aaaa", "abd", "ababc", "world",
-				 "issip", "ssippi", "xyz", "b", "hello world!" };
+	const char *hay[] = {"",	"a",	       "aaa",	      "abcabd",
+			     "abababc", "hello world", "mississippi", "aab"};
+	const char *needle[] = {"",	  "a",	   "aa",    "aaaa",
+				"abd",	  "ababc", "world", "issip",
+				"ssippi", "xyz",   "b",	    "hello world!"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(hay) / sizeof(hay[0]); i++) {
-		for (size_t j = 0; j < sizeof(needle) / sizeof(needle[0]); j++) {
+		for (size_t j = 0; j < sizeof(needle) / sizeof(needle[0]);
+		     j++) {
 			char *h = exact(hay[i], strlen(hay[i]) + 1);
 
 			assert_ptr_equal(nolibc_strstr(h, needle[j]),
@@ -277,10 +288,10 @@ static void test_strstr(void **state)
 
 static void test_strspn(void **state)
 {
-	const char *strs[] = { "", "abc", "  \tx y", "hello, world", "\xe9\xe8z",
-			       "123abc" };
-	const char *sets[] = { "", "a", "cba", " \t", "lo he", "\xe9", "0123456789",
-			       "z" };
+	const char *strs[] = {"",	   "abc",   "  \tx y", "hello, world",
+			      "\xe9\xe8z", "123abc"};
+	const char *sets[] = {"",      "a",    "cba",	     " \t",
+			      "lo he", "\xe9", "0123456789", "z"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {

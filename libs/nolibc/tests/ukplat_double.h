@@ -11,10 +11,10 @@
 
 #define CONSOLE_CAP 65536
 
-extern char console_buf[CONSOLE_CAP + 1];	/* NUL-terminated */
+extern char console_buf[CONSOLE_CAP + 1]; /* NUL-terminated */
 extern size_t console_len;
-extern size_t console_writes;		/* calls with len > 0 */
-extern size_t console_max_write;	/* largest single len */
+extern size_t console_writes;	 /* calls with len > 0 */
+extern size_t console_max_write; /* largest single len */
 /* When set, the console "fails" once this many more bytes have gone out. */
 extern long console_fail_after;
 

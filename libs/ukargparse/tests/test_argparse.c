@@ -94,9 +94,9 @@ static void test_too_many(void **s)
 	for (int i = 0; i < MAXA; i++)
 		p += sprintf(p, "a%c ", 'a' + i);
 	expect_args(line, MAXA,
-		    (const char *[]){"aa", "ab", "ac", "ad", "ae", "af",
-				     "ag", "ah", "ai", "aj", "ak", "al",
-				     "am", "an", "ao", "ap"});
+		    (const char *[]){"aa", "ab", "ac", "ad", "ae", "af", "ag",
+				     "ah", "ai", "aj", "ak", "al", "am", "an",
+				     "ao", "ap"});
 	sprintf(p, "zz");
 	expect_error(line, -E2BIG, (size_t)(p - line), "too many arguments");
 }
@@ -156,10 +156,14 @@ static void test_split(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain),     cmocka_unit_test(test_quotes),
-		cmocka_unit_test(test_escapes),   cmocka_unit_test(test_empty_args),
-		cmocka_unit_test(test_errors),    cmocka_unit_test(test_too_many),
-		cmocka_unit_test(test_huge),      cmocka_unit_test(test_split),
+		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_quotes),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_empty_args),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_huge),
+		cmocka_unit_test(test_split),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

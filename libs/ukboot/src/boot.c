@@ -48,17 +48,17 @@ static int run_inittab(void)
 	return 0;
 }
 
-static int build_argv(const char *cmdline, size_t len, int *argc,
-		      char ***argv)
+static int build_argv(const char *cmdline, size_t len, int *argc, char ***argv)
 {
 	struct uk_argparse_error err;
 	int lib_argc, app_argc, n;
 	char **lib_argv, **app_argv;
 
 	if (len >= sizeof(cmdline_buf)) {
-		uk_pr_crit("command line is %zu bytes, longer than the limit of "
-			   "%zu (ukboot option cmdline_max)",
-			   len, sizeof(cmdline_buf) - 1);
+		uk_pr_crit(
+			"command line is %zu bytes, longer than the limit of "
+			"%zu (ukboot option cmdline_max)",
+			len, sizeof(cmdline_buf) - 1);
 		return -1;
 	}
 	memcpy(cmdline_buf, cmdline, len);
@@ -71,9 +71,10 @@ static int build_argv(const char *cmdline, size_t len, int *argc,
 
 	n = uk_argparse(cmdline_buf, &argv_buf[1], UK_ARGV_MAX, &err);
 	if (n == -E2BIG) {
-		uk_pr_crit("command line has more than %d arguments (ukboot "
-			   "option argv_max); the first one over is at byte %zu",
-			   UK_ARGV_MAX, err.offset);
+		uk_pr_crit(
+			"command line has more than %d arguments (ukboot "
+			"option argv_max); the first one over is at byte %zu",
+			UK_ARGV_MAX, err.offset);
 		return -1;
 	}
 	if (n < 0) {
@@ -101,8 +102,8 @@ int ukboot_run(const char *cmdline, size_t len, int *status)
 
 	if (run_inittab() < 0)
 		return -1;
-	for (const uk_ctor_func_t *c = __init_array_start;
-	     c < __init_array_end; c++)
+	for (const uk_ctor_func_t *c = __init_array_start; c < __init_array_end;
+	     c++)
 		(*c)();
 	if (build_argv(cmdline, len, &argc, &argv) < 0)
 		return -1;

@@ -63,8 +63,8 @@ static void ctor(void)
 /* What the linker script produces: sorted by class and priority. */
 const uk_init_func_t test_inittab_start[] = {early, lib, late};
 extern const uk_init_func_t test_inittab_end[];
-__asm__(".globl test_inittab_end\n.set test_inittab_end, test_inittab_start + 24");
-
+__asm__(".globl test_inittab_end\n.set test_inittab_end, test_inittab_start + "
+	"24");
 
 typedef void (*ctor_t)(void);
 const ctor_t test_ctors_start[] = {ctor};
@@ -140,7 +140,8 @@ static void test_bad_cmdlines(void **s)
 	(void)s;
 	int st;
 	assert_int_equal(boot("a 'b", &st), -1);
-	assert_non_null(strstr(out, "malformed command line: unterminated ' quote at byte 2"));
+	assert_non_null(strstr(
+		out, "malformed command line: unterminated ' quote at byte 2"));
 	assert_null(strchr(trace, 'M'));
 
 	reset(NULL);
@@ -152,7 +153,8 @@ static void test_bad_cmdlines(void **s)
 	memset(longline, 'x', sizeof(longline) - 1);
 	longline[sizeof(longline) - 1] = 0;
 	assert_int_equal(boot(longline, &st), -1); /* UK_CMDLINE_MAX is 64 */
-	assert_non_null(strstr(out, "command line is 199 bytes, longer than the limit of 63"));
+	assert_non_null(strstr(
+		out, "command line is 199 bytes, longer than the limit of 63"));
 
 	reset(NULL);
 	assert_int_equal(ukboot_run("ab\0cd", 5, &st), -1);

@@ -41,7 +41,8 @@ static uintptr_t leaf_caller(uintptr_t sp, uintptr_t lo, uintptr_t hi)
 	if (sp < lo || sp + sizeof(ra) > hi || (sp & 7))
 		return 0;
 	ra = *(const uintptr_t *)sp;
-	if (ra < 16 || !uk_symbol_name(ra - 5, NULL) || !uk_symbol_name(ra - 1, NULL))
+	if (ra < 16 || !uk_symbol_name(ra - 5, NULL) ||
+	    !uk_symbol_name(ra - 1, NULL))
 		return 0;
 	const uint8_t *c = (const uint8_t *)ra;
 	if (c[-5] == 0xe8 || (c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0) ||
@@ -75,8 +76,9 @@ static void print_backtrace(uintptr_t fp, uintptr_t lo, uintptr_t hi,
 		uintptr_t off = 0;
 		const char *name = uk_symbol_name(pcs[i] - 1, &off);
 		if (name)
-			uk_printk(UK_LOG_CRIT, "ukdebug", "  #%zu 0x%016lx <%s+0x%lx>",
-				  i, (unsigned long)pcs[i], name,
+			uk_printk(UK_LOG_CRIT, "ukdebug",
+				  "  #%zu 0x%016lx <%s+0x%lx>", i,
+				  (unsigned long)pcs[i], name,
 				  (unsigned long)off + 1);
 		else
 			uk_printk(UK_LOG_CRIT, "ukdebug", "  #%zu 0x%016lx", i,
@@ -124,7 +126,8 @@ void uk_panic(const char *file, int line, const char *func, const char *fmt,
 	va_list ap;
 
 	if (uk_panic_nesting++) {
-		uk_printk(UK_LOG_CRIT, "ukdebug", "PANIC inside panic: giving up");
+		uk_printk(UK_LOG_CRIT, "ukdebug",
+			  "PANIC inside panic: giving up");
 		ukplat_exit(UKPLAT_EXIT_PANIC);
 	}
 	va_start(ap, fmt);

@@ -7,10 +7,8 @@
 #define PRINTK_BUF 512
 
 static const char *const level_tag[] = {
-	[UK_LOG_CRIT] = "CRIT: ",
-	[UK_LOG_ERR] = "ERROR: ",
-	[UK_LOG_WARN] = "WARN: ",
-	[UK_LOG_INFO] = "",
+	[UK_LOG_CRIT] = "CRIT: ",   [UK_LOG_ERR] = "ERROR: ",
+	[UK_LOG_WARN] = "WARN: ",   [UK_LOG_INFO] = "",
 	[UK_LOG_DEBUG] = "debug: ",
 };
 

@@ -101,7 +101,8 @@ static size_t make_table(unsigned char *t, size_t cap)
 		uint64_t a;
 		uint32_t sz;
 		const char *n;
-	} syms[] = {{0x1000, 0x20, "alpha"}, {0x1020, 0x10, "beta"},
+	} syms[] = {{0x1000, 0x20, "alpha"},
+		    {0x1020, 0x10, "beta"},
 		    {0x2000, 0, "gamma"}};
 	uint32_t count = 3, strtab = 16 + 3 * 16, off = 0;
 	char strings[64];
@@ -151,7 +152,8 @@ static void test_symtab_malformed(void **s)
 
 	assert_null(uk_symtab_lookup(NULL, 0, 0x1000, NULL));
 	assert_null(uk_symtab_lookup(t, 8, 0x1000, NULL)); /* short */
-	assert_null(uk_symtab_lookup(t, len - 1, 0x1000, NULL)); /* size > len */
+	assert_null(
+		uk_symtab_lookup(t, len - 1, 0x1000, NULL)); /* size > len */
 	unsigned char c[256];
 	memcpy(c, t, len);
 	c[0] ^= 1; /* magic */
@@ -193,7 +195,8 @@ static void test_crash_report(void **s)
 
 	reset(NULL);
 	uk_crash_report(&r, 0);
-	assert_non_null(strstr(out, "backtrace (0 frames, stack range unknown)"));
+	assert_non_null(
+		strstr(out, "backtrace (0 frames, stack range unknown)"));
 }
 
 static void test_panic_and_assert(void **s)

@@ -63,8 +63,9 @@ int acpi_s5_from_dsdt(const uint8_t *aml, size_t len)
 		if (memcmp(aml + i, "_S5_", 4))
 			continue;
 		/* NameOp (0x08), optionally a root prefix '\', then _S5_ */
-		if (i < 1 || !(aml[i - 1] == 0x08 ||
-			       (aml[i - 1] == '\\' && i >= 2 && aml[i - 2] == 0x08)))
+		if (i < 1 ||
+		    !(aml[i - 1] == 0x08 ||
+		      (aml[i - 1] == '\\' && i >= 2 && aml[i - 2] == 0x08)))
 			continue;
 		size_t p = i + 4;
 		if (p >= len || aml[p] != 0x12) /* PackageOp */

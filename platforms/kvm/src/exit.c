@@ -25,14 +25,18 @@ static void map_low_4g(void)
 		if (kvm_pdpt[g + 1])
 			continue;
 		for (int i = 0; i < 512; i++) {
-			uint64_t pa = ((uint64_t)(g + 1) << 30) + ((uint64_t)i << 21);
+			uint64_t pa =
+				((uint64_t)(g + 1) << 30) + ((uint64_t)i << 21);
 			/* present, writable, 2 MiB; uncached in the MMIO GiB */
 			high_pd[g][i] = pa | 0x83 | (g == 2 ? 0x18 : 0);
 		}
 		kvm_pdpt[g + 1] = (uint64_t)(uintptr_t)high_pd[g] | 0x3;
 	}
 	uint64_t cr3;
-	__asm__ __volatile__("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");
+	__asm__ __volatile__("mov %%cr3, %0; mov %0, %%cr3"
+			     : "=r"(cr3)
+			     :
+			     : "memory");
 }
 
 static const void *phys(uint64_t addr, size_t len)
@@ -97,13 +101,17 @@ void ukplat_exit(int status)
 	/* QEMU's isa-debug-exit: the VMM exits with (status << 1) | 1. */
 	ukarch_outb(DEBUG_EXIT_PORT, (uint8_t)status);
 
-	uk_printk(UK_LOG_INFO, "kvm", "exit status %d; no isa-debug-exit "
-		  "device, powering off through ACPI", status & 0xff);
+	uk_printk(UK_LOG_INFO, "kvm",
+		  "exit status %d; no isa-debug-exit "
+		  "device, powering off through ACPI",
+		  status & 0xff);
 	acpi_poweroff();
 	/* The write takes effect asynchronously on some VMMs: give it time. */
 	for (volatile int i = 0; i < 1000000; i++)
 		;
-	uk_printk(UK_LOG_CRIT, "kvm", "power-off failed: halting the CPU "
-		  "(exit status was %d)", status & 0xff);
+	uk_printk(UK_LOG_CRIT, "kvm",
+		  "power-off failed: halting the CPU "
+		  "(exit status was %d)",
+		  status & 0xff);
 	ukarch_halt_forever();
 }

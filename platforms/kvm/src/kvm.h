@@ -47,7 +47,7 @@ int kvm_memmap_to_regions(struct ukplat_bootinfo *bi,
  * acpi_s5_from_dsdt: finds \_S5 in AML and returns its SLP_TYPa (0..7) or -1.
  */
 struct acpi_poweroff {
-	int hw_reduced;     /* use the sleep control register */
+	int hw_reduced;	     /* use the sleep control register */
 	uint8_t sleep_space; /* GAS address space: 0 memory, 1 I/O */
 	uint64_t sleep_addr;
 	uint32_t pm1a_cnt, pm1b_cnt; /* I/O ports, 0 = absent */

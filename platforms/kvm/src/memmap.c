@@ -3,7 +3,7 @@
 #include <string.h>
 #include "kvm.h"
 
-#define PAGE 4096ull
+#define PAGE	     4096ull
 #define LOW_RESERVED 0x100000ull /* below 1 MiB: firmware, boot data */
 
 static int add(struct ukplat_bootinfo *bi, uint64_t base, uint64_t end,

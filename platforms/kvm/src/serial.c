@@ -4,16 +4,16 @@
 #include <uk/plat/console.h>
 #include "kvm.h"
 
-#define COM1 0x3f8
-#define THR 0 /* transmit holding */
-#define IER 1
-#define FCR 2
-#define LCR 3
-#define MCR 4
-#define LSR 5
+#define COM1	 0x3f8
+#define THR	 0 /* transmit holding */
+#define IER	 1
+#define FCR	 2
+#define LCR	 3
+#define MCR	 4
+#define LSR	 5
 #define LSR_THRE 0x20
-#define DLL 0 /* with LCR.DLAB */
-#define DLM 1
+#define DLL	 0 /* with LCR.DLAB */
+#define DLM	 1
 
 /* Give up on a UART that never drains instead of hanging the guest. */
 #define SPIN_MAX 100000
@@ -49,7 +49,8 @@ size_t ukplat_console_write(const char *buf, size_t len)
 	size_t i;
 
 	for (i = 0; i < len && !serial_dead; i++) {
-		/* Terminals want CR LF; tools reading the output drop the CR. */
+		/* Terminals want CR LF; tools reading the output drop the CR.
+		 */
 		if (buf[i] == '\n')
 			put('\r');
 		put(buf[i]);

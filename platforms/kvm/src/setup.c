@@ -44,9 +44,11 @@ void ukplat_kvm_entry(const struct pvh_start_info *si)
 	bootinfo.cmdline = "";
 
 	if ((uintptr_t)si >= KVM_MAPPED_TOP || si->magic != PVH_START_MAGIC) {
-		uk_pr_crit("no valid PVH start_info at %p: this image must be "
-			   "booted by a PVH loader (qemu -kernel, or a VMM with "
-			   "PVH support)", (const void *)si);
+		uk_pr_crit(
+			"no valid PVH start_info at %p: this image must be "
+			"booted by a PVH loader (qemu -kernel, or a VMM with "
+			"PVH support)",
+			(const void *)si);
 		ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
 	}
 	ukplat_kvm_rsdp_paddr = si->rsdp_paddr;
@@ -54,7 +56,8 @@ void ukplat_kvm_entry(const struct pvh_start_info *si)
 	if (si->cmdline_paddr && si->cmdline_paddr < KVM_MAPPED_TOP) {
 		const char *src = (const char *)(uintptr_t)si->cmdline_paddr;
 		size_t max = KVM_MAPPED_TOP - si->cmdline_paddr;
-		size_t len = strnlen(src, max < KVM_CMDLINE_CAP ? max : KVM_CMDLINE_CAP);
+		size_t len = strnlen(
+			src, max < KVM_CMDLINE_CAP ? max : KVM_CMDLINE_CAP);
 		if (len >= KVM_CMDLINE_CAP) {
 			uk_pr_crit("command line is longer than %u bytes",
 				   KVM_CMDLINE_CAP - 1);
@@ -77,10 +80,12 @@ void ukplat_kvm_entry(const struct pvh_start_info *si)
 			    si->memmap_entries, (uintptr_t)__uk_image_start,
 			    (uintptr_t)__uk_image_end, KVM_MAPPED_TOP) < 0)
 			uk_pr_warn("memory map has more than %d regions; the "
-				   "rest is not used", UKPLAT_MEMREGION_MAX);
+				   "rest is not used",
+				   UKPLAT_MEMREGION_MAX);
 	} else {
 		uk_pr_warn("loader gave no usable memory map (start_info "
-			   "version %u)", si->version);
+			   "version %u)",
+			   si->version);
 	}
 	/* Everything from the loader is copied: from now on NULL faults. */
 	unmap_page0();
@@ -90,6 +95,7 @@ void ukplat_kvm_entry(const struct pvh_start_info *si)
 			    (unsigned long)(bootinfo.memregions[i].base +
 					    bootinfo.memregions[i].len),
 			    bootinfo.memregions[i].type == UKPLAT_MEMR_FREE
-				    ? "free" : "image");
+				    ? "free"
+				    : "image");
 	ukboot_entry();
 }

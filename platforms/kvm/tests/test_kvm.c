@@ -22,14 +22,16 @@ static void test_memmap_basic(void **s)
 	};
 	memset(&bi, 0, sizeof(bi));
 	assert_int_equal(kvm_memmap_to_regions(&bi, map, 4, 0x100000, 0x10a123,
-					       1ull << 30), 0);
+					       1ull << 30),
+			 0);
 	assert_int_equal(bi.nr_memregions, 2);
 	assert_int_equal(bi.memregions[0].type, UKPLAT_MEMR_IMAGE);
 	assert_int_equal(bi.memregions[0].base, 0x100000);
 	assert_int_equal(bi.memregions[0].len, 0xb000); /* rounded up */
 	assert_int_equal(bi.memregions[1].type, UKPLAT_MEMR_FREE);
 	assert_int_equal(bi.memregions[1].base, 0x10b000);
-	assert_int_equal(bi.memregions[1].base + bi.memregions[1].len, 128 * MiB);
+	assert_int_equal(bi.memregions[1].base + bi.memregions[1].len,
+			 128 * MiB);
 }
 
 static void test_memmap_clamps_and_splits(void **s)
@@ -44,13 +46,15 @@ static void test_memmap_clamps_and_splits(void **s)
 	};
 	memset(&bi, 0, sizeof(bi));
 	assert_int_equal(kvm_memmap_to_regions(&bi, map, 3, 0x200000, 0x201000,
-					       1ull << 30), 0);
+					       1ull << 30),
+			 0);
 	assert_int_equal(bi.nr_memregions, 3);
 	assert_int_equal(bi.memregions[0].base, 0x101000);
 	assert_int_equal(bi.memregions[0].len, 0x200000 - 0x101000);
 	assert_int_equal(bi.memregions[1].type, UKPLAT_MEMR_IMAGE);
 	assert_int_equal(bi.memregions[2].base, 0x201000);
-	assert_int_equal(bi.memregions[2].base + bi.memregions[2].len, 1ull << 30);
+	assert_int_equal(bi.memregions[2].base + bi.memregions[2].len,
+			 1ull << 30);
 }
 
 static void test_memmap_overflow(void **s)
@@ -59,11 +63,12 @@ static void test_memmap_overflow(void **s)
 	struct ukplat_bootinfo bi;
 	struct pvh_memmap_entry map[40];
 	for (int i = 0; i < 40; i++)
-		map[i] = (struct pvh_memmap_entry){(uint64_t)(2 + i) * MiB, 4096,
-						   E820_RAM, 0};
+		map[i] = (struct pvh_memmap_entry){(uint64_t)(2 + i) * MiB,
+						   4096, E820_RAM, 0};
 	memset(&bi, 0, sizeof(bi));
 	assert_int_equal(kvm_memmap_to_regions(&bi, map, 40, 0x100000, 0x101000,
-					       1ull << 30), -1);
+					       1ull << 30),
+			 -1);
 	assert_int_equal(bi.nr_memregions, UKPLAT_MEMREGION_MAX);
 	for (unsigned i = 1; i < bi.nr_memregions; i++)
 		assert_true(bi.memregions[i - 1].base < bi.memregions[i].base);
@@ -132,10 +137,10 @@ static void build_tables(int hw_reduced, const uint8_t *s5, size_t s5len)
 	fix_csum(mem + 0x800, dlen, 9);
 }
 
-static const uint8_t s5_byte[] = {0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
-				  0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
-static const uint8_t s5_zero[] = {0x08, '\\', '_', 'S', '5', '_', 0x12, 0x06,
-				  0x04, 0x00, 0x00, 0x00, 0x00};
+static const uint8_t s5_byte[] = {0x08, '_',  'S',  '5',  '_',	0x12, 0x08,
+				  0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
+static const uint8_t s5_zero[] = {0x08, '\\', '_',  'S',  '5',	'_', 0x12,
+				  0x06, 0x04, 0x00, 0x00, 0x00, 0x00};
 
 static void test_acpi_pm1(void **s)
 {
@@ -191,7 +196,10 @@ static void test_s5_truncated(void **s)
 		assert_true(acpi_s5_from_dsdt(s5_byte, n) == -1);
 	assert_int_equal(acpi_s5_from_dsdt(s5_byte, sizeof(s5_byte)), 5);
 	/* "_S5_" not preceded by NameOp: a reference, not the definition */
-	assert_int_equal(acpi_s5_from_dsdt((const uint8_t *)"\x70_S5_\x12\x06\x04\x0a\x05", 11), -1);
+	assert_int_equal(
+		acpi_s5_from_dsdt(
+			(const uint8_t *)"\x70_S5_\x12\x06\x04\x0a\x05", 11),
+		-1);
 }
 
 int main(void)

@@ -80,17 +80,28 @@ uintptr_t ukplat_stack_top(void)
 }
 
 static const char *const exc_names[32] = {
-	"divide error (#DE)",          "debug (#DB)",
-	"non-maskable interrupt",      "breakpoint (#BP)",
-	"overflow (#OF)",              "bound range exceeded (#BR)",
-	"invalid opcode (#UD)",        "device not available (#NM)",
-	"double fault (#DF)",          "coprocessor segment overrun",
-	"invalid TSS (#TS)",           "segment not present (#NP)",
-	"stack-segment fault (#SS)",   "general protection fault (#GP)",
-	"page fault (#PF)",            "reserved vector 15",
-	"x87 floating-point error (#MF)", "alignment check (#AC)",
-	"machine check (#MC)",         "SIMD floating-point exception (#XM)",
-	"virtualization exception (#VE)", "control protection (#CP)",
+	"divide error (#DE)",
+	"debug (#DB)",
+	"non-maskable interrupt",
+	"breakpoint (#BP)",
+	"overflow (#OF)",
+	"bound range exceeded (#BR)",
+	"invalid opcode (#UD)",
+	"device not available (#NM)",
+	"double fault (#DF)",
+	"coprocessor segment overrun",
+	"invalid TSS (#TS)",
+	"segment not present (#NP)",
+	"stack-segment fault (#SS)",
+	"general protection fault (#GP)",
+	"page fault (#PF)",
+	"reserved vector 15",
+	"x87 floating-point error (#MF)",
+	"alignment check (#AC)",
+	"machine check (#MC)",
+	"SIMD floating-point exception (#XM)",
+	"virtualization exception (#VE)",
+	"control protection (#CP)",
 };
 
 void ukplat_kvm_trap(struct ukarch_regs *r);
@@ -98,30 +109,36 @@ void ukplat_kvm_trap(struct ukarch_regs *r)
 {
 	static int nested;
 	unsigned v = (unsigned)r->vector;
-	const char *name = v < 32 && exc_names[v] ? exc_names[v] : "reserved vector";
+	const char *name =
+		v < 32 && exc_names[v] ? exc_names[v] : "reserved vector";
 
 	if (nested++) {
 		/* A fault inside the report: say so and stop, never loop. */
-		uk_printk(UK_LOG_CRIT, "kvm", "nested %s (vector %u) at 0x%lx "
-			  "while reporting a crash", name, v, (unsigned long)r->rip);
+		uk_printk(UK_LOG_CRIT, "kvm",
+			  "nested %s (vector %u) at 0x%lx "
+			  "while reporting a crash",
+			  name, v, (unsigned long)r->rip);
 		ukplat_exit(UKPLAT_EXIT_CRASH);
 	}
-	uk_printk(UK_LOG_CRIT, "kvm", "=== CRASH: %s, vector %u, error code 0x%lx ===",
-		  name, v, (unsigned long)r->error_code);
+	uk_printk(UK_LOG_CRIT, "kvm",
+		  "=== CRASH: %s, vector %u, error code 0x%lx ===", name, v,
+		  (unsigned long)r->error_code);
 	if (v == 14) {
 		uint64_t cr2 = ukarch_read_cr2();
 		uint64_t e = r->error_code;
 		uk_printk(UK_LOG_CRIT, "kvm",
 			  "CR2: 0x%016lx (page 0x%lx): %s %s a %s page%s",
 			  (unsigned long)cr2, (unsigned long)(cr2 & ~0xfffull),
-			  (e & 0x10) ? "instruction fetch" :
-			  (e & 0x2) ? "write" : "read",
+			  (e & 0x10)  ? "instruction fetch"
+			  : (e & 0x2) ? "write"
+				      : "read",
 			  (e & 0x10) ? "from" : "to",
-			  (e & 0x1) ? "present (protection violation)" :
-				      "not-present",
+			  (e & 0x1) ? "present (protection violation)"
+				    : "not-present",
 			  (e & 0x8) ? ", reserved bit set" : "");
 		if (cr2 < 4096)
-			uk_printk(UK_LOG_CRIT, "kvm", "NULL pointer dereference");
+			uk_printk(UK_LOG_CRIT, "kvm",
+				  "NULL pointer dereference");
 	}
 	/* Walk the frames only if the faulting code ran on the boot stack. */
 	uintptr_t lo = (uintptr_t)ukplat_kvm_boot_stack_bottom;

@@ -6,11 +6,11 @@ long linuxu_join_args(int argc, char *const argv[], char *buf, size_t cap)
 {
 	size_t n = 0;
 
-#define PUT(c)                                                                 \
-	do {                                                                   \
-		if (n + 1 >= cap)                                              \
-			return -1;                                             \
-		buf[n++] = (c);                                                \
+#define PUT(c)                     \
+	do {                       \
+		if (n + 1 >= cap)  \
+			return -1; \
+		buf[n++] = (c);    \
 	} while (0)
 
 	if (!cap)

@@ -5,14 +5,14 @@
 
 #include <stddef.h>
 
-long ukplat_linuxu_syscall(long nr, long a1, long a2, long a3, long a4,
-			   long a5, long a6);
+long ukplat_linuxu_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
+			   long a6);
 
-#define SYS_write 1
-#define SYS_mmap 9
+#define SYS_write	 1
+#define SYS_mmap	 9
 #define SYS_rt_sigaction 13
-#define SYS_sigaltstack 131
-#define SYS_exit_group 231
+#define SYS_sigaltstack	 131
+#define SYS_exit_group	 231
 
 /*
  * Join argv[1..argc-1] into one command line in `buf` (`cap` bytes), quoting

@@ -27,7 +27,7 @@ static char cmdline[CMDLINE_CAP];
 static uintptr_t stack_top;
 static char altstack[16384] __attribute__((aligned(16)));
 
-#define SYSCALL3(n, a, b, c)                                                   \
+#define SYSCALL3(n, a, b, c) \
 	ukplat_linuxu_syscall((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 
 const struct ukplat_bootinfo *ukplat_bootinfo(void)
@@ -74,20 +74,26 @@ struct k_sigaction {
 	unsigned long mask;
 };
 void ukplat_linuxu_sigreturn(void);
-#define SA_SIGINFO 0x4
-#define SA_ONSTACK 0x08000000
+#define SA_SIGINFO  0x4
+#define SA_ONSTACK  0x08000000
 #define SA_RESTORER 0x04000000
-#define SA_NODEFER 0x40000000
+#define SA_NODEFER  0x40000000
 
 static const char *signame(int sig)
 {
 	switch (sig) {
-	case 4: return "SIGILL (illegal instruction)";
-	case 5: return "SIGTRAP (breakpoint)";
-	case 7: return "SIGBUS (bus error)";
-	case 8: return "SIGFPE (arithmetic exception)";
-	case 11: return "SIGSEGV (invalid memory access)";
-	default: return "fatal signal";
+	case 4:
+		return "SIGILL (illegal instruction)";
+	case 5:
+		return "SIGTRAP (breakpoint)";
+	case 7:
+		return "SIGBUS (bus error)";
+	case 8:
+		return "SIGFPE (arithmetic exception)";
+	case 11:
+		return "SIGSEGV (invalid memory access)";
+	default:
+		return "fatal signal";
 	}
 }
 
@@ -131,16 +137,19 @@ static void crash_handler(int sig, void *info, void *ucv)
 		  (unsigned long)r.error_code);
 	if (sig == 11 || sig == 7) {
 		uint64_t e = r.error_code;
-		uk_printk(UK_LOG_CRIT, "linuxu",
-			  "fault address: 0x%016lx (page 0x%lx): %s %s a %s page",
-			  (unsigned long)addr, (unsigned long)(addr & ~0xfffull),
-			  (e & 0x10) ? "instruction fetch" :
-			  (e & 0x2) ? "write" : "read",
-			  (e & 0x10) ? "from" : "to",
-			  (e & 0x1) ? "present (protection violation)" :
-				      "not-present");
+		uk_printk(
+			UK_LOG_CRIT, "linuxu",
+			"fault address: 0x%016lx (page 0x%lx): %s %s a %s page",
+			(unsigned long)addr, (unsigned long)(addr & ~0xfffull),
+			(e & 0x10)  ? "instruction fetch"
+			: (e & 0x2) ? "write"
+				    : "read",
+			(e & 0x10) ? "from" : "to",
+			(e & 0x1) ? "present (protection violation)"
+				  : "not-present");
 		if (addr < 4096)
-			uk_printk(UK_LOG_CRIT, "linuxu", "NULL pointer dereference");
+			uk_printk(UK_LOG_CRIT, "linuxu",
+				  "NULL pointer dereference");
 	}
 	uk_crash_report(&r, (r.rsp < stack_top) ? stack_top : 0);
 	ukplat_exit(UKPLAT_EXIT_CRASH);
@@ -165,8 +174,8 @@ static void install_crash_handlers(void)
 				 SA_RESTORER,
 			.restorer = ukplat_linuxu_sigreturn,
 		};
-		ukplat_linuxu_syscall(SYS_rt_sigaction, sigs[i], (long)&sa, 0, 8,
-				      0, 0);
+		ukplat_linuxu_syscall(SYS_rt_sigaction, sigs[i], (long)&sa, 0,
+				      8, 0, 0);
 	}
 }
 
@@ -184,19 +193,21 @@ void ukplat_linuxu_entry(long *sp)
 	long n = linuxu_join_args(argc, argv, cmdline, sizeof(cmdline));
 	if (n < 0) {
 		uk_pr_crit("the %d process arguments do not fit in the %u-byte "
-			   "command line buffer", argc - 1, CMDLINE_CAP);
+			   "command line buffer",
+			   argc - 1, CMDLINE_CAP);
 		ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
 	}
 	bootinfo.cmdline = cmdline;
 	bootinfo.cmdline_len = (size_t)n;
 
 	/* The heap: reserved now, backed by the host only when touched. */
-	long mem = ukplat_linuxu_syscall(SYS_mmap, 0, LINUXU_HEAP_SIZE,
-					 3 /* RW */, 0x4022 /* PRIV|ANON|NORESERVE */,
-					 -1, 0);
+	long mem =
+		ukplat_linuxu_syscall(SYS_mmap, 0, LINUXU_HEAP_SIZE, 3 /* RW */,
+				      0x4022 /* PRIV|ANON|NORESERVE */, -1, 0);
 	if (mem < 0 && mem > -4096) {
 		uk_pr_warn("could not reserve %lu MiB of memory (errno %ld): "
-			   "no heap", LINUXU_HEAP_SIZE >> 20, -mem);
+			   "no heap",
+			   LINUXU_HEAP_SIZE >> 20, -mem);
 	} else {
 		bootinfo.memregions[0].base = (uintptr_t)mem;
 		bootinfo.memregions[0].len = LINUXU_HEAP_SIZE;

@@ -24,8 +24,9 @@ static void roundtrip(int argc, char *argv[])
 static void test_roundtrip(void **s)
 {
 	(void)s;
-	char *a[] = {"prog", "plain", "with space", "it's", "\"dq\"", "back\\slash",
-		     "", "'''", "--", "tab\there", "new\nline", NULL};
+	char *a[] = {"prog",   "plain",	      "with space", "it's",
+		     "\"dq\"", "back\\slash", "",	    "'''",
+		     "--",     "tab\there",   "new\nline",  NULL};
 	roundtrip(11, a);
 	char *b[] = {"prog", NULL};
 	roundtrip(1, b);

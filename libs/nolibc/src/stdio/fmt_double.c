@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include "stdio_impl.h"
 
-#define LIMB_BASE	1000000000u
+#define LIMB_BASE 1000000000u
 /* 2^53 * 5^1074 (the longest expansion) has 767 digits: 86 limbs. */
-#define MAX_LIMBS	88
-#define MAX_DIGITS	(MAX_LIMBS * 9)
+#define MAX_LIMBS  88
+#define MAX_DIGITS (MAX_LIMBS * 9)
 
 struct decimal {
 	/* ASCII digits d[0..nd), no leading or trailing zeros; nd == 0 is 0 */
@@ -223,7 +223,8 @@ static void put_fixed(struct __nolibc_out *o, const struct __nolibc_spec *sp,
 {
 	size_t ilen = dec->pt > 0 ? (size_t)dec->pt : 1;
 	int dot = nfrac || (sp->flags & __NOLIBC_F_ALT);
-	size_t len = begin_field(o, sp, sign, "", ilen + (size_t)dot + nfrac, 1);
+	size_t len =
+		begin_field(o, sp, sign, "", ilen + (size_t)dot + nfrac, 1);
 
 	if (dec->pt > 0)
 		put_digits(o, dec, 0, dec->pt);
@@ -244,8 +245,8 @@ static void put_exp(struct __nolibc_out *o, const struct __nolibc_spec *sp,
 	int dot = nfrac || (sp->flags & __NOLIBC_F_ALT);
 	int x = dec->nd ? dec->pt - 1 : 0;
 	size_t elen = exp_text(ebuf, upper ? 'E' : 'e', x);
-	size_t len = begin_field(o, sp, sign, "", 1 + (size_t)dot + nfrac + elen,
-				 1);
+	size_t len =
+		begin_field(o, sp, sign, "", 1 + (size_t)dot + nfrac + elen, 1);
 
 	__nolibc_out_write(o, dec->nd ? dec->d : "0", 1);
 	if (dot)
@@ -301,7 +302,8 @@ static void put_hex(struct __nolibc_out *o, const struct __nolibc_spec *sp,
 	elen = exp_text(ebuf, upper ? 'P' : 'p', x);
 
 	len = begin_field(o, sp, sign, upper ? "0X" : "0x",
-			  2 + 1 + (size_t)dot + (size_t)nfrac + extra + elen, 1);
+			  2 + 1 + (size_t)dot + (size_t)nfrac + extra + elen,
+			  1);
 	__nolibc_out_write(o, digits, 1);
 	if (dot)
 		__nolibc_out_write(o, ".", 1);
@@ -317,7 +319,7 @@ void __nolibc_format_double(struct __nolibc_out *o,
 	union {
 		double d;
 		uint64_t u;
-	} pun = { .d = v };
+	} pun = {.d = v};
 	uint64_t bits = pun.u;
 	int bexp = (int)((bits >> 52) & 0x7ff);
 	uint64_t frac = bits & (((uint64_t)1 << 52) - 1);
@@ -335,8 +337,8 @@ void __nolibc_format_double(struct __nolibc_out *o,
 		sign = ' ';
 
 	if (bexp == 0x7ff) {
-		const char *s = frac ? (upper ? "NAN" : "nan") :
-				       (upper ? "INF" : "inf");
+		const char *s = frac ? (upper ? "NAN" : "nan")
+				     : (upper ? "INF" : "inf");
 		size_t len = begin_field(o, sp, sign, "", 3, 0);
 
 		__nolibc_out_write(o, s, 3);
@@ -378,7 +380,8 @@ void __nolibc_format_double(struct __nolibc_out *o,
 		if (x < p && x >= -4) {
 			nfrac = p - 1 - x;
 			if (!alt && nfrac > dec.nd - dec.pt)
-				nfrac = dec.nd - dec.pt > 0 ? dec.nd - dec.pt : 0;
+				nfrac = dec.nd - dec.pt > 0 ? dec.nd - dec.pt
+							    : 0;
 			put_fixed(o, sp, sign, &dec, (size_t)nfrac);
 		} else {
 			nfrac = p - 1;

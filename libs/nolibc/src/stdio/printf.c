@@ -12,7 +12,7 @@
 #define CONSOLE_CHUNK 128
 
 struct console_sink {
-	struct __nolibc_sink base;	/* first: the engine hands us this */
+	struct __nolibc_sink base; /* first: the engine hands us this */
 	int failed;
 	size_t len;
 	char buf[CONSOLE_CHUNK];

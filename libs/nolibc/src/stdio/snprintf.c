@@ -9,10 +9,10 @@
 #include "stdio_impl.h"
 
 struct string_sink {
-	struct __nolibc_sink base;	/* first: the engine hands us this */
+	struct __nolibc_sink base; /* first: the engine hands us this */
 	char *buf;
-	size_t room;			/* characters that fit, NUL excluded */
-	size_t pos;			/* characters stored */
+	size_t room; /* characters that fit, NUL excluded */
+	size_t pos;  /* characters stored */
 };
 
 static void string_write(struct __nolibc_sink *sink, const char *p, size_t n)

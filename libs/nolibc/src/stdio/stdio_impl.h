@@ -35,16 +35,16 @@ struct __nolibc_out {
 	size_t count;
 };
 
-#define __NOLIBC_F_MINUS	0x01u
-#define __NOLIBC_F_PLUS		0x02u
-#define __NOLIBC_F_SPACE	0x04u
-#define __NOLIBC_F_ALT		0x08u
-#define __NOLIBC_F_ZERO		0x10u
+#define __NOLIBC_F_MINUS 0x01u
+#define __NOLIBC_F_PLUS	 0x02u
+#define __NOLIBC_F_SPACE 0x04u
+#define __NOLIBC_F_ALT	 0x08u
+#define __NOLIBC_F_ZERO	 0x10u
 
 struct __nolibc_spec {
 	unsigned int flags;
-	int width;	/* >= 0 */
-	int prec;	/* -1: none given */
+	int width; /* >= 0 */
+	int prec;  /* -1: none given */
 	char conv;
 };
 

@@ -18,7 +18,15 @@
 typedef __WCHAR_TYPE__ wchar;
 
 enum length {
-	LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_J, LEN_T, LEN_BIGL,
+	LEN_NONE,
+	LEN_HH,
+	LEN_H,
+	LEN_L,
+	LEN_LL,
+	LEN_Z,
+	LEN_J,
+	LEN_T,
+	LEN_BIGL,
 };
 
 void __nolibc_out_write(struct __nolibc_out *o, const char *p, size_t n)
@@ -247,7 +255,7 @@ static int format_spec(struct __nolibc_out *o, const char **fmtp, va_list *ap)
 {
 	const char *start = *fmtp - 1; /* the '%' */
 	const char *fmt = *fmtp;
-	struct __nolibc_spec sp = { 0, 0, -1, 0 };
+	struct __nolibc_spec sp = {0, 0, -1, 0};
 	enum length len = LEN_NONE;
 	intmax_t sv;
 	const char *s;
@@ -415,8 +423,8 @@ static int format_spec(struct __nolibc_out *o, const char **fmtp, va_list *ap)
 	case 'a':
 	case 'A':
 		if (len == LEN_BIGL)
-			__nolibc_format_double(o, &sp,
-					       (double)va_arg(*ap, long double));
+			__nolibc_format_double(
+				o, &sp, (double)va_arg(*ap, long double));
 		else
 			__nolibc_format_double(o, &sp, va_arg(*ap, double));
 		break;
@@ -434,7 +442,7 @@ overflow:
 
 int __nolibc_vformat(struct __nolibc_sink *sink, const char *fmt, va_list ap)
 {
-	struct __nolibc_out o = { sink, 0 };
+	struct __nolibc_out o = {sink, 0};
 	va_list args;
 	int ret = 0;
 

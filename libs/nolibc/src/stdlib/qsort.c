@@ -11,7 +11,8 @@ typedef long __attribute__((__may_alias__)) word_t;
 
 static void swap(unsigned char *a, unsigned char *b, size_t size)
 {
-	if ((((uintptr_t)a | (uintptr_t)b | size) & (sizeof(word_t) - 1)) == 0) {
+	if ((((uintptr_t)a | (uintptr_t)b | size) & (sizeof(word_t) - 1)) ==
+	    0) {
 		word_t *p = (word_t *)(void *)a, *q = (word_t *)(void *)b;
 
 		for (size /= sizeof(word_t); size; size--, p++, q++) {

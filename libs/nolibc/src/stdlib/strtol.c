@@ -18,9 +18,9 @@
 #include <stdlib.h>
 
 struct parsed {
-	uintmax_t mag;	/* magnitude, valid when !overflow */
+	uintmax_t mag; /* magnitude, valid when !overflow */
 	int neg;
-	int overflow;	/* magnitude does not fit uintmax_t */
+	int overflow; /* magnitude does not fit uintmax_t */
 };
 
 static int digit_value(unsigned char c)

@@ -9,8 +9,8 @@ void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
-	int aligned = (((uintptr_t)d | (uintptr_t)s) &
-		       (sizeof(word_t) - 1)) == 0;
+	int aligned =
+		(((uintptr_t)d | (uintptr_t)s) & (sizeof(word_t) - 1)) == 0;
 
 	if (d == s || n == 0)
 		return dst;

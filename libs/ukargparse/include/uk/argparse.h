@@ -25,8 +25,9 @@ extern "C" {
 
 /* Why a command line was refused, and where. */
 struct uk_argparse_error {
-	size_t offset;      /* byte offset in the input where the problem is */
-	const char *reason; /* static English text, e.g. "unterminated ' quote" */
+	size_t offset; /* byte offset in the input where the problem is */
+	const char
+		*reason; /* static English text, e.g. "unterminated ' quote" */
 };
 
 /*

@@ -20,19 +20,19 @@ void uk_panic(const char *file, int line, const char *func, const char *fmt,
 
 #define UK_CRASH(...) uk_panic(__FILE__, __LINE__, __func__, __VA_ARGS__)
 
-#define UK_BUGON(cond)                                                         \
-	do {                                                                   \
-		if (__builtin_expect(!!(cond), 0))                             \
-			UK_CRASH("bug: %s", #cond);                            \
+#define UK_BUGON(cond)                              \
+	do {                                        \
+		if (__builtin_expect(!!(cond), 0))  \
+			UK_CRASH("bug: %s", #cond); \
 	} while (0)
 
 #ifdef UK_ASSERT_DISABLED
 #define UK_ASSERT(cond) ((void)sizeof(!(cond)))
 #else
-#define UK_ASSERT(cond)                                                        \
-	do {                                                                   \
-		if (__builtin_expect(!(cond), 0))                              \
-			UK_CRASH("assertion failed: %s", #cond);               \
+#define UK_ASSERT(cond)                                          \
+	do {                                                     \
+		if (__builtin_expect(!(cond), 0))                \
+			UK_CRASH("assertion failed: %s", #cond); \
 	} while (0)
 #endif
 

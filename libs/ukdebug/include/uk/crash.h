@@ -23,7 +23,8 @@ extern "C" {
 void uk_crash_report(const struct ukarch_regs *regs, uintptr_t stack_hi);
 
 /* How many panics are in progress: a panic inside a panic gives up at once
- * instead of recursing. Only unit tests, whose exit double returns, reset it. */
+ * instead of recursing. Only unit tests, whose exit double returns, reset it.
+ */
 extern int uk_panic_nesting;
 
 /* Print a backtrace from the caller's frame (used by UK_CRASH). */

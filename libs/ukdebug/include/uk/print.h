@@ -15,11 +15,11 @@
 extern "C" {
 #endif
 
-#define UK_LOG_NONE 0
-#define UK_LOG_CRIT 1
-#define UK_LOG_ERR 2
-#define UK_LOG_WARN 3
-#define UK_LOG_INFO 4
+#define UK_LOG_NONE  0
+#define UK_LOG_CRIT  1
+#define UK_LOG_ERR   2
+#define UK_LOG_WARN  3
+#define UK_LOG_INFO  4
 #define UK_LOG_DEBUG 5
 
 #ifndef UK_LOG_LEVEL
@@ -39,16 +39,16 @@ void uk_printk(int level, const char *lib, const char *fmt, ...)
 void uk_vprintk(int level, const char *lib, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
-#define UK_PR_(lvl, ...)                                                       \
-	do {                                                                   \
-		if ((lvl) <= UK_LOG_LEVEL)                                     \
-			uk_printk((lvl), UK_LIBNAME, __VA_ARGS__);             \
+#define UK_PR_(lvl, ...)                                           \
+	do {                                                       \
+		if ((lvl) <= UK_LOG_LEVEL)                         \
+			uk_printk((lvl), UK_LIBNAME, __VA_ARGS__); \
 	} while (0)
 
-#define uk_pr_crit(...) UK_PR_(UK_LOG_CRIT, __VA_ARGS__)
-#define uk_pr_err(...) UK_PR_(UK_LOG_ERR, __VA_ARGS__)
-#define uk_pr_warn(...) UK_PR_(UK_LOG_WARN, __VA_ARGS__)
-#define uk_pr_info(...) UK_PR_(UK_LOG_INFO, __VA_ARGS__)
+#define uk_pr_crit(...)	 UK_PR_(UK_LOG_CRIT, __VA_ARGS__)
+#define uk_pr_err(...)	 UK_PR_(UK_LOG_ERR, __VA_ARGS__)
+#define uk_pr_warn(...)	 UK_PR_(UK_LOG_WARN, __VA_ARGS__)
+#define uk_pr_info(...)	 UK_PR_(UK_LOG_INFO, __VA_ARGS__)
 #define uk_pr_debug(...) UK_PR_(UK_LOG_DEBUG, __VA_ARGS__)
 
 #ifdef __cplusplus

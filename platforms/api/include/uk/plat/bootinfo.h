@@ -16,14 +16,14 @@ extern "C" {
 
 /* Kinds of memory region. */
 enum ukplat_memregion_type {
-	UKPLAT_MEMR_FREE = 1,     /* RAM nobody uses yet: the heap may take it */
-	UKPLAT_MEMR_IMAGE = 2,    /* the loaded image (text, data, bss, symbols) */
+	UKPLAT_MEMR_FREE = 1,  /* RAM nobody uses yet: the heap may take it */
+	UKPLAT_MEMR_IMAGE = 2, /* the loaded image (text, data, bss, symbols) */
 	UKPLAT_MEMR_RESERVED = 3, /* firmware, boot structures, MMIO holes */
 };
 
 struct ukplat_memregion {
 	uintptr_t base; /* first byte, page-aligned for FREE regions */
-	size_t len;     /* bytes; FREE regions are a multiple of 4 KiB */
+	size_t len;	/* bytes; FREE regions are a multiple of 4 KiB */
 	enum ukplat_memregion_type type;
 };
 

@@ -11,8 +11,8 @@ extern "C" {
 
 /* Exit statuses reserved by unikit itself (apps SHOULD use 0..119). */
 #define UKPLAT_EXIT_BOOTFAIL 123 /* boot could not reach main() */
-#define UKPLAT_EXIT_PANIC 124    /* UK_CRASH / failed assertion */
-#define UKPLAT_EXIT_CRASH 125    /* CPU exception or fatal signal */
+#define UKPLAT_EXIT_PANIC    124 /* UK_CRASH / failed assertion */
+#define UKPLAT_EXIT_CRASH    125 /* CPU exception or fatal signal */
 
 /*
  * End the image with `status` (only the low 8 bits are kept).
