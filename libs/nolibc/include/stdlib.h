@@ -63,6 +63,18 @@ void *bsearch(const void *key, const void *base, size_t nmemb, size_t size,
 int rand(void);
 void srand(unsigned int seed);
 
+/*
+ * Allocation. nolibc only declares these: the ukalloc library defines them on
+ * top of the default allocator (Meson: an app lists 'ukalloc' among its
+ * libraries). An image without ukalloc that calls them fails to link.
+ */
+void *malloc(size_t size);
+void *calloc(size_t nmemb, size_t size);
+void *realloc(void *ptr, size_t size);
+void free(void *ptr);
+int posix_memalign(void **memptr, size_t alignment, size_t size);
+void *aligned_alloc(size_t alignment, size_t size);
+
 /* Ends the image through ukplat_exit(status). There is no atexit(). */
 void exit(int status) __attribute__((__noreturn__));
 /* Prints "abort() called" and ends with UKPLAT_EXIT_PANIC. */

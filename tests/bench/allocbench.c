@@ -1,0 +1,188 @@
+/* Native allocator benchmark for `./unikit bench alloc`: the same mixed
+ * workload against each unikit backend and against the host's glibc malloc,
+ * in one process, one after the other.
+ *
+ * Workload: 8192 slots; each step picks a slot at random; an empty slot gets
+ * a new block, a full one is freed (long-lived slots, 1 in 8, are replaced
+ * only one time in 16). Sizes: 70% 16-128 B, 20% 128 B-1 KiB, 8% 1-8 KiB,
+ * 2% 8-64 KiB. Each new block is written to (first and last byte).
+ * Output: `bench: alloc.<name>.<metric> VALUE UNIT` lines. */
+#define _GNU_SOURCE
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <uk/alloc.h>
+#include <uk/allocbuddy.h>
+#include <uk/allocregion.h>
+#include <uk/alloctlsf.h>
+
+#define SLOTS 8192
+#define HEAP (1ul << 30)
+
+struct slot {
+	void *p;
+	size_t size;
+};
+
+static uint64_t rng;
+static uint32_t rnd(void)
+{
+	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rng >> 33);
+}
+
+static size_t pick_size(void)
+{
+	uint32_t r = rnd() % 100;
+	if (r < 70)
+		return 16 + rnd() % 113;
+	if (r < 90)
+		return 128 + rnd() % 897;
+	if (r < 98)
+		return 1024 + rnd() % 7169;
+	return 8192 + rnd() % 57345;
+}
+
+struct ops {
+	const char *name;
+	void *(*alloc)(size_t);
+	void (*free)(void *);
+	size_t (*consumed)(void); /* bytes taken from the system/heap */
+};
+
+static struct uk_alloc *cur;
+static size_t cur_avail0;
+static void *u_alloc(size_t n)
+{
+	return uk_malloc(cur, n);
+}
+static void u_free(void *p)
+{
+	uk_free(cur, p);
+}
+static size_t u_consumed(void)
+{
+	return cur_avail0 - uk_alloc_availmem(cur);
+}
+static size_t g_consumed(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+	return mi.arena + mi.hblkhd;
+}
+
+/* Returns ops/s; with `measure`, also the peak overhead in percent. */
+static double run(const struct ops *o, long steps, int measure,
+		  double *overhead_pct)
+{
+	static struct slot s[SLOTS];
+	size_t live = 0, peak_live = 0, peak_consumed = 0;
+	struct timespec t0, t1;
+
+	memset(s, 0, sizeof(s));
+	rng = 12345;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 0; i < steps; i++) {
+		uint32_t k = rnd() % SLOTS;
+		if (s[k].p) {
+			if ((k & 7) == 0 && rnd() % 16)
+				continue; /* long-lived */
+			o->free(s[k].p);
+			live -= s[k].size;
+			s[k].p = NULL;
+		} else {
+			size_t n = pick_size();
+			char *p = o->alloc(n);
+			if (!p) {
+				fprintf(stderr, "%s: out of memory\n", o->name);
+				exit(1);
+			}
+			p[0] = 1;
+			p[n - 1] = 2;
+			s[k].p = p;
+			s[k].size = n;
+			live += n;
+			if (measure) {
+				size_t c = o->consumed();
+				if (live > peak_live)
+					peak_live = live;
+				if (c > peak_consumed)
+					peak_consumed = c;
+			}
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (int k = 0; k < SLOTS; k++)
+		if (s[k].p)
+			o->free(s[k].p);
+	if (measure)
+		*overhead_pct = 100.0 * ((double)peak_consumed - (double)peak_live) /
+				(double)peak_live;
+	double secs = (double)(t1.tv_sec - t0.tv_sec) +
+		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return (double)steps / secs;
+}
+
+int main(int argc, char **argv)
+{
+	long steps = argc > 1 ? atol(argv[1]) : 20000000;
+	int reps = 3;
+	struct {
+		const char *name;
+		struct uk_alloc *(*init)(void *, size_t);
+	} backends[] = {{"tlsf", uk_alloctlsf_init},
+			{"buddy", uk_allocbuddy_init},
+			{"region", uk_allocregion_init}};
+	void *heap = mmap(NULL, HEAP, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (heap == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	struct ops glibc = {"glibc", malloc, free, g_consumed};
+	struct ops uk = {NULL, u_alloc, u_free, u_consumed};
+	double g_best = 0, g_over = 0;
+
+	/* interleave: glibc, each backend, glibc, ... best of `reps` */
+	double best[3] = {0}, over[3] = {0};
+	for (int r = 0; r < reps; r++) {
+		double v = run(&glibc, steps, 0, NULL);
+		if (v > g_best)
+			g_best = v;
+		for (int b = 0; b < 3; b++) {
+			/* a fresh heap each time; region never reclaims, so it
+			 * gets fewer steps (its heap would run out) */
+			long n = strcmp(backends[b].name, "region") ? steps
+								    : steps / 20;
+			cur = backends[b].init(heap, HEAP);
+			cur_avail0 = uk_alloc_availmem(cur);
+			uk.name = backends[b].name;
+			v = run(&uk, n, 0, NULL);
+			if (v > best[b])
+				best[b] = v;
+			madvise(heap, HEAP, MADV_DONTNEED);
+		}
+	}
+	run(&glibc, steps / 4, 1, &g_over);
+	printf("bench: alloc.glibc.ops_per_s %.0f ops/s\n", g_best);
+	printf("bench: alloc.glibc.overhead_pct %.1f %%\n", g_over);
+	for (int b = 0; b < 3; b++) {
+		long n = strcmp(backends[b].name, "region") ? steps / 4
+							    : steps / 20;
+		cur = backends[b].init(heap, HEAP);
+		cur_avail0 = uk_alloc_availmem(cur);
+		uk.name = backends[b].name;
+		run(&uk, n, 1, &over[b]);
+		madvise(heap, HEAP, MADV_DONTNEED);
+		printf("bench: alloc.%s.ops_per_s %.0f ops/s\n",
+		       backends[b].name, best[b]);
+		printf("bench: alloc.%s.vs_glibc %.3f x\n", backends[b].name,
+		       best[b] / g_best);
+		printf("bench: alloc.%s.overhead_pct %.1f %%\n",
+		       backends[b].name, over[b]);
+	}
+	return 0;
+}
