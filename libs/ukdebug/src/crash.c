@@ -112,6 +112,21 @@ void uk_crash_report(const struct ukarch_regs *r, uintptr_t stack_hi)
 			leaf_caller(r->rsp, r->rsp, stack_hi));
 }
 
+void uk_crash_page_fault(uintptr_t addr, uint64_t e)
+{
+	uk_printk(UK_LOG_CRIT, "ukdebug",
+		  "fault address: 0x%016lx (page 0x%lx): %s %s a %s page%s",
+		  (unsigned long)addr, (unsigned long)(addr & ~0xfffull),
+		  (e & 0x10)  ? "instruction fetch"
+		  : (e & 0x2) ? "write"
+			      : "read",
+		  (e & 0x10) ? "from" : "to",
+		  (e & 0x1) ? "present (protection violation)" : "not-present",
+		  (e & 0x8) ? ", reserved bit set" : "");
+	if (addr < 4096)
+		uk_printk(UK_LOG_CRIT, "ukdebug", "NULL pointer dereference");
+}
+
 void uk_backtrace_here(uintptr_t stack_hi)
 {
 	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);

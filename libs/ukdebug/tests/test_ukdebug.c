@@ -199,6 +199,24 @@ static void test_crash_report(void **s)
 		strstr(out, "backtrace (0 frames, stack range unknown)"));
 }
 
+static void test_page_fault_decode(void **s)
+{
+	(void)s;
+	uk_crash_page_fault(0x8, 0x2);
+	assert_non_null(strstr(out, "fault address: 0x0000000000000008 (page "
+				    "0x0): write to a not-present page\n"));
+	assert_non_null(strstr(out, "NULL pointer dereference"));
+	reset(NULL);
+	uk_crash_page_fault(0x123456, 0x11);
+	assert_non_null(strstr(out, "(page 0x123000): instruction fetch from a "
+				    "present (protection violation) page\n"));
+	assert_null(strstr(out, "NULL"));
+	reset(NULL);
+	uk_crash_page_fault(0x5000, 0x9);
+	assert_non_null(strstr(out, "read to a present (protection violation) "
+				    "page, reserved bit set"));
+}
+
 static void test_panic_and_assert(void **s)
 {
 	(void)s;
@@ -250,6 +268,7 @@ int main(void)
 		cmocka_unit_test_setup(test_symtab_lookup, reset),
 		cmocka_unit_test_setup(test_symtab_malformed, reset),
 		cmocka_unit_test_setup(test_crash_report, reset),
+		cmocka_unit_test_setup(test_page_fault_decode, reset),
 		cmocka_unit_test_setup(test_panic_and_assert, reset),
 		cmocka_unit_test_setup(test_assert_fires, reset),
 	};

@@ -123,23 +123,9 @@ void ukplat_kvm_trap(struct ukarch_regs *r)
 	uk_printk(UK_LOG_CRIT, "kvm",
 		  "=== CRASH: %s, vector %u, error code 0x%lx ===", name, v,
 		  (unsigned long)r->error_code);
-	if (v == 14) {
-		uint64_t cr2 = ukarch_read_cr2();
-		uint64_t e = r->error_code;
-		uk_printk(UK_LOG_CRIT, "kvm",
-			  "CR2: 0x%016lx (page 0x%lx): %s %s a %s page%s",
-			  (unsigned long)cr2, (unsigned long)(cr2 & ~0xfffull),
-			  (e & 0x10)  ? "instruction fetch"
-			  : (e & 0x2) ? "write"
-				      : "read",
-			  (e & 0x10) ? "from" : "to",
-			  (e & 0x1) ? "present (protection violation)"
-				    : "not-present",
-			  (e & 0x8) ? ", reserved bit set" : "");
-		if (cr2 < 4096)
-			uk_printk(UK_LOG_CRIT, "kvm",
-				  "NULL pointer dereference");
-	}
+	if (v == 14)
+		uk_crash_page_fault((uintptr_t)ukarch_read_cr2(),
+				    r->error_code);
 	/* Walk the frames only if the faulting code ran on the boot stack. */
 	uintptr_t lo = (uintptr_t)ukplat_kvm_boot_stack_bottom;
 	uintptr_t hi = (uintptr_t)ukplat_kvm_boot_stack_top;

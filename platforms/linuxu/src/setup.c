@@ -135,22 +135,8 @@ static void crash_handler(int sig, void *info, void *ucv)
 		  "=== CRASH: %s, signal %d, trap %lu, error code 0x%lx ===",
 		  signame(sig), sig, (unsigned long)r.vector,
 		  (unsigned long)r.error_code);
-	if (sig == 11 || sig == 7) {
-		uint64_t e = r.error_code;
-		uk_printk(
-			UK_LOG_CRIT, "linuxu",
-			"fault address: 0x%016lx (page 0x%lx): %s %s a %s page",
-			(unsigned long)addr, (unsigned long)(addr & ~0xfffull),
-			(e & 0x10)  ? "instruction fetch"
-			: (e & 0x2) ? "write"
-				    : "read",
-			(e & 0x10) ? "from" : "to",
-			(e & 0x1) ? "present (protection violation)"
-				  : "not-present");
-		if (addr < 4096)
-			uk_printk(UK_LOG_CRIT, "linuxu",
-				  "NULL pointer dereference");
-	}
+	if (sig == 11 || sig == 7)
+		uk_crash_page_fault(addr, r.error_code);
 	uk_crash_report(&r, (r.rsp < stack_top) ? stack_top : 0);
 	ukplat_exit(UKPLAT_EXIT_CRASH);
 }

@@ -22,6 +22,13 @@ extern "C" {
  */
 void uk_crash_report(const struct ukarch_regs *regs, uintptr_t stack_hi);
 
+/*
+ * Explain a page fault: the faulting address and its page, the access (read,
+ * write, instruction fetch) and whether the page was absent or protected,
+ * decoded from the x86 page-fault error code; flags NULL dereferences.
+ */
+void uk_crash_page_fault(uintptr_t addr, uint64_t error_code);
+
 /* How many panics are in progress: a panic inside a panic gives up at once
  * instead of recursing. Only unit tests, whose exit double returns, reset it.
  */
