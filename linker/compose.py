@@ -166,6 +166,13 @@ def line_table_owners(dbg, archives):
                 best = (d, label)
         return best[1] if best else None
 
+    # readelf names the first file of a unit by its base name alone before it
+    # ever prints its path, so learn every path first.
+    known = {}
+    for line in out.splitlines():
+        if line.endswith(":") and " " not in line.strip() and "/" in line:
+            p = line.rstrip(":")
+            known.setdefault(os.path.basename(p), set()).add(p)
     full = {}
     current = None
     rows = []
@@ -182,7 +189,10 @@ def line_table_owners(dbg, archives):
         if len(parts) < 3 or not parts[2].startswith("0x"):
             continue
         name, lineno, addr = parts[0], parts[1], int(parts[2], 16)
-        path = full.get(name, current if current and os.path.basename(current) == name else name)
+        path = full.get(name)
+        if path is None:
+            candidates = known.get(name, ())
+            path = next(iter(candidates)) if len(candidates) == 1 else name
         rows.append((addr, lineno == "-", owner(path)))
     rows.sort(key=lambda r: (r[0], not r[1]))
     ranges = []
