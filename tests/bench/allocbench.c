@@ -21,7 +21,7 @@
 #include <uk/alloctlsf.h>
 
 #define SLOTS 8192
-#define HEAP (1ul << 30)
+#define HEAP  (1ul << 30)
 
 struct slot {
 	void *p;
@@ -119,7 +119,8 @@ static double run(const struct ops *o, long steps, int measure,
 		if (s[k].p)
 			o->free(s[k].p);
 	if (measure)
-		*overhead_pct = 100.0 * ((double)peak_consumed - (double)peak_live) /
+		*overhead_pct = 100.0 *
+				((double)peak_consumed - (double)peak_live) /
 				(double)peak_live;
 	double secs = (double)(t1.tv_sec - t0.tv_sec) +
 		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -155,8 +156,9 @@ int main(int argc, char **argv)
 		for (int b = 0; b < 3; b++) {
 			/* a fresh heap each time; region never reclaims, so it
 			 * gets fewer steps (its heap would run out) */
-			long n = strcmp(backends[b].name, "region") ? steps
-								    : steps / 20;
+			long n = strcmp(backends[b].name, "region")
+					 ? steps
+					 : steps / 20;
 			cur = backends[b].init(heap, HEAP);
 			cur_avail0 = uk_alloc_availmem(cur);
 			uk.name = backends[b].name;

@@ -96,7 +96,56 @@ def bench_boot(u):
     return 0
 
 
-BENCHES = {"boot": bench_boot}
+def guest_heap_init(u, image, mem):
+    """TSC ticks (= instructions under icount) the boot heap took to set up."""
+    cmd = u.qemu_command(image, "microvm", mem, "tcg", "") + ["-icount", "shift=0"]
+    rc, out, err = u.run_qemu(cmd, 300, echo=False)
+    m = re.search(r"trace: heap_init=(\d+)", out)
+    if not m:
+        raise u.UserError(f"no heap trace line from {os.path.basename(image)}:\n{out[-2000:]}")
+    return int(m.group(1))
+
+
+def size_row(report, label):
+    for line in open(report):
+        f = line.split()
+        if f and f[0] == label and len(f) == 6:
+            return int(f[1]) + int(f[2]) + int(f[3])
+    return 0
+
+
+def bench_alloc(u):
+    u.require("build", "run")
+    bdir = u.configure("gcc")
+    u.run_checked(["ninja", "-C", bdir, "tests/bench/allocbench"], "ninja", quiet=True)
+    exe = os.path.join(bdir, "tests", "bench", "allocbench")
+    p = subprocess.run([exe], capture_output=True, text=True)
+    if p.returncode:
+        raise u.UserError(f"allocbench failed:\n{p.stdout}{p.stderr}")
+    sys.stdout.write(p.stdout)
+    sys.stdout.flush()
+
+    # What each allocator adds to an image (code + data of its own library)
+    # and helloworld with the smallest one, region.
+    for b in ("tlsf", "buddy", "region"):
+        img = u.build(f"alloctest-{b}", "kvm", known=False)
+        emit(f"alloc.{b}.lib_bytes", size_row(img + ".size", "ukalloc" + b), "bytes")
+    img = u.build("helloworld-region", "kvm", known=False)
+    emit("alloc.helloworld_region.image_bytes", os.path.getsize(img), "bytes")
+    emit("alloc.ukalloc.lib_bytes", size_row(img + ".size", "ukalloc"), "bytes")
+
+    # Boot-heap set-up cost in guest instructions, 16 MiB and 1 GiB guests.
+    for b in ("tlsf", "buddy", "region"):
+        img = u.build(f"alloctest-{b}", "kvm", variant="-trace", options=["boot_trace=true"], known=False)
+        n16 = guest_heap_init(u, img, 16 << 20)
+        n1g = guest_heap_init(u, img, 1 << 30)
+        suffix = "" if b == "tlsf" else f"_{b}"
+        emit(f"alloc.init_instructions_16m{suffix}", n16, "instructions")
+        emit(f"alloc.init_instructions_1g{suffix}", n1g, "instructions")
+    return 0
+
+
+BENCHES = {"boot": bench_boot, "alloc": bench_alloc}
 
 
 def main(names, u):

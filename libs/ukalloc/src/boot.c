@@ -32,8 +32,8 @@ int uk_alloc_boot_heap(struct uk_alloc *(*init)(void *base, size_t len))
 		}
 		int rc = uk_alloc_addmem(a, (void *)r->base, r->len);
 		if (rc < 0)
-			uk_pr_warn("%s: memory %#lx+%#zx not used (%d)", a->name,
-				   (unsigned long)r->base, r->len, rc);
+			uk_pr_warn("%s: memory %#lx+%#zx not used (%d)",
+				   a->name, (unsigned long)r->base, r->len, rc);
 		else
 			total += r->len;
 	}

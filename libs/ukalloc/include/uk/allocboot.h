@@ -22,11 +22,11 @@ int uk_alloc_boot_heap(struct uk_alloc *(*init)(void *base, size_t len));
 
 /* A backend's hook: `UK_ALLOC_BOOT_BACKEND(uk_alloctlsf_init);` in a source
  * file of the backend registers an early init function calling the above. */
-#define UK_ALLOC_BOOT_BACKEND(initfn)                                          \
-	static int uk_alloc_boot_##initfn(void)                                \
-	{                                                                      \
-		return uk_alloc_boot_heap(initfn);                             \
-	}                                                                      \
+#define UK_ALLOC_BOOT_BACKEND(initfn)              \
+	static int uk_alloc_boot_##initfn(void)    \
+	{                                          \
+		return uk_alloc_boot_heap(initfn); \
+	}                                          \
 	UK_INIT_CLASS(uk_alloc_boot_##initfn, UK_INIT_EARLY, 1)
 
 #ifdef __cplusplus
