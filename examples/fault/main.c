@@ -1,5 +1,9 @@
 /* Faults on purpose, so tests can check the crash report.
- * Usage: fault [null|ud|div0|panic|assert]   (default: null) */
+ * Usage: fault [null|ud|div0|panic|assert|wx|nx|stack]   (default: null)
+ *   wx:    write to the image's own code (W^X: text is read-only)
+ *   nx:    jump into data (W^X: data is not executable)
+ *   stack: endless recursion into the stack's guard page */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <uk/assert.h>
@@ -26,6 +30,35 @@ __attribute__((noinline)) int fault_divide(int n)
 	return n / zero;
 }
 
+__attribute__((noinline)) void fault_write_text(void)
+{
+	/* the first byte of this very function */
+	*(volatile unsigned char *)(uintptr_t)fault_write_text = 0xc3;
+}
+
+static unsigned char data_code[16] = {0xc3}; /* "ret", in a data page */
+
+__attribute__((noinline)) void fault_exec_data(void)
+{
+	void (*volatile fn)(void) = (void (*)(void))(uintptr_t)data_code;
+	fn();
+}
+
+/* Recursion without end, but through a volatile pointer so that the
+ * compiler neither warns nor turns it into a loop. */
+static volatile int keep_going = 1;
+__attribute__((noinline)) unsigned long fault_recurse(unsigned long n);
+static unsigned long (*volatile recurse_fn)(unsigned long) = fault_recurse;
+
+__attribute__((noinline)) unsigned long fault_recurse(unsigned long n)
+{
+	volatile char pad[512];
+	pad[0] = (char)n;
+	if (!keep_going)
+		return n;
+	return recurse_fn(n + 1) + pad[0];
+}
+
 __attribute__((noinline)) void fault_dispatch(const char *what)
 {
 	if (!strcmp(what, "null"))
@@ -38,8 +71,14 @@ __attribute__((noinline)) void fault_dispatch(const char *what)
 		UK_CRASH("fault example asked for a panic");
 	else if (!strcmp(what, "assert"))
 		UK_ASSERT(what[0] == 'x');
-	printf("fault: unknown fault '%s' (use null, ud, div0, panic or "
-	       "assert)\n",
+	else if (!strcmp(what, "wx"))
+		fault_write_text();
+	else if (!strcmp(what, "nx"))
+		fault_exec_data();
+	else if (!strcmp(what, "stack"))
+		printf("%lu\n", fault_recurse(0));
+	printf("fault: unknown fault '%s' (use null, ud, div0, panic, "
+	       "assert, wx, nx or stack)\n",
 	       what);
 }
 

@@ -125,6 +125,12 @@ void uk_crash_page_fault(uintptr_t addr, uint64_t e)
 		  (e & 0x8) ? ", reserved bit set" : "");
 	if (addr < 4096)
 		uk_printk(UK_LOG_CRIT, "ukdebug", "NULL pointer dereference");
+	uintptr_t off;
+	const char *name = uk_symbol_name(addr, &off);
+	if (name)
+		uk_printk(UK_LOG_CRIT, "ukdebug",
+			  "fault address is in <%s+0x%lx>", name,
+			  (unsigned long)off);
 }
 
 void uk_backtrace_here(uintptr_t stack_hi)

@@ -19,14 +19,6 @@ static struct ukplat_bootinfo bootinfo;
 #define KVM_CMDLINE_CAP (64u << 10)
 static char cmdline[KVM_CMDLINE_CAP];
 
-extern uint64_t kvm_pt0[];
-
-static void unmap_page0(void)
-{
-	kvm_pt0[0] = 0;
-	__asm__ __volatile__("invlpg (%0)" : : "r"(0ul) : "memory");
-}
-
 const struct ukplat_bootinfo *ukplat_bootinfo(void)
 {
 	return &bootinfo;
@@ -87,8 +79,9 @@ void ukplat_kvm_entry(const struct pvh_start_info *si)
 			   "version %u)",
 			   si->version);
 	}
-	/* Everything from the loader is copied: from now on NULL faults. */
-	unmap_page0();
+	/* Everything from the loader is copied: from now on NULL faults,
+	 * and the image is W^X. */
+	kvm_paging_init();
 	for (unsigned i = 0; i < bootinfo.nr_memregions; i++)
 		uk_pr_debug("memory %#012lx-%#012lx %s",
 			    (unsigned long)bootinfo.memregions[i].base,

@@ -32,10 +32,13 @@ extern char ukplat_kvm_boot_stack_bottom[], ukplat_kvm_boot_stack_top[];
 
 static struct idt_gate idt[32] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
-/* Exceptions that can hit with a broken stack get a known-good one. */
+/* Exceptions that can hit with a broken stack get a known-good one: #NMI,
+ * #DF and #MC on one, page faults (a stack overflow is one) on another. */
 static char ist_stack[8192] __attribute__((aligned(16)));
+static char ist_pf_stack[8192] __attribute__((aligned(16)));
 
 #define IST_FATAL 1
+#define IST_PF	  2
 
 void kvm_cpu_init(void)
 {
@@ -44,6 +47,7 @@ void kvm_cpu_init(void)
 	uint64_t limit = sizeof(tss) - 1;
 
 	tss.ist[IST_FATAL - 1] = (uint64_t)(ist_stack + sizeof(ist_stack));
+	tss.ist[IST_PF - 1] = (uint64_t)(ist_pf_stack + sizeof(ist_pf_stack));
 	tss.iomap = sizeof(tss);
 	ukplat_kvm_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 			    (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
@@ -56,7 +60,9 @@ void kvm_cpu_init(void)
 		idt[v].off_lo = (uint16_t)h;
 		idt[v].sel = 0x08;
 		/* #NMI, #DF and #MC run on the IST stack */
-		idt[v].ist = (v == 2 || v == 8 || v == 18) ? IST_FATAL : 0;
+		idt[v].ist = (v == 2 || v == 8 || v == 18) ? IST_FATAL
+			     : v == 14			   ? IST_PF
+							   : 0;
 		idt[v].type = 0x8e; /* present, DPL 0, 64-bit interrupt gate */
 		idt[v].off_mid = (uint16_t)(h >> 16);
 		idt[v].off_hi = (uint32_t)(h >> 32);
@@ -73,9 +79,12 @@ uintptr_t ukplat_stack_top(void)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	uintptr_t ist_lo = (uintptr_t)ist_stack;
+	uintptr_t pf_lo = (uintptr_t)ist_pf_stack;
 
 	if (sp >= ist_lo && sp < ist_lo + sizeof(ist_stack))
 		return ist_lo + sizeof(ist_stack);
+	if (sp >= pf_lo && sp < pf_lo + sizeof(ist_pf_stack))
+		return pf_lo + sizeof(ist_pf_stack);
 	return (uintptr_t)ukplat_kvm_boot_stack_top;
 }
 
@@ -123,9 +132,15 @@ void ukplat_kvm_trap(struct ukarch_regs *r)
 	uk_printk(UK_LOG_CRIT, "kvm",
 		  "=== CRASH: %s, vector %u, error code 0x%lx ===", name, v,
 		  (unsigned long)r->error_code);
-	if (v == 14)
-		uk_crash_page_fault((uintptr_t)ukarch_read_cr2(),
-				    r->error_code);
+	if (v == 14) {
+		uint64_t cr2 = ukarch_read_cr2();
+
+		uk_crash_page_fault((uintptr_t)cr2, r->error_code);
+		if (kvm_is_stack_guard(cr2))
+			uk_printk(UK_LOG_CRIT, "kvm",
+				  "stack overflow: the boot stack ran into its "
+				  "guard page");
+	}
 	/* Walk the frames only if the faulting code ran on the boot stack. */
 	uintptr_t lo = (uintptr_t)ukplat_kvm_boot_stack_bottom;
 	uintptr_t hi = (uintptr_t)ukplat_kvm_boot_stack_top;

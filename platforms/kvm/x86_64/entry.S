@@ -26,12 +26,15 @@
 #define CR0_MP 0x00000002
 #define CR0_EM 0x00000004
 #define CR0_TS 0x00000008
+#define CR0_WP 0x00010000 /* read-only pages bind the kernel too */
 #define CR0_PG 0x80000000
 #define CR4_PAE 0x020
 #define CR4_OSFXSR 0x200
 #define CR4_OSXMMEXCPT 0x400
 #define MSR_EFER 0xc0000080
 #define EFER_LME 0x100
+#define EFER_NXE 0x800
+#define CPUID_NX (1 << 20) /* CPUID 0x80000001 EDX */
 
 	.section .note.Xen, "a", @note
 	.balign 4
@@ -53,27 +56,48 @@ _pvh_start32:
 	movl %edx, ukplat_kvm_tsc_at_entry + 4
 	movl %ebx, %esi                 /* keep start_info in %esi */
 
+	/* No-execute: if the CPU has it, %ebp holds the high word of every
+	 * data mapping (bit 63 = NX) and EFER.NXE is turned on below. */
+	xorl %ebp, %ebp
+	movl $0x80000000, %eax
+	cpuid
+	cmpl $0x80000001, %eax
+	jb 0f
+	movl $0x80000001, %eax
+	cpuid
+	testl $CPUID_NX, %edx
+	jz 0f
+	movl $0x80000000, %ebp
+0:
+
 	/* PML4[0] -> PDPT, PDPT[0] -> PD (0-1 GiB), PD[0] -> PT (0-2 MiB) */
 	movl $(kvm_pdpt + PTE_P + PTE_W), kvm_pml4
 	movl $(kvm_pd + PTE_P + PTE_W), kvm_pdpt
 	movl $(kvm_pt0 + PTE_P + PTE_W), kvm_pd
 
-	/* PD[1..511]: 2 MiB pages from 2 MiB up to 1 GiB */
+	/* PD[1..511]: 2 MiB pages from 2 MiB up to 1 GiB, no-execute */
 	movl $(kvm_pd + 8), %edi
 	movl $(0x200000 + PTE_P + PTE_W + PTE_PS), %eax
 	movl $511, %ecx
 1:	movl %eax, (%edi)
+	movl %ebp, 4(%edi)
 	addl $0x200000, %eax
 	addl $8, %edi
 	decl %ecx
 	jnz 1b
 
-	/* PT[0..511]: 4 KiB pages for the first 2 MiB */
+	/* PT[0..511]: 4 KiB pages for the first 2 MiB; all but the image's
+	 * pages no-execute (the platform then makes the image W^X) */
 	movl $kvm_pt0, %edi
 	movl $(PTE_P + PTE_W), %eax
 	movl $512, %ecx
 2:	movl %eax, (%edi)
-	addl $0x1000, %eax
+	cmpl $__uk_image_start, %eax
+	jb 3f
+	cmpl $__uk_image_end, %eax
+	jb 4f
+3:	movl %ebp, 4(%edi)
+4:	addl $0x1000, %eax
 	addl $8, %edi
 	decl %ecx
 	jnz 2b
@@ -86,10 +110,13 @@ _pvh_start32:
 	movl $MSR_EFER, %ecx
 	rdmsr
 	orl $EFER_LME, %eax
-	wrmsr
+	testl %ebp, %ebp
+	jz 5f
+	orl $EFER_NXE, %eax
+5:	wrmsr
 	movl %cr0, %eax
 	andl $~(CR0_EM | CR0_TS), %eax
-	orl $(CR0_PG | CR0_PE | CR0_MP), %eax
+	orl $(CR0_PG | CR0_PE | CR0_MP | CR0_WP), %eax
 	movl %eax, %cr0
 
 	lgdt ukplat_kvm_gdt_ptr
@@ -142,6 +169,11 @@ kvm_pt0:	.skip 4096
 
 	.section .bss.boot_stack, "aw", @nobits
 	.balign 4096
+	/* Unmapped at boot: a stack overflow faults here instead of
+	 * overwriting what lies below. */
+	.globl ukplat_kvm_boot_stack_guard
+ukplat_kvm_boot_stack_guard:
+	.skip 4096
 	.globl ukplat_kvm_boot_stack_bottom, ukplat_kvm_boot_stack_top
 ukplat_kvm_boot_stack_bottom:
 	.skip 16384

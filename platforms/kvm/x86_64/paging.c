@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The boot page tables, made W^X: entry.S maps the first GiB with every page
+ * outside the image no-execute; here the image's own pages get their final
+ * protection (text read+execute, rodata read-only, data and bss read+write,
+ * no-execute), and page 0 and the page below the boot stack are unmapped.
+ */
+#include <stdint.h>
+#include <uk/arch/paging.h>
+#include <uk/print.h>
+#include "kvm.h"
+
+extern char __uk_image_start[], __uk_text_end[], __uk_rodata_start[],
+	__uk_rodata_end[], __uk_data_start[], __uk_image_end[];
+extern char ukplat_kvm_boot_stack_guard[];
+extern uint64_t kvm_pt0[];
+
+#define PAGE 4096ul
+
+/*
+ * The image, page 0 and the stack guard all lie in the first 2 MiB, which
+ * entry.S maps with the 4 KiB page table kvm_pt0. Editing those entries
+ * directly costs a few instructions per page and no code beyond this file;
+ * the general page-table editor (<uk/arch/paging.h>) is for run-time
+ * mappings, and stays out of images that make none.
+ */
+static int have_nx;
+
+static void set_range(const void *from, const void *to, uint64_t flags)
+{
+	uintptr_t a = (uintptr_t)from & ~(PAGE - 1);
+	uintptr_t b = ((uintptr_t)to + PAGE - 1) & ~(PAGE - 1);
+
+	if (!have_nx)
+		flags &= ~UKARCH_PTE_NX; /* the bit would be reserved */
+	for (; a < b && a < (2ul << 20); a += PAGE) {
+		uint64_t *pte = &kvm_pt0[a / PAGE];
+		*pte = (*pte & UKARCH_PTE_ADDR) | flags;
+		__asm__ __volatile__("invlpg (%0)" : : "r"(a) : "memory");
+	}
+}
+
+void kvm_paging_init(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080));
+	have_nx = !!(lo & (1u << 11)); /* entry.S set EFER.NXE if possible */
+
+	set_range(__uk_image_start, __uk_text_end, UKARCH_PTE_P);
+	set_range(__uk_rodata_start, __uk_rodata_end,
+		  UKARCH_PTE_P | UKARCH_PTE_NX);
+	set_range(__uk_data_start, __uk_image_end,
+		  UKARCH_PTE_P | UKARCH_PTE_RW | UKARCH_PTE_NX);
+	set_range(0, (void *)PAGE, 0);
+	set_range(ukplat_kvm_boot_stack_guard, ukplat_kvm_boot_stack_guard + 1,
+		  0);
+	if (!have_nx)
+		uk_pr_warn("CPU without no-execute: W^X covers writes only");
+	(void)hi;
+}
+
+int kvm_is_stack_guard(uint64_t addr)
+{
+	uint64_t g = (uint64_t)(uintptr_t)ukplat_kvm_boot_stack_guard;
+
+	return addr >= g && addr < g + PAGE;
+}
