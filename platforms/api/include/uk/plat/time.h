@@ -31,9 +31,9 @@ uint64_t ukplat_wall_clock(void);
 /* Where the clocks come from, for boot logs and tests. */
 struct ukplat_clock_info {
 	const char *mono_source; /* e.g. "tsc (cpuid 0x15)", "tsc (pit)" */
-	uint64_t mono_hz;        /* counter frequency found */
+	uint64_t mono_hz;	 /* counter frequency found */
 	const char *wall_source; /* e.g. "cmos rtc", "clock_gettime", "none" */
-	uint64_t calib_ns;       /* time spent calibrating, 0 if none */
+	uint64_t calib_ns;	 /* time spent calibrating, 0 if none */
 };
 
 /* Sets the clocks up if needed and describes them; never NULL. */
