@@ -31,29 +31,47 @@ void kvm_serial_init(void)
 	ukarch_outb(COM1 + MCR, 0x03); /* DTR, RTS */
 }
 
-static void put(char c)
+/* Wait until the transmitter is empty; then its 16-byte FIFO takes up to
+ * FIFO_LEN bytes without another check (one port read per 16 bytes, not per
+ * byte: each access is a VM exit). */
+#define FIFO_LEN 16
+
+static int wait_empty(void)
 {
 	int spins = 0;
 
 	while (!(ukarch_inb(COM1 + LSR) & LSR_THRE)) {
 		if (++spins > SPIN_MAX) {
 			serial_dead = 1;
-			return;
+			return -1;
 		}
 	}
-	ukarch_outb(COM1 + THR, (uint8_t)c);
+	return 0;
 }
 
 size_t ukplat_console_write(const char *buf, size_t len)
 {
-	size_t i;
+	size_t i = 0;
+	int room = 0;
 
-	for (i = 0; i < len && !serial_dead; i++) {
-		/* Terminals want CR LF; tools reading the output drop the CR.
-		 */
-		if (buf[i] == '\n')
-			put('\r');
-		put(buf[i]);
+	while (i < len && !serial_dead) {
+		if (!room) {
+			if (wait_empty() < 0)
+				break;
+			room = FIFO_LEN;
+		}
+		/* Terminals want CR LF; tools reading the output drop the
+		 * CR. A '\n' needs two slots. */
+		if (buf[i] == '\n') {
+			if (room < 2) {
+				room = 0;
+				continue;
+			}
+			ukarch_outb(COM1 + THR, '\r');
+			room--;
+		}
+		ukarch_outb(COM1 + THR, (uint8_t)buf[i++]);
+		room--;
 	}
 	return i;
 }
