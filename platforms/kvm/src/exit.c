@@ -5,39 +5,12 @@
 #include <uk/plat/halt.h>
 #include <uk/print.h>
 #include "kvm.h"
+#include "intctrl.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 
-extern uint64_t kvm_pdpt[];
 extern uint64_t ukplat_kvm_rsdp_paddr;
-
-/* Page directories for 1-4 GiB, filled only when power-off needs them
- * (ACPI tables high in RAM, microvm's MMIO sleep register at 0xfexxxxxx). */
-static uint64_t high_pd[3][512] __attribute__((aligned(4096)));
-
 extern uint64_t kvm_pt0[];
-
-static void map_low_4g(void)
-{
-	/* page 0 again: the BIOS data area holds the EBDA pointer */
-	kvm_pt0[0] = 0x3;
-	for (int g = 0; g < 3; g++) {
-		if (kvm_pdpt[g + 1])
-			continue;
-		for (int i = 0; i < 512; i++) {
-			uint64_t pa =
-				((uint64_t)(g + 1) << 30) + ((uint64_t)i << 21);
-			/* present, writable, 2 MiB; uncached in the MMIO GiB */
-			high_pd[g][i] = pa | 0x83 | (g == 2 ? 0x18 : 0);
-		}
-		kvm_pdpt[g + 1] = (uint64_t)(uintptr_t)high_pd[g] | 0x3;
-	}
-	uint64_t cr3;
-	__asm__ __volatile__("mov %%cr3, %0; mov %0, %%cr3"
-			     : "=r"(cr3)
-			     :
-			     : "memory");
-}
 
 static const void *phys(uint64_t addr, size_t len)
 {
@@ -71,7 +44,10 @@ static void acpi_poweroff(void)
 {
 	struct acpi_poweroff po;
 
-	map_low_4g();
+	/* page 0 again: the BIOS data area holds the EBDA pointer */
+	kvm_pt0[0] = 0x3;
+	__asm__ __volatile__("invlpg (%0)" : : "r"(0ul) : "memory");
+	kvm_map_low_4g();
 	uint64_t rsdp = find_rsdp();
 	if (!rsdp) {
 		uk_pr_crit("no ACPI RSDP found");

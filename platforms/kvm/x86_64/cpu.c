@@ -9,6 +9,7 @@
 #include <uk/plat/stack.h>
 #include <uk/print.h>
 #include "kvm.h"
+#include "intctrl.h"
 
 struct idt_gate {
 	uint16_t off_lo, sel;
@@ -30,7 +31,7 @@ extern const uint64_t ukplat_kvm_trap_table[32];
 extern uint64_t ukplat_kvm_gdt[];
 extern char ukplat_kvm_boot_stack_bottom[], ukplat_kvm_boot_stack_top[];
 
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
 /* Exceptions that can hit with a broken stack get a known-good one: #NMI,
  * #DF and #MC on one, page faults (a stack overflow is one) on another. */
@@ -39,6 +40,30 @@ static char ist_pf_stack[8192] __attribute__((aligned(16)));
 
 #define IST_FATAL 1
 #define IST_PF	  2
+
+static void set_gate(int v, uint64_t h, int ist)
+{
+	idt[v].off_lo = (uint16_t)h;
+	idt[v].sel = 0x08;
+	idt[v].ist = (uint8_t)ist;
+	idt[v].type = 0x8e; /* present, DPL 0, 64-bit interrupt gate */
+	idt[v].off_mid = (uint16_t)(h >> 16);
+	idt[v].off_hi = (uint32_t)(h >> 32);
+	idt[v].zero = 0;
+}
+
+extern const char ukplat_kvm_irq_stubs[];
+
+/* Vectors 32-255: filled only when interrupts are first set up; until then
+ * they are not present and a stray vector would fault (#NP), not vanish. */
+void kvm_idt_set_irq_stubs(void)
+{
+	for (int v = 32; v < 256; v++)
+		set_gate(v,
+			 (uint64_t)(uintptr_t)ukplat_kvm_irq_stubs +
+				 (uint64_t)(v - 32) * 16,
+			 0);
+}
 
 void kvm_cpu_init(void)
 {
@@ -55,19 +80,12 @@ void kvm_cpu_init(void)
 	ukplat_kvm_gdt[4] = base >> 32;
 	__asm__ __volatile__("ltr %w0" : : "r"(0x18));
 
-	for (int v = 0; v < 32; v++) {
-		uint64_t h = ukplat_kvm_trap_table[v];
-		idt[v].off_lo = (uint16_t)h;
-		idt[v].sel = 0x08;
-		/* #NMI, #DF and #MC run on the IST stack */
-		idt[v].ist = (v == 2 || v == 8 || v == 18) ? IST_FATAL
-			     : v == 14			   ? IST_PF
-							   : 0;
-		idt[v].type = 0x8e; /* present, DPL 0, 64-bit interrupt gate */
-		idt[v].off_mid = (uint16_t)(h >> 16);
-		idt[v].off_hi = (uint32_t)(h >> 32);
-		idt[v].zero = 0;
-	}
+	/* #NMI, #DF and #MC on one IST stack, page faults on another */
+	for (int v = 0; v < 32; v++)
+		set_gate(v, ukplat_kvm_trap_table[v],
+			 (v == 2 || v == 8 || v == 18) ? IST_FATAL
+			 : v == 14		       ? IST_PF
+						       : 0);
 	struct {
 		uint16_t limit;
 		uint64_t base;

@@ -9,6 +9,7 @@
 #include <uk/arch/paging.h>
 #include <uk/print.h>
 #include "kvm.h"
+#include "intctrl.h"
 
 extern char __uk_image_start[], __uk_text_end[], __uk_rodata_start[],
 	__uk_rodata_end[], __uk_data_start[], __uk_image_end[];
@@ -58,6 +59,34 @@ void kvm_paging_init(void)
 	if (!have_nx)
 		uk_pr_warn("CPU without no-execute: W^X covers writes only");
 	(void)hi;
+}
+
+/* Page directories for 1-4 GiB, filled on first need (APIC and IOAPIC
+ * registers, ACPI tables high in RAM, microvm's sleep register). */
+static uint64_t high_pd[3][512] __attribute__((aligned(PAGE)));
+extern uint64_t kvm_pdpt[];
+
+void kvm_map_low_4g(void)
+{
+	uint64_t nx = have_nx ? UKARCH_PTE_NX : 0;
+
+	for (int g = 0; g < 3; g++) {
+		if (kvm_pdpt[g + 1])
+			continue;
+		for (int i = 0; i < 512; i++) {
+			uint64_t pa =
+				((uint64_t)(g + 1) << 30) + ((uint64_t)i << 21);
+			/* present, writable, 2 MiB, no-execute; uncached
+			 * (PCD|PWT) in the GiB of device registers */
+			high_pd[g][i] = pa | 0x83 | nx | (g == 2 ? 0x18 : 0);
+		}
+		kvm_pdpt[g + 1] = (uint64_t)(uintptr_t)high_pd[g] | 0x3;
+	}
+	uint64_t cr3;
+	__asm__ __volatile__("mov %%cr3, %0; mov %0, %%cr3"
+			     : "=r"(cr3)
+			     :
+			     : "memory");
 }
 
 int kvm_is_stack_guard(uint64_t addr)

@@ -87,3 +87,67 @@ ukplat_kvm_trap_table:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad ukplat_kvm_trap\v
 	.endr
+
+/*
+ * Interrupt entry stubs for vectors 32-255: the same frame as exceptions
+ * (error code 0, vector), then ukplat_kvm_irq(regs) with the FPU/SSE state
+ * saved around it, and back with iretq. In a section of their own, so that
+ * images that never set up interrupts leave the 3.5 KiB of stubs out.
+ */
+	.section .text.irq_stubs, "ax", @progbits
+	.balign 16
+	.globl ukplat_kvm_irq_stubs
+ukplat_kvm_irq_stubs:                   /* 16 bytes per stub */
+	.set vec, 32
+	.rept 224
+	.balign 16
+	pushq $0
+	pushq $vec
+	jmp irq_common
+	.set vec, vec + 1
+	.endr
+
+	.type irq_common, @function
+irq_common:
+	cld
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rbx                 /* the frame; rbx survives the call */
+	subq $512, %rsp
+	andq $-16, %rsp
+	fxsave (%rsp)
+	movq %rbx, %rdi
+	call ukplat_kvm_irq
+	fxrstor (%rsp)
+	movq %rbx, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp                  /* vector, error code */
+	iretq
+	.size irq_common, . - irq_common
