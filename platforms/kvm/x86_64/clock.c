@@ -263,8 +263,18 @@ static void clock_setup(void)
 			hz = 0;
 	}
 	if (!hz) {
+		/* no PIT (microvm,pit=off): the RTC's periodic flag */
+		uint64_t more = 0;
+		hz = kvm_rtc_tsc_hz(PIT_MAX_TSC, &more);
+		spent += more;
+		src = "tsc (rtc)";
+		if (hz < UK_TSC_FREQ_MIN || hz > UK_TSC_FREQ_MAX)
+			hz = 0;
+	}
+	if (!hz) {
 		uk_pr_warn("TSC frequency unknown (no CPUID leaf tells it, no "
-			   "PIT to measure it): assuming %lu MHz, clocks may "
+			   "PIT or RTC to measure it): assuming %lu MHz, "
+			   "clocks may "
 			   "run fast or slow",
 			   (unsigned long)(TSC_ASSUMED_HZ / 1000000));
 		hz = TSC_ASSUMED_HZ;

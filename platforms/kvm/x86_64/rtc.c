@@ -65,6 +65,12 @@ static uint8_t cmos_read(uint8_t reg)
 	return ukarch_inb(RTC_DATA);
 }
 
+static void cmos_write(uint8_t reg, uint8_t v)
+{
+	ukarch_outb(RTC_INDEX, reg);
+	ukarch_outb(RTC_DATA, v);
+}
+
 /* Wait for the update-in-progress flag to clear: true once it has. */
 static bool rtc_wait_uip(uint64_t max_ticks)
 {
@@ -110,4 +116,65 @@ int kvm_rtc_read(struct kvm_rtc_raw *r, uint64_t max_ticks)
 		}
 	}
 	return -1;
+}
+
+/*
+ * TSC Hz against the RTC's periodic flag, for machines without a PIT (QEMU
+ * microvm with pit=off): the RTC divides its 32,768 Hz crystal down to 8,192
+ * periodic ticks a second and sets PF in register C at each; reading C clears
+ * it. Times KVM_RTC_CALIB_TICKS periods (about 10 ms) and takes the median.
+ * Interrupts stay off (PIE is set only so that emulations that run the
+ * periodic timer only for PIE do run it; register C is read, so the line is
+ * acknowledged). Returns 0 when no RTC ticks within max_ticks of the TSC.
+ */
+#define RTC_REGC	    0x0c
+#define RTC_C_PF	    0x40
+#define RTC_B_PIE	    0x40
+#define RTC_RATE_8192HZ	    0x03
+#define KVM_RTC_CALIB_TICKS 82 /* 82 / 8192 s = 10.01 ms */
+
+static bool rtc_next_tick(uint64_t limit, uint64_t *tsc)
+{
+	while (!(cmos_read(RTC_REGC) & RTC_C_PF)) {
+		if (ukarch_rdtsc() > limit)
+			return false;
+	}
+	*tsc = ukarch_rdtsc();
+	return true;
+}
+
+uint64_t kvm_rtc_tsc_hz(uint64_t max_ticks, uint64_t *spent)
+{
+	uint64_t t = ukarch_rdtsc(), limit = t + max_ticks, prev, now, hz = 0;
+	/* The gaps between flag edges; their median is one period even when a
+	 * descheduled vCPU misses a few edges (those gaps are 2 or 3 periods).
+	 */
+	uint64_t gap[KVM_RTC_CALIB_TICKS];
+	unsigned n = 0;
+
+	if (cmos_read(RTC_REGA) == 0xff)
+		goto out;
+	uint8_t a = cmos_read(RTC_REGA), b = cmos_read(RTC_REGB);
+	cmos_write(RTC_REGA, (uint8_t)((a & 0xf0) | RTC_RATE_8192HZ));
+	cmos_write(RTC_REGB, (uint8_t)(b | RTC_B_PIE));
+	cmos_read(RTC_REGC);
+	if (rtc_next_tick(limit, &prev)) {
+		while (n < KVM_RTC_CALIB_TICKS && rtc_next_tick(limit, &now)) {
+			uint64_t g = now - prev, i = n++;
+			prev = now;
+			while (i > 0 && gap[i - 1] > g) { /* insertion sort */
+				gap[i] = gap[i - 1];
+				i--;
+			}
+			gap[i] = g;
+		}
+		if (n == KVM_RTC_CALIB_TICKS)
+			hz = gap[n / 2] * 8192;
+	}
+	cmos_write(RTC_REGB, b);
+	cmos_write(RTC_REGA, a);
+	cmos_read(RTC_REGC);
+out:
+	*spent = ukarch_rdtsc() - t;
+	return hz;
 }
