@@ -26,7 +26,8 @@ import subprocess
 import sys
 import tempfile
 
-SYMTAB_MAGIC = 0x59534B55  # "UKSY"
+SYMTAB_MAGIC = 0x32534B55  # "UKS2"
+SYMTAB_NONE = 0xFFFFFFFF  # "no function from here"
 
 
 class ComposeError(Exception):
@@ -283,22 +284,36 @@ def build_symtab(elf):
         if value not in syms or (size and not syms[value][1]):
             syms[value] = (name, size)
     addrs = sorted(syms)
+    if not addrs:
+        return b""
     # Symbols without a size (assembly labels) extend to the next symbol.
+    # Entries are (offset from base, name); a function ends where the next
+    # entry starts, so a gap after one gets an explicit "none" entry.
+    base = addrs[0]
     entries = []
     for i, a in enumerate(addrs):
         name, size = syms[a]
-        if not size and i + 1 < len(addrs):
-            size = addrs[i + 1] - a
-        entries.append((a, min(size, 0xFFFFFFFF), name))
+        nxt = addrs[i + 1] if i + 1 < len(addrs) else None
+        if not size:
+            size = (nxt - a) if nxt is not None else 1
+        entries.append((a - base, name))
+        if nxt is None or a + size < nxt:
+            entries.append((a + size - base, None))
+    if entries[-1][0] > 0xFFFFFFFF:
+        raise ComposeError("code spans more than 4 GiB: no symbol table")
     strtab = bytearray()
     packed = bytearray()
-    for a, size, name in entries:
-        packed += struct.pack("<QII", a, size, len(strtab))
-        strtab += name.encode() + b"\0"
-    hdr_len = 16
+    for off, name in entries:
+        if name is None:
+            packed += struct.pack("<II", off, SYMTAB_NONE)
+        else:
+            packed += struct.pack("<II", off, len(strtab))
+            strtab += name.encode() + b"\0"
+    hdr_len = 24
     strtab_off = hdr_len + len(packed)
     total = strtab_off + len(strtab)
-    return struct.pack("<IIII", SYMTAB_MAGIC, len(entries), strtab_off, total) + packed + strtab
+    return struct.pack("<IIIIQ", SYMTAB_MAGIC, len(entries), strtab_off, total, base) + \
+        packed + strtab
 
 
 def text_fingerprint(elf):

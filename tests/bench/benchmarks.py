@@ -82,6 +82,17 @@ def bench_boot(u):
         raise u.UserError("no boot trace line in the traced helloworld's output:\n" + out)
     emit("boot.instructions_to_main", int(m.group(3)), "instructions")
 
+    # What the first use of a clock costs (nothing at boot: clocks are set
+    # up lazily). The clock example prints the calibration time it paid.
+    clock = u.build("clock", "kvm")
+    cmd = u.qemu_command(clock, "microvm", 64 << 20, accel, "10")
+    rc, out, err = u.run_qemu(cmd, 120, echo=False)
+    m = re.search(r"clock: mono source (.+) at (\d+) Hz, calibration (\d+) ns", out)
+    if not m:
+        raise u.UserError("no clock line from the clock example:\n" + out[-2000:])
+    print(f"# clock source: {m.group(1)} at {int(m.group(2))} Hz", flush=True)
+    emit("boot.clock_calibration_ms", int(m.group(3)) / 1e6, "ms")
+
     # Smallest -m that still boots helloworld (bisection on 64 KiB steps).
     lo, hi = 64, 64 * 1024  # KiB: lo fails (assumed), hi boots
     if not boots_with(u, hello, accel, hi << 10):

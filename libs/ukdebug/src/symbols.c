@@ -4,11 +4,11 @@
 
 struct symtab_hdr {
 	uint32_t magic, count, strtab, size;
+	uint64_t base;
 };
 
 struct symtab_ent {
-	uint64_t addr;
-	uint32_t size, name;
+	uint32_t off, name;
 };
 
 const char *uk_symtab_lookup(const void *tab, size_t len, uintptr_t addr,
@@ -20,19 +20,23 @@ const char *uk_symtab_lookup(const void *tab, size_t len, uintptr_t addr,
 		return NULL;
 	memcpy(&h, tab, sizeof(h));
 	if (h.magic != UK_SYMTAB_MAGIC || h.size > len || h.strtab > h.size ||
+	    h.strtab < sizeof(h) ||
 	    h.count > (h.strtab - sizeof(h)) / sizeof(struct symtab_ent))
+		return NULL;
+	if (addr < h.base || addr - h.base > UINT32_MAX)
 		return NULL;
 
 	const struct symtab_ent *e =
 		(const struct symtab_ent *)((const char *)tab + sizeof(h));
 	const char *strtab = (const char *)tab + h.strtab;
-	size_t strlen_max = h.size - h.strtab;
+	size_t strtab_len = h.size - h.strtab;
+	uint32_t want = (uint32_t)(addr - h.base);
 	size_t lo = 0, hi = h.count;
 
-	/* last entry with e.addr <= addr */
+	/* last entry with e.off <= want */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (e[mid].addr <= addr)
+		if (e[mid].off <= want)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -40,12 +44,15 @@ const char *uk_symtab_lookup(const void *tab, size_t len, uintptr_t addr,
 	if (lo == 0)
 		return NULL;
 	const struct symtab_ent *s = &e[lo - 1];
-	if (addr - s->addr >= (s->size ? s->size : 1) || s->name >= strlen_max)
+	if (s->name == UK_SYMTAB_NONE || s->name >= strtab_len)
 		return NULL;
-	if (!memchr(strtab + s->name, '\0', strlen_max - s->name))
+	/* the last named entry without an end marker covers one byte */
+	if (lo == h.count && want != s->off)
+		return NULL;
+	if (!memchr(strtab + s->name, '\0', strtab_len - s->name))
 		return NULL;
 	if (offset)
-		*offset = addr - (uintptr_t)s->addr;
+		*offset = want - s->off;
 	return strtab + s->name;
 }
 

@@ -95,25 +95,27 @@ static void test_compile_time_filter(void **s)
 }
 
 /* Build a symbol table the way compose.py does. */
+/* Build a symbol table the way compose.py does: alpha [0x1000, 0x1020),
+ * beta [0x1020, 0x1030), a gap, gamma [0x2000, 0x2001). */
+#define HDR 24
 static size_t make_table(unsigned char *t, size_t cap)
 {
 	struct {
-		uint64_t a;
-		uint32_t sz;
+		uint32_t off;
 		const char *n;
-	} syms[] = {{0x1000, 0x20, "alpha"},
-		    {0x1020, 0x10, "beta"},
-		    {0x2000, 0, "gamma"}};
-	uint32_t count = 3, strtab = 16 + 3 * 16, off = 0;
+	} ents[] = {{0x0, "alpha"}, {0x20, "beta"},   {0x30, NULL},
+		    {0x1000, "gamma"}, {0x1001, NULL}};
+	uint32_t count = 5, strtab = HDR + 5 * 8, off = 0;
+	uint64_t base = 0x1000;
 	char strings[64];
-	for (int i = 0; i < 3; i++) {
-		uint64_t a = syms[i].a;
-		uint32_t sz = syms[i].sz, no = off;
-		memcpy(t + 16 + i * 16, &a, 8);
-		memcpy(t + 16 + i * 16 + 8, &sz, 4);
-		memcpy(t + 16 + i * 16 + 12, &no, 4);
-		strcpy(strings + off, syms[i].n);
-		off += (uint32_t)strlen(syms[i].n) + 1;
+	for (int i = 0; i < 5; i++) {
+		uint32_t no = ents[i].n ? off : UK_SYMTAB_NONE;
+		memcpy(t + HDR + i * 8, &ents[i].off, 4);
+		memcpy(t + HDR + i * 8 + 4, &no, 4);
+		if (ents[i].n) {
+			strcpy(strings + off, ents[i].n);
+			off += (uint32_t)strlen(ents[i].n) + 1;
+		}
 	}
 	memcpy(t + strtab, strings, off);
 	uint32_t total = strtab + off, magic = UK_SYMTAB_MAGIC;
@@ -122,6 +124,7 @@ static size_t make_table(unsigned char *t, size_t cap)
 	memcpy(t + 4, &count, 4);
 	memcpy(t + 8, &strtab, 4);
 	memcpy(t + 12, &total, 4);
+	memcpy(t + 16, &base, 8);
 	return total;
 }
 
@@ -164,7 +167,7 @@ static void test_symtab_malformed(void **s)
 	assert_null(uk_symtab_lookup(c, len, 0x1000, NULL));
 	memcpy(c, t, len);
 	uint32_t badname = 200;
-	memcpy(c + 16 + 12, &badname, 4); /* name offset outside strtab */
+	memcpy(c + HDR + 4, &badname, 4); /* name offset outside strtab */
 	assert_null(uk_symtab_lookup(c, len, 0x1000, NULL));
 	memcpy(c, t, len);
 	c[len - 1] = 'x'; /* last string not terminated */
