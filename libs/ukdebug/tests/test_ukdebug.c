@@ -103,8 +103,11 @@ static size_t make_table(unsigned char *t, size_t cap)
 	struct {
 		uint32_t off;
 		const char *n;
-	} ents[] = {{0x0, "alpha"}, {0x20, "beta"},   {0x30, NULL},
-		    {0x1000, "gamma"}, {0x1001, NULL}};
+	} ents[] = {{0x0, "alpha"},
+		    {0x20, "beta"},
+		    {0x30, NULL},
+		    {0x1000, "gamma"},
+		    {0x1001, NULL}};
 	uint32_t count = 5, strtab = HDR + 5 * 8, off = 0;
 	uint64_t base = 0x1000;
 	char strings[64];

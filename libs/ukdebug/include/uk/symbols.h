@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define UK_SYMTAB_MAGIC 0x32534b55u
-#define UK_SYMTAB_NONE 0xffffffffu
+#define UK_SYMTAB_NONE	0xffffffffu
 
 /*
  * Look `addr` up in the table at `tab` (`len` bytes). Returns the name of the
