@@ -125,9 +125,20 @@ static int on_rtc(void *arg)
 	return 1;
 }
 
+/* A second handler on the same line that never claims the interrupt: shared
+ * lines call every handler until one does. */
+static volatile uint64_t decoy_calls;
+static int decoy(void *arg)
+{
+	(void)arg;
+	decoy_calls++;
+	return 0;
+}
+
 static int do_rtc(void)
 {
-	if (ukplat_irq_register(8, on_rtc, NULL) < 0) {
+	if (ukplat_irq_register(8, decoy, NULL) < 0 ||
+	    ukplat_irq_register(8, on_rtc, NULL) < 0) {
 		printf("rtc: no interrupt line 8\n");
 		return 1;
 	}
@@ -141,10 +152,14 @@ static int do_rtc(void)
 	ukplat_halt_until(ukplat_monotonic_clock() + 200 * MS);
 	ukarch_outb(0x70, 0x0b);
 	ukarch_outb(0x71, b & ~0x40);
-	ukplat_irq_unregister(8, on_rtc, NULL);
-	printf("rtc: %llu interrupts in 200 ms\n",
-	       (unsigned long long)rtc_irqs);
-	return rtc_irqs > 50 ? 0 : 1;
+	int gone = ukplat_irq_unregister(8, on_rtc, NULL) == 0 &&
+		   ukplat_irq_unregister(8, decoy, NULL) == 0 &&
+		   ukplat_irq_unregister(8, decoy, NULL) < 0;
+	printf("rtc: %llu interrupts in 200 ms, shared-line handler called "
+	       "%llu times, unregistered: %s\n",
+	       (unsigned long long)rtc_irqs, (unsigned long long)decoy_calls,
+	       gone ? "yes" : "no");
+	return rtc_irqs > 50 && decoy_calls >= rtc_irqs && gone ? 0 : 1;
 }
 
 int main(int argc, char *argv[])

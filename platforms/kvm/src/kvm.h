@@ -29,8 +29,8 @@ struct pvh_memmap_entry {
 void kvm_cpu_init(void);
 /* Make the image W^X, unmap page 0 and the boot stack's guard page. */
 void kvm_paging_init(void);
-/* Is addr in the guard page below the boot stack? */
-int kvm_is_stack_guard(uint64_t addr);
+/* The stack whose guard page holds addr ("the boot stack", ...), or NULL. */
+const char *kvm_stack_guard_name(uint64_t addr);
 void kvm_serial_init(void);
 
 /*

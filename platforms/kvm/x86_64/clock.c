@@ -37,7 +37,9 @@
 #define PIT_STATUS_OUT	     0x80
 #define PIT_STATUS_MODE	     0x3f /* rw mode, mode, BCD */
 /* Measure over 10 ms of PIT clock. */
-#define PIT_CALIB_TICKS ((KVM_PIT_HZ + 50) / 100)
+/* 8 ms of PIT ticks: with sampling at both ends the whole calibration
+ * stays within 10 ms */
+#define PIT_CALIB_TICKS ((KVM_PIT_HZ * 8 + 500) / 1000)
 /* Samples that may serve as the first and the last point. */
 #define PIT_START_SAMPLES 16
 #define PIT_END_SAMPLES	  64

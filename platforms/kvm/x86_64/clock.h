@@ -68,7 +68,7 @@ int64_t kvm_rtc_decode(const struct kvm_rtc_raw *r);
 int kvm_rtc_read(struct kvm_rtc_raw *r, uint64_t max_ticks);
 
 /* TSC Hz measured against the CMOS RTC's 8,192 Hz periodic flag over about
- * 10 ms (machines without a PIT); 0 if the RTC does not tick within
+ * 8 ms (machines without a PIT); 0 if the RTC does not tick within
  * max_ticks TSC ticks. *spent: TSC ticks the attempt took. */
 uint64_t kvm_rtc_tsc_hz(uint64_t max_ticks, uint64_t *spent);
 

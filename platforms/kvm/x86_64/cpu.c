@@ -35,8 +35,11 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
 /* Exceptions that can hit with a broken stack get a known-good one: #NMI,
  * #DF and #MC on one, page faults (a stack overflow is one) on another. */
-static char ist_stack[8192] __attribute__((aligned(16)));
-static char ist_pf_stack[8192] __attribute__((aligned(16)));
+/* Each with an unmapped guard page below it (x86_64/paging.c). */
+#define IST_SIZE 8192
+char ukplat_kvm_ist_area[2][4096 + IST_SIZE] __attribute__((aligned(4096)));
+#define ist_stack    (ukplat_kvm_ist_area[0] + 4096)
+#define ist_pf_stack (ukplat_kvm_ist_area[1] + 4096)
 
 #define IST_FATAL 1
 #define IST_PF	  2
@@ -71,8 +74,8 @@ void kvm_cpu_init(void)
 	uint64_t base = (uint64_t)&tss;
 	uint64_t limit = sizeof(tss) - 1;
 
-	tss.ist[IST_FATAL - 1] = (uint64_t)(ist_stack + sizeof(ist_stack));
-	tss.ist[IST_PF - 1] = (uint64_t)(ist_pf_stack + sizeof(ist_pf_stack));
+	tss.ist[IST_FATAL - 1] = (uint64_t)(ist_stack + IST_SIZE);
+	tss.ist[IST_PF - 1] = (uint64_t)(ist_pf_stack + IST_SIZE);
 	tss.iomap = sizeof(tss);
 	ukplat_kvm_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 			    (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
@@ -99,10 +102,10 @@ uintptr_t ukplat_stack_top(void)
 	uintptr_t ist_lo = (uintptr_t)ist_stack;
 	uintptr_t pf_lo = (uintptr_t)ist_pf_stack;
 
-	if (sp >= ist_lo && sp < ist_lo + sizeof(ist_stack))
-		return ist_lo + sizeof(ist_stack);
-	if (sp >= pf_lo && sp < pf_lo + sizeof(ist_pf_stack))
-		return pf_lo + sizeof(ist_pf_stack);
+	if (sp >= ist_lo && sp < ist_lo + IST_SIZE)
+		return ist_lo + IST_SIZE;
+	if (sp >= pf_lo && sp < pf_lo + IST_SIZE)
+		return pf_lo + IST_SIZE;
 	return (uintptr_t)ukplat_kvm_boot_stack_top;
 }
 
@@ -154,10 +157,11 @@ void ukplat_kvm_trap(struct ukarch_regs *r)
 		uint64_t cr2 = ukarch_read_cr2();
 
 		uk_crash_page_fault((uintptr_t)cr2, r->error_code);
-		if (kvm_is_stack_guard(cr2))
+		const char *stack = kvm_stack_guard_name(cr2);
+		if (stack)
 			uk_printk(UK_LOG_CRIT, "kvm",
-				  "stack overflow: the boot stack ran into its "
-				  "guard page");
+				  "stack overflow: %s ran into its guard page",
+				  stack);
 	}
 	/* Walk the frames only if the faulting code ran on the boot stack. */
 	uintptr_t lo = (uintptr_t)ukplat_kvm_boot_stack_bottom;

@@ -14,6 +14,7 @@
 extern char __uk_image_start[], __uk_text_end[], __uk_rodata_start[],
 	__uk_rodata_end[], __uk_data_start[], __uk_image_end[];
 extern char ukplat_kvm_boot_stack_guard[];
+extern char ukplat_kvm_ist_area[2][4096 + 8192];
 extern uint64_t kvm_pt0[];
 
 #define PAGE 4096ul
@@ -54,8 +55,12 @@ void kvm_paging_init(void)
 	set_range(__uk_data_start, __uk_image_end,
 		  UKARCH_PTE_P | UKARCH_PTE_RW | UKARCH_PTE_NX);
 	set_range(0, (void *)PAGE, 0);
+	/* a guard page below every stack the platform creates */
 	set_range(ukplat_kvm_boot_stack_guard, ukplat_kvm_boot_stack_guard + 1,
 		  0);
+	for (int i = 0; i < 2; i++)
+		set_range(ukplat_kvm_ist_area[i], ukplat_kvm_ist_area[i] + 1,
+			  0);
 	if (!have_nx)
 		uk_pr_warn("CPU without no-execute: W^X covers writes only");
 	(void)hi;
@@ -89,9 +94,17 @@ void kvm_map_low_4g(void)
 			     : "memory");
 }
 
-int kvm_is_stack_guard(uint64_t addr)
+const char *kvm_stack_guard_name(uint64_t addr)
 {
-	uint64_t g = (uint64_t)(uintptr_t)ukplat_kvm_boot_stack_guard;
+	static const char *const names[] = {"the boot stack",
+					    "the #DF/#NMI/#MC stack",
+					    "the page-fault stack"};
+	uint64_t g[3] = {(uint64_t)(uintptr_t)ukplat_kvm_boot_stack_guard,
+			 (uint64_t)(uintptr_t)ukplat_kvm_ist_area[0],
+			 (uint64_t)(uintptr_t)ukplat_kvm_ist_area[1]};
 
-	return addr >= g && addr < g + PAGE;
+	for (int i = 0; i < 3; i++)
+		if (addr >= g[i] && addr < g[i] + PAGE)
+			return names[i];
+	return NULL;
 }

@@ -122,7 +122,7 @@ int kvm_rtc_read(struct kvm_rtc_raw *r, uint64_t max_ticks)
  * TSC Hz against the RTC's periodic flag, for machines without a PIT (QEMU
  * microvm with pit=off): the RTC divides its 32,768 Hz crystal down to 8,192
  * periodic ticks a second and sets PF in register C at each; reading C clears
- * it. Times KVM_RTC_CALIB_TICKS periods (about 10 ms) and takes the median.
+ * it. Times KVM_RTC_CALIB_TICKS periods (about 8 ms) and takes the median.
  * Interrupts stay off (PIE is set only so that emulations that run the
  * periodic timer only for PIE do run it; register C is read, so the line is
  * acknowledged). Returns 0 when no RTC ticks within max_ticks of the TSC.
@@ -131,7 +131,7 @@ int kvm_rtc_read(struct kvm_rtc_raw *r, uint64_t max_ticks)
 #define RTC_C_PF	    0x40
 #define RTC_B_PIE	    0x40
 #define RTC_RATE_8192HZ	    0x03
-#define KVM_RTC_CALIB_TICKS 82 /* 82 / 8192 s = 10.01 ms */
+#define KVM_RTC_CALIB_TICKS 65 /* 65 / 8192 s = 7.9 ms: 10 ms in all */
 
 static bool rtc_next_tick(uint64_t limit, uint64_t *tsc)
 {
