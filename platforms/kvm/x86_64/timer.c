@@ -39,6 +39,12 @@ static void *user_arg;
 
 static void program(uint64_t deadline);
 
+static void timer_stop(void)
+{
+	kvm_lapic_write(APIC_LVT_TIMER, LVT_MASKED | KVM_VEC_TIMER);
+	kvm_lapic_write(APIC_TMICT, 0);
+}
+
 static void timer_interrupt(void)
 {
 	uint64_t now = ukplat_monotonic_clock();
@@ -162,8 +168,7 @@ int ukplat_timer_arm(uint64_t deadline_ns)
 	if (deadline_ns) {
 		program(deadline_ns);
 	} else {
-		kvm_lapic_write(APIC_LVT_TIMER, LVT_MASKED | KVM_VEC_TIMER);
-		kvm_lapic_write(APIC_TMICT, 0);
+		timer_stop();
 	}
 	ukplat_lcpu_restore_irqf(f);
 	return 0;
@@ -181,8 +186,7 @@ int ukplat_timer_periodic(uint64_t period_ns)
 		period_ns = MIN_PERIOD_NS;
 	period = period_ns;
 	if (!period_ns) {
-		kvm_lapic_write(APIC_LVT_TIMER, LVT_MASKED | KVM_VEC_TIMER);
-		kvm_lapic_write(APIC_TMICT, 0);
+		timer_stop();
 		ukplat_lcpu_restore_irqf(f);
 		return 0;
 	}

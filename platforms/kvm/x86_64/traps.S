@@ -6,6 +6,25 @@
  * ukplat_kvm_trap(regs). Exceptions are fatal in this version, so the handler
  * does not return.
  */
+/* The general registers, in the order of struct ukarch_regs (rax highest). */
+.macro PUSH_GPRS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
 	.text
 .macro TRAP_NOERR vec
 	.globl ukplat_kvm_trap\vec
@@ -57,21 +76,7 @@ TRAP_NOERR 31
 	.type trap_common, @function
 trap_common:
 	cld
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	movq %rsp, %rdi
 	andq $-16, %rsp
 	call ukplat_kvm_trap
@@ -110,21 +115,7 @@ ukplat_kvm_irq_stubs:                   /* 16 bytes per stub */
 	.type irq_common, @function
 irq_common:
 	cld
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	movq %rsp, %rbx                 /* the frame; rbx survives the call */
 	subq $512, %rsp
 	andq $-16, %rsp
