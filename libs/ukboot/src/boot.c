@@ -39,9 +39,10 @@ static int run_inittab(void)
 		int rc = (*f)();
 		if (rc < 0) {
 			const char *name = uk_symbol_name((uintptr_t)*f, NULL);
-			uk_pr_crit("init function %s (%p) failed: %s (%d)",
-				   name ? name : "?", (void *)(uintptr_t)*f,
-				   strerror(-rc), rc);
+			/* the number, not strerror(): its table of texts
+			 * would cost every image about 2 KB */
+			uk_pr_crit("init function %s (%p) failed: error %d",
+				   name ? name : "?", (void *)(uintptr_t)*f, rc);
 			return -1;
 		}
 	}

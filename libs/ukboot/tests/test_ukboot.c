@@ -122,7 +122,7 @@ static void test_init_failure_stops_boot(void **s)
 	assert_int_equal(boot("", &st), -1);
 	assert_string_equal(trace, "EL"); /* nothing after the failure */
 	assert_non_null(strstr(out, "failed: "));
-	assert_non_null(strstr(out, "(-12)"));
+	assert_non_null(strstr(out, "failed: error -12"));
 }
 
 static void test_lib_params_split(void **s)
