@@ -42,7 +42,8 @@ static int run_inittab(void)
 			/* the number, not strerror(): its table of texts
 			 * would cost every image about 2 KB */
 			uk_pr_crit("init function %s (%p) failed: error %d",
-				   name ? name : "?", (void *)(uintptr_t)*f, rc);
+				   name ? name : "?", (void *)(uintptr_t)*f,
+				   rc);
 			return -1;
 		}
 	}
