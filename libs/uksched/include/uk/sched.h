@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * uksched: threads, wait queues and the scheduler interface.
+ *
+ * The core (this library) owns thread life cycles, context switching, TLS
+ * switching, sleeping and wait queues. The policy - which runnable thread runs
+ * next, how sleepers are kept, what to do when nothing is runnable - is a
+ * `struct uk_sched_ops` table filled in by a scheduler library (ukschedcoop:
+ * round-robin, cooperative). Users only call the uk_* functions below, so a
+ * preemptive scheduler can be added without touching them.
+ *
+ * One CPU, one scheduler. Nothing here may be called from an interrupt
+ * handler (the cooperative scheduler never needs it). Deadlines are absolute
+ * nanoseconds of the clock passed as `now` at init.
+ *
+ * Errors: negative errno values.
+ */
+#ifndef UK_SCHED_H
+#define UK_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct uk_alloc;
+struct uk_sched;
+struct uk_thread;
+
+/* "No deadline": wait forever. */
+#define UK_SCHED_FOREVER UINT64_MAX
+
+/* ---- wait queues ---- */
+
+/* FIFO of threads waiting for something. Zero-initialised = empty. */
+struct uk_waitq {
+	struct uk_thread *head, *tail;
+};
+
+#define UK_WAITQ_INITIALIZER \
+	{                    \
+		NULL, NULL   \
+	}
+
+static inline void uk_waitq_init(struct uk_waitq *wq)
+{
+	wq->head = wq->tail = NULL;
+}
+
+static inline int uk_waitq_empty(const struct uk_waitq *wq)
+{
+	return wq->head == NULL;
+}
+
+/* Block the current thread on `wq` until woken or until `deadline` (absolute
+ * ns; UK_SCHED_FOREVER: no timeout). Returns 0 when woken, -ETIMEDOUT. */
+int uk_waitq_wait_timeout(struct uk_waitq *wq, uint64_t deadline);
+/* Block until woken. */
+void uk_waitq_wait(struct uk_waitq *wq);
+/* Make the longest waiter runnable; returns 1 if there was one, else 0. */
+int uk_waitq_wake_one(struct uk_waitq *wq);
+/* Make every waiter runnable; returns how many. */
+int uk_waitq_wake_all(struct uk_waitq *wq);
+
+/* ---- threads ---- */
+
+enum uk_thread_state {
+	UK_THREAD_RUNNABLE, /* running, or in the run queue */
+	UK_THREAD_BLOCKED,  /* on a wait queue and/or sleeping */
+	UK_THREAD_EXITED,   /* finished, not joined yet */
+};
+
+#define UK_THREAD_DETACHED 0x1 /* freed at exit, cannot be joined */
+#define UK_THREAD_JOINING  0x2 /* someone is in uk_thread_join() */
+#define UK_THREAD_MAIN	   0x4 /* the thread that called uk_sched_init() */
+
+typedef void (*uk_thread_fn_t)(void *arg);
+
+/* Saved CPU state of a thread that is not running. `fxsave` holds the x87,
+ * MMX and SSE state (fxsave format; 512 bytes, 16-aligned); the
+ * callee-saved integer registers are pushed on the thread's own stack and
+ * only `rsp` is kept here. Layout known to src/x86_64/ctx.S. */
+struct uk_ctx {
+	uint64_t rsp;	     /* offset 0 */
+	uint64_t pad;	     /* offset 8 */
+	uint8_t fxsave[512]; /* offset 16 */
+} __attribute__((aligned(16)));
+
+struct uk_thread {
+	struct uk_ctx ctx; /* first: 16-aligned when the struct is */
+	const char *name;
+	uk_thread_fn_t entry;
+	void *arg;
+	void *stack;	   /* lowest address; NULL for the main thread */
+	size_t stack_size; /* bytes */
+	void *tls;	   /* thread pointer passed to set_tls; MAY be NULL */
+	void *tls_block;   /* the allocation tls points into, or NULL */
+	enum uk_thread_state state;
+	unsigned int flags; /* UK_THREAD_* */
+	int exit_status;    /* uk_thread_exit()'s argument */
+	struct uk_sched *sched;
+	struct uk_waitq joinq; /* who waits in uk_thread_join() */
+
+	/* Wait queue links: owned by the core. */
+	struct uk_waitq *wq; /* queue the thread waits on, or NULL */
+	struct uk_thread *wq_next, *wq_prev;
+	int woken;	   /* set by a wake-up, cleared on wait */
+	uint64_t deadline; /* wake-up deadline while sleeping */
+	int sleeping;	   /* in the scheduler's sleep queue */
+
+	/* Scheduler links: owned by the scheduler (run queue, sleep queue). */
+	struct uk_thread *rq_next, *rq_prev;
+	struct uk_thread *sl_next, *sl_prev;
+
+	void *priv; /* free for the application */
+};
+
+/* ---- scheduler interface ---- */
+
+/* What a scheduler implements. The core calls these with the scheduler's
+ * state consistent; none of them switches threads. */
+struct uk_sched_ops {
+	/* Make `t` runnable (append to the run queue). */
+	void (*thread_add)(struct uk_sched *s, struct uk_thread *t);
+	/* Take `t` off the run queue if it is there (it blocks or exits). */
+	void (*thread_remove)(struct uk_sched *s, struct uk_thread *t);
+	/* The next thread to run, removed from the run queue; NULL if none.
+	 * Called after the current thread, if still runnable, was re-added:
+	 * returning it again means "keep running". */
+	struct uk_thread *(*pick_next)(struct uk_sched *s);
+	/* Sleep queue: remember `t` until t->deadline / forget it. */
+	void (*sleep_add)(struct uk_sched *s, struct uk_thread *t);
+	void (*sleep_remove)(struct uk_sched *s, struct uk_thread *t);
+	/* The first sleeper whose deadline is <= now, removed from the sleep
+	 * queue, or NULL. */
+	struct uk_thread *(*sleep_expired)(struct uk_sched *s, uint64_t now);
+	/* Earliest sleeper's deadline, UK_SCHED_FOREVER if none. */
+	uint64_t (*next_deadline)(struct uk_sched *s);
+	/* Nothing is runnable: wait for time `next_deadline` (or an event).
+	 * UK_SCHED_FOREVER with no sleepers is a deadlock (the core reports
+	 * it and calls the hook anyway). */
+	void (*idle)(struct uk_sched *s, uint64_t next_deadline);
+};
+
+/* Environment hooks, given at init. */
+struct uk_sched_config {
+	/* Thread structs, stacks and TLS blocks come from here. */
+	struct uk_alloc *a;
+	/* Monotonic ns (image: ukplat_monotonic_clock; tests: a fake). */
+	uint64_t (*now)(void);
+	/* Called with the next thread's tp before every switch (image: write
+	 * the FS base; tests: record). MAY be NULL. */
+	void (*set_tls)(void *tp);
+	/* For the scheduler's idle op (ukschedcoop: wait until the deadline;
+	 * image: ukplat_halt_until). MAY be NULL. */
+	void (*idle)(uint64_t next_deadline);
+	/* Per-thread TLS block: size (0: threads get tls = NULL) and an
+	 * initialiser called with the thread pointer (MAY be NULL: zeroed
+	 * block). Layout is x86_64 variant II: `tls_size` bytes end at tp,
+	 * and *(void **)tp = tp. */
+	size_t tls_size;
+	void (*tls_init)(void *tp);
+	/* Stack size when uk_thread_create() is given 0 (0 here: 64 KiB). */
+	size_t default_stack_size;
+};
+
+struct uk_sched {
+	const struct uk_sched_ops *ops;
+	struct uk_sched_config cfg;
+	struct uk_thread *current;
+	struct uk_thread *reap; /* detached thread to free after a switch */
+	struct uk_thread *prev; /* the thread that switched last */
+	const void *main_stack; /* main thread's stack, learnt (ASan only) */
+	size_t main_stack_size;
+	struct uk_thread main_thread;
+	uint64_t nr_threads; /* alive, counting main */
+	uint64_t nr_switches;
+};
+
+/* Set up `s` with a scheduler's `ops` and the environment in `cfg`, and
+ * adopt the caller as the main thread (named "main"). Returns 0 or -EINVAL
+ * (missing ops, allocator or clock). */
+int uk_sched_init(struct uk_sched *s, const struct uk_sched_ops *ops,
+		  const struct uk_sched_config *cfg);
+/* The scheduler initialised last, or NULL. */
+struct uk_sched *uk_sched_get_default(void);
+/* Let other runnable threads run; returns when it is our turn again. */
+void uk_sched_yield(void);
+/* Current time of the scheduler's clock, in ns. */
+uint64_t uk_sched_now(void);
+/* Sleep until absolute time `deadline` / for `ns` nanoseconds. */
+void uk_sched_sleep_until(uint64_t deadline);
+void uk_sched_sleep_ns(uint64_t ns);
+
+/* Create a runnable thread running fn(arg) on a fresh stack of
+ * `stack_size` bytes (0: the default). `s` NULL: the default scheduler.
+ * Returns the thread or NULL (no memory, bad arguments). */
+struct uk_thread *uk_thread_create(struct uk_sched *s, const char *name,
+				   uk_thread_fn_t fn, void *arg,
+				   size_t stack_size);
+/* Finish the current thread with `status` (also what returning from the
+ * entry function does, with status 0). Not for the main thread. */
+__attribute__((noreturn)) void uk_thread_exit(int status);
+/* Wait until `t` finished, store its status (status MAY be NULL) and free
+ * it. -EINVAL: detached or already being joined; -EDEADLK: t is us. */
+int uk_thread_join(struct uk_thread *t, int *status);
+/* Free `t` when it exits (at once if it has). -EINVAL if detached/joined. */
+int uk_thread_detach(struct uk_thread *t);
+/* The running thread (the main thread before any other ran). */
+struct uk_thread *uk_thread_current(void);
+
+/* Context switch (src/x86_64/ctx.S): save the current state into `prev`,
+ * resume `next`. Internal to uksched; exported for tests. */
+void uk_ctx_switch(struct uk_ctx *prev, struct uk_ctx *next);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UK_SCHED_H */

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* uksched core: threads, switching, sleeping, wait queues. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <uk/alloc.h>
+#include <uk/sched.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UKSCHED_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UKSCHED_ASAN 1
+#endif
+#endif
+
+#ifdef UKSCHED_ASAN
+/* ASan's fiber API (sanitizer/common_interface_defs.h), so that it knows
+ * which stack is in use after a switch. */
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
+				    size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save,
+				     const void **bottom_old, size_t *size_old);
+#endif
+
+#define DEFAULT_STACK_SIZE (64 * 1024)
+#define MIN_STACK_SIZE	   4096
+
+/* Both in src/x86_64/ctx.S / called from there. */
+void uk_thread_trampoline(void);
+__attribute__((noreturn)) void uk_sched_thread_entry(struct uk_thread *t);
+
+static struct uk_sched *default_sched;
+
+static void free_thread(struct uk_sched *s, struct uk_thread *t)
+{
+	uk_free(s->cfg.a, t->stack);
+	uk_free(s->cfg.a, t->tls_block);
+	uk_free(s->cfg.a, t);
+}
+
+/* Runs in the thread that was just switched to. */
+static void after_switch(struct uk_sched *s, void *fake_stack)
+{
+#ifdef UKSCHED_ASAN
+	const void *bottom;
+	size_t size;
+
+	__sanitizer_finish_switch_fiber(fake_stack, &bottom, &size);
+	if (s->prev && !s->prev->stack) {
+		s->main_stack = bottom;
+		s->main_stack_size = size;
+	}
+#else
+	(void)fake_stack;
+#endif
+	if (s->reap && s->reap != s->current) {
+		free_thread(s, s->reap);
+		s->reap = NULL;
+	}
+}
+
+static void switch_to(struct uk_sched *s, struct uk_thread *prev,
+		      struct uk_thread *next)
+{
+	void *fake_stack = NULL;
+
+	s->current = next;
+	s->prev = prev;
+	s->nr_switches++;
+	if (s->cfg.set_tls)
+		s->cfg.set_tls(next->tls);
+#ifdef UKSCHED_ASAN
+	__sanitizer_start_switch_fiber(
+		prev->state == UK_THREAD_EXITED ? NULL : &fake_stack,
+		next->stack ? next->stack : s->main_stack,
+		next->stack ? next->stack_size : s->main_stack_size);
+#endif
+	uk_ctx_switch(&prev->ctx, &next->ctx);
+	after_switch(s, fake_stack);
+}
+
+/* Make a blocked thread runnable again; `woken` 0 means it timed out. */
+static void wake_thread(struct uk_sched *s, struct uk_thread *t, int woken)
+{
+	struct uk_waitq *wq = t->wq;
+
+	if (wq) {
+		if (t->wq_prev)
+			t->wq_prev->wq_next = t->wq_next;
+		else
+			wq->head = t->wq_next;
+		if (t->wq_next)
+			t->wq_next->wq_prev = t->wq_prev;
+		else
+			wq->tail = t->wq_prev;
+		t->wq = NULL;
+		t->wq_next = t->wq_prev = NULL;
+	}
+	if (t->sleeping) {
+		s->ops->sleep_remove(s, t);
+		t->sleeping = 0;
+	}
+	t->woken = woken;
+	t->state = UK_THREAD_RUNNABLE;
+	s->ops->thread_add(s, t);
+}
+
+static void wake_expired(struct uk_sched *s)
+{
+	struct uk_thread *t;
+	uint64_t now = s->cfg.now();
+
+	while ((t = s->ops->sleep_expired(s, now)) != NULL) {
+		t->sleeping = 0;
+		wake_thread(s, t, 0);
+	}
+}
+
+/* Pick the next thread and switch to it. The current thread has been put
+ * back in the run queue if it stays runnable (`requeue`), or has blocked or
+ * exited. Returns when the current thread runs again. */
+static void schedule(struct uk_sched *s, int requeue)
+{
+	struct uk_thread *prev = s->current, *next;
+
+	wake_expired(s);
+	if (requeue)
+		s->ops->thread_add(s, prev);
+	for (;;) {
+		next = s->ops->pick_next(s);
+		if (next)
+			break;
+		s->ops->idle(s, s->ops->next_deadline(s));
+		wake_expired(s);
+	}
+	if (next != prev)
+		switch_to(s, prev, next);
+}
+
+int uk_sched_init(struct uk_sched *s, const struct uk_sched_ops *ops,
+		  const struct uk_sched_config *cfg)
+{
+	struct uk_thread *m;
+
+	if (!s || !ops || !cfg || !cfg->a || !cfg->now || !ops->thread_add ||
+	    !ops->thread_remove || !ops->pick_next || !ops->sleep_add ||
+	    !ops->sleep_remove || !ops->sleep_expired || !ops->next_deadline ||
+	    !ops->idle)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	s->ops = ops;
+	s->cfg = *cfg;
+	if (!s->cfg.default_stack_size)
+		s->cfg.default_stack_size = DEFAULT_STACK_SIZE;
+	m = &s->main_thread;
+	m->name = "main";
+	m->state = UK_THREAD_RUNNABLE;
+	m->flags = UK_THREAD_MAIN;
+	m->sched = s;
+	s->current = m;
+	s->nr_threads = 1;
+	default_sched = s;
+	return 0;
+}
+
+struct uk_sched *uk_sched_get_default(void)
+{
+	return default_sched;
+}
+
+struct uk_thread *uk_thread_current(void)
+{
+	return default_sched ? default_sched->current : NULL;
+}
+
+uint64_t uk_sched_now(void)
+{
+	return default_sched->cfg.now();
+}
+
+void uk_sched_yield(void)
+{
+	schedule(default_sched, 1);
+}
+
+static int wait_deadline(struct uk_sched *s, struct uk_waitq *wq,
+			 uint64_t deadline)
+{
+	struct uk_thread *t = s->current;
+
+	if (deadline != UK_SCHED_FOREVER && deadline <= s->cfg.now())
+		return -ETIMEDOUT;
+	t->woken = 0;
+	if (wq) {
+		t->wq = wq;
+		t->wq_next = NULL;
+		t->wq_prev = wq->tail;
+		if (wq->tail)
+			wq->tail->wq_next = t;
+		else
+			wq->head = t;
+		wq->tail = t;
+	}
+	if (deadline != UK_SCHED_FOREVER) {
+		t->deadline = deadline;
+		t->sleeping = 1;
+		s->ops->sleep_add(s, t);
+	}
+	t->state = UK_THREAD_BLOCKED;
+	s->ops->thread_remove(s, t); /* for schedulers that keep it queued */
+	schedule(s, 0);
+	return t->woken ? 0 : -ETIMEDOUT;
+}
+
+void uk_sched_sleep_until(uint64_t deadline)
+{
+	wait_deadline(default_sched, NULL, deadline);
+}
+
+void uk_sched_sleep_ns(uint64_t ns)
+{
+	uint64_t now = uk_sched_now();
+
+	uk_sched_sleep_until(ns > UK_SCHED_FOREVER - 1 - now
+				     ? UK_SCHED_FOREVER - 1
+				     : now + ns);
+}
+
+int uk_waitq_wait_timeout(struct uk_waitq *wq, uint64_t deadline)
+{
+	return wait_deadline(default_sched, wq, deadline);
+}
+
+void uk_waitq_wait(struct uk_waitq *wq)
+{
+	wait_deadline(default_sched, wq, UK_SCHED_FOREVER);
+}
+
+int uk_waitq_wake_one(struct uk_waitq *wq)
+{
+	if (!wq->head)
+		return 0;
+	wake_thread(wq->head->sched, wq->head, 1);
+	return 1;
+}
+
+int uk_waitq_wake_all(struct uk_waitq *wq)
+{
+	int n = 0;
+
+	while (wq->head) {
+		wake_thread(wq->head->sched, wq->head, 1);
+		n++;
+	}
+	return n;
+}
+
+static size_t round_up(size_t v, size_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+struct uk_thread *uk_thread_create(struct uk_sched *s, const char *name,
+				   uk_thread_fn_t fn, void *arg,
+				   size_t stack_size)
+{
+	struct uk_thread *t;
+	uint64_t *sp;
+	uint16_t fcw = 0x037f;	 /* x87: all exceptions masked, 64-bit */
+	uint32_t mxcsr = 0x1f80; /* SSE: all exceptions masked, nearest */
+
+	if (!s)
+		s = default_sched;
+	if (!s || !fn)
+		return NULL;
+	if (!stack_size)
+		stack_size = s->cfg.default_stack_size;
+	if (stack_size < MIN_STACK_SIZE || stack_size > SIZE_MAX / 2)
+		return NULL;
+	stack_size = round_up(stack_size, 16);
+	t = uk_memalign(s->cfg.a, 64, sizeof(*t));
+	if (!t)
+		return NULL;
+	memset(t, 0, sizeof(*t));
+	t->stack = uk_memalign(s->cfg.a, 16, stack_size);
+	if (!t->stack)
+		goto fail;
+	if (s->cfg.tls_size) {
+		size_t off = round_up(s->cfg.tls_size, 64);
+
+		t->tls_block = uk_memalign(s->cfg.a, 64, off + 64);
+		if (!t->tls_block)
+			goto fail;
+		memset(t->tls_block, 0, off + 64);
+		t->tls = (char *)t->tls_block + off;
+		*(void **)t->tls = t->tls;
+		if (s->cfg.tls_init)
+			s->cfg.tls_init(t->tls);
+	}
+	t->name = name ? name : "thread";
+	t->entry = fn;
+	t->arg = arg;
+	t->stack_size = stack_size;
+	t->sched = s;
+	t->state = UK_THREAD_RUNNABLE;
+
+	/* Initial FPU state: what a fresh CPU has after fninit, with the SSE
+	 * exceptions masked. fxsave layout: FCW at 0, MXCSR at 24. */
+	memcpy(&t->ctx.fxsave[0], &fcw, sizeof(fcw));
+	memcpy(&t->ctx.fxsave[24], &mxcsr, sizeof(mxcsr));
+
+	/* Initial stack, as uk_ctx_switch pops it: r15 r14 r13 r12(= t) rbx
+	 * rbp, return address (the trampoline), then two zero words so that
+	 * the trampoline runs with a 16-aligned rsp and a NULL "return
+	 * address" above it. */
+	sp = (uint64_t *)((char *)t->stack + stack_size);
+	*--sp = 0;
+	*--sp = 0;
+	*--sp = (uint64_t)(uintptr_t)uk_thread_trampoline;
+	*--sp = 0;			/* rbp */
+	*--sp = 0;			/* rbx */
+	*--sp = (uint64_t)(uintptr_t)t; /* r12 */
+	*--sp = 0;			/* r13 */
+	*--sp = 0;			/* r14 */
+	*--sp = 0;			/* r15 */
+	t->ctx.rsp = (uint64_t)(uintptr_t)sp;
+
+	s->nr_threads++;
+	s->ops->thread_add(s, t);
+	return t;
+fail:
+	uk_free(s->cfg.a, t->stack);
+	uk_free(s->cfg.a, t);
+	return NULL;
+}
+
+void uk_sched_thread_entry(struct uk_thread *t)
+{
+	after_switch(t->sched, NULL);
+	t->entry(t->arg);
+	uk_thread_exit(0);
+}
+
+void uk_thread_exit(int status)
+{
+	struct uk_sched *s = default_sched;
+	struct uk_thread *t = s->current;
+
+	t->exit_status = status;
+	t->state = UK_THREAD_EXITED;
+	s->ops->thread_remove(s, t);
+	s->nr_threads--;
+	if (t->flags & UK_THREAD_DETACHED)
+		s->reap = t;
+	else
+		uk_waitq_wake_all(&t->joinq);
+	for (;;) /* the main thread never comes back; others are freed */
+		schedule(s, 0);
+}
+
+int uk_thread_join(struct uk_thread *t, int *status)
+{
+	struct uk_sched *s = default_sched;
+
+	if (!t || (t->flags &
+		   (UK_THREAD_DETACHED | UK_THREAD_JOINING | UK_THREAD_MAIN)))
+		return -EINVAL;
+	if (t == s->current)
+		return -EDEADLK;
+	t->flags |= UK_THREAD_JOINING;
+	while (t->state != UK_THREAD_EXITED)
+		uk_waitq_wait(&t->joinq);
+	if (status)
+		*status = t->exit_status;
+	free_thread(t->sched, t);
+	return 0;
+}
+
+int uk_thread_detach(struct uk_thread *t)
+{
+	if (!t || (t->flags &
+		   (UK_THREAD_DETACHED | UK_THREAD_JOINING | UK_THREAD_MAIN)))
+		return -EINVAL;
+	if (t->state == UK_THREAD_EXITED) {
+		free_thread(t->sched, t);
+		return 0;
+	}
+	t->flags |= UK_THREAD_DETACHED;
+	return 0;
+}

@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* uksched unit tests: the real context switch, with a FIFO scheduler double.
+ * Threads never call cmocka asserts (a failure would longjmp across
+ * stacks): they count errors, which the main thread checks. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "fifo.h"
+
+static struct uk_sched sched;
+static int errors;
+
+#define CHECK(c)                  \
+	do {                      \
+		if (!(c))         \
+			errors++; \
+	} while (0)
+
+/* ---- set_tls / tls_init fakes ---- */
+
+#define MAX_TLS_LOG 4096
+static void *tls_log[MAX_TLS_LOG];
+static unsigned long nr_tls_log;
+static void *last_tp;
+static unsigned long nr_tls_init;
+
+static void fake_set_tls(void *tp)
+{
+	if (nr_tls_log < MAX_TLS_LOG)
+		tls_log[nr_tls_log] = tp;
+	nr_tls_log++;
+	last_tp = tp;
+}
+
+static void fake_tls_init(void *tp)
+{
+	nr_tls_init++;
+	((uint32_t *)tp)[-1] = 0xc0ffee;
+}
+
+static int setup_sched(void **state, size_t tls_size)
+{
+	struct uk_sched_config cfg = {
+		.a = &host_alloc,
+		.now = fake_now,
+		.set_tls = fake_set_tls,
+		.idle = fake_idle,
+		.tls_size = tls_size,
+		.tls_init = tls_size ? fake_tls_init : NULL,
+		.default_stack_size = 32768,
+	};
+
+	(void)state;
+	rq_head = rq_tail = sl_head = NULL;
+	fake_ns = 1000;
+	errors = 0;
+	nr_tls_log = nr_tls_init = 0;
+	host_live = 0;
+	host_fail_after = -1;
+	return uk_sched_init(&sched, &fifo_ops, &cfg);
+}
+
+static int setup(void **state)
+{
+	return setup_sched(state, 0);
+}
+
+static int setup_tls(void **state)
+{
+	return setup_sched(state, 128);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	/* every thread freed: nothing left in the allocator */
+	return host_live != 0 || errors != 0;
+}
+
+/* ---- basics ---- */
+
+static int trace[64];
+static int ntrace;
+
+static void tracer(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+
+	CHECK(uk_thread_current()->arg == arg);
+	trace[ntrace++] = id;
+	uk_sched_yield();
+	trace[ntrace++] = id + 10;
+	if (id == 2)
+		uk_thread_exit(42);
+}
+
+static void test_init_errors(void **state)
+{
+	struct uk_sched s;
+	struct uk_sched_config cfg = {.a = &host_alloc, .now = fake_now};
+	struct uk_sched_config noclock = {.a = &host_alloc};
+
+	(void)state;
+	assert_int_equal(uk_sched_init(&s, NULL, &cfg), -EINVAL);
+	assert_int_equal(uk_sched_init(&s, &fifo_ops, &noclock), -EINVAL);
+	assert_int_equal(uk_sched_init(NULL, &fifo_ops, &cfg), -EINVAL);
+}
+
+static void test_create_join_order(void **state)
+{
+	struct uk_thread *a, *b;
+	int st = -1;
+
+	(void)state;
+	ntrace = 0;
+	assert_ptr_equal(uk_thread_current(), &sched.main_thread);
+	assert_string_equal(uk_thread_current()->name, "main");
+	a = uk_thread_create(NULL, "a", tracer, (void *)1, 0);
+	b = uk_thread_create(&sched, "b", tracer, (void *)2, 16384);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(b->name, "b");
+	assert_int_equal(sched.nr_threads, 3);
+	assert_int_equal(uk_thread_join(a, &st), 0);
+	assert_int_equal(st, 0);
+	assert_int_equal(uk_thread_join(b, &st), 0);
+	assert_int_equal(st, 42);
+	/* FIFO: both start, then both continue */
+	assert_int_equal(ntrace, 4);
+	assert_int_equal(trace[0], 1);
+	assert_int_equal(trace[1], 2);
+	assert_int_equal(trace[2], 11);
+	assert_int_equal(trace[3], 12);
+	assert_int_equal(sched.nr_threads, 1);
+	assert_ptr_equal(uk_thread_current(), &sched.main_thread);
+}
+
+static void nop(void *arg)
+{
+	(void)arg;
+}
+
+static void test_join_errors(void **state)
+{
+	struct uk_thread *t;
+
+	(void)state;
+	assert_int_equal(uk_thread_join(&sched.main_thread, NULL), -EINVAL);
+	assert_int_equal(uk_thread_join(NULL, NULL), -EINVAL);
+	assert_null(uk_thread_create(NULL, "x", NULL, NULL, 0));
+	assert_null(uk_thread_create(NULL, "x", nop, NULL, 100));
+	t = uk_thread_create(NULL, "t", nop, NULL, 0);
+	assert_int_equal(uk_thread_detach(t), 0);
+	assert_int_equal(uk_thread_detach(t), -EINVAL);
+	assert_int_equal(uk_thread_join(t, NULL), -EINVAL);
+	uk_sched_yield(); /* t runs, exits, is freed */
+	uk_sched_yield();
+	assert_int_equal(sched.nr_threads, 1);
+}
+
+static void self_join(void *arg)
+{
+	(void)arg;
+	CHECK(uk_thread_join(uk_thread_current(), NULL) == -EDEADLK);
+}
+
+static void test_self_join_and_detach_exited(void **state)
+{
+	struct uk_thread *t = uk_thread_create(NULL, "s", self_join, NULL, 0);
+
+	(void)state;
+	uk_sched_yield();
+	assert_int_equal(t->state, UK_THREAD_EXITED);
+	assert_int_equal(uk_thread_detach(t), 0); /* frees it at once */
+}
+
+static void test_alloc_failure(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		host_fail_after = i;
+		assert_null(uk_thread_create(NULL, "f", nop, NULL, 0));
+		assert_int_equal(host_live, 0);
+	}
+	host_fail_after = -1;
+}
+
+/* ---- wait queues, sleeping, timeouts ---- */
+
+static struct uk_waitq wq = UK_WAITQ_INITIALIZER;
+static int wq_rc[8];
+
+static void waiter(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	/* even: no timeout; odd: 1 ms timeout */
+	wq_rc[i] = uk_waitq_wait_timeout(&wq, (i & 1) ? uk_sched_now() + 1000000
+						      : UK_SCHED_FOREVER);
+}
+
+static void test_waitq(void **state)
+{
+	struct uk_thread *t[4];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		t[i] = uk_thread_create(NULL, "w", waiter, (void *)(intptr_t)i,
+					0);
+	uk_sched_yield(); /* all four wait now */
+	assert_false(uk_waitq_empty(&wq));
+	assert_int_equal(uk_waitq_wake_one(&wq), 1); /* waiter 0 */
+	/* main sleeps past the timeouts: 1 and 3 time out, 2 still waits */
+	uk_sched_sleep_ns(2000000);
+	assert_int_equal(t[1]->state, UK_THREAD_EXITED);
+	assert_int_equal(t[3]->state, UK_THREAD_EXITED);
+	assert_int_equal(t[2]->state, UK_THREAD_BLOCKED);
+	assert_int_equal(uk_waitq_wake_all(&wq), 1);
+	assert_int_equal(uk_waitq_wake_all(&wq), 0);
+	assert_int_equal(uk_waitq_wake_one(&wq), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(uk_thread_join(t[i], NULL), 0);
+	assert_int_equal(wq_rc[0], 0);
+	assert_int_equal(wq_rc[1], -ETIMEDOUT);
+	assert_int_equal(wq_rc[2], 0);
+	assert_int_equal(wq_rc[3], -ETIMEDOUT);
+	assert_true(uk_waitq_empty(&wq));
+	assert_null(sl_head);
+	/* a deadline in the past times out at once, without blocking */
+	assert_int_equal(uk_waitq_wait_timeout(&wq, uk_sched_now()),
+			 -ETIMEDOUT);
+	assert_true(uk_waitq_empty(&wq));
+}
+
+static void test_wake_cancels_timeout(void **state)
+{
+	struct uk_thread *t;
+
+	(void)state;
+	wq_rc[1] = 1;
+	t = uk_thread_create(NULL, "w", waiter, (void *)1, 0);
+	uk_sched_yield();
+	assert_non_null(sl_head); /* sleeping with its timeout */
+	assert_int_equal(uk_waitq_wake_one(&wq), 1);
+	assert_null(sl_head); /* timeout taken off the sleep queue */
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	assert_int_equal(wq_rc[1], 0);
+}
+
+static void test_sleep_main(void **state)
+{
+	uint64_t t0 = uk_sched_now();
+
+	(void)state;
+	idle_calls = 0;
+	uk_sched_sleep_ns(5000);
+	assert_int_equal(uk_sched_now(), t0 + 5000);
+	assert_int_equal(idle_calls, 1);
+	uk_sched_sleep_until(t0); /* past: returns at once */
+	assert_int_equal(uk_sched_now(), t0 + 5000);
+}
+
+/* ---- TLS ---- */
+
+#define NTLS 8
+static void *tls_seen[NTLS];
+
+static void tls_thread(void *arg)
+{
+	int id = (int)(intptr_t)arg, k;
+	char *tp = uk_thread_current()->tls;
+	int *slot = (int *)(tp - 8);
+
+	CHECK(tp != NULL);
+	CHECK(*(void **)tp == tp);		 /* TCB self-pointer */
+	CHECK(((uint32_t *)tp)[-1] == 0xc0ffee); /* tls_init ran */
+	CHECK(last_tp == tp);
+	*slot = id;
+	tls_seen[id] = tp;
+	for (k = 0; k < 20; k++) {
+		uk_sched_yield();
+		CHECK(last_tp == tp);
+		CHECK(*slot == id);
+	}
+}
+
+static void test_tls(void **state)
+{
+	struct uk_thread *t[NTLS];
+	unsigned long i, j;
+
+	(void)state;
+	for (i = 0; i < NTLS; i++)
+		t[i] = uk_thread_create(NULL, "tls", tls_thread,
+					(void *)(uintptr_t)i, 0);
+	assert_int_equal(nr_tls_init, NTLS);
+	for (i = 0; i < NTLS; i++)
+		assert_int_equal(uk_thread_join(t[i], NULL), 0);
+	assert_int_equal(errors, 0);
+	for (i = 0; i < NTLS; i++)
+		for (j = i + 1; j < NTLS; j++)
+			assert_ptr_not_equal(tls_seen[i], tls_seen[j]);
+	/* one set_tls per switch; back on main: its tp (NULL) */
+	assert_int_equal(nr_tls_log, sched.nr_switches);
+	assert_null(last_tp);
+	assert_null(sched.main_thread.tls);
+	for (i = 0; i < nr_tls_log && i < MAX_TLS_LOG; i++) {
+		int known = tls_log[i] == NULL;
+
+		for (j = 0; j < NTLS; j++)
+			known |= tls_log[i] == tls_seen[j];
+		assert_true(known);
+	}
+}
+
+/* ---- FPU / SSE state ---- */
+
+#define NFPU 6
+
+static void fpu_thread(void *arg)
+{
+	unsigned int id = (unsigned int)(uintptr_t)arg, k;
+	uint64_t x = 0x1111111111111111ULL * (id + 1), y;
+	uint32_t mxcsr = 0x1f80 | ((id & 3u) << 13), m;
+	uint16_t fcw = (uint16_t)(0x037f & ~0x0c00) |
+		       (uint16_t)((id & 3u) << 10),
+		 f;
+	volatile double one = 1.0, three = 3.0;
+	double before, after;
+
+	__asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
+	__asm__ volatile("fldcw %0" : : "m"(fcw));
+	before = one / three; /* rounded per this thread's MXCSR */
+	for (k = 0; k < 50; k++) {
+		__asm__ volatile("movq %0, %%xmm15" : : "r"(x) : "xmm15");
+		uk_sched_yield();
+		__asm__ volatile("movq %%xmm15, %0" : "=r"(y));
+		__asm__ volatile("stmxcsr %0" : "=m"(m));
+		__asm__ volatile("fnstcw %0" : "=m"(f));
+		CHECK(y == x);
+		CHECK((m & ~0x3fu) == mxcsr); /* minus the sticky flags */
+		CHECK(f == fcw);
+		after = one / three;
+		CHECK(memcmp(&before, &after, sizeof(double)) == 0);
+	}
+}
+
+static void test_fpu(void **state)
+{
+	struct uk_thread *t[NFPU];
+	unsigned long i;
+	uint32_t m0, m1;
+	uint16_t f0, f1;
+
+	(void)state;
+	__asm__ volatile("stmxcsr %0" : "=m"(m0));
+	__asm__ volatile("fnstcw %0" : "=m"(f0));
+	for (i = 0; i < NFPU; i++)
+		t[i] = uk_thread_create(NULL, "fpu", fpu_thread,
+					(void *)(uintptr_t)i, 0);
+	for (i = 0; i < NFPU; i++)
+		assert_int_equal(uk_thread_join(t[i], NULL), 0);
+	__asm__ volatile("stmxcsr %0" : "=m"(m1));
+	__asm__ volatile("fnstcw %0" : "=m"(f1));
+	assert_int_equal(errors, 0);
+	/* main's state untouched by the threads' changes */
+	assert_int_equal(m0 & ~0x3fu, m1 & ~0x3fu);
+	assert_int_equal(f0, f1);
+}
+
+/* a new thread starts with default FPU state, whatever its creator has */
+static uint32_t child_mxcsr;
+
+static void read_mxcsr(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("stmxcsr %0" : "=m"(child_mxcsr));
+}
+
+static void test_fpu_initial(void **state)
+{
+	uint32_t m0, m = 0x1f80 | (3u << 13);
+	struct uk_thread *t;
+
+	(void)state;
+	__asm__ volatile("stmxcsr %0" : "=m"(m0));
+	__asm__ volatile("ldmxcsr %0" : : "m"(m));
+	t = uk_thread_create(NULL, "m", read_mxcsr, NULL, 0);
+	uk_thread_join(t, NULL);
+	__asm__ volatile("ldmxcsr %0" : : "m"(m0));
+	assert_int_equal(child_mxcsr & ~0x3fu, 0x1f80);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_errors),
+		cmocka_unit_test_setup_teardown(test_create_join_order, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_join_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_self_join_and_detach_exited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_failure, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_waitq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wake_cancels_timeout,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sleep_main, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tls, setup_tls, teardown),
+		cmocka_unit_test_setup_teardown(test_fpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fpu_initial, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
