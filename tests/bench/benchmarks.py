@@ -156,7 +156,29 @@ def bench_alloc(u):
     return 0
 
 
-BENCHES = {"boot": bench_boot, "alloc": bench_alloc}
+def bench_sched(u):
+    u.require("build", "run")
+    bdir = u.configure("gcc")
+    u.run_checked(["ninja", "-C", bdir, "tests/bench/schedbench"], "ninja", quiet=True)
+    p = subprocess.run([os.path.join(bdir, "tests", "bench", "schedbench")],
+                       capture_output=True, text=True)
+    if p.returncode:
+        raise u.UserError(f"schedbench failed:\n{p.stdout}{p.stderr}")
+    sys.stdout.write(p.stdout)
+    sys.stdout.flush()
+    # In a guest: instructions (TSC under -icount shift=0) per round trip.
+    img = u.build("threads", "kvm", known=False)
+    cmd = u.qemu_command(img, "microvm", 64 << 20, "tcg", "bench") + ["-icount", "shift=0"]
+    rc, out, err = u.run_qemu(cmd, 300, echo=False)
+    m = re.search(r"threads: bench: (\d+) ticks per yield round trip, (\d+) per create\+join", out)
+    if not m:
+        raise u.UserError("no bench line from the threads image:\n" + out[-2000:])
+    emit("sched.yield.instructions", int(m.group(1)), "instructions")
+    emit("sched.create.instructions", int(m.group(2)), "instructions")
+    return 0
+
+
+BENCHES = {"boot": bench_boot, "alloc": bench_alloc, "sched": bench_sched}
 
 
 def main(names, u):

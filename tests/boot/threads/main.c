@@ -89,7 +89,49 @@ static void consumer(void *arg)
 	}
 }
 
-int main(void)
+/* `threads bench`: guest instructions (TSC ticks under -icount shift=0)
+ * per yield round trip and per create+join, for ./unikit bench sched */
+#define BENCH_ROUNDS 10000
+
+static void yielder(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < BENCH_ROUNDS; i++)
+		uk_sched_yield();
+}
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+static uint64_t tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static int bench(void)
+{
+	uint64_t t0 = tsc();
+	struct uk_thread *a = uk_thread_create(NULL, "a", yielder, NULL, 0);
+	struct uk_thread *b = uk_thread_create(NULL, "b", yielder, NULL, 0);
+	uk_thread_join(a, NULL);
+	uk_thread_join(b, NULL);
+	uint64_t t1 = tsc();
+	for (int i = 0; i < 1000; i++)
+		uk_thread_join(uk_thread_create(NULL, "n", nothing, NULL, 0),
+			       NULL);
+	uint64_t t2 = tsc();
+	printf("threads: bench: %llu ticks per yield round trip, %llu per "
+	       "create+join\n",
+	       (unsigned long long)((t1 - t0) / BENCH_ROUNDS),
+	       (unsigned long long)((t2 - t1) / 1000));
+	return 0;
+}
+
+int main(int argc, char *argv[])
 {
 	struct uk_sched_config cfg = {
 		.a = uk_alloc_get_default(),
@@ -103,6 +145,8 @@ int main(void)
 
 	if (uk_schedcoop_init(&coop, &cfg))
 		return 2;
+	if (argc > 1 && argv[1][0] == 'b')
+		return bench();
 	uk_mutex_init(&m, 0);
 	uk_condvar_init(&cv);
 	/* TLS: variant II, each sleeper keeps a value just below its thread
