@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <uk/alloc.h>
 #include <uk/lock.h>
 #include <uk/plat/time.h>
@@ -60,10 +61,12 @@ static void sleeper(void *arg)
 		bad++;
 }
 
+static long items = 100000;
+
 static void producer(void *arg)
 {
 	(void)arg;
-	for (long i = 1; i <= 100000; i++) {
+	for (long i = 1; i <= items; i++) {
 		uk_mutex_lock(&m);
 		while (q)
 			uk_condvar_wait(&cv, &m);
@@ -76,7 +79,7 @@ static void producer(void *arg)
 static void consumer(void *arg)
 {
 	(void)arg;
-	for (long i = 1; i <= 100000; i++) {
+	for (long i = 1; i <= items; i++) {
 		uk_mutex_lock(&m);
 		while (!q)
 			uk_condvar_wait(&cv, &m);
@@ -131,6 +134,115 @@ static int bench(void)
 	return 0;
 }
 
+/* `threads many`: create and join 10,000 threads, 100 at a time */
+static int many(void)
+{
+	static struct uk_thread *t[100];
+	long done = 0;
+
+	for (int round = 0; round < 100; round++) {
+		for (int i = 0; i < 100; i++) {
+			t[i] = uk_thread_create(NULL, "n", nothing, NULL, 0);
+			if (!t[i]) {
+				printf("threads: create failed at %ld\n", done);
+				return 1;
+			}
+		}
+		for (int i = 0; i < 100; i++)
+			done += uk_thread_join(t[i], NULL) == 0;
+	}
+	printf("threads: many: %ld created and joined\n", done);
+	return done != 10000;
+}
+
+/* `threads sleeporder`: threads sleeping 1..100 ms wake in that order */
+static int wake_order[100], woken;
+
+static void orderly(void *arg)
+{
+	long ms = (long)(intptr_t)arg;
+	uk_sched_sleep_ns((uint64_t)ms * 1000000);
+	wake_order[woken++] = (int)ms;
+}
+
+static int sleeporder(void)
+{
+	static struct uk_thread *t[100];
+	int i, ok = 1;
+
+	for (i = 0; i < 100; i++) /* created in reverse: 100 ms first */
+		t[i] = uk_thread_create(NULL, "z", orderly,
+					(void *)(intptr_t)(100 - i), 0);
+	for (i = 0; i < 100; i++)
+		uk_thread_join(t[i], NULL);
+	for (i = 0; i < 100; i++)
+		ok &= wake_order[i] == i + 1;
+	printf("threads: sleeporder: %d woke, %s\n", woken,
+	       ok ? "in deadline order" : "OUT OF ORDER");
+	return !ok || woken != 100;
+}
+
+/* `threads sem`: a semaphore ping-pong, 10,000 rounds */
+static struct uk_semaphore sem[2];
+static long pings;
+
+static void pinger(void *arg)
+{
+	long me = (long)(intptr_t)arg;
+	for (int i = 0; i < 10000; i++) {
+		uk_semaphore_down(&sem[me]);
+		pings++;
+		uk_semaphore_up(&sem[!me]);
+	}
+}
+
+static int sems(void)
+{
+	uk_semaphore_init(&sem[0], 1);
+	uk_semaphore_init(&sem[1], 0);
+	struct uk_thread *a = uk_thread_create(NULL, "a", pinger, (void *)0, 0);
+	struct uk_thread *b = uk_thread_create(NULL, "b", pinger, (void *)1, 0);
+	uk_thread_join(a, NULL);
+	uk_thread_join(b, NULL);
+	int late = uk_semaphore_down_timeout(&sem[1],
+					     uk_sched_now() + 1000000) == 0;
+	printf("threads: sem: %ld pings, timeout %s\n", pings,
+	       late ? "did not fire" : "fired");
+	return pings != 20000 || late;
+}
+
+/* `threads fpu`: each thread keeps its own SSE register and double */
+static int fpu_bad;
+
+static void fpu_thread(void *arg)
+{
+	double mine = (double)(intptr_t)arg * 1.5, acc = 0;
+	uint64_t x = (uint64_t)(intptr_t)arg * 0x0101010101010101ull, back;
+
+	__asm__ __volatile__("movq %0, %%xmm7" : : "r"(x) : "xmm7");
+	for (int i = 0; i < 50; i++) {
+		acc += mine;
+		uk_sched_yield();
+		__asm__ __volatile__("movq %%xmm7, %0" : "=r"(back));
+		if (back != x)
+			fpu_bad++;
+	}
+	if (acc != mine * 50)
+		fpu_bad++;
+}
+
+static int fpu(void)
+{
+	struct uk_thread *t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = uk_thread_create(NULL, "f", fpu_thread,
+					(void *)(intptr_t)(i + 1), 0);
+	for (int i = 0; i < 4; i++)
+		uk_thread_join(t[i], NULL);
+	printf("threads: fpu: %d threads, %d corruptions\n", 4, fpu_bad);
+	return fpu_bad != 0;
+}
+
 int main(int argc, char *argv[])
 {
 	struct uk_sched_config cfg = {
@@ -145,8 +257,19 @@ int main(int argc, char *argv[])
 
 	if (uk_schedcoop_init(&coop, &cfg))
 		return 2;
-	if (argc > 1 && argv[1][0] == 'b')
+	const char *mode = argc > 1 ? argv[1] : "";
+	if (!strcmp(mode, "bench"))
 		return bench();
+	if (!strcmp(mode, "many"))
+		return many();
+	if (!strcmp(mode, "sleeporder"))
+		return sleeporder();
+	if (!strcmp(mode, "sem"))
+		return sems();
+	if (!strcmp(mode, "fpu"))
+		return fpu();
+	if (!strcmp(mode, "million"))
+		items = 1000000;
 	uk_mutex_init(&m, 0);
 	uk_condvar_init(&cv);
 	/* TLS: variant II, each sleeper keeps a value just below its thread
@@ -160,5 +283,5 @@ int main(int argc, char *argv[])
 		uk_thread_join(t[i], NULL);
 	printf("threads: got %ld, bad %d, switches %llu\n", got, bad,
 	       (unsigned long long)coop.sched.nr_switches);
-	return bad || got != 100000;
+	return bad || got != items;
 }
