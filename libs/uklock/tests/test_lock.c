@@ -14,83 +14,8 @@
 #include <uk/lock.h>
 #include <uk/schedcoop.h>
 
-/* ---- allocator ---- */
-
-static long host_live;		  /* live blocks */
-static long host_fail_after = -1; /* fail when it reaches 0 (-1: never) */
-
-static void *host_memalign(struct uk_alloc *a, size_t align, size_t size)
-{
-	void *p;
-
-	(void)a;
-	if (host_fail_after == 0)
-		return NULL;
-	if (host_fail_after > 0)
-		host_fail_after--;
-	if (align < sizeof(void *))
-		align = sizeof(void *);
-	if (posix_memalign(&p, align, size ? size : 1))
-		return NULL;
-	host_live++;
-	return p;
-}
-
-static void *host_malloc(struct uk_alloc *a, size_t size)
-{
-	return host_memalign(a, 16, size);
-}
-
-static void host_free(struct uk_alloc *a, void *p)
-{
-	(void)a;
-	host_live--;
-	free(p);
-}
-
-static size_t host_usable(struct uk_alloc *a, const void *p)
-{
-	(void)a;
-	(void)p;
-	return 0;
-}
-
-static size_t host_avail(const struct uk_alloc *a)
-{
-	(void)a;
-	return SIZE_MAX;
-}
-
-static struct uk_alloc host_alloc = {
-	.name = "host",
-	.ops = {.malloc = host_malloc,
-		.memalign = host_memalign,
-		.free = host_free,
-		.usable_size = host_usable,
-		.availmem = host_avail},
-};
-
-/* ---- fake clock ---- */
-
-static uint64_t fake_ns;
-static unsigned long idle_calls;
-static int deadlocked;
-
-static uint64_t fake_now(void)
-{
-	return fake_ns;
-}
-
-static void fake_idle(uint64_t deadline)
-{
-	idle_calls++;
-	if (deadline == UK_SCHED_FOREVER) {
-		deadlocked = 1;
-		abort();
-	}
-	if (deadline > fake_ns)
-		fake_ns = deadline;
-}
+/* host allocator and fake clock, shared with uksched's tests */
+#include <uk/sched_testing.h>
 
 static struct uk_schedcoop coop;
 static int errors;
