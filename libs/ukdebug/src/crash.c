@@ -12,6 +12,10 @@
 
 #define BT_MAX 32
 
+/* From uksched, when the image has threads (weak: absent otherwise). */
+const char *uk_sched_guard_owner(uintptr_t addr) __attribute__((weak));
+const char *uk_sched_current_name(void) __attribute__((weak));
+
 int uk_panic_nesting;
 
 static void print_pc(const char *prefix, uintptr_t pc)
@@ -88,6 +92,10 @@ static void print_backtrace(uintptr_t fp, uintptr_t lo, uintptr_t hi,
 
 void uk_crash_report(const struct ukarch_regs *r, uintptr_t stack_hi)
 {
+	const char *thread =
+		uk_sched_current_name ? uk_sched_current_name() : NULL;
+	if (thread)
+		uk_printk(UK_LOG_CRIT, "ukdebug", "in thread '%s'", thread);
 	print_pc("RIP: ", r->rip);
 	uk_printk(UK_LOG_CRIT, "ukdebug",
 		  "RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx",
@@ -125,6 +133,14 @@ void uk_crash_page_fault(uintptr_t addr, uint64_t e)
 		  (e & 0x8) ? ", reserved bit set" : "");
 	if (addr < 4096)
 		uk_printk(UK_LOG_CRIT, "ukdebug", "NULL pointer dereference");
+	if (uk_sched_guard_owner) {
+		const char *thread = uk_sched_guard_owner(addr);
+		if (thread)
+			uk_printk(UK_LOG_CRIT, "ukdebug",
+				  "stack overflow: thread '%s' ran into its "
+				  "guard page",
+				  thread);
+	}
 	uintptr_t off;
 	const char *name = uk_symbol_name(addr, &off);
 	if (name)

@@ -33,9 +33,16 @@ __attribute__((noreturn)) void uk_sched_thread_entry(struct uk_thread *t);
 
 static struct uk_sched *default_sched;
 
+static void free_stack(struct uk_sched *s, struct uk_thread *t)
+{
+	if (t->guard)
+		s->cfg.guard_page(t->guard, 0);
+	uk_free(s->cfg.a, t->stack_mem);
+}
+
 static void free_thread(struct uk_sched *s, struct uk_thread *t)
 {
-	uk_free(s->cfg.a, t->stack);
+	free_stack(s, t);
 	uk_free(s->cfg.a, t->tls_block);
 	uk_free(s->cfg.a, t);
 }
@@ -257,6 +264,8 @@ int uk_waitq_wake_all(struct uk_waitq *wq)
 	return n;
 }
 
+#define GUARD_SIZE 4096
+
 static size_t round_up(size_t v, size_t a)
 {
 	return (v + a - 1) & ~(a - 1);
@@ -284,9 +293,22 @@ struct uk_thread *uk_thread_create(struct uk_sched *s, const char *name,
 	if (!t)
 		return NULL;
 	memset(t, 0, sizeof(*t));
-	t->stack = uk_memalign(s->cfg.a, 16, stack_size);
-	if (!t->stack)
-		goto fail;
+	if (s->cfg.guard_page) {
+		/* page-aligned: [guard page][stack] */
+		stack_size = round_up(stack_size, GUARD_SIZE);
+		t->stack_mem = uk_memalign(s->cfg.a, GUARD_SIZE,
+					   GUARD_SIZE + stack_size);
+		if (!t->stack_mem)
+			goto fail;
+		t->stack = (char *)t->stack_mem + GUARD_SIZE;
+		if (s->cfg.guard_page(t->stack_mem, 1) == 0)
+			t->guard = t->stack_mem;
+	} else {
+		t->stack_mem = uk_memalign(s->cfg.a, 16, stack_size);
+		if (!t->stack_mem)
+			goto fail;
+		t->stack = t->stack_mem;
+	}
 	if (s->cfg.tls_size) {
 		size_t off = round_up(s->cfg.tls_size, 64);
 
@@ -331,9 +353,25 @@ struct uk_thread *uk_thread_create(struct uk_sched *s, const char *name,
 	s->ops->thread_add(s, t);
 	return t;
 fail:
-	uk_free(s->cfg.a, t->stack);
+	if (t->stack_mem)
+		free_stack(s, t);
 	uk_free(s->cfg.a, t);
 	return NULL;
+}
+
+const char *uk_sched_guard_owner(uintptr_t addr)
+{
+	struct uk_thread *t = default_sched ? default_sched->current : NULL;
+	uintptr_t g = t && t->guard ? (uintptr_t)t->guard : 0;
+
+	return g && addr >= g && addr < g + GUARD_SIZE ? t->name : NULL;
+}
+
+const char *uk_sched_current_name(void)
+{
+	struct uk_thread *t = default_sched ? default_sched->current : NULL;
+
+	return t ? t->name : NULL;
 }
 
 void uk_sched_thread_entry(struct uk_thread *t)

@@ -41,9 +41,30 @@ static void fake_tls_init(void *tp)
 	((uint32_t *)tp)[-1] = 0xc0ffee;
 }
 
+/* Guard-page hook double: records what it was asked, can refuse. */
+static void *guarded[8];
+static int nr_guarded, nr_unguarded, guard_refuse;
+
+static int fake_guard(void *page, int on)
+{
+	if (on) {
+		if (guard_refuse)
+			return -12;
+		if (nr_guarded < 8)
+			guarded[nr_guarded] = page;
+		nr_guarded++;
+	} else {
+		nr_unguarded++;
+	}
+	return 0;
+}
+
+static int use_guards;
+
 static int setup_sched(void **state, size_t tls_size)
 {
 	struct uk_sched_config cfg = {
+		.guard_page = NULL,
 		.a = &host_alloc,
 		.now = fake_now,
 		.set_tls = fake_set_tls,
@@ -60,7 +81,18 @@ static int setup_sched(void **state, size_t tls_size)
 	nr_tls_log = nr_tls_init = 0;
 	host_live = 0;
 	host_fail_after = -1;
+	nr_guarded = nr_unguarded = guard_refuse = 0;
+	if (use_guards)
+		cfg.guard_page = fake_guard;
 	return uk_sched_init(&sched, &fifo_ops, &cfg);
+}
+
+static int setup_guards(void **state)
+{
+	use_guards = 1;
+	int rc = setup_sched(state, 0);
+	use_guards = 0;
+	return rc;
 }
 
 static int setup(void **state)
@@ -397,10 +429,64 @@ static void test_fpu_initial(void **state)
 	assert_int_equal(child_mxcsr & ~0x3fu, 0x1f80);
 }
 
+static void guard_fn(void *arg)
+{
+	(void)arg;
+	uk_sched_yield();
+}
+
+/* Each stack gets a page-aligned guard page right below it, released
+ * before the memory is freed; the owner of a fault in it is known; a
+ * refused guard leaves the thread working, without one. */
+static void test_guard_pages(void **state)
+{
+	(void)state;
+	struct uk_thread *t = uk_thread_create(NULL, "g1", guard_fn, NULL, 0);
+	assert_non_null(t);
+	assert_int_equal(nr_guarded, 1);
+	assert_ptr_equal(guarded[0], t->guard);
+	assert_int_equal((uintptr_t)t->guard % 4096, 0);
+	assert_ptr_equal((char *)t->guard + 4096, t->stack);
+	assert_int_equal(t->stack_size % 4096, 0);
+	assert_null(uk_sched_guard_owner((uintptr_t)t->guard + 100));
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	assert_int_equal(nr_unguarded, 1);
+
+	guard_refuse = 1;
+	t = uk_thread_create(NULL, "g2", guard_fn, NULL, 0);
+	assert_non_null(t);
+	assert_null(t->guard);
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	assert_int_equal(nr_unguarded, 1); /* nothing to release */
+	assert_int_equal(host_live, 0);
+}
+
+static void owner_fn(void *arg)
+{
+	struct uk_thread *me = uk_thread_current();
+	*(const char **)arg = uk_sched_guard_owner((uintptr_t)me->guard + 8);
+}
+
+static void test_guard_owner(void **state)
+{
+	(void)state;
+	const char *name = NULL;
+	struct uk_thread *t =
+		uk_thread_create(NULL, "deep", owner_fn, &name, 0);
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	assert_non_null(name);
+	assert_string_equal(name, "deep");
+	assert_string_equal(uk_sched_current_name(), "main");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_errors),
+		cmocka_unit_test_setup_teardown(test_guard_pages, setup_guards,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_guard_owner, setup_guards,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_create_join_order, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_join_errors, setup,

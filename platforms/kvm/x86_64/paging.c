@@ -6,7 +6,10 @@
  * no-execute), and page 0 and the page below the boot stack are unmapped.
  */
 #include <stdint.h>
+#include <errno.h>
+#include <string.h>
 #include <uk/arch/paging.h>
+#include <uk/plat/memory.h>
 #include <uk/print.h>
 #include "kvm.h"
 #include "intctrl.h"
@@ -107,4 +110,62 @@ const char *kvm_stack_guard_name(uint64_t addr)
 		if (addr >= g[i] && addr < g[i] + PAGE)
 			return names[i];
 	return NULL;
+}
+
+/*
+ * Guard pages at run time, through the ukarch page-table editor: unmapping a
+ * page of the heap splits its 2 MiB mapping, with a page table from this
+ * pool (in a section of its own: images that never guard a page do not
+ * carry it). 16 tables cover 32 MiB of guarded stacks.
+ */
+#define GUARD_TABLES 16
+static uint8_t guard_tables[GUARD_TABLES][PAGE]
+	__attribute__((aligned(PAGE), section(".bss.kvm_guard_tables")));
+static unsigned guard_tables_used;
+static struct ukarch_pt run_pt;
+
+static void *pt_p2v(void *ctx, uint64_t paddr)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)paddr;
+}
+
+static int pt_alloc(void *ctx, uint64_t *paddr)
+{
+	(void)ctx;
+	if (guard_tables_used >= GUARD_TABLES)
+		return -ENOMEM;
+	memset(guard_tables[guard_tables_used], 0, PAGE);
+	*paddr = (uint64_t)(uintptr_t)guard_tables[guard_tables_used++];
+	return 0;
+}
+
+static void pt_flush(void *ctx, uint64_t vaddr)
+{
+	(void)ctx;
+	__asm__ __volatile__("invlpg (%0)" : : "r"(vaddr) : "memory");
+}
+
+int ukplat_page_guard(void *page, int on)
+{
+	uint64_t va = (uint64_t)(uintptr_t)page;
+
+	/* heap memory only: never the image or what lies below it */
+	if (va & (PAGE - 1) || va < (uint64_t)(uintptr_t)__uk_image_end ||
+	    va >= KVM_MAPPED_TOP)
+		return -EINVAL;
+	if (!run_pt.root) {
+		uint64_t cr3;
+		__asm__ __volatile__("mov %%cr3, %0" : "=r"(cr3));
+		run_pt.root = cr3 & UKARCH_PTE_ADDR;
+		run_pt.ops.phys_to_virt = pt_p2v;
+		run_pt.ops.alloc_table = pt_alloc;
+		run_pt.ops.flush = pt_flush;
+	}
+	if (on)
+		return ukarch_pt_unmap(&run_pt, va, PAGE);
+	return ukarch_pt_map(&run_pt, va, va, PAGE,
+			     UKARCH_PROT_READ | UKARCH_PROT_WRITE |
+				     (have_nx ? 0 : UKARCH_PROT_EXEC),
+			     UKARCH_PAGE_4K);
 }

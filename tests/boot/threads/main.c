@@ -8,6 +8,7 @@
 #include <string.h>
 #include <uk/alloc.h>
 #include <uk/lock.h>
+#include <uk/plat/memory.h>
 #include <uk/plat/time.h>
 #include <uk/plat/timer.h>
 #include <uk/schedcoop.h>
@@ -243,6 +244,32 @@ static int fpu(void)
 	return fpu_bad != 0;
 }
 
+/* `threads overflow`: a thread recursing without end must hit its guard
+ * page, and the crash report must name it */
+static unsigned long (*volatile down_fn)(unsigned long);
+
+static unsigned long down(unsigned long n)
+{
+	volatile char pad[256];
+	pad[0] = (char)n;
+	return down_fn(n + 1) + pad[0];
+}
+
+static void deep(void *arg)
+{
+	(void)arg;
+	down_fn = down;
+	printf("threads: overflow: %lu\n", down_fn(0));
+}
+
+static int overflow(void)
+{
+	struct uk_thread *t = uk_thread_create(NULL, "deep", deep, NULL, 0);
+	uk_thread_join(t, NULL);
+	printf("threads: overflow: the guard page did not stop it\n");
+	return 1;
+}
+
 int main(int argc, char *argv[])
 {
 	struct uk_sched_config cfg = {
@@ -251,6 +278,7 @@ int main(int argc, char *argv[])
 		.set_tls = set_fs,
 		.idle = idle,
 		.tls_size = 256,
+		.guard_page = ukplat_page_guard,
 	};
 	struct uk_thread *t[6];
 	int i;
@@ -268,6 +296,8 @@ int main(int argc, char *argv[])
 		return sems();
 	if (!strcmp(mode, "fpu"))
 		return fpu();
+	if (!strcmp(mode, "overflow"))
+		return overflow();
 	if (!strcmp(mode, "million"))
 		items = 1000000;
 	uk_mutex_init(&m, 0);

@@ -94,6 +94,8 @@ struct uk_thread {
 	uk_thread_fn_t entry;
 	void *arg;
 	void *stack;	   /* lowest address; NULL for the main thread */
+	void *stack_mem;   /* what the allocator gave: guard page + stack */
+	void *guard;	   /* the guard page, NULL if none */
 	size_t stack_size; /* bytes */
 	void *tls;	   /* thread pointer passed to set_tls; MAY be NULL */
 	void *tls_block;   /* the allocation tls points into, or NULL */
@@ -164,6 +166,11 @@ struct uk_sched_config {
 	void (*tls_init)(void *tp);
 	/* Stack size when uk_thread_create() is given 0 (0 here: 64 KiB). */
 	size_t default_stack_size;
+	/* Guard pages: called with the page below a new thread's stack and
+	 * on = 1 (make it fault), and with on = 0 before that memory goes back
+	 * to the allocator (image: ukplat_page_guard). MAY be NULL: no guards.
+	 * A failure leaves that thread without a guard, nothing else. */
+	int (*guard_page)(void *page, int on);
 };
 
 struct uk_sched {
@@ -193,6 +200,15 @@ uint64_t uk_sched_now(void);
 /* Sleep until absolute time `deadline` / for `ns` nanoseconds. */
 void uk_sched_sleep_until(uint64_t deadline);
 void uk_sched_sleep_ns(uint64_t ns);
+
+/*
+ * The name of the current thread if `addr` lies in its stack's guard page
+ * (a stack overflow), else NULL. Crash reports call it (ukdebug declares it
+ * weak, so images without threads need no uksched).
+ */
+const char *uk_sched_guard_owner(uintptr_t addr);
+/* The current thread's name, or NULL before the scheduler runs. */
+const char *uk_sched_current_name(void);
 
 /* Create a runnable thread running fn(arg) on a fresh stack of
  * `stack_size` bytes (0: the default). `s` NULL: the default scheduler.

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Guard pages on linuxu: mprotect() on the host. */
+#include <errno.h>
+#include <stdint.h>
+#include <uk/plat/memory.h>
+#include "linuxu.h"
+
+#define SYS_mprotect 10
+#define PROT_NONE    0
+#define PROT_RW	     3
+
+int ukplat_page_guard(void *page, int on)
+{
+	if ((uintptr_t)page & 4095)
+		return -EINVAL;
+	long rc = ukplat_linuxu_syscall(SYS_mprotect, (long)page, 4096,
+					on ? PROT_NONE : PROT_RW, 0, 0, 0);
+	return rc < 0 ? (int)rc : 0;
+}
