@@ -45,16 +45,20 @@ static struct uk_condvar cv;
 static long q, got;
 static int bad;
 
+/* a real thread-local variable: every thread starts from the template */
+static __thread long tls_value = 7;
+
 static void sleeper(void *arg)
 {
 	uint64_t ms = (uintptr_t)arg, t0 = uk_sched_now();
 
+	if (tls_value != 7)
+		bad++; /* not a fresh copy of the TLS template */
 	uk_sched_sleep_ns(ms * 1000000);
 	uint64_t d = uk_sched_now() - t0;
-	long *slot = (long *)((char *)fs0() - 8);
-	*slot = (long)ms;
+	tls_value = (long)ms;
 	uk_sched_yield();
-	if (fs0() != uk_thread_current()->tls || *slot != (long)ms)
+	if (fs0() != uk_thread_current()->tls || tls_value != (long)ms)
 		bad++;
 	printf("slept %llu ms: %llu us\n", (unsigned long long)ms,
 	       (unsigned long long)(d / 1000));
@@ -277,13 +281,13 @@ int main(int argc, char *argv[])
 		.now = ukplat_monotonic_clock,
 		.set_tls = set_fs,
 		.idle = idle,
-		.tls_size = 256,
 		.guard_page = ukplat_page_guard,
 	};
 	struct uk_thread *t[6];
 	int i;
 
-	if (uk_schedcoop_init(&coop, &cfg))
+	if (uk_sched_tls_image(&cfg) || !cfg.tls_size ||
+	    uk_schedcoop_init(&coop, &cfg))
 		return 2;
 	const char *mode = argc > 1 ? argv[1] : "";
 	if (!strcmp(mode, "bench"))
@@ -302,8 +306,6 @@ int main(int argc, char *argv[])
 		items = 1000000;
 	uk_mutex_init(&m, 0);
 	uk_condvar_init(&cv);
-	/* TLS: variant II, each sleeper keeps a value just below its thread
-	 * pointer; with tls_init NULL the block starts zeroed */
 	for (i = 0; i < 4; i++)
 		t[i] = uk_thread_create(NULL, "s", sleeper,
 					(void *)(uintptr_t)(40 - 10 * i), 0);

@@ -207,6 +207,15 @@ void uk_sched_sleep_ns(uint64_t ns);
  * weak, so images without threads need no uksched).
  */
 const char *uk_sched_guard_owner(uintptr_t addr);
+/*
+ * Images only: set cfg->tls_size and cfg->tls_init from the image's TLS
+ * template (the linker scripts' .tdata/.tbss), so that `__thread` variables
+ * work in every thread created afterwards (not in the main thread, which has
+ * no block). Returns 0 (also when the image has no TLS), or -EINVAL when the
+ * template needs more than 64-byte alignment.
+ */
+int uk_sched_tls_image(struct uk_sched_config *cfg);
+
 /* The current thread's name, or NULL before the scheduler runs. */
 const char *uk_sched_current_name(void);
 
