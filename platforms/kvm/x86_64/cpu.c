@@ -6,6 +6,7 @@
 #include <uk/arch/x86_64.h>
 #include <uk/crash.h>
 #include <uk/plat/halt.h>
+#include <uk/plat/lcpu.h>
 #include <uk/plat/stack.h>
 #include <uk/print.h>
 #include "kvm.h"
@@ -94,6 +95,17 @@ void kvm_cpu_init(void)
 		uint64_t base;
 	} __attribute__((packed)) ptr = {sizeof(idt) - 1, (uint64_t)idt};
 	__asm__ __volatile__("lidt %0" : : "m"(ptr));
+}
+
+void ukplat_tlsp_set(void *tp)
+{
+	uint64_t v = (uint64_t)(uintptr_t)tp;
+
+	/* IA32_FS_BASE */
+	__asm__ __volatile__("wrmsr"
+			     :
+			     : "c"(0xc0000100u), "a"((uint32_t)v),
+			       "d"((uint32_t)(v >> 32)));
 }
 
 uintptr_t ukplat_stack_top(void)

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <uk/plat/time.h>
+#include <uk/plat/timer.h>
+#include <uk/plat/lcpu.h>
 #include "linuxu.h"
 
 #define SYS_clock_gettime 228
@@ -101,4 +103,35 @@ const struct ukplat_clock_info *ukplat_clock_info(void)
 	if (!ready)
 		clock_setup();
 	return &info;
+}
+
+/*
+ * No timer interrupt on linuxu: halting until a deadline is sleeping on the
+ * host's CLOCK_MONOTONIC, absolute, resumed after signals.
+ */
+#define SYS_clock_nanosleep 230
+#define TIMER_ABSTIME	    1
+
+void ukplat_halt_until(uint64_t deadline_ns)
+{
+	while (ukplat_monotonic_clock() < deadline_ns) {
+		uint64_t abs = mono_base + deadline_ns;
+		struct k_timespec ts = {(long)(abs / NSEC_PER_SEC),
+					(long)(abs % NSEC_PER_SEC)};
+		long rc = ukplat_linuxu_syscall(SYS_clock_nanosleep,
+						CLOCK_MONOTONIC, TIMER_ABSTIME,
+						(long)&ts, 0, 0, 0);
+		if (rc < 0 && rc != -4 /* EINTR */)
+			break;
+	}
+}
+
+/* The thread pointer: arch_prctl(ARCH_SET_FS). */
+#define SYS_arch_prctl 158
+#define ARCH_SET_FS    0x1002
+
+void ukplat_tlsp_set(void *tp)
+{
+	ukplat_linuxu_syscall(SYS_arch_prctl, ARCH_SET_FS, (long)tp, 0, 0, 0,
+			      0);
 }

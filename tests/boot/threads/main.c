@@ -8,6 +8,7 @@
 #include <string.h>
 #include <uk/alloc.h>
 #include <uk/lock.h>
+#include <uk/plat/lcpu.h>
 #include <uk/plat/memory.h>
 #include <uk/plat/time.h>
 #include <uk/plat/timer.h>
@@ -18,15 +19,6 @@ static void *fs0(void)
 	void *p;
 	__asm__ volatile("movq %%fs:0, %0" : "=r"(p));
 	return p;
-}
-
-static void set_fs(void *tp)
-{
-	uint64_t v = (uintptr_t)tp;
-	__asm__ volatile("wrmsr"
-			 :
-			 : "c"(0xc0000100u), "a"((uint32_t)v),
-			   "d"((uint32_t)(v >> 32)));
 }
 
 static void idle(uint64_t d)
@@ -279,7 +271,7 @@ int main(int argc, char *argv[])
 	struct uk_sched_config cfg = {
 		.a = uk_alloc_get_default(),
 		.now = ukplat_monotonic_clock,
-		.set_tls = set_fs,
+		.set_tls = ukplat_tlsp_set,
 		.idle = idle,
 		.guard_page = ukplat_page_guard,
 	};

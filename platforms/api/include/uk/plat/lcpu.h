@@ -17,6 +17,11 @@ void ukplat_lcpu_restore_irqf(unsigned long flags);
 /* Non-zero when interrupts are disabled on this CPU. */
 int ukplat_lcpu_irqs_disabled(void);
 
+/* Set this CPU's thread pointer (x86_64: the FS base), from which the
+ * compiler addresses `__thread` variables. A scheduler calls it on every
+ * switch. */
+void ukplat_tlsp_set(void *tp);
+
 /*
  * Stop the CPU until the next interrupt (of any source), then return with
  * interrupts in the state they had before the call; the interrupt's handler
