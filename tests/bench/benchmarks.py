@@ -175,6 +175,17 @@ def bench_sched(u):
         raise u.UserError("no bench line from the threads image:\n" + out[-2000:])
     emit("sched.yield.instructions", int(m.group(1)), "instructions")
     emit("sched.create.instructions", int(m.group(2)), "instructions")
+    # The linuxu image (a Linux process with unikit threads) against the
+    # pthreads figure measured above, in the same run.
+    img = u.build("threads", "linuxu", known=False)
+    q = subprocess.run([img, "bench"], capture_output=True, text=True, timeout=300)
+    m = re.search(r"threads: bench: (\d+) ns per yield round trip, (\d+) per create\+join", q.stdout)
+    pth = re.search(r"sched.yield.pthread_ns ([\d.]+)", p.stdout)
+    if not m or not pth or q.returncode:
+        raise u.UserError("no bench line from the linuxu threads image:\n" + q.stdout[-2000:])
+    emit("sched.linuxu.yield_ns", int(m.group(1)), "ns")
+    emit("sched.linuxu.create_ns", int(m.group(2)), "ns")
+    emit("sched.linuxu.yield_vs_pthread", float(pth.group(1)) / max(int(m.group(1)), 1), "x")
     return 0
 
 

@@ -117,6 +117,11 @@ static void wake_thread(struct uk_sched *s, struct uk_thread *t, int woken)
 static void wake_expired(struct uk_sched *s)
 {
 	struct uk_thread *t;
+
+	/* No sleeper: no clock read (on linuxu a read is a system call, and
+	 * this runs on every switch). */
+	if (s->ops->next_deadline(s) == UK_SCHED_FOREVER)
+		return;
 	uint64_t now = s->cfg.now();
 
 	while ((t = s->ops->sleep_expired(s, now)) != NULL) {

@@ -126,12 +126,17 @@ void ukplat_halt_until(uint64_t deadline_ns)
 	}
 }
 
-/* The thread pointer: arch_prctl(ARCH_SET_FS). */
+/* The thread pointer: wrfsbase where the kernel allows it (no system call:
+ * a scheduler sets it on every switch), else arch_prctl(ARCH_SET_FS). */
 #define SYS_arch_prctl 158
 #define ARCH_SET_FS    0x1002
 
 void ukplat_tlsp_set(void *tp)
 {
+	if (ukplat_linuxu_fsgsbase) {
+		__asm__ __volatile__("wrfsbase %0" : : "r"(tp) : "memory");
+		return;
+	}
 	ukplat_linuxu_syscall(SYS_arch_prctl, ARCH_SET_FS, (long)tp, 0, 0, 0,
 			      0);
 }

@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+/* Non-zero when the kernel allows wrfsbase (AT_HWCAP2 FSGSBASE). */
+extern int ukplat_linuxu_fsgsbase;
+
 long ukplat_linuxu_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 			   long a6);
 

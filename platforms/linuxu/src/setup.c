@@ -23,6 +23,7 @@
 #define CMDLINE_CAP (64u << 10)
 
 static struct ukplat_bootinfo bootinfo;
+int ukplat_linuxu_fsgsbase;
 static char cmdline[CMDLINE_CAP];
 static uintptr_t stack_top;
 static char altstack[16384] __attribute__((aligned(16)));
@@ -172,6 +173,14 @@ void ukplat_linuxu_entry(long *sp)
 	char **argv = (char **)(sp + 1);
 
 	stack_top = (uintptr_t)sp;
+	/* The auxiliary vector follows argv and envp: AT_HWCAP2 tells whether
+	 * the kernel lets us write the FS base ourselves (wrfsbase). */
+	char **envp = argv + argc + 1;
+	while (*envp)
+		envp++;
+	for (long *av = (long *)(envp + 1); av[0] != 0 /* AT_NULL */; av += 2)
+		if (av[0] == 26 /* AT_HWCAP2 */ && (av[1] & 2 /* FSGSBASE */))
+			ukplat_linuxu_fsgsbase = 1;
 	install_crash_handlers();
 
 	bootinfo.plat_name = "linuxu";

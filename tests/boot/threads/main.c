@@ -114,20 +114,24 @@ static uint64_t tsc(void)
 
 static int bench(void)
 {
-	uint64_t t0 = tsc();
+	uint64_t n0 = ukplat_monotonic_clock(), t0 = tsc();
 	struct uk_thread *a = uk_thread_create(NULL, "a", yielder, NULL, 0);
 	struct uk_thread *b = uk_thread_create(NULL, "b", yielder, NULL, 0);
 	uk_thread_join(a, NULL);
 	uk_thread_join(b, NULL);
-	uint64_t t1 = tsc();
+	uint64_t t1 = tsc(), n1 = ukplat_monotonic_clock();
 	for (int i = 0; i < 1000; i++)
 		uk_thread_join(uk_thread_create(NULL, "n", nothing, NULL, 0),
 			       NULL);
-	uint64_t t2 = tsc();
+	uint64_t t2 = tsc(), n2 = ukplat_monotonic_clock();
 	printf("threads: bench: %llu ticks per yield round trip, %llu per "
 	       "create+join\n",
 	       (unsigned long long)((t1 - t0) / BENCH_ROUNDS),
 	       (unsigned long long)((t2 - t1) / 1000));
+	printf("threads: bench: %llu ns per yield round trip, %llu per "
+	       "create+join\n",
+	       (unsigned long long)((n1 - n0) / BENCH_ROUNDS),
+	       (unsigned long long)((n2 - n1) / 1000));
 	return 0;
 }
 
