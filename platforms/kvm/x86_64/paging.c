@@ -133,8 +133,14 @@ static void *pt_p2v(void *ctx, uint64_t paddr)
 static int pt_alloc(void *ctx, uint64_t *paddr)
 {
 	(void)ctx;
-	if (guard_tables_used >= GUARD_TABLES)
+	if (guard_tables_used >= GUARD_TABLES) {
+		static int said;
+		if (!said++)
+			uk_pr_warn("all %d page tables for guard pages are in "
+				   "use: new thread stacks get no guard page",
+				   GUARD_TABLES);
 		return -ENOMEM;
+	}
 	memset(guard_tables[guard_tables_used], 0, PAGE);
 	*paddr = (uint64_t)(uintptr_t)guard_tables[guard_tables_used++];
 	return 0;
