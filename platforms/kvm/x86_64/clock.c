@@ -92,37 +92,30 @@ uint64_t kvm_pit_tsc_hz(uint64_t tsc_ticks, uint32_t pit_ticks)
 	return (tsc_ticks * KVM_PIT_HZ + pit_ticks / 2) / pit_ticks;
 }
 
-static void cpuid(uint32_t leaf, uint32_t r[4])
-{
-	__asm__ __volatile__("cpuid"
-			     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			     : "a"(leaf), "c"(0));
-}
-
 static void cpuid_read(struct kvm_cpuid_clock *c)
 {
 	uint32_t r[4];
 
 	*c = (struct kvm_cpuid_clock){0};
-	cpuid(0, r);
+	ukarch_cpuid(0, r);
 	c->max_leaf = r[0];
-	cpuid(1, r);
+	ukarch_cpuid(1, r);
 	c->hypervisor = r[2] >> 31;
 	if (c->max_leaf >= 0x15) {
-		cpuid(0x15, r);
+		ukarch_cpuid(0x15, r);
 		c->l15_eax = r[0];
 		c->l15_ebx = r[1];
 		c->l15_ecx = r[2];
 	}
 	if (c->max_leaf >= 0x16) {
-		cpuid(0x16, r);
+		ukarch_cpuid(0x16, r);
 		c->l16_eax = r[0];
 	}
 	if (c->hypervisor) {
-		cpuid(0x40000000, r);
+		ukarch_cpuid(0x40000000, r);
 		c->hv_max = r[0];
 		if (c->hv_max >= 0x40000010 && c->hv_max <= 0x4000ffff) {
-			cpuid(0x40000010, r);
+			ukarch_cpuid(0x40000010, r);
 			c->hv_tsc_khz = r[0];
 		}
 	}

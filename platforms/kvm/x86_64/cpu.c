@@ -99,13 +99,7 @@ void kvm_cpu_init(void)
 
 void ukplat_tlsp_set(void *tp)
 {
-	uint64_t v = (uint64_t)(uintptr_t)tp;
-
-	/* IA32_FS_BASE */
-	__asm__ __volatile__("wrmsr"
-			     :
-			     : "c"(0xc0000100u), "a"((uint32_t)v),
-			       "d"((uint32_t)(v >> 32)));
+	ukarch_wrmsr(0xc0000100u /* IA32_FS_BASE */, (uint64_t)(uintptr_t)tp);
 }
 
 uintptr_t ukplat_stack_top(void)

@@ -52,39 +52,17 @@ static void (*timer_fn)(void);
 
 uint32_t kvm_lapic_read(uint32_t reg)
 {
-	if (x2apic) {
-		uint32_t lo, hi;
-		__asm__ __volatile__("rdmsr"
-				     : "=a"(lo), "=d"(hi)
-				     : "c"(0x800 + (reg >> 4)));
-		return lo;
-	}
+	if (x2apic)
+		return (uint32_t)ukarch_rdmsr(0x800 + (reg >> 4));
 	return *(volatile uint32_t *)(LAPIC_BASE + reg);
 }
 
 void kvm_lapic_write(uint32_t reg, uint32_t v)
 {
 	if (x2apic)
-		__asm__ __volatile__("wrmsr"
-				     :
-				     : "c"(0x800 + (reg >> 4)), "a"(v), "d"(0));
+		ukarch_wrmsr(0x800 + (reg >> 4), v);
 	else
 		*(volatile uint32_t *)(LAPIC_BASE + reg) = v;
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ __volatile__("wrmsr"
-			     :
-			     : "c"(msr), "a"((uint32_t)v),
-			       "d"((uint32_t)(v >> 32)));
 }
 
 /* ---- IOAPIC ---- */
@@ -117,7 +95,7 @@ static void ioapic_route(unsigned pin, int mode, int masked)
 
 int kvm_intctrl_init(void)
 {
-	uint32_t a, b, c, d;
+	uint32_t id[4];
 
 	if (initialised)
 		return 0;
@@ -137,20 +115,18 @@ int kvm_intctrl_init(void)
 	ukarch_outb(PIC1 + 1, 0xff);
 	ukarch_outb(PIC2 + 1, 0xff);
 
-	__asm__ __volatile__("cpuid"
-			     : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
-			     : "a"(1), "c"(0));
-	if (!(d & (1u << 9))) {
+	ukarch_cpuid(1, id);
+	if (!(id[3] & (1u << 9))) {
 		uk_pr_err("this CPU has no local APIC: no interrupts");
 		return -ENODEV;
 	}
-	uint64_t base = rdmsr(MSR_APIC_BASE);
+	uint64_t base = ukarch_rdmsr(MSR_APIC_BASE);
 	base |= 1u << 11; /* global enable */
-	if (c & (1u << 21)) {
+	if (id[2] & (1u << 21)) {
 		base |= 1u << 10;
 		x2apic = 1;
 	}
-	wrmsr(MSR_APIC_BASE, base);
+	ukarch_wrmsr(MSR_APIC_BASE, base);
 	if (!x2apic && (base & ~0xfffull & 0xffffffffffull) != LAPIC_BASE)
 		uk_pr_warn("local APIC at %#lx, not at the usual address",
 			   (unsigned long)(base & ~0xfffull));

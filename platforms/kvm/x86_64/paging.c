@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 #include <uk/arch/paging.h>
+#include <uk/arch/x86_64.h>
 #include <uk/plat/memory.h>
 #include <uk/print.h>
 #include "kvm.h"
@@ -47,10 +48,8 @@ static void set_range(const void *from, const void *to, uint64_t flags)
 
 void kvm_paging_init(void)
 {
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080));
-	have_nx = !!(lo & (1u << 11)); /* entry.S set EFER.NXE if possible */
+	/* entry.S set EFER.NXE if the CPU has no-execute */
+	have_nx = !!(ukarch_rdmsr(0xc0000080) & (1u << 11));
 
 	set_range(__uk_image_start, __uk_text_end, UKARCH_PTE_P);
 	set_range(__uk_rodata_start, __uk_rodata_end,
@@ -66,7 +65,6 @@ void kvm_paging_init(void)
 			  0);
 	if (!have_nx)
 		uk_pr_warn("CPU without no-execute: W^X covers writes only");
-	(void)hi;
 }
 
 /* Page directories for 1-4 GiB, filled on first need (APIC and IOAPIC

@@ -70,7 +70,7 @@ static void timer_interrupt(void)
 
 static int setup(void)
 {
-	uint32_t a, b, c, d;
+	uint32_t id[4];
 
 	if (state)
 		return state > 0 ? 0 : -ENODEV;
@@ -83,10 +83,8 @@ static int setup(void)
 			  (unsigned long)ci->mono_hz);
 		return -ENODEV;
 	}
-	__asm__ __volatile__("cpuid"
-			     : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
-			     : "a"(1), "c"(0));
-	tsc_deadline = !!(c & (1u << 24));
+	ukarch_cpuid(1, id);
+	tsc_deadline = !!(id[2] & (1u << 24));
 	kvm_lapic_write(APIC_TDCR, 0xb); /* divide by 1 */
 	{
 		/* APIC timer clock against the TSC, over 1 ms (periodic mode
@@ -129,10 +127,7 @@ static void program(uint64_t deadline)
 			     uk_ns_to_tsc(&tsc, deadline);
 		kvm_lapic_write(APIC_LVT_TIMER,
 				LVT_TSC_DEADLINE | KVM_VEC_TIMER);
-		__asm__ __volatile__("wrmsr"
-				     :
-				     : "c"(MSR_TSC_DEADLINE), "a"((uint32_t)t),
-				       "d"((uint32_t)(t >> 32)));
+		ukarch_wrmsr(MSR_TSC_DEADLINE, t);
 		return;
 	}
 	uint64_t now = ukplat_monotonic_clock();

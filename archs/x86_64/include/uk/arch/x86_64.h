@@ -34,6 +34,29 @@ static inline uint8_t ukarch_inb(uint16_t port)
 	return v;
 }
 
+static inline uint64_t ukarch_rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void ukarch_wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ __volatile__("wrmsr"
+			     :
+			     : "c"(msr), "a"((uint32_t)v),
+			       "d"((uint32_t)(v >> 32)));
+}
+
+/* CPUID leaf `leaf`, subleaf 0: r[0..3] = eax, ebx, ecx, edx. */
+static inline void ukarch_cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ __volatile__("cpuid"
+			     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			     : "a"(leaf), "c"(0));
+}
+
 static inline uint64_t ukarch_read_cr2(void)
 {
 	uint64_t v;
