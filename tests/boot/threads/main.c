@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uk/alloc.h>
+#include <uk/arch/x86_64.h>
 #include <uk/lock.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/memory.h>
@@ -105,25 +106,18 @@ static void nothing(void *arg)
 	(void)arg;
 }
 
-static uint64_t tsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 static int bench(void)
 {
-	uint64_t n0 = ukplat_monotonic_clock(), t0 = tsc();
+	uint64_t n0 = ukplat_monotonic_clock(), t0 = ukarch_rdtsc();
 	struct uk_thread *a = uk_thread_create(NULL, "a", yielder, NULL, 0);
 	struct uk_thread *b = uk_thread_create(NULL, "b", yielder, NULL, 0);
 	uk_thread_join(a, NULL);
 	uk_thread_join(b, NULL);
-	uint64_t t1 = tsc(), n1 = ukplat_monotonic_clock();
+	uint64_t t1 = ukarch_rdtsc(), n1 = ukplat_monotonic_clock();
 	for (int i = 0; i < 1000; i++)
 		uk_thread_join(uk_thread_create(NULL, "n", nothing, NULL, 0),
 			       NULL);
-	uint64_t t2 = tsc(), n2 = ukplat_monotonic_clock();
+	uint64_t t2 = ukarch_rdtsc(), n2 = ukplat_monotonic_clock();
 	printf("threads: bench: %llu ticks per yield round trip, %llu per "
 	       "create+join\n",
 	       (unsigned long long)((t1 - t0) / BENCH_ROUNDS),
