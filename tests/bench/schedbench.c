@@ -8,7 +8,6 @@
  *   mutex_handoff: a mutex + condition variable ping-pong (both sides)
  *   create:       create + join of a thread that returns at once */
 #define _GNU_SOURCE
-#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -27,47 +26,9 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static uint64_t fake_now(void)
-{
-	return 0;
-}
-
-/* ---- a host-malloc allocator for thread structs and stacks ---- */
-static void *h_memalign(struct uk_alloc *a, size_t al, size_t n)
-{
-	(void)a;
-	void *p = NULL;
-	return posix_memalign(&p, al < sizeof(void *) ? sizeof(void *) : al, n)
-		       ? NULL
-		       : p;
-}
-static void *h_malloc(struct uk_alloc *a, size_t n)
-{
-	return h_memalign(a, 16, n);
-}
-static void h_free(struct uk_alloc *a, void *p)
-{
-	(void)a;
-	free(p);
-}
-static size_t h_usable(struct uk_alloc *a, const void *p)
-{
-	(void)a;
-	return malloc_usable_size((void *)p);
-}
-static size_t h_avail(const struct uk_alloc *a)
-{
-	(void)a;
-	return SIZE_MAX;
-}
-static struct uk_alloc host = {
-	.name = "host",
-	.ops = {.malloc = h_malloc,
-		.memalign = h_memalign,
-		.free = h_free,
-		.usable_size = h_usable,
-		.availmem = h_avail},
-};
+/* host_alloc (a host-malloc struct uk_alloc) and fake_now: the doubles the
+ * uksched tests use */
+#include <uk/sched_testing.h>
 
 #define ROUNDS	200000l
 #define CREATES 20000l
@@ -146,7 +107,7 @@ int main(void)
 	sched_setaffinity(0, sizeof(set), &set);
 
 	static struct uk_schedcoop coop;
-	struct uk_sched_config cfg = {.a = &host, .now = fake_now};
+	struct uk_sched_config cfg = {.a = &host_alloc, .now = fake_now};
 	if (uk_schedcoop_init(&coop, &cfg)) {
 		fprintf(stderr, "schedbench: scheduler init failed\n");
 		return 1;
