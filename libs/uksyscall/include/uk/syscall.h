@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The system call shim: one table of implementations with Linux x86_64
+ * numbers and semantics, returning a negative errno on failure.
+ *
+ * A library implements a call with
+ *
+ *   UK_SYSCALL_R_DEFINE(ssize_t, read, int, fd, void *, buf, size_t, len)
+ *   {
+ *           ...                    (return a result >= 0 or -EBADF, ...)
+ *   }
+ *
+ * which defines `long uk_syscall_r_read(long a0, ..., long a5)` (the same
+ * six-`long` signature for every call, so that the binary-compatible table
+ * and the native dispatcher can call any of them) around a typed static
+ * inline body. Every call in the Linux list has a weak default that returns
+ * -ENOSYS and logs the call's name once, so an image links whatever subset
+ * of the POSIX libraries it picked.
+ *
+ * Native path: a libc calls uk_syscall6(SYS_read, ...) below; with a
+ * constant number the switch folds away at compile time and what remains is
+ * a direct call of uk_syscall_r_read, which whole-program LTO can inline.
+ * Binary path: the `syscall` instruction enters uk_syscall_binary() (lib
+ * uksyscallbin), which indexes uk_syscall_table[].
+ */
+#ifndef UK_SYSCALL_H
+#define UK_SYSCALL_H
+
+#include <uk/bits/syscall_list.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef long (*uk_syscall_fn_t)(long, long, long, long, long, long);
+
+/* Declarations of every call's entry point. */
+#define UK_SYSCALL_DECL_(nr, name) \
+	long uk_syscall_r_##name(long, long, long, long, long, long);
+UK_SYSCALL_LIST(UK_SYSCALL_DECL_)
+#undef UK_SYSCALL_DECL_
+
+/* -ENOSYS for call number `nr`; logs its name the first time. */
+long uk_syscall_enosys(long nr);
+
+/* The call's name ("read"), or NULL for a number Linux does not define. */
+const char *uk_syscall_name(long nr);
+
+/* Native dispatch; see above. */
+static inline __attribute__((always_inline)) long
+uk_syscall6(long n, long a, long b, long c, long d, long e, long f)
+{
+	switch (n) {
+#define UK_SYSCALL_CASE_(nr, name) \
+	case nr:                   \
+		return uk_syscall_r_##name(a, b, c, d, e, f);
+		UK_SYSCALL_LIST(UK_SYSCALL_CASE_)
+#undef UK_SYSCALL_CASE_
+	default:
+		return uk_syscall_enosys(n);
+	}
+}
+
+/* --- UK_SYSCALL_R_DEFINE ------------------------------------------------ */
+
+#define UK_SC_NARG_(...) \
+	UK_SC_NARG__(0, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define UK_SC_NARG__(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, N, \
+		     ...)                                                      \
+	N
+#define UK_SC_CAT_(a, b)  UK_SC_CAT__(a, b)
+#define UK_SC_CAT__(a, b) a##b
+
+#define UK_SC_PARAMS_0()		       void
+#define UK_SC_PARAMS_2(t1, a1)		       t1 a1
+#define UK_SC_PARAMS_4(t1, a1, t2, a2)	       t1 a1, t2 a2
+#define UK_SC_PARAMS_6(t1, a1, t2, a2, t3, a3) t1 a1, t2 a2, t3 a3
+#define UK_SC_PARAMS_8(t1, a1, t2, a2, t3, a3, t4, a4) \
+	t1 a1, t2 a2, t3 a3, t4 a4
+#define UK_SC_PARAMS_10(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+	t1 a1, t2 a2, t3 a3, t4 a4, t5 a5
+#define UK_SC_PARAMS_12(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+	t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6
+
+#define UK_SC_CASTS_0()
+#define UK_SC_CASTS_2(t1, a1)		      (t1) _a0
+#define UK_SC_CASTS_4(t1, a1, t2, a2)	      (t1) _a0, (t2)_a1
+#define UK_SC_CASTS_6(t1, a1, t2, a2, t3, a3) (t1) _a0, (t2)_a1, (t3)_a2
+#define UK_SC_CASTS_8(t1, a1, t2, a2, t3, a3, t4, a4) \
+	(t1) _a0, (t2)_a1, (t3)_a2, (t4)_a3
+#define UK_SC_CASTS_10(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+	(t1) _a0, (t2)_a1, (t3)_a2, (t4)_a3, (t5)_a4
+#define UK_SC_CASTS_12(t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+	(t1) _a0, (t2)_a1, (t3)_a2, (t4)_a3, (t5)_a4, (t6)_a5
+
+#define UK_SC_PARAMS_(...) \
+	UK_SC_CAT_(UK_SC_PARAMS_, UK_SC_NARG_(__VA_ARGS__))(__VA_ARGS__)
+#define UK_SC_CASTS_(...) \
+	UK_SC_CAT_(UK_SC_CASTS_, UK_SC_NARG_(__VA_ARGS__))(__VA_ARGS__)
+
+/*
+ * UK_SYSCALL_R_DEFINE(rtype, name, type1, arg1, ..., type6, arg6) { body }
+ * The body returns rtype: a result, or a negative errno.
+ */
+#define UK_SYSCALL_R_DEFINE(rtype, name, ...)                                 \
+	static inline rtype uk_syscall_do_##name(UK_SC_PARAMS_(__VA_ARGS__)); \
+	long uk_syscall_r_##name(long _a0, long _a1, long _a2, long _a3,      \
+				 long _a4, long _a5)                          \
+	{                                                                     \
+		(void)_a0, (void)_a1, (void)_a2, (void)_a3, (void)_a4,        \
+			(void)_a5;                                            \
+		return (long)uk_syscall_do_##name(UK_SC_CASTS_(__VA_ARGS__)); \
+	}                                                                     \
+	static inline rtype uk_syscall_do_##name(UK_SC_PARAMS_(__VA_ARGS__))
+
+/* Calling another implementation from C with typed arguments: */
+#define uk_syscall_call(name, ...) \
+	uk_syscall_call_(name, ##__VA_ARGS__, 0, 0, 0, 0, 0, 0)
+#define uk_syscall_call_(name, a, b, c, d, e, f, ...)                   \
+	uk_syscall_r_##name((long)(a), (long)(b), (long)(c), (long)(d), \
+			    (long)(e), (long)(f))
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UK_SYSCALL_H */
