@@ -46,6 +46,12 @@ struct ukplat_bootinfo {
 	/* Time stamp counter read at the image's first instruction, or 0 when
 	 * the platform cannot read one. */
 	uint64_t tsc_at_entry;
+	/* The initial ramdisk (a cpio archive) the loader passed, or NULL and
+	 * 0 when there is none: QEMU's -initrd (a PVH module) on kvm, the
+	 * file named by UK_INITRD in the environment on linuxu. Its memory is
+	 * never in a FREE region; the image may keep reading it. */
+	const void *initrd;
+	size_t initrd_len;
 };
 
 /*
