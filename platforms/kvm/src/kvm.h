@@ -43,6 +43,13 @@ int kvm_memmap_to_regions(struct ukplat_bootinfo *bi,
 			  const struct pvh_memmap_entry *map, uint32_t n,
 			  uintptr_t img_start, uintptr_t img_end,
 			  uint64_t mapped_top);
+/* Take [base, end) (rounded out to pages) out of the FREE regions and record
+ * it as RESERVED. -1 if the table overflowed. */
+int kvm_memmap_reserve(struct ukplat_bootinfo *bi, uint64_t base, uint64_t end);
+
+struct pvh_modlist_entry {
+	uint64_t paddr, size, cmdline_paddr, reserved;
+} __attribute__((packed));
 
 /*
  * ACPI power-off, step by step so that it can be unit tested.

@@ -62,3 +62,30 @@ int kvm_memmap_to_regions(struct ukplat_bootinfo *bi,
 	}
 	return rc;
 }
+
+int kvm_memmap_reserve(struct ukplat_bootinfo *bi, uint64_t base, uint64_t end)
+{
+	int rc = 0;
+
+	base &= ~(PAGE - 1);
+	end = (end + PAGE - 1) & ~(PAGE - 1);
+	if (end <= base)
+		return 0;
+	for (unsigned i = 0; i < bi->nr_memregions; i++) {
+		struct ukplat_memregion *r = &bi->memregions[i];
+		uint64_t rb = r->base, re = r->base + r->len;
+
+		if (r->type != UKPLAT_MEMR_FREE || re <= base || rb >= end)
+			continue;
+		/* drop the region, add back what lies outside [base, end) */
+		memmove(r, r + 1, (bi->nr_memregions - i - 1) * sizeof(*r));
+		bi->nr_memregions--;
+		if (add(bi, rb, base < rb ? rb : base, UKPLAT_MEMR_FREE) < 0 ||
+		    add(bi, end > re ? re : end, re, UKPLAT_MEMR_FREE) < 0)
+			rc = -1;
+		i = (unsigned)-1; /* the table changed: start over */
+	}
+	if (add(bi, base, end, UKPLAT_MEMR_RESERVED) < 0)
+		rc = -1;
+	return rc;
+}

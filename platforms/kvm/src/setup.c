@@ -24,6 +24,42 @@ const struct ukplat_bootinfo *ukplat_bootinfo(void)
 	return &bootinfo;
 }
 
+/* The first PVH module is the initrd (QEMU's -initrd). It stays where the
+ * loader put it; its pages leave the free memory. */
+static void kvm_take_initrd(const struct pvh_start_info *si)
+{
+	const struct pvh_modlist_entry *m =
+		(const struct pvh_modlist_entry *)(uintptr_t)si->modlist_paddr;
+
+	if (si->modlist_paddr + sizeof(*m) > KVM_MAPPED_TOP) {
+		uk_pr_crit("PVH module list at %#lx lies above the first 1 GiB",
+			   (unsigned long)si->modlist_paddr);
+		ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
+	}
+	if (si->nr_modules > 1)
+		uk_pr_warn(
+			"%u PVH modules given: only the first (the initrd) is "
+			"used",
+			si->nr_modules);
+	if (m->size == 0)
+		return;
+	if (m->paddr + m->size < m->paddr ||
+	    m->paddr + m->size > KVM_MAPPED_TOP) {
+		uk_pr_crit("initrd at %#lx-%#lx lies above the first 1 GiB "
+			   "the image maps: give the VM at most 1 GiB of RAM",
+			   (unsigned long)m->paddr,
+			   (unsigned long)(m->paddr + m->size));
+		ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
+	}
+	bootinfo.initrd = (const void *)(uintptr_t)m->paddr;
+	bootinfo.initrd_len = (size_t)m->size;
+	if (kvm_memmap_reserve(&bootinfo, m->paddr, m->paddr + m->size) < 0)
+		uk_pr_warn(
+			"memory map has more than %d regions; the rest is not "
+			"used",
+			UKPLAT_MEMREGION_MAX);
+}
+
 void ukplat_kvm_entry(const struct pvh_start_info *si);
 void ukplat_kvm_entry(const struct pvh_start_info *si)
 {
@@ -79,6 +115,8 @@ void ukplat_kvm_entry(const struct pvh_start_info *si)
 			   "version %u)",
 			   si->version);
 	}
+	if (si->nr_modules > 0)
+		kvm_take_initrd(si);
 	/* Everything from the loader is copied: from now on NULL faults,
 	 * and the image is W^X. */
 	kvm_paging_init();
@@ -89,6 +127,8 @@ void ukplat_kvm_entry(const struct pvh_start_info *si)
 					    bootinfo.memregions[i].len),
 			    bootinfo.memregions[i].type == UKPLAT_MEMR_FREE
 				    ? "free"
-				    : "image");
+			    : bootinfo.memregions[i].type == UKPLAT_MEMR_IMAGE
+				    ? "image"
+				    : "reserved");
 	ukboot_entry();
 }

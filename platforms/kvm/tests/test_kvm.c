@@ -57,6 +57,43 @@ static void test_memmap_clamps_and_splits(void **s)
 			 1ull << 30);
 }
 
+static void test_memmap_reserve_initrd(void **s)
+{
+	(void)s;
+	struct ukplat_bootinfo bi;
+	struct pvh_memmap_entry map[] = {
+		{0x100000, 63 * MiB, E820_RAM, 0}, /* 1 MiB .. 64 MiB */
+	};
+	memset(&bi, 0, sizeof(bi));
+	assert_int_equal(kvm_memmap_to_regions(&bi, map, 1, 0x100000, 0x108000,
+					       1ull << 30),
+			 0);
+	/* an unaligned initrd in the middle: rounded out to pages, split */
+	assert_int_equal(kvm_memmap_reserve(&bi, 32 * MiB + 5, 33 * MiB + 1),
+			 0);
+	assert_int_equal(bi.nr_memregions, 4);
+	assert_int_equal(bi.memregions[1].type, UKPLAT_MEMR_FREE);
+	assert_int_equal(bi.memregions[1].base + bi.memregions[1].len,
+			 32 * MiB);
+	assert_int_equal(bi.memregions[2].type, UKPLAT_MEMR_RESERVED);
+	assert_int_equal(bi.memregions[2].base, 32 * MiB);
+	assert_int_equal(bi.memregions[2].len, MiB + 4096);
+	assert_int_equal(bi.memregions[3].type, UKPLAT_MEMR_FREE);
+	assert_int_equal(bi.memregions[3].base, 33 * MiB + 4096);
+	assert_int_equal(bi.memregions[3].base + bi.memregions[3].len,
+			 64 * MiB);
+	/* at the very top: no empty region is left behind */
+	assert_int_equal(kvm_memmap_reserve(&bi, 60 * MiB, 64 * MiB), 0);
+	assert_int_equal(bi.nr_memregions, 5);
+	assert_int_equal(bi.memregions[3].base + bi.memregions[3].len,
+			 60 * MiB);
+	assert_int_equal(bi.memregions[4].type, UKPLAT_MEMR_RESERVED);
+	/* no free byte overlaps a reserved one */
+	for (unsigned i = 0; i + 1 < bi.nr_memregions; i++)
+		assert_true(bi.memregions[i].base + bi.memregions[i].len <=
+			    bi.memregions[i + 1].base);
+}
+
 static void test_memmap_overflow(void **s)
 {
 	(void)s;
@@ -207,6 +244,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memmap_basic),
 		cmocka_unit_test(test_memmap_clamps_and_splits),
+		cmocka_unit_test(test_memmap_reserve_initrd),
 		cmocka_unit_test(test_memmap_overflow),
 		cmocka_unit_test(test_acpi_pm1),
 		cmocka_unit_test(test_acpi_hw_reduced),

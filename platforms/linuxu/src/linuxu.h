@@ -12,6 +12,9 @@ long ukplat_linuxu_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 			   long a6);
 
 #define SYS_write	 1
+#define SYS_open	 2
+#define SYS_close	 3
+#define SYS_lseek	 8
 #define SYS_mmap	 9
 #define SYS_rt_sigaction 13
 #define SYS_sigaltstack	 131

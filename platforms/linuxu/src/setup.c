@@ -166,6 +166,38 @@ static void install_crash_handlers(void)
 	}
 }
 
+/* UK_INITRD=FILE in the environment plays QEMU's -initrd: the file is
+ * mapped read-only (private) and handed over like a PVH module. */
+static void linuxu_map_initrd(const char *path)
+{
+	long fd = ukplat_linuxu_syscall(SYS_open, (long)path, 0 /* O_RDONLY */,
+					0, 0, 0, 0);
+	if (fd < 0) {
+		uk_pr_crit("UK_INITRD=%s: cannot open (errno %ld)", path, -fd);
+		ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
+	}
+	long size = ukplat_linuxu_syscall(SYS_lseek, fd, 0, 2 /* SEEK_END */, 0,
+					  0, 0);
+	if (size < 0) {
+		uk_pr_crit("UK_INITRD=%s: cannot find its size (errno %ld)",
+			   path, -size);
+		ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
+	}
+	if (size > 0) {
+		long p = ukplat_linuxu_syscall(SYS_mmap, 0, size, 1 /* READ */,
+					       2 /* PRIVATE */, fd, 0);
+		if (p < 0 && p > -4096) {
+			uk_pr_crit("UK_INITRD=%s: cannot map %ld bytes "
+				   "(errno %ld)",
+				   path, size, -p);
+			ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
+		}
+		bootinfo.initrd = (const void *)p;
+		bootinfo.initrd_len = (size_t)size;
+	}
+	ukplat_linuxu_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
+}
+
 void ukplat_linuxu_entry(long *sp);
 void ukplat_linuxu_entry(long *sp)
 {
@@ -176,8 +208,12 @@ void ukplat_linuxu_entry(long *sp)
 	/* The auxiliary vector follows argv and envp: AT_HWCAP2 tells whether
 	 * the kernel lets us write the FS base ourselves (wrfsbase). */
 	char **envp = argv + argc + 1;
-	while (*envp)
+	const char *initrd = NULL;
+	while (*envp) {
+		if (!strncmp(*envp, "UK_INITRD=", 10))
+			initrd = *envp + 10;
 		envp++;
+	}
 	for (long *av = (long *)(envp + 1); av[0] != 0 /* AT_NULL */; av += 2)
 		if (av[0] == 26 /* AT_HWCAP2 */ && (av[1] & 2 /* FSGSBASE */))
 			ukplat_linuxu_fsgsbase = 1;
@@ -194,6 +230,9 @@ void ukplat_linuxu_entry(long *sp)
 	}
 	bootinfo.cmdline = cmdline;
 	bootinfo.cmdline_len = (size_t)n;
+
+	if (initrd && *initrd)
+		linuxu_map_initrd(initrd);
 
 	/* The heap: reserved now, backed by the host only when touched. */
 	long mem =
