@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Open file descriptions: struct uk_file, a refcounted object with an ops
+ * table, status flags and a file offset. Descriptors (<uk/fdtab.h>) point at
+ * them; dup() shares one. Single CPU, cooperative threads (UP): no locks.
+ *
+ * The Linux x86_64 ABI structures and flag values the POSIX layer uses are
+ * defined here with UK_ names, so that the code builds against any libc
+ * (nolibc has no <fcntl.h>/<sys/stat.h>) and never clashes with one.
+ */
+#ifndef UK_FILE_H
+#define UK_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* open() flags (Linux x86_64 values) */
+#define UK_O_ACCMODE   03
+#define UK_O_RDONLY    00
+#define UK_O_WRONLY    01
+#define UK_O_RDWR      02
+#define UK_O_CREAT     0100
+#define UK_O_EXCL      0200
+#define UK_O_NOCTTY    0400
+#define UK_O_TRUNC     01000
+#define UK_O_APPEND    02000
+#define UK_O_NONBLOCK  04000
+#define UK_O_DSYNC     010000
+#define UK_O_ASYNC     020000
+#define UK_O_DIRECT    040000
+#define UK_O_LARGEFILE 0100000
+#define UK_O_DIRECTORY 0200000
+#define UK_O_NOFOLLOW  0400000
+#define UK_O_NOATIME   01000000
+#define UK_O_CLOEXEC   02000000
+#define UK_O_PATH      010000000
+
+/* st_mode */
+#define UK_S_IFMT	  0170000
+#define UK_S_IFSOCK	  0140000
+#define UK_S_IFLNK	  0120000
+#define UK_S_IFREG	  0100000
+#define UK_S_IFBLK	  0060000
+#define UK_S_IFDIR	  0040000
+#define UK_S_IFCHR	  0020000
+#define UK_S_IFIFO	  0010000
+#define UK_S_ISTYPE(m, t) (((m)&UK_S_IFMT) == (t))
+
+/* poll events */
+#define UK_POLLIN  0x001
+#define UK_POLLOUT 0x004
+#define UK_POLLERR 0x008
+#define UK_POLLHUP 0x010
+
+/* struct stat of Linux x86_64 (glibc's and musl's have the same layout) */
+struct uk_stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint64_t st_nlink;
+	uint32_t st_mode;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	int32_t pad0;
+	uint64_t st_rdev;
+	int64_t st_size;
+	int64_t st_blksize;
+	int64_t st_blocks;
+	int64_t st_atim_sec, st_atim_nsec;
+	int64_t st_mtim_sec, st_mtim_nsec;
+	int64_t st_ctim_sec, st_ctim_nsec;
+	int64_t unused[3];
+};
+
+struct uk_iovec {
+	void *iov_base;
+	size_t iov_len;
+};
+
+/* getdents64 record; d_reclen is a multiple of 8 */
+struct uk_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
+struct uk_file;
+struct uk_waitq; /* <uk/sched.h>; only pointed at here */
+
+/*
+ * What a kind of file does. Every entry MAY be NULL; fdtab then answers as
+ * Linux does for a file that cannot do it (read/write -EINVAL, lseek and
+ * pread/pwrite -ESPIPE, getdents64 -ENOTDIR, ioctl -ENOTTY, fsync 0,
+ * ftruncate -EINVAL, fstat: a zeroed stat, poll: always ready).
+ * read/write serve read(), pread(), readv()... alike: they get the offset to
+ * use in *off and advance it by what they transferred (a stream ignores it).
+ * write with O_APPEND in f->flags writes at the end of the file.
+ * lseek returns the new offset (it may use uk_file_lseek_size()).
+ * poll returns the ready events among `events` (UK_POLL*) and, if `wq` is
+ * not NULL, the wait queue woken when that changes (or NULL: never changes).
+ */
+struct uk_file_ops {
+	ssize_t (*read)(struct uk_file *f, void *buf, size_t len, off_t *off);
+	ssize_t (*write)(struct uk_file *f, const void *buf, size_t len,
+			 off_t *off);
+	off_t (*lseek)(struct uk_file *f, off_t off, int whence);
+	int (*fstat)(struct uk_file *f, struct uk_stat *st);
+	int (*ioctl)(struct uk_file *f, unsigned long cmd, void *arg);
+	int (*fsync)(struct uk_file *f);
+	int (*ftruncate)(struct uk_file *f, off_t len);
+	ssize_t (*getdents)(struct uk_file *f, void *buf, size_t len);
+	unsigned (*poll)(struct uk_file *f, unsigned events,
+			 struct uk_waitq **wq);
+	void (*release)(struct uk_file *f); /* last reference dropped */
+};
+
+struct uk_file {
+	const struct uk_file_ops *ops;
+	void *priv;	/* the creator's */
+	unsigned refs;	/* descriptors + uk_fdtab_get() users */
+	unsigned flags; /* O_ACCMODE bits and status flags (O_APPEND...) */
+	off_t off;	/* the file offset, shared by dup()ed descriptors */
+};
+
+/*
+ * A new file with one reference, `flags` as open() got them (creation flags
+ * and O_CLOEXEC are dropped). NULL when out of memory.
+ */
+struct uk_file *uk_file_create(const struct uk_file_ops *ops, void *priv,
+			       unsigned flags);
+
+static inline struct uk_file *uk_file_ref(struct uk_file *f)
+{
+	f->refs++;
+	return f;
+}
+
+/* Drop a reference; the last one calls ops->release and frees the file. */
+void uk_file_put(struct uk_file *f);
+
+/* lseek for files whose end is `size`: SEEK_SET/CUR/END, -EINVAL else. */
+off_t uk_file_lseek_size(struct uk_file *f, off_t off, int whence, off_t size);
+
+/* The console file (fds 0, 1 and 2 at boot), with a new reference. */
+struct uk_file *uk_console_file(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UK_FILE_H */

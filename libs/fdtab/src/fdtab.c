@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Open file descriptions, the descriptor table and the descriptor calls.
+ * UP, cooperative: nothing here blocks or yields between check and use. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uk/fdtab.h>
+#include <uk/syscall.h>
+
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC 1030
+#define FIONBIO		0x5421
+#define SEEK_SET_	0
+#define SEEK_CUR_	1
+#define SEEK_END_	2
+#define IOV_MAX_	1024
+
+/* status flags F_SETFL may change */
+#define SETFL_MASK \
+	(UK_O_APPEND | UK_O_NONBLOCK | UK_O_ASYNC | UK_O_DIRECT | UK_O_NOATIME)
+
+struct fdent {
+	struct uk_file *f;
+	unsigned fdflags;
+};
+
+static struct fdent *tab;
+static unsigned tab_cap;
+static unsigned fd_limit = UK_FDTAB_DEFAULT_LIMIT;
+
+struct uk_file *uk_file_create(const struct uk_file_ops *ops, void *priv,
+			       unsigned flags)
+{
+	struct uk_file *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->ops = ops;
+	f->priv = priv;
+	f->refs = 1;
+	f->flags = flags & ~(UK_O_CREAT | UK_O_EXCL | UK_O_NOCTTY | UK_O_TRUNC |
+			     UK_O_CLOEXEC);
+	return f;
+}
+
+void uk_file_put(struct uk_file *f)
+{
+	if (--f->refs)
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	free(f);
+}
+
+off_t uk_file_lseek_size(struct uk_file *f, off_t off, int whence, off_t size)
+{
+	off_t base;
+
+	if (whence == SEEK_SET_)
+		base = 0;
+	else if (whence == SEEK_CUR_)
+		base = f->off;
+	else if (whence == SEEK_END_)
+		base = size;
+	else
+		return -EINVAL;
+	if ((off > 0 && base > LONG_MAX - off) || base + off < 0)
+		return -EINVAL;
+	return f->off = base + off;
+}
+
+int uk_fdtab_set_limit(unsigned limit)
+{
+	if (limit == 0 || limit > UK_FDTAB_MAX)
+		return -EINVAL;
+	fd_limit = limit;
+	return 0;
+}
+
+unsigned uk_fdtab_get_limit(void)
+{
+	return fd_limit;
+}
+
+static struct uk_file *fd_file(int fd)
+{
+	if (fd < 0 || (unsigned)fd >= tab_cap)
+		return NULL;
+	return tab[fd].f;
+}
+
+struct uk_file *uk_fdtab_get(int fd)
+{
+	struct uk_file *f = fd_file(fd);
+
+	return f ? uk_file_ref(f) : NULL;
+}
+
+/* Make room for descriptor `fd` (< fd_limit <= UK_FDTAB_MAX). */
+static int grow(unsigned fd)
+{
+	unsigned cap = tab_cap ? tab_cap : 16;
+	struct fdent *n;
+
+	while (cap <= fd)
+		cap *= 2;
+	n = realloc(tab, cap * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	memset(n + tab_cap, 0, (cap - tab_cap) * sizeof(*n));
+	tab = n;
+	tab_cap = cap;
+	return 0;
+}
+
+static void install(int fd, struct uk_file *f, unsigned flags)
+{
+	tab[fd].f = f;
+	tab[fd].fdflags = (flags & UK_O_CLOEXEC) ? UK_FD_CLOEXEC : 0;
+}
+
+int uk_fdtab_alloc_from(struct uk_file *f, unsigned flags, int min)
+{
+	unsigned fd = min < 0 ? 0 : (unsigned)min;
+
+	while (fd < tab_cap && tab[fd].f)
+		fd++;
+	if (fd >= fd_limit)
+		return -EMFILE;
+	if (fd >= tab_cap && grow(fd))
+		return -ENOMEM;
+	install((int)fd, f, flags);
+	return (int)fd;
+}
+
+int uk_fdtab_alloc(struct uk_file *f, unsigned flags)
+{
+	return uk_fdtab_alloc_from(f, flags, 0);
+}
+
+void uk_fdtab_close_on_exec(void)
+{
+	for (unsigned fd = 0; fd < tab_cap; fd++)
+		if (tab[fd].f && (tab[fd].fdflags & UK_FD_CLOEXEC))
+			uk_syscall_call(close, fd);
+}
+
+UK_SYSCALL_R_DEFINE(int, close, int, fd)
+{
+	struct uk_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	tab[fd].f = NULL;
+	uk_file_put(f);
+	return 0;
+}
+
+static int dupfd(int old, int min, unsigned flags)
+{
+	struct uk_file *f = fd_file(old);
+	int fd;
+
+	if (!f)
+		return -EBADF;
+	fd = uk_fdtab_alloc_from(uk_file_ref(f), flags, min);
+	if (fd < 0)
+		f->refs--; /* still referenced by `old` */
+	return fd;
+}
+
+UK_SYSCALL_R_DEFINE(int, dup, int, fd)
+{
+	return dupfd(fd, 0, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, dup3, int, old, int, new, int, flags)
+{
+	struct uk_file *f = fd_file(old), *prev;
+
+	if (flags & ~UK_O_CLOEXEC)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (old == new)
+		return -EINVAL;
+	if (new < 0 || (unsigned)new >= fd_limit)
+		return -EBADF;
+	if ((unsigned)new >= tab_cap && grow((unsigned)new))
+		return -ENOMEM;
+	prev = tab[new].f;
+	install(new, uk_file_ref(f), (unsigned)flags);
+	if (prev)
+		uk_file_put(prev);
+	return new;
+}
+
+UK_SYSCALL_R_DEFINE(int, dup2, int, old, int, new)
+{
+	if (old == new)
+		return fd_file(old) ? new : -EBADF;
+	return uk_syscall_call(dup3, old, new, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, fcntl, int, fd, int, cmd, unsigned long, arg)
+{
+	struct uk_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg >= fd_limit)
+			return -EINVAL;
+		return dupfd(fd, (int)arg, cmd == F_DUPFD ? 0 : UK_O_CLOEXEC);
+	case F_GETFD:
+		return (int)tab[fd].fdflags;
+	case F_SETFD:
+		tab[fd].fdflags = arg & UK_FD_CLOEXEC;
+		return 0;
+	case F_GETFL:
+		return (int)f->flags;
+	case F_SETFL:
+		f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* The file at `fd` if its access mode allows `acc` (1 read, 2 write). */
+static struct uk_file *fd_acc(int fd, unsigned acc)
+{
+	struct uk_file *f = fd_file(fd);
+	unsigned m;
+
+	if (!f || (f->flags & UK_O_PATH))
+		return NULL;
+	m = f->flags & UK_O_ACCMODE;
+	if ((acc == 1 && m == UK_O_WRONLY) || (acc == 2 && m == UK_O_RDONLY))
+		return NULL;
+	return f;
+}
+
+/* Transfer through `f` with offset *off (pos < 0: the file offset). */
+static ssize_t xfer(struct uk_file *f, int wr, void *buf, size_t len, off_t pos)
+{
+	off_t *off = &f->off;
+	ssize_t r;
+
+	if (pos >= 0)
+		off = &pos;
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	if (wr)
+		r = f->ops->write ? f->ops->write(f, buf, len, off) : -EINVAL;
+	else
+		r = f->ops->read ? f->ops->read(f, buf, len, off) : -EINVAL;
+	return r;
+}
+
+/* read/write/pread/pwrite/readv/... on descriptor `fd`. pos < 0: no
+ * explicit offset; pos == -2: an explicit offset was negative. */
+static ssize_t rw(int fd, int wr, const struct uk_iovec *iov, int cnt,
+		  off_t pos, int positional)
+{
+	struct uk_file *f = fd_acc(fd, wr ? 2 : 1);
+	ssize_t total = 0, r = 0;
+	size_t sum = 0;
+
+	if (!f)
+		return -EBADF;
+	if (cnt < 0 || cnt > IOV_MAX_)
+		return -EINVAL;
+	if (positional && (pos < 0))
+		return -EINVAL;
+	if (positional && !f->ops->lseek)
+		return -ESPIPE;
+	if (cnt && !iov)
+		return -EFAULT;
+	for (int i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > (size_t)SSIZE_MAX - sum)
+			return -EINVAL;
+		sum += iov[i].iov_len;
+	}
+	for (int i = 0; i < cnt; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		if (!iov[i].iov_base)
+			return total ? total : -EFAULT;
+		r = xfer(f, wr, iov[i].iov_base, iov[i].iov_len,
+			 positional ? pos + total : -1);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	if (!cnt || !sum) /* zero-length transfers still check the file */
+		return xfer(f, wr, NULL, 0, positional ? pos : -1);
+	return total;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, read, int, fd, void *, buf, size_t, len)
+{
+	struct uk_iovec v = {buf, len};
+
+	return rw(fd, 0, &v, 1, -1, 0);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, write, int, fd, const void *, buf, size_t, len)
+{
+	struct uk_iovec v = {(void *)buf, len};
+
+	return rw(fd, 1, &v, 1, -1, 0);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, pread64, int, fd, void *, buf, size_t, len, off_t,
+		    pos)
+{
+	struct uk_iovec v = {buf, len};
+
+	return rw(fd, 0, &v, 1, pos, 1);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, pwrite64, int, fd, const void *, buf, size_t, len,
+		    off_t, pos)
+{
+	struct uk_iovec v = {(void *)buf, len};
+
+	return rw(fd, 1, &v, 1, pos, 1);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, readv, int, fd, const struct uk_iovec *, iov, int,
+		    cnt)
+{
+	return rw(fd, 0, iov, cnt, -1, 0);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, writev, int, fd, const struct uk_iovec *, iov, int,
+		    cnt)
+{
+	return rw(fd, 1, iov, cnt, -1, 0);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, preadv, int, fd, const struct uk_iovec *, iov, int,
+		    cnt, off_t, pos)
+{
+	return rw(fd, 0, iov, cnt, pos, 1);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, pwritev, int, fd, const struct uk_iovec *, iov,
+		    int, cnt, off_t, pos)
+{
+	return rw(fd, 1, iov, cnt, pos, 1);
+}
+
+UK_SYSCALL_R_DEFINE(off_t, lseek, int, fd, off_t, off, int, whence)
+{
+	struct uk_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->lseek)
+		return -ESPIPE;
+	return f->ops->lseek(f, off, whence);
+}
+
+UK_SYSCALL_R_DEFINE(int, fstat, int, fd, struct uk_stat *, st)
+{
+	struct uk_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	if (!st)
+		return -EFAULT;
+	memset(st, 0, sizeof(*st));
+	return f->ops->fstat ? f->ops->fstat(f, st) : 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, ioctl, int, fd, unsigned long, cmd, void *, arg)
+{
+	struct uk_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	if (cmd == FIONBIO) {
+		if (!arg)
+			return -EFAULT;
+		if (*(int *)arg)
+			f->flags |= UK_O_NONBLOCK;
+		else
+			f->flags &= ~UK_O_NONBLOCK;
+		return 0;
+	}
+	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+}
+
+UK_SYSCALL_R_DEFINE(int, fsync, int, fd)
+{
+	struct uk_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	return f->ops->fsync ? f->ops->fsync(f) : 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, fdatasync, int, fd)
+{
+	return uk_syscall_call(fsync, fd);
+}
+
+UK_SYSCALL_R_DEFINE(int, ftruncate, int, fd, off_t, len)
+{
+	struct uk_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	if (len < 0 || !fd_acc(fd, 2) || !f->ops->ftruncate)
+		return -EINVAL;
+	return f->ops->ftruncate(f, len);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, getdents64, int, fd, void *, buf, size_t, len)
+{
+	struct uk_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->getdents)
+		return -ENOTDIR;
+	if (!buf)
+		return -EFAULT;
+	return f->ops->getdents(f, buf, len);
+}
