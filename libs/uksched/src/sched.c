@@ -40,9 +40,31 @@ static void free_stack(struct uk_sched *s, struct uk_thread *t)
 	uk_free(s->cfg.a, t->stack_mem);
 }
 
+static void link_thread(struct uk_sched *s, struct uk_thread *t)
+{
+	t->all_prev = NULL;
+	t->all_next = s->threads;
+	if (s->threads)
+		s->threads->all_prev = t;
+	s->threads = t;
+}
+
+static void unlink_thread(struct uk_sched *s, struct uk_thread *t)
+{
+	if (t->all_prev)
+		t->all_prev->all_next = t->all_next;
+	else if (s->threads == t)
+		s->threads = t->all_next;
+	if (t->all_next)
+		t->all_next->all_prev = t->all_prev;
+	t->all_next = t->all_prev = NULL;
+}
+
 static void free_thread(struct uk_sched *s, struct uk_thread *t)
 {
+	unlink_thread(s, t);
 	free_stack(s, t);
+	uk_free(s->cfg.a, t->aux_stack);
 	uk_free(s->cfg.a, t->tls_block);
 	uk_free(s->cfg.a, t);
 }
@@ -78,6 +100,8 @@ static void switch_to(struct uk_sched *s, struct uk_thread *prev,
 	s->nr_switches++;
 	if (s->cfg.set_tls)
 		s->cfg.set_tls(next->tls);
+	if (s->aux_slot)
+		*s->aux_slot = next->aux_sp;
 #ifdef UKSCHED_ASAN
 	__sanitizer_start_switch_fiber(
 		prev->state == UK_THREAD_EXITED ? NULL : &fake_stack,
@@ -171,6 +195,9 @@ int uk_sched_init(struct uk_sched *s, const struct uk_sched_ops *ops,
 	m->state = UK_THREAD_RUNNABLE;
 	m->flags = UK_THREAD_MAIN;
 	m->sched = s;
+	m->tid = 1;
+	s->next_tid = 2;
+	link_thread(s, m);
 	s->current = m;
 	s->nr_threads = 1;
 	default_sched = s;
@@ -276,14 +303,114 @@ static size_t round_up(size_t v, size_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+static struct uk_thread *find_tid(struct uk_sched *s, int tid)
+{
+	struct uk_thread *t;
+
+	for (t = s->threads; t; t = t->all_next) /* bounded: the thread list */
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+/* A tid > 1 that no thread of `s` has; 0 if all are taken. Counts up and
+ * wraps; after a wrap each candidate is checked against the thread list. */
+static int alloc_tid(struct uk_sched *s)
+{
+	static int wrapped;
+
+	for (int tries = 0; tries < 1000000; tries++) {
+		int tid = s->next_tid;
+
+		s->next_tid = tid == INT32_MAX ? 2 : tid + 1;
+		if (tid == INT32_MAX)
+			wrapped = 1;
+		if (!wrapped || !find_tid(s, tid))
+			return tid;
+	}
+	return 0;
+}
+
+static int alloc_aux(struct uk_sched *s, struct uk_thread *t)
+{
+	t->aux_stack = uk_memalign(s->cfg.a, 16, s->aux_size);
+	if (!t->aux_stack)
+		return -ENOMEM;
+	t->aux_sp = (uintptr_t)t->aux_stack + s->aux_size;
+	return 0;
+}
+
+/* What both creation paths share once the stack is there: the TLS block
+ * (unless `tp` is given), the aux stack, tid, FPU state and the initial
+ * frame at `top`. On failure the caller frees the stack and `t`. */
+static int setup_thread(struct uk_sched *s, struct uk_thread *t,
+			const char *name, uk_thread_fn_t fn, void *arg,
+			void *tp)
+{
+	uint64_t *sp;
+	uint16_t fcw = 0x037f;	 /* x87: all exceptions masked, 64-bit */
+	uint32_t mxcsr = 0x1f80; /* SSE: all exceptions masked, nearest */
+
+	t->tid = alloc_tid(s);
+	if (!t->tid)
+		return -EAGAIN;
+	if (tp) {
+		t->tls = tp;
+	} else if (s->cfg.tls_size) {
+		size_t off = round_up(s->cfg.tls_size, 64);
+
+		t->tls_block = uk_memalign(s->cfg.a, 64, off + 64);
+		if (!t->tls_block)
+			return -ENOMEM;
+		memset(t->tls_block, 0, off + 64);
+		t->tls = (char *)t->tls_block + off;
+		*(void **)t->tls = t->tls;
+		if (s->cfg.tls_init)
+			s->cfg.tls_init(t->tls);
+	}
+	if (s->aux_size && alloc_aux(s, t)) {
+		uk_free(s->cfg.a, t->tls_block);
+		return -ENOMEM;
+	}
+	t->name = name ? name : "thread";
+	t->entry = fn;
+	t->arg = arg;
+	t->sched = s;
+	t->state = UK_THREAD_RUNNABLE;
+
+	/* Initial FPU state: what a fresh CPU has after fninit, with the SSE
+	 * exceptions masked. fxsave layout: FCW at 0, MXCSR at 24. */
+	memcpy(&t->ctx.fxsave[0], &fcw, sizeof(fcw));
+	memcpy(&t->ctx.fxsave[24], &mxcsr, sizeof(mxcsr));
+
+	/* Initial stack, as uk_ctx_switch pops it: r15 r14 r13 r12(= t) rbx
+	 * rbp, return address (the trampoline), then two zero words so that
+	 * the trampoline runs with a 16-aligned rsp and a NULL "return
+	 * address" above it. */
+	sp = (uint64_t *)(((uintptr_t)t->stack + t->stack_size) &
+			  ~(uintptr_t)15);
+	*--sp = 0;
+	*--sp = 0;
+	*--sp = (uint64_t)(uintptr_t)uk_thread_trampoline;
+	*--sp = 0;			/* rbp */
+	*--sp = 0;			/* rbx */
+	*--sp = (uint64_t)(uintptr_t)t; /* r12 */
+	*--sp = 0;			/* r13 */
+	*--sp = 0;			/* r14 */
+	*--sp = 0;			/* r15 */
+	t->ctx.rsp = (uint64_t)(uintptr_t)sp;
+
+	link_thread(s, t);
+	s->nr_threads++;
+	s->ops->thread_add(s, t);
+	return 0;
+}
+
 struct uk_thread *uk_thread_create(struct uk_sched *s, const char *name,
 				   uk_thread_fn_t fn, void *arg,
 				   size_t stack_size)
 {
 	struct uk_thread *t;
-	uint64_t *sp;
-	uint16_t fcw = 0x037f;	 /* x87: all exceptions masked, 64-bit */
-	uint32_t mxcsr = 0x1f80; /* SSE: all exceptions masked, nearest */
 
 	if (!s)
 		s = default_sched;
@@ -314,54 +441,110 @@ struct uk_thread *uk_thread_create(struct uk_sched *s, const char *name,
 			goto fail;
 		t->stack = t->stack_mem;
 	}
-	if (s->cfg.tls_size) {
-		size_t off = round_up(s->cfg.tls_size, 64);
-
-		t->tls_block = uk_memalign(s->cfg.a, 64, off + 64);
-		if (!t->tls_block)
-			goto fail;
-		memset(t->tls_block, 0, off + 64);
-		t->tls = (char *)t->tls_block + off;
-		*(void **)t->tls = t->tls;
-		if (s->cfg.tls_init)
-			s->cfg.tls_init(t->tls);
-	}
-	t->name = name ? name : "thread";
-	t->entry = fn;
-	t->arg = arg;
 	t->stack_size = stack_size;
-	t->sched = s;
-	t->state = UK_THREAD_RUNNABLE;
-
-	/* Initial FPU state: what a fresh CPU has after fninit, with the SSE
-	 * exceptions masked. fxsave layout: FCW at 0, MXCSR at 24. */
-	memcpy(&t->ctx.fxsave[0], &fcw, sizeof(fcw));
-	memcpy(&t->ctx.fxsave[24], &mxcsr, sizeof(mxcsr));
-
-	/* Initial stack, as uk_ctx_switch pops it: r15 r14 r13 r12(= t) rbx
-	 * rbp, return address (the trampoline), then two zero words so that
-	 * the trampoline runs with a 16-aligned rsp and a NULL "return
-	 * address" above it. */
-	sp = (uint64_t *)((char *)t->stack + stack_size);
-	*--sp = 0;
-	*--sp = 0;
-	*--sp = (uint64_t)(uintptr_t)uk_thread_trampoline;
-	*--sp = 0;			/* rbp */
-	*--sp = 0;			/* rbx */
-	*--sp = (uint64_t)(uintptr_t)t; /* r12 */
-	*--sp = 0;			/* r13 */
-	*--sp = 0;			/* r14 */
-	*--sp = 0;			/* r15 */
-	t->ctx.rsp = (uint64_t)(uintptr_t)sp;
-
-	s->nr_threads++;
-	s->ops->thread_add(s, t);
+	if (setup_thread(s, t, name, fn, arg, NULL))
+		goto fail;
 	return t;
 fail:
 	if (t->stack_mem)
 		free_stack(s, t);
 	uk_free(s->cfg.a, t);
 	return NULL;
+}
+
+struct uk_thread *uk_thread_create_on_stack(struct uk_sched *s,
+					    const char *name, uk_thread_fn_t fn,
+					    void *arg, void *stack,
+					    size_t stack_size, void *tp)
+{
+	struct uk_thread *t;
+
+	if (!s)
+		s = default_sched;
+	/* room for the initial frame and a few calls */
+	if (!s || !fn || !stack || stack_size < 256 ||
+	    (uintptr_t)stack + stack_size < (uintptr_t)stack)
+		return NULL;
+	t = uk_memalign(s->cfg.a, 64, sizeof(*t));
+	if (!t)
+		return NULL;
+	memset(t, 0, sizeof(*t));
+	t->stack = stack;
+	t->stack_size = stack_size;
+	t->flags = UK_THREAD_EXTSTACK;
+	if (setup_thread(s, t, name, fn, arg, tp)) {
+		uk_free(s->cfg.a, t);
+		return NULL;
+	}
+	return t;
+}
+
+struct uk_thread *uk_thread_find(int tid)
+{
+	return default_sched ? find_tid(default_sched, tid) : NULL;
+}
+
+int uk_thread_tid(void)
+{
+	return default_sched ? default_sched->current->tid : 1;
+}
+
+int uk_thread_set_tp(void *tp)
+{
+	struct uk_sched *s = default_sched;
+
+	if (!s)
+		return -ENOSYS;
+	s->current->tls = tp;
+	if (s->cfg.set_tls)
+		s->cfg.set_tls(tp);
+	return 0;
+}
+
+void *uk_thread_get_tp(void)
+{
+	return default_sched ? default_sched->current->tls : NULL;
+}
+
+int uk_sched_set_aux_stacks(size_t size, uintptr_t *sp_slot)
+{
+	struct uk_sched *s = default_sched;
+	struct uk_thread *t;
+
+	if (!s)
+		return -ENOSYS;
+	if (!size) {
+		s->aux_slot = NULL;
+		s->aux_size = 0;
+		for (t = s->threads; t; t = t->all_next) {
+			uk_free(s->cfg.a, t->aux_stack);
+			t->aux_stack = NULL;
+			t->aux_sp = 0;
+		}
+		return 0;
+	}
+	if (size < 4096 || size > (1UL << 30) || !sp_slot)
+		return -EINVAL;
+	size = round_up(size, 16);
+	if (s->aux_size)
+		return size == s->aux_size && sp_slot == s->aux_slot ? 0
+								     : -EBUSY;
+	s->aux_size = size;
+	for (t = s->threads; t; t = t->all_next) {
+		if (alloc_aux(s, t)) {
+			/* undo: nobody had one before */
+			for (t = s->threads; t; t = t->all_next) {
+				uk_free(s->cfg.a, t->aux_stack);
+				t->aux_stack = NULL;
+				t->aux_sp = 0;
+			}
+			s->aux_size = 0;
+			return -ENOMEM;
+		}
+	}
+	s->aux_slot = sp_slot;
+	*sp_slot = s->current->aux_sp;
+	return 0;
 }
 
 const char *uk_sched_guard_owner(uintptr_t addr)

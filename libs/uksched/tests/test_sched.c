@@ -479,6 +479,185 @@ static void test_guard_owner(void **state)
 	assert_string_equal(uk_sched_current_name(), "main");
 }
 
+/* ---- aux stacks, caller-provided stacks, tids, thread pointer ---- */
+
+static uintptr_t aux_slot;
+static uintptr_t aux_seen[4];
+
+static void aux_fn(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	aux_seen[i] = aux_slot;
+	CHECK(aux_slot == uk_thread_current()->aux_sp);
+	uk_sched_yield();
+	CHECK(aux_slot == uk_thread_current()->aux_sp);
+}
+
+static struct uk_waitq aux_wq = UK_WAITQ_INITIALIZER;
+
+static void aux_blocked(void *arg)
+{
+	(void)arg;
+	uk_waitq_wait(&aux_wq);
+	aux_seen[3] = aux_slot;
+	CHECK(aux_slot == uk_thread_current()->aux_sp);
+}
+
+static void test_aux_stacks(void **state)
+{
+	struct uk_thread *a, *b, *w;
+	long live;
+
+	(void)state;
+	memset(aux_seen, 0, sizeof(aux_seen));
+	aux_slot = 0;
+	assert_int_equal(uk_sched_set_aux_stacks(100, &aux_slot), -EINVAL);
+	assert_int_equal(uk_sched_set_aux_stacks(8192, NULL), -EINVAL);
+	/* never enabled: switches leave the slot alone */
+	a = uk_thread_create(NULL, "a", nop, NULL, 0);
+	assert_int_equal(uk_thread_join(a, NULL), 0);
+	assert_int_equal(aux_slot, 0);
+
+	/* one thread exists and one is blocked before aux stacks are on */
+	a = uk_thread_create(NULL, "a", aux_fn, (void *)0, 0);
+	w = uk_thread_create(NULL, "w", aux_blocked, NULL, 0);
+	uk_sched_yield(); /* a yields back, w blocks */
+	assert_int_equal(w->state, UK_THREAD_BLOCKED);
+	live = host_live;
+	host_fail_after = 2; /* the third aux stack fails: all undone */
+	assert_int_equal(uk_sched_set_aux_stacks(8192, &aux_slot), -ENOMEM);
+	host_fail_after = -1;
+	assert_int_equal(host_live, live);
+	assert_int_equal(aux_slot, 0);
+	assert_null(a->aux_stack);
+
+	assert_int_equal(uk_sched_set_aux_stacks(8190, &aux_slot), 0);
+	assert_int_equal(host_live, live + 3);
+	assert_int_equal(uk_sched_set_aux_stacks(8192, &aux_slot), 0);
+	assert_int_equal(uk_sched_set_aux_stacks(4096, &aux_slot), -EBUSY);
+	assert_int_equal(uk_sched_set_aux_stacks(8192, &aux_seen[0]), -EBUSY);
+	/* stored at once for the caller */
+	assert_int_equal(aux_slot, sched.main_thread.aux_sp);
+	assert_int_equal(aux_slot % 16, 0);
+	assert_int_equal(aux_slot - (uintptr_t)sched.main_thread.aux_stack,
+			 8192);
+	b = uk_thread_create(NULL, "b", aux_fn, (void *)1, 0);
+	assert_non_null(b->aux_stack);
+	assert_int_equal(b->aux_sp % 16, 0);
+	uk_sched_yield(); /* a finishes its first yield, b starts */
+	assert_int_equal(aux_slot, sched.main_thread.aux_sp);
+	uk_waitq_wake_one(&aux_wq);
+	assert_int_equal(uk_thread_join(a, NULL), 0);
+	assert_int_equal(uk_thread_join(b, NULL), 0);
+	assert_int_equal(uk_thread_join(w, NULL), 0);
+	assert_int_equal(aux_slot, sched.main_thread.aux_sp);
+	assert_true(aux_seen[1] != 0 && aux_seen[3] != 0 &&
+		    aux_seen[1] != aux_seen[3] &&
+		    aux_seen[1] != sched.main_thread.aux_sp);
+	/* an allocation failure of a new thread's aux stack: no leak */
+	live = host_live;
+	for (int i = 0; i < 3; i++) {
+		host_fail_after = i;
+		assert_null(uk_thread_create(NULL, "f", nop, NULL, 0));
+		assert_int_equal(host_live, live);
+	}
+	host_fail_after = -1;
+	assert_int_equal(uk_sched_set_aux_stacks(0, NULL), 0);
+	assert_null(sched.main_thread.aux_stack);
+	a = uk_thread_create(NULL, "a", nop, NULL, 0);
+	assert_null(a->aux_stack);
+	assert_int_equal(uk_thread_join(a, NULL), 0);
+}
+
+static char *ext_lo, *ext_hi;
+static void *ext_tp_seen;
+static int ext_ran;
+
+static void ext_fn(void *arg)
+{
+	char here;
+
+	(void)arg;
+	CHECK(&here > ext_lo && &here < ext_hi);
+	ext_tp_seen = uk_thread_get_tp();
+	CHECK(last_tp == ext_tp_seen);
+	CHECK(uk_thread_tid() == uk_thread_current()->tid);
+	uk_sched_yield();
+	CHECK(last_tp == ext_tp_seen);
+	CHECK(uk_thread_set_tp((void *)0x5000) == 0);
+	CHECK(last_tp == (void *)0x5000);
+	uk_sched_yield();
+	CHECK(last_tp == (void *)0x5000);
+	ext_ran++;
+}
+
+static void test_on_stack(void **state)
+{
+	size_t size = 16384;
+	char *stack = malloc(size);
+	struct uk_thread *t, *u;
+	int tp_word;
+
+	(void)state;
+	assert_non_null(stack);
+	ext_lo = stack;
+	ext_hi = stack + size;
+	ext_ran = 0;
+	assert_null(uk_thread_create_on_stack(NULL, "x", NULL, NULL, stack,
+					      size, NULL));
+	assert_null(uk_thread_create_on_stack(NULL, "x", ext_fn, NULL, NULL,
+					      size, NULL));
+	assert_null(uk_thread_create_on_stack(NULL, "x", ext_fn, NULL, stack,
+					      100, NULL));
+	/* odd top: rounded down to 16 */
+	t = uk_thread_create_on_stack(NULL, "ext", ext_fn, NULL, stack,
+				      size - 3, &tp_word);
+	assert_non_null(t);
+	assert_true(t->flags & UK_THREAD_EXTSTACK);
+	assert_null(t->tls_block);
+	assert_ptr_equal(t->tls, &tp_word);
+	assert_int_equal((t->ctx.rsp + 9 * 8) % 16, 0); /* 9 words pushed */
+	assert_true(t->ctx.rsp < (uintptr_t)stack + size - 3);
+	assert_int_equal(t->tid, 2);
+	assert_ptr_equal(uk_thread_find(2), t);
+	assert_ptr_equal(uk_thread_find(1), &sched.main_thread);
+	assert_null(uk_thread_find(3));
+	assert_int_equal(uk_thread_tid(), 1);
+	assert_int_equal(uk_thread_detach(t), 0);
+	uk_sched_yield();
+	assert_ptr_equal(ext_tp_seen, &tp_word);
+	assert_int_equal(uk_thread_set_tp((void *)0x7000), 0);
+	assert_ptr_equal(uk_thread_get_tp(), (void *)0x7000);
+	uk_sched_yield();
+	assert_ptr_equal(last_tp, (void *)0x7000);
+	uk_sched_yield();
+	uk_sched_yield(); /* t exited and was reaped */
+	assert_int_equal(ext_ran, 1);
+	assert_null(uk_thread_find(2));
+	assert_int_equal(sched.nr_threads, 1);
+
+	/* tids wrap past INT32_MAX to 2 and skip those in use */
+	t = uk_thread_create(NULL, "a", nop, NULL, 0);
+	assert_int_equal(t->tid, 3);
+	sched.next_tid = 2;
+	u = uk_thread_create(NULL, "b", nop, NULL, 0);
+	assert_int_equal(u->tid, 2);
+	assert_int_equal(uk_thread_join(u, NULL), 0);
+	sched.next_tid = INT32_MAX;
+	u = uk_thread_create(NULL, "b", nop, NULL, 0);
+	assert_int_equal(u->tid, INT32_MAX);
+	assert_int_equal(uk_thread_join(u, NULL), 0);
+	u = uk_thread_create(NULL, "c", nop, NULL, 0);
+	assert_int_equal(u->tid, 2);
+	struct uk_thread *v = uk_thread_create(NULL, "d", nop, NULL, 0);
+	assert_int_equal(v->tid, 4); /* 3 is t's */
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	assert_int_equal(uk_thread_join(u, NULL), 0);
+	assert_int_equal(uk_thread_join(v, NULL), 0);
+	free(stack);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,6 +682,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tls, setup_tls, teardown),
 		cmocka_unit_test_setup_teardown(test_fpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fpu_initial, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_aux_stacks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_on_stack, setup_tls,
 						teardown),
 	};
 

@@ -75,6 +75,7 @@ enum uk_thread_state {
 #define UK_THREAD_DETACHED 0x1 /* freed at exit, cannot be joined */
 #define UK_THREAD_JOINING  0x2 /* someone is in uk_thread_join() */
 #define UK_THREAD_MAIN	   0x4 /* the thread that called uk_sched_init() */
+#define UK_THREAD_EXTSTACK 0x8 /* runs on a stack its creator provided */
 
 typedef void (*uk_thread_fn_t)(void *arg);
 
@@ -115,6 +116,25 @@ struct uk_thread {
 	/* Scheduler links: owned by the scheduler (run queue, sleep queue). */
 	struct uk_thread *rq_next, *rq_prev;
 	struct uk_thread *sl_next, *sl_prev;
+
+	/* Auxiliary stack (see uk_sched_set_aux_stacks()): the allocation
+	 * and its top (16-aligned); NULL / 0 when not enabled. */
+	void *aux_stack;
+	uintptr_t aux_sp;
+
+	/* POSIX identity, for the system call libraries (posixfutex,
+	 * posixprocess). `tid`: unique among the threads that exist (main:
+	 * 1, others > 1). `clear_tid`: set_tid_address() /
+	 * CLONE_CHILD_CLEARTID address, zeroed and futex-woken by the
+	 * thread's exit system call (posixfutex). `robust_list`/`robust_len`:
+	 * what set_robust_list() stored. uksched only assigns `tid`. */
+	int tid;
+	int *clear_tid;
+	void *robust_list;
+	size_t robust_len;
+
+	/* Every thread of the scheduler that was not freed yet. */
+	struct uk_thread *all_next, *all_prev;
 
 	void *priv; /* free for the application */
 };
@@ -184,6 +204,10 @@ struct uk_sched {
 	struct uk_thread main_thread;
 	uint64_t nr_threads; /* alive, counting main */
 	uint64_t nr_switches;
+	struct uk_thread *threads; /* all not yet freed (all_next list) */
+	int next_tid;		   /* next tid to try */
+	size_t aux_size;	   /* aux stack bytes, 0: none */
+	uintptr_t *aux_slot;	   /* gets the next thread's aux_sp */
 };
 
 /* Set up `s` with a scheduler's `ops` and the environment in `cfg`, and
@@ -235,6 +259,45 @@ int uk_thread_join(struct uk_thread *t, int *status);
 int uk_thread_detach(struct uk_thread *t);
 /* The running thread (the main thread before any other ran). */
 struct uk_thread *uk_thread_current(void);
+
+/* Create a runnable thread running fn(arg) on a stack its creator provides
+ * and keeps owning: [stack, stack + stack_size), the thread starting just
+ * below the top (rounded down to 16). uksched never frees or guards it; it
+ * MAY be freed once the thread has exited and another thread ran (UP,
+ * cooperative: an exiting thread uses its stack until it switches away).
+ * `tp` non-NULL: the thread's thread pointer (no TLS block is allocated);
+ * NULL: a block as uk_thread_create() makes. Returns the thread or NULL. */
+struct uk_thread *uk_thread_create_on_stack(struct uk_sched *s,
+					    const char *name, uk_thread_fn_t fn,
+					    void *arg, void *stack,
+					    size_t stack_size, void *tp);
+/* The current thread's tid (1 before any scheduler runs). */
+int uk_thread_tid(void);
+/* The thread with tid `tid` that was not freed yet, or NULL. */
+struct uk_thread *uk_thread_find(int tid);
+/* Make `tp` the current thread's thread pointer from now on (what
+ * cfg.set_tls gets on switches to it), and call cfg.set_tls(tp) at once.
+ * Returns 0, or -ENOSYS before any scheduler runs. The thread's TLS block,
+ * if any, is still freed with it. */
+int uk_thread_set_tp(void *tp);
+/* The current thread's thread pointer (NULL before any scheduler runs). */
+void *uk_thread_get_tp(void);
+
+/*
+ * Auxiliary stacks, for a system call entry that must not run on the
+ * caller's stack (the binary-compatible `syscall` path): from now on every
+ * thread - the current one, all existing ones and all future ones - owns an
+ * aux stack of `size` bytes (rounded up to 16; its top 16-aligned; freed
+ * with the thread), and every context switch stores the next thread's aux
+ * stack top into *sp_slot (one store; nothing when never enabled). The
+ * current thread's top is stored at once. Calling it again with the same
+ * size and slot is a no-op. size 0 (sp_slot ignored): disable and free
+ * every aux stack - not while one is in use.
+ * Returns 0, -EINVAL (size < 4096 or > 1 GiB, sp_slot NULL), -EBUSY (already
+ * enabled with another size or slot), -ENOSYS (no scheduler yet), -ENOMEM
+ * (then nothing changed).
+ */
+int uk_sched_set_aux_stacks(size_t size, uintptr_t *sp_slot);
 
 /* Context switch (src/x86_64/ctx.S): save the current state into `prev`,
  * resume `next`. Internal to uksched; exported for tests. */
