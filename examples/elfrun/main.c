@@ -1,0 +1,40 @@
+/*
+ * elfrun: run an unmodified Linux x86_64 static(-PIE) program from the root
+ * file system (e.g. the initrd) and exit with its status.
+ *
+ *   ./unikit run elfrun --initrd DIR -- /bin/prog arg1 arg2
+ *
+ * The program gets argv = {"/bin/prog", "arg1", "arg2"}, a small fixed
+ * environment and Linux's initial stack; its system calls enter the image
+ * through the binary-compatible path, and exit_group() ends the image with
+ * its status. elfrun's own errors: 127 (no such file), 126 (cannot run it),
+ * 2 (usage).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <uk/elfloader.h>
+
+static char *const envp[] = {"HOME=/", "PATH=/bin:/usr/bin", "TERM=dumb",
+			     "PWD=/", NULL};
+
+int main(int argc, char *argv[])
+{
+	struct uk_elf_prog p;
+	const char *path;
+	int rc;
+
+	if (argc < 2 || argv[1][0] == '\0') {
+		printf("usage: elfrun /path/to/program [arguments...]\n");
+		return 2;
+	}
+	path = argv[1];
+	rc = uk_elf_load_file(&p, path);
+	if (rc < 0) {
+		printf("elfrun: %s: %s\n", path, p.err);
+		return rc == -ENOENT ? 127 : 126;
+	}
+	uk_elf_exec(&p, argc - 1, argv + 1, envp, path);
+	printf("elfrun: %s: %s\n", path, p.err);
+	return 126;
+}
