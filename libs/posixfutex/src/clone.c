@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Threads as Linux makes them: clone (native C entry and the binary
+ * `syscall` path), exit of one thread, the FS thread pointer, robust lists,
+ * affinity and membarrier. Each thread is a uksched thread; its tid, clear
+ * tid address and robust list live in struct uk_thread.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uk/futex.h>
+#include <uk/plat/halt.h>
+#include <uk/plat/lcpu.h>
+#include <uk/print.h>
+#include <uk/sched.h>
+#include <uk/syscall.h>
+
+/* Linux values */
+#define CSIGNAL_	       0x000000ffUL
+#define CLONE_VM_	       0x00000100UL
+#define CLONE_FS_	       0x00000200UL
+#define CLONE_FILES_	       0x00000400UL
+#define CLONE_SIGHAND_	       0x00000800UL
+#define CLONE_THREAD_	       0x00010000UL
+#define CLONE_SYSVSEM_	       0x00040000UL
+#define CLONE_SETTLS_	       0x00080000UL
+#define CLONE_PARENT_SETTID_   0x00100000UL
+#define CLONE_CHILD_CLEARTID_  0x00200000UL
+#define CLONE_DETACHED_	       0x00400000UL
+#define CLONE_CHILD_SETTID_    0x01000000UL
+#define ARCH_SET_GS_	       0x1001
+#define ARCH_SET_FS_	       0x1002
+#define ARCH_GET_FS_	       0x1003
+#define ARCH_GET_GS_	       0x1004
+#define ROBUST_LIST_HEAD_SIZE_ 24 /* struct robust_list_head */
+#define MEMBARRIER_CMD_QUERY_  0
+#define MEMBARRIER_SUPPORTED_  0x1f /* GLOBAL .. REGISTER_PRIVATE_EXP. */
+
+#define CLONE_NEEDED_ (CLONE_VM_ | CLONE_THREAD_ | CLONE_SIGHAND_)
+#define CLONE_KNOWN_                                             \
+	(CSIGNAL_ | CLONE_NEEDED_ | CLONE_FS_ | CLONE_FILES_ |   \
+	 CLONE_SYSVSEM_ | CLONE_SETTLS_ | CLONE_PARENT_SETTID_ | \
+	 CLONE_CHILD_CLEARTID_ | CLONE_DETACHED_ | CLONE_CHILD_SETTID_)
+
+/* How much of the caller's stack below its top uksched is told about. It
+ * only serves ASan's stack bookkeeping in native tests: nothing is written
+ * there beyond what the thread itself pushes. */
+#define CLONE_STACK_NOMINAL (64 * 1024)
+
+/* src/x86_64/clone_resume.S: load `f`'s registers, rsp = f->rsp, jump to
+ * f->rip. */
+__attribute__((noreturn)) void uk_clone_resume(struct uk_syscall_frame *f);
+
+_Static_assert(offsetof(struct uk_syscall_frame, rsp) == 136 &&
+		       offsetof(struct uk_syscall_frame, rax) == 80,
+	       "src/x86_64/clone_resume.S knows the frame layout");
+
+struct clone_start {
+	int binary; /* resume `frame`, else run fn(arg) */
+	int (*fn)(void *);
+	void *arg;
+	struct uk_syscall_frame frame;
+};
+
+static void clone_entry(void *p)
+{
+	struct clone_start *cs = p;
+
+	if (cs->binary) {
+		/* copy first: the thread may never come back to free it */
+		struct uk_syscall_frame f = cs->frame;
+
+		free(cs);
+		uk_clone_resume(&f);
+	}
+	int (*fn)(void *) = cs->fn;
+	void *arg = cs->arg;
+
+	free(cs);
+	uk_posix_thread_exit(fn(arg));
+}
+
+static long check_flags(unsigned long flags)
+{
+	if ((flags & CLONE_NEEDED_) != CLONE_NEEDED_)
+		return -EINVAL; /* a process: there are none */
+	if (flags & ~CLONE_KNOWN_)
+		return -EINVAL;
+	return 0;
+}
+
+/* Both clones: a detached uksched thread on the caller's stack (top
+ * `stack`) starting in clone_entry(cs). Frees cs on failure. */
+static long do_clone(unsigned long flags, void *stack, int *ptid, int *ctid,
+		     void *tls, struct clone_start *cs)
+{
+	struct uk_thread *cur = uk_thread_current(), *t;
+	void *tp = (flags & CLONE_SETTLS_) ? tls : NULL;
+	long rc = check_flags(flags);
+
+	if (!rc && (uintptr_t)stack < CLONE_STACK_NOMINAL)
+		rc = -EINVAL; /* NULL or nonsense */
+	if (!rc && (((flags & CLONE_PARENT_SETTID_) && !ptid) ||
+		    ((flags & (CLONE_CHILD_SETTID_ | CLONE_CHILD_CLEARTID_)) &&
+		     !ctid)))
+		rc = -EFAULT;
+	if (!rc && !cur)
+		rc = -ENOSYS;
+	if (rc) {
+		free(cs);
+		return rc;
+	}
+	if (!(flags & CLONE_SETTLS_))
+		tp = cur->tls; /* the caller's thread pointer */
+	t = uk_thread_create_on_stack(NULL, "clone", clone_entry, cs,
+				      (char *)stack - CLONE_STACK_NOMINAL,
+				      CLONE_STACK_NOMINAL, tp);
+	if (!t) {
+		free(cs);
+		return -ENOMEM;
+	}
+	if (flags & CLONE_CHILD_CLEARTID_)
+		t->clear_tid = ctid;
+	if (flags & CLONE_CHILD_SETTID_)
+		*ctid = t->tid;
+	if (flags & CLONE_PARENT_SETTID_)
+		*ptid = t->tid;
+	uk_thread_detach(t); /* it has not run: only marks it */
+	return t->tid;
+}
+
+int uk_clone_fn(int (*fn)(void *), void *stack, int flags, void *arg,
+		pid_t *ptid, void *tls, pid_t *ctid)
+{
+	struct clone_start *cs;
+
+	if (!fn)
+		return -EINVAL;
+	cs = calloc(1, sizeof(*cs));
+	if (!cs)
+		return -ENOMEM;
+	cs->fn = fn;
+	cs->arg = arg;
+	return (int)do_clone((unsigned int)flags, stack, ptid, ctid, tls, cs);
+}
+
+/* Binary path (x86_64 argument order). The child resumes where the parent's
+ * `syscall` returns to, with its registers, rax = 0 and rsp = newsp. */
+UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, void *, newsp, int *,
+		    ptid, int *, ctid, unsigned long, tls)
+{
+	struct uk_syscall_frame *f = uk_syscall_frame_current();
+	struct clone_start *cs;
+
+	if (!f)
+		return -ENOSYS; /* native callers: uk_clone_fn */
+	cs = calloc(1, sizeof(*cs));
+	if (!cs)
+		return -ENOMEM;
+	cs->binary = 1;
+	cs->frame = *f;
+	cs->frame.rax = 0;
+	cs->frame.rsp = (uintptr_t)newsp;
+	return do_clone(flags, newsp, ptid, ctid, (void *)tls, cs);
+}
+
+void uk_posix_thread_exit(int status)
+{
+	struct uk_sched *s = uk_sched_get_default();
+	struct uk_thread *t = uk_thread_current();
+
+	if (t && t->clear_tid) {
+		int *p = t->clear_tid;
+
+		t->clear_tid = NULL;
+		__atomic_store_n(p, 0, __ATOMIC_SEQ_CST);
+		uk_futex_wake((uint32_t *)p, 1, UK_FUTEX_BITSET_ANY);
+	}
+	if (!s || s->nr_threads <= 1) {
+		/* the last thread: the process ends */
+		uk_syscall_call(exit_group, status);
+		ukplat_exit(status);
+	}
+	uk_thread_exit(status);
+}
+
+UK_SYSCALL_R_DEFINE(long, exit, int, status)
+{
+	uk_posix_thread_exit(status);
+}
+
+static unsigned long fs_nosched; /* FS base when there is no scheduler */
+
+UK_SYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)
+{
+	switch (code) {
+	case ARCH_SET_FS_:
+		/* the thread's own, so that switches keep it */
+		if (uk_thread_set_tp((void *)addr) == -ENOSYS) {
+			fs_nosched = addr;
+			ukplat_tlsp_set((void *)addr);
+		}
+		return 0;
+	case ARCH_GET_FS_:
+		if (!addr)
+			return -EFAULT;
+		*(unsigned long *)addr =
+			uk_sched_get_default()
+				? (unsigned long)uk_thread_get_tp()
+				: fs_nosched;
+		return 0;
+	case ARCH_SET_GS_:
+	case ARCH_GET_GS_:
+		return -EINVAL; /* GS is the kernel's here */
+	default:
+		return -EINVAL;
+	}
+}
+
+static void *robust_nosched;
+
+UK_SYSCALL_R_DEFINE(long, set_robust_list, void *, head, size_t, len)
+{
+	struct uk_thread *t = uk_thread_current();
+
+	if (len != ROBUST_LIST_HEAD_SIZE_)
+		return -EINVAL;
+	if (t) {
+		t->robust_list = head;
+		t->robust_len = len;
+	} else {
+		robust_nosched = head;
+	}
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(long, get_robust_list, int, pid, void **, head_ptr,
+		    size_t *, len_ptr)
+{
+	struct uk_thread *t = uk_thread_current();
+
+	if (pid < 0)
+		return -EINVAL;
+	if (pid && !(t = uk_thread_find(pid)) && pid != uk_thread_tid())
+		return -ESRCH;
+	if (!head_ptr || !len_ptr)
+		return -EFAULT;
+	*head_ptr = t ? t->robust_list : robust_nosched;
+	*len_ptr = ROBUST_LIST_HEAD_SIZE_;
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(long, sched_getaffinity, int, pid, size_t, len,
+		    unsigned long *, mask)
+{
+	if (pid < 0)
+		return -EINVAL;
+	if (pid && !uk_thread_find(pid) && pid != uk_thread_tid())
+		return -ESRCH;
+	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
+		return -EINVAL;
+	if (!mask)
+		return -EFAULT;
+	mask[0] = 1; /* one CPU */
+	return sizeof(unsigned long);
+}
+
+UK_SYSCALL_R_DEFINE(long, membarrier, int, cmd, unsigned int, flags, int,
+		    cpu_id)
+{
+	(void)cpu_id;
+	if (flags)
+		return -EINVAL;
+	if (cmd == MEMBARRIER_CMD_QUERY_)
+		return MEMBARRIER_SUPPORTED_;
+	if (cmd < 0 || cmd > 16 || (cmd & (cmd - 1)) ||
+	    !(cmd & MEMBARRIER_SUPPORTED_))
+		return -EINVAL;
+	/* one CPU, no preemption: every thread sees our stores already */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* No restartable sequences (glibc copes); defined so that the call is not
+ * logged as missing. */
+UK_SYSCALL_R_DEFINE(long, rseq, void *, rseq, uint32_t, len, int, flags,
+		    uint32_t, sig)
+{
+	(void)rseq, (void)len, (void)flags, (void)sig;
+	return -ENOSYS;
+}
