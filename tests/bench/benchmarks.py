@@ -189,7 +189,49 @@ def bench_sched(u):
     return 0
 
 
-BENCHES = {"boot": bench_boot, "alloc": bench_alloc, "sched": bench_sched}
+def bench_syscall(u):
+    """A no-op system call (getppid) through the native path (a direct
+    call the compiler may inline), through the `syscall` instruction (the
+    binary path), and a plain function call: guest instructions under
+    -icount shift=0, then ns under plain TCG; on linuxu the native path
+    against a real system call of the host kernel, same run."""
+    u.require("build", "run")
+    img = u.build("syscalltest", "kvm", known=False)
+    cmd = u.qemu_command(img, "microvm", 64 << 20, "tcg", "bench") + ["-icount", "shift=0"]
+    rc, out, err = u.run_qemu(cmd, 300, echo=False)
+    m = re.search(r"syscall-bench: empty ([\d.]+) native ([\d.]+) call ([\d.]+) binary ([\d.]+)", out)
+    if not m:
+        raise u.UserError("no bench line from the syscalltest image:\n" + out[-2000:])
+    emit("syscall.native.instructions", float(m.group(2)), "instructions")
+    emit("syscall.call.instructions", float(m.group(3)), "instructions")
+    emit("syscall.binary.instructions", float(m.group(4)), "instructions")
+    cmd = u.qemu_command(img, "microvm", 64 << 20, "tcg", "bench-ns")
+    rc, out, err = u.run_qemu(cmd, 300, echo=False)
+    m = re.search(r"syscall-bench-ns: native ([\d.]+) call ([\d.]+) binary ([\d.]+)", out)
+    if not m:
+        raise u.UserError("no bench-ns line from the syscalltest image:\n" + out[-2000:])
+    emit("syscall.native.tcg_ns", float(m.group(1)), "ns")
+    emit("syscall.call.tcg_ns", float(m.group(2)), "ns")
+    emit("syscall.binary.tcg_ns", float(m.group(3)), "ns")
+    # linuxu: there the `syscall` instruction is the host kernel's
+    img = u.build("syscallhost", "linuxu", known=False)
+    q = subprocess.run([img, "bench-ns"], capture_output=True, text=True, timeout=300)
+    m = re.search(r"syscall-bench-ns: native ([\d.]+) call ([\d.]+) binary ([\d.]+)", q.stdout)
+    if not m or q.returncode:
+        raise u.UserError("no bench line from the syscallhost image:\n" + q.stdout[-2000:])
+    native, host = float(m.group(1)), float(m.group(3))
+    emit("syscall.linuxu.native_ns", native, "ns")
+    emit("syscall.linuxu.host_ns", host, "ns")
+    emit("syscall.linuxu.vs_host", round(host / max(native, 0.01), 1), "x")
+    # helloworld on musl, when the musl build exists
+    if os.path.isdir(os.path.join(u.ROOT, "subprojects", "packagefiles", "musl")):
+        img = u.build("helloworld", "kvm", variant="-musl", options=["libc=musl"], known=False)
+        emit("syscall.musl_hello.image_bytes", os.path.getsize(img), "bytes")
+    return 0
+
+
+BENCHES = {"boot": bench_boot, "alloc": bench_alloc, "sched": bench_sched,
+           "syscall": bench_syscall}
 
 
 def main(names, u):

@@ -28,12 +28,18 @@ long uk_syscall_enosys(long nr)
 
 		if (!(logged[nr / 64] & bit)) {
 			logged[nr / 64] |= bit;
-			uk_pr_warn("syscall %s (%ld) is not implemented: "
-				   "-ENOSYS\n",
-				   names[nr] ? names[nr] : "?", nr);
+			if (names[nr])
+				uk_pr_warn(
+					"syscall %s (%ld) is not implemented: "
+					"-ENOSYS",
+					names[nr], nr);
+			else
+				uk_pr_warn("syscall number %ld is not a Linux "
+					   "x86_64 call: -ENOSYS",
+					   nr);
 		}
 	} else {
-		uk_pr_warn("syscall number %ld is out of range: -ENOSYS\n", nr);
+		uk_pr_warn("syscall number %ld is out of range: -ENOSYS", nr);
 	}
 	return -ENOSYS;
 }

@@ -35,15 +35,21 @@ extern char ukplat_kvm_boot_stack_bottom[], ukplat_kvm_boot_stack_top[];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
 /* Exceptions that can hit with a broken stack get a known-good one: #NMI,
- * #DF and #MC on one, page faults (a stack overflow is one) on another. */
-/* Each with an unmapped guard page below it (x86_64/paging.c). */
+ * #DF and #MC on one, page faults (a stack overflow is one) on another.
+ * Device interrupts (vectors 32-255) run on a third: code compiled for Linux
+ * runs here in ring 0 and keeps live data in the 128 bytes below its rsp (the
+ * red zone), which an interrupt frame pushed on its stack would overwrite.
+ * Interrupt handlers run with interrupts off, so the stack is never nested.
+ * Each with an unmapped guard page below it (x86_64/paging.c). */
 #define IST_SIZE 8192
-char ukplat_kvm_ist_area[2][4096 + IST_SIZE] __attribute__((aligned(4096)));
-#define ist_stack    (ukplat_kvm_ist_area[0] + 4096)
-#define ist_pf_stack (ukplat_kvm_ist_area[1] + 4096)
+char ukplat_kvm_ist_area[3][4096 + IST_SIZE] __attribute__((aligned(4096)));
+#define ist_stack     (ukplat_kvm_ist_area[0] + 4096)
+#define ist_pf_stack  (ukplat_kvm_ist_area[1] + 4096)
+#define ist_irq_stack (ukplat_kvm_ist_area[2] + 4096)
 
 #define IST_FATAL 1
 #define IST_PF	  2
+#define IST_IRQ	  3
 
 static void set_gate(int v, uint64_t h, int ist)
 {
@@ -66,7 +72,7 @@ void kvm_idt_set_irq_stubs(void)
 		set_gate(v,
 			 (uint64_t)(uintptr_t)ukplat_kvm_irq_stubs +
 				 (uint64_t)(v - 32) * 16,
-			 0);
+			 IST_IRQ);
 }
 
 void kvm_cpu_init(void)
@@ -77,6 +83,7 @@ void kvm_cpu_init(void)
 
 	tss.ist[IST_FATAL - 1] = (uint64_t)(ist_stack + IST_SIZE);
 	tss.ist[IST_PF - 1] = (uint64_t)(ist_pf_stack + IST_SIZE);
+	tss.ist[IST_IRQ - 1] = (uint64_t)(ist_irq_stack + IST_SIZE);
 	tss.iomap = sizeof(tss);
 	ukplat_kvm_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 			    (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
@@ -102,6 +109,18 @@ void ukplat_tlsp_set(void *tp)
 	ukarch_wrmsr(0xc0000100u /* IA32_FS_BASE */, (uint64_t)(uintptr_t)tp);
 }
 
+int ukplat_syscall_enable(void (*entry)(void))
+{
+	ukarch_wrmsr(0xc0000081u /* STAR: CS 0x08, SS 0x10 */, 0x08ull << 32);
+	ukarch_wrmsr(0xc0000082u /* LSTAR */, (uint64_t)(uintptr_t)entry);
+	/* FMASK clears TF, DF and AC; the interrupt flag stays the caller's
+	 * (device interrupts run on their own stack) */
+	ukarch_wrmsr(0xc0000084u /* FMASK */, 0x40500ull);
+	ukarch_wrmsr(0xc0000080u /* EFER */,
+		     ukarch_rdmsr(0xc0000080u) | 1 /* SCE */);
+	return 0;
+}
+
 uintptr_t ukplat_stack_top(void)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
@@ -110,8 +129,12 @@ uintptr_t ukplat_stack_top(void)
 
 	if (sp >= ist_lo && sp < ist_lo + IST_SIZE)
 		return ist_lo + IST_SIZE;
+	uintptr_t irq_lo = (uintptr_t)ist_irq_stack;
+
 	if (sp >= pf_lo && sp < pf_lo + IST_SIZE)
 		return pf_lo + IST_SIZE;
+	if (sp >= irq_lo && sp < irq_lo + IST_SIZE)
+		return irq_lo + IST_SIZE;
 	return (uintptr_t)ukplat_kvm_boot_stack_top;
 }
 

@@ -18,7 +18,7 @@
 extern char __uk_image_start[], __uk_text_end[], __uk_rodata_start[],
 	__uk_rodata_end[], __uk_data_start[], __uk_image_end[];
 extern char ukplat_kvm_boot_stack_guard[];
-extern char ukplat_kvm_ist_area[2][4096 + 8192];
+extern char ukplat_kvm_ist_area[3][4096 + 8192];
 extern uint64_t kvm_pt0[];
 
 #define PAGE 4096ul
@@ -60,7 +60,7 @@ void kvm_paging_init(void)
 	/* a guard page below every stack the platform creates */
 	set_range(ukplat_kvm_boot_stack_guard, ukplat_kvm_boot_stack_guard + 1,
 		  0);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		set_range(ukplat_kvm_ist_area[i], ukplat_kvm_ist_area[i] + 1,
 			  0);
 	if (!have_nx)
@@ -97,14 +97,15 @@ void kvm_map_low_4g(void)
 
 const char *kvm_stack_guard_name(uint64_t addr)
 {
-	static const char *const names[] = {"the boot stack",
-					    "the #DF/#NMI/#MC stack",
-					    "the page-fault stack"};
-	uint64_t g[3] = {(uint64_t)(uintptr_t)ukplat_kvm_boot_stack_guard,
+	static const char *const names[] = {
+		"the boot stack", "the #DF/#NMI/#MC stack",
+		"the page-fault stack", "the interrupt stack"};
+	uint64_t g[4] = {(uint64_t)(uintptr_t)ukplat_kvm_boot_stack_guard,
 			 (uint64_t)(uintptr_t)ukplat_kvm_ist_area[0],
-			 (uint64_t)(uintptr_t)ukplat_kvm_ist_area[1]};
+			 (uint64_t)(uintptr_t)ukplat_kvm_ist_area[1],
+			 (uint64_t)(uintptr_t)ukplat_kvm_ist_area[2]};
 
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (addr >= g[i] && addr < g[i] + PAGE)
 			return names[i];
 	return NULL;

@@ -9,6 +9,7 @@
  * Wall: CLOCK_REALTIME read at that first call, then advanced by the
  * monotonic clock (later host clock adjustments are not followed).
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <uk/plat/time.h>
@@ -130,6 +131,12 @@ void ukplat_halt_until(uint64_t deadline_ns)
  * a scheduler sets it on every switch), else arch_prctl(ARCH_SET_FS). */
 #define SYS_arch_prctl 158
 #define ARCH_SET_FS    0x1002
+
+int ukplat_syscall_enable(void (*entry)(void))
+{
+	(void)entry;
+	return -ENOTSUP; /* `syscall` goes to the host kernel */
+}
 
 void ukplat_tlsp_set(void *tp)
 {

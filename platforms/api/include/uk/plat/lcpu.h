@@ -23,6 +23,15 @@ int ukplat_lcpu_irqs_disabled(void);
 void ukplat_tlsp_set(void *tp);
 
 /*
+ * Route the `syscall` instruction to `entry` (x86_64: EFER.SCE, STAR, LSTAR;
+ * FMASK clears DF, TF and AC; interrupts stay as the caller had them: device
+ * interrupts never run on the interrupted code's stack).
+ * -ENOTSUP where the platform cannot (linuxu: the instruction belongs to the
+ * host kernel).
+ */
+int ukplat_syscall_enable(void (*entry)(void));
+
+/*
  * Stop the CPU until the next interrupt (of any source), then return with
  * interrupts in the state they had before the call; the interrupt's handler
  * has run by then. Enabling interrupts and halting happen atomically, so an
