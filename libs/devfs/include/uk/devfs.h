@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * devfs: the device nodes under /dev (type name "devfs", mounted there by
+ * vfscore's init entry): null, zero, full (writes: -ENOSPC), random and
+ * urandom (reads: getrandom() through the syscall shim; its error, e.g.
+ * -ENOSYS, is the read's error), console (the console of <uk/file.h>).
+ */
+#ifndef UK_DEVFS_H
+#define UK_DEVFS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Registers the type; the init table runs it (UK_INIT_LIB, 5). Exposed for
+ * native tests. Returns 0. */
+int uk_devfs_init(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UK_DEVFS_H */

@@ -1,0 +1,1113 @@
+/* Native tests of ramfs under vfscore and fdtab: the path and descriptor
+ * system calls, bad input, a full filesystem, out of memory (injected) and a
+ * randomized run against a shadow model. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <uk/fdtab.h>
+#include <uk/ramfs.h>
+#include <uk/syscall.h>
+#include <uk/vfs.h>
+
+#define SC(name, ...) uk_syscall_call(name, __VA_ARGS__)
+
+/* ---- platform doubles ---- */
+size_t ukplat_console_write(const char *buf, size_t len);
+size_t ukplat_console_write(const char *buf, size_t len)
+{
+	(void)buf;
+	return len;
+}
+void ukplat_exit(int status);
+void ukplat_exit(int status)
+{
+	(void)status;
+	fail_msg("unexpected exit");
+	for (;;)
+		;
+}
+uintptr_t ukplat_stack_top(void);
+uintptr_t ukplat_stack_top(void)
+{
+	return 0;
+}
+
+/* ---- allocation failure injection (-Wl,--wrap) ---- */
+static long alloc_budget = -1; /* < 0: no failures */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+void *__wrap_realloc(void *p, size_t n);
+static int alloc_ok(void)
+{
+	if (alloc_budget < 0)
+		return 1;
+	if (alloc_budget == 0)
+		return 0;
+	alloc_budget--;
+	return 1;
+}
+void *__wrap_malloc(size_t n)
+{
+	return alloc_ok() ? __real_malloc(n) : NULL;
+}
+void *__wrap_calloc(size_t n, size_t m)
+{
+	return alloc_ok() ? __real_calloc(n, m) : NULL;
+}
+void *__wrap_realloc(void *p, size_t n)
+{
+	return alloc_ok() ? __real_realloc(p, n) : NULL;
+}
+
+/* ---- helpers ---- */
+static void reset(const char *data)
+{
+	alloc_budget = -1;
+	for (int fd = 3; fd < 20000; fd++)
+		SC(close, fd);
+	uk_fdtab_set_limit(UK_FDTAB_DEFAULT_LIMIT);
+	SC(chdir, "/");
+	SC(umount2, "/mnt", 0);
+	SC(umount2, "/", 0);
+	assert_int_equal(uk_ramfs_init(), 0);
+	assert_int_equal(SC(mount, "none", "/", "ramfs", 0, data), 0);
+	SC(umask, 022);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	reset(NULL);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	alloc_budget = -1;
+	for (int fd = 3; fd < 20000; fd++)
+		SC(close, fd);
+	SC(chdir, "/");
+	SC(umount2, "/mnt", 0);
+	assert_int_equal(SC(umount2, "/", 0), 0);
+	return 0;
+}
+
+static int put(const char *path, const char *data)
+{
+	int fd = (int)SC(open, path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	long n;
+
+	if (fd < 0)
+		return fd;
+	n = SC(write, fd, data, strlen(data));
+	SC(close, fd);
+	return n < 0 ? (int)n : 0;
+}
+
+static long get(const char *path, char *buf, size_t len)
+{
+	int fd = (int)SC(open, path, O_RDONLY);
+	long n;
+
+	if (fd < 0)
+		return fd;
+	n = SC(read, fd, buf, len - 1);
+	SC(close, fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+/* ---- files ---- */
+static void test_files(void **state)
+{
+	struct stat st;
+	char buf[64];
+	int fd, fd2;
+
+	(void)state;
+	fd = (int)SC(open, "/f", O_CREAT | O_RDWR, 0666);
+	assert_int_equal(fd, 3);
+	assert_int_equal(SC(write, fd, "hello", 5), 5);
+	assert_int_equal(SC(fstat, fd, &st), 0);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(st.st_mode, S_IFREG | 0644); /* umask 022 */
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(st.st_blocks, 8);
+	assert_int_equal(SC(lseek, fd, 0, SEEK_SET), 0);
+	assert_int_equal(SC(read, fd, buf, sizeof(buf)), 5);
+	assert_int_equal(SC(read, fd, buf, sizeof(buf)), 0); /* EOF */
+	assert_int_equal(SC(pread64, fd, buf, 10, 5), 0);
+	assert_int_equal(SC(pread64, fd, buf, 10, 1 << 30), 0);
+	/* O_EXCL, O_TRUNC, O_APPEND, access modes */
+	assert_int_equal(SC(open, "/f", O_CREAT | O_EXCL | O_RDWR, 0), -EEXIST);
+	fd2 = (int)SC(open, "/f", O_RDONLY);
+	assert_int_equal(SC(write, fd2, "x", 1), -EBADF);
+	SC(close, fd2);
+	fd2 = (int)SC(open, "/f", O_WRONLY | O_APPEND);
+	assert_int_equal(SC(read, fd2, buf, 1), -EBADF);
+	assert_int_equal(SC(pwrite64, fd2, "!", 1, 0), 1);
+	SC(close, fd2);
+	assert_int_equal(get("/f", buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "hello!");
+	assert_int_equal(SC(open, "/f", O_RDWR | 3), -EINVAL);
+	assert_int_equal(SC(open, "/f", O_RDONLY | O_DIRECTORY), -ENOTDIR);
+	fd2 = (int)SC(open, "/f", O_WRONLY | O_TRUNC);
+	assert_int_equal(SC(fstat, fd2, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(st.st_blocks, 0);
+	SC(close, fd2);
+	/* holes read as zeros; a pwrite far out allocates one block */
+	assert_int_equal(SC(pwrite64, fd, "Z", 1, 50 << 20), 1);
+	assert_int_equal(SC(fstat, fd, &st), 0);
+	assert_int_equal(st.st_size, (50 << 20) + 1);
+	assert_int_equal(st.st_blocks, 8);
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(SC(pread64, fd, buf, 64, 1000), 64);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(SC(pread64, fd, buf, 64, (50 << 20) - 63), 64);
+	assert_int_equal(buf[63], 'Z');
+	/* beyond the mount's limit (64 MiB): -EFBIG, nothing allocated */
+	assert_int_equal(SC(pwrite64, fd, "Z", 1, 1L << 40), -EFBIG);
+	assert_int_equal(SC(ftruncate, fd, 1L << 40), -EFBIG);
+	assert_int_equal(SC(pwrite64, fd, "Z", 1, -5), -EINVAL);
+	/* truncate down then up: zeros, not old bytes */
+	assert_int_equal(SC(pwrite64, fd, "abcdef", 6, 0), 6);
+	assert_int_equal(SC(ftruncate, fd, 2), 0);
+	assert_int_equal(SC(truncate, "/f", 6), 0);
+	assert_int_equal(SC(pread64, fd, buf, 6, 0), 6);
+	assert_memory_equal(buf, "ab\0\0\0\0", 6);
+	assert_int_equal(SC(truncate, "/f", -1), -EINVAL);
+	assert_int_equal(SC(truncate, "/", 0), -EISDIR);
+	assert_int_equal(SC(lseek, fd, -1, SEEK_END), 5);
+	/* directories */
+	assert_int_equal(SC(mkdir, "/d", 0755), 0);
+	assert_int_equal(SC(open, "/d", O_WRONLY), -EISDIR);
+	assert_int_equal(SC(open, "/d", O_RDWR | O_CREAT, 0644), -EISDIR);
+	fd2 = (int)SC(open, "/d", O_RDONLY | O_DIRECTORY);
+	assert_true(fd2 >= 0);
+	assert_int_equal(SC(read, fd2, buf, 1), -EISDIR);
+	SC(close, fd2);
+	assert_int_equal(SC(creat, "/d/c", 0600), 4);
+	assert_int_equal(SC(fcntl, 4, F_GETFL) & O_ACCMODE, O_WRONLY);
+	SC(close, 4);
+	assert_int_equal(SC(stat, "/d/c", &st), 0);
+	assert_int_equal(st.st_mode, S_IFREG | 0600);
+	/* unlinked while open: still there until closed */
+	assert_int_equal(SC(unlink, "/f"), 0);
+	assert_int_equal(SC(stat, "/f", &st), -ENOENT);
+	assert_int_equal(SC(fstat, fd, &st), 0);
+	assert_int_equal(st.st_nlink, 0);
+	assert_int_equal(SC(pread64, fd, buf, 2, 0), 2);
+	assert_memory_equal(buf, "ab", 2);
+	SC(close, fd);
+}
+
+/* ---- names and bad input ---- */
+static void test_names(void **state)
+{
+	char *p = malloc(8192);
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/a", 0755), 0);
+	assert_int_equal(SC(mkdir, "/a/b", 0755), 0);
+	assert_int_equal(put("/a/b/f", "x"), 0);
+	/* PATH_MAX: 4095 bytes + NUL is the longest */
+	memset(p, '/', 8191);
+	p[8191] = 0;
+	assert_int_equal(SC(stat, p, &st), -ENAMETOOLONG);
+	p[4096] = 0;
+	assert_int_equal(SC(stat, p, &st), -ENAMETOOLONG);
+	assert_int_equal(SC(open, p, O_RDONLY), -ENAMETOOLONG);
+	assert_int_equal(SC(mkdir, p, 0), -ENAMETOOLONG);
+	assert_int_equal(SC(unlink, p), -ENAMETOOLONG);
+	assert_int_equal(SC(rename, p, "/x"), -ENAMETOOLONG);
+	assert_int_equal(SC(symlink, p, "/x"), -ENAMETOOLONG);
+	assert_int_equal(SC(chdir, p), -ENAMETOOLONG);
+	p[4095] = 0;
+	assert_int_equal(SC(stat, p, &st), 0); /* the root */
+	memcpy(p + 4095 - 6, "a/b/f", 5);
+	p[4095 - 1] = 0;
+	assert_int_equal(SC(stat, p, &st), 0);
+	/* NAME_MAX */
+	p[0] = '/';
+	memset(p + 1, 'n', 256);
+	p[257] = 0;
+	assert_int_equal(SC(open, p, O_CREAT | O_WRONLY, 0644), -ENAMETOOLONG);
+	assert_int_equal(SC(stat, p, &st), -ENAMETOOLONG);
+	assert_int_equal(SC(mkdir, p, 0755), -ENAMETOOLONG);
+	p[256] = 0;
+	assert_int_equal(put(p, "255"), 0);
+	assert_int_equal(SC(stat, p, &st), 0);
+	/* empty, NULL */
+	assert_int_equal(SC(stat, "", &st), -ENOENT);
+	assert_int_equal(SC(open, "", O_RDONLY), -ENOENT);
+	assert_int_equal(SC(stat, NULL, &st), -EFAULT);
+	assert_int_equal(SC(open, NULL, O_RDONLY), -EFAULT);
+	/* "." "..", slashes */
+	assert_int_equal(SC(stat, "/..", &st), 0);
+	assert_int_equal(st.st_ino, 1);
+	assert_int_equal(SC(stat, "/../../..//a/./b/../b/f", &st), 0);
+	assert_int_equal(SC(stat, "//a///b////f", &st), 0);
+	assert_int_equal(SC(chdir, "/a/b"), 0);
+	assert_int_equal(SC(stat, "../../../../a/b/f", &st), 0);
+	assert_int_equal(SC(stat, "f", &st), 0);
+	/* ENOENT, ENOTDIR */
+	assert_int_equal(SC(stat, "/nope", &st), -ENOENT);
+	assert_int_equal(SC(stat, "/nope/x", &st), -ENOENT);
+	assert_int_equal(SC(stat, "/a/b/f/x", &st), -ENOTDIR);
+	assert_int_equal(SC(stat, "/a/b/f/", &st), -ENOTDIR);
+	assert_int_equal(SC(open, "/a/b/f/", O_RDONLY), -ENOTDIR);
+	assert_int_equal(SC(open, "/a/b/f/", O_CREAT | O_RDWR, 0), -EISDIR);
+	assert_int_equal(SC(stat, "/a/b/", &st), 0);
+	assert_int_equal(SC(open, "/nope/x", O_CREAT | O_RDWR, 0), -ENOENT);
+	assert_int_equal(SC(mkdir, "/a/b/f/d", 0), -ENOTDIR);
+	assert_int_equal(SC(mkdir, "/", 0), -EEXIST);
+	assert_int_equal(SC(mkdir, "/a/.", 0), -EEXIST);
+	assert_int_equal(SC(mkdir, "/a/b/", 0), -EEXIST);
+	assert_int_equal(SC(mkdir, "/a/c/", 0), 0);
+	assert_int_equal(SC(access, "/a/b/f", F_OK), 0);
+	assert_int_equal(SC(access, "/a/b/f", X_OK), -EACCES);
+	assert_int_equal(SC(access, "/a/b/f", 8), -EINVAL);
+	assert_int_equal(SC(access, "/a/b", X_OK), 0);
+	assert_int_equal(SC(access, "/a/zz", R_OK), -ENOENT);
+	free(p);
+}
+
+/* ---- symlinks ---- */
+static void test_symlinks(void **state)
+{
+	struct stat st;
+	char buf[128], name[32];
+	int fd;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/d", 0755), 0);
+	assert_int_equal(put("/d/f", "data"), 0);
+	assert_int_equal(SC(symlink, "d/f", "/rel"), 0);
+	assert_int_equal(SC(symlink, "/d", "/abs"), 0);
+	assert_int_equal(SC(symlink, "../d/f", "/d/up"), 0);
+	assert_int_equal(get("/rel", buf, sizeof(buf)), 4);
+	assert_int_equal(get("/abs/f", buf, sizeof(buf)), 4);
+	assert_int_equal(get("/d/up", buf, sizeof(buf)), 4);
+	assert_int_equal(SC(stat, "/abs/", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(SC(lstat, "/abs", &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(st.st_size, 2);
+	assert_int_equal(SC(readlink, "/abs", buf, sizeof(buf)), 2);
+	assert_memory_equal(buf, "/d", 2);
+	assert_int_equal(SC(readlink, "/abs", buf, 1), 1);
+	assert_int_equal(SC(readlink, "/abs", buf, 0), -EINVAL);
+	assert_int_equal(SC(readlink, "/d", buf, 10), -EINVAL);
+	assert_int_equal(SC(readlinkat, AT_FDCWD, "/rel", buf, 10), 3);
+	assert_int_equal(SC(symlink, "x", "/abs"), -EEXIST);
+	assert_int_equal(SC(symlink, "", "/empty"), -ENOENT);
+	/* loops */
+	assert_int_equal(SC(symlink, "/loop", "/loop"), 0);
+	assert_int_equal(SC(stat, "/loop", &st), -ELOOP);
+	assert_int_equal(SC(open, "/loop", O_RDONLY), -ELOOP);
+	assert_int_equal(SC(open, "/loop", O_CREAT | O_RDWR, 0644), -ELOOP);
+	assert_int_equal(SC(lstat, "/loop", &st), 0);
+	assert_int_equal(SC(symlink, "/pong", "/ping"), 0);
+	assert_int_equal(SC(symlink, "/ping/x", "/pong"), 0);
+	assert_int_equal(SC(stat, "/ping", &st), -ELOOP);
+	assert_int_equal(SC(chdir, "/ping"), -ELOOP);
+	/* a chain of 40 is fine, 41 is not */
+	for (int i = 1; i <= 41; i++) {
+		char tgt[32];
+
+		snprintf(name, sizeof(name), "/c%d", i);
+		snprintf(tgt, sizeof(tgt), i == 1 ? "/d/f" : "/c%d", i - 1);
+		assert_int_equal(SC(symlink, tgt, name), 0);
+	}
+	assert_int_equal(SC(stat, "/c40", &st), 0);
+	assert_int_equal(SC(stat, "/c41", &st), -ELOOP);
+	/* O_NOFOLLOW */
+	assert_int_equal(SC(open, "/rel", O_RDONLY | O_NOFOLLOW), -ELOOP);
+	fd = (int)SC(open, "/abs/f", O_RDONLY | O_NOFOLLOW);
+	assert_true(fd >= 0);
+	SC(close, fd);
+	/* O_CREAT through a dangling link creates the target */
+	assert_int_equal(SC(symlink, "/d/new", "/dangling"), 0);
+	assert_int_equal(SC(stat, "/dangling", &st), -ENOENT);
+	assert_int_equal(put("/dangling", "n"), 0);
+	assert_int_equal(SC(stat, "/d/new", &st), 0);
+	assert_int_equal(SC(open, "/dangling", O_CREAT | O_EXCL | O_RDWR, 0),
+			 -EEXIST);
+	/* unlink removes the link, not the target */
+	assert_int_equal(SC(unlink, "/rel"), 0);
+	assert_int_equal(SC(stat, "/d/f", &st), 0);
+	assert_int_equal(SC(rmdir, "/abs"), -ENOTDIR);
+	assert_int_equal(SC(unlink, "/abs"), 0);
+}
+
+/* ---- directories, unlink, rmdir ---- */
+static void test_dirs(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(SC(stat, "/", &st), 0);
+	assert_int_equal(st.st_nlink, 2);
+	assert_int_equal(SC(mkdir, "/d", 0700), 0);
+	assert_int_equal(SC(mkdir, "/d/e", 0777), 0);
+	assert_int_equal(SC(stat, "/d/e", &st), 0);
+	assert_int_equal(st.st_mode, S_IFDIR | 0755);
+	assert_int_equal(SC(stat, "/d", &st), 0);
+	assert_int_equal(st.st_nlink, 3);
+	assert_int_equal(SC(stat, "/", &st), 0);
+	assert_int_equal(st.st_nlink, 3);
+	assert_int_equal(put("/d/f", "x"), 0);
+	assert_int_equal(SC(mkdir, "/d", 0), -EEXIST);
+	assert_int_equal(SC(mkdir, "/d/f", 0), -EEXIST);
+	assert_int_equal(SC(rmdir, "/d"), -ENOTEMPTY);
+	assert_int_equal(SC(rmdir, "/d/f"), -ENOTDIR);
+	assert_int_equal(SC(rmdir, "/d/nope"), -ENOENT);
+	assert_int_equal(SC(rmdir, "/d/e/."), -EINVAL);
+	assert_int_equal(SC(rmdir, "/d/e/.."), -ENOTEMPTY);
+	assert_int_equal(SC(rmdir, "/"), -EINVAL);
+	assert_int_equal(SC(unlink, "/d"), -EISDIR);
+	assert_int_equal(SC(unlink, "/d/."), -EISDIR);
+	assert_int_equal(SC(unlink, "/d/f/"), -ENOTDIR);
+	assert_int_equal(SC(unlink, "/d/e/"), -EISDIR);
+	assert_int_equal(SC(unlink, "/d/nope"), -ENOENT);
+	assert_int_equal(SC(unlinkat, AT_FDCWD, "/d/e", 0x1), -EINVAL);
+	assert_int_equal(SC(unlinkat, AT_FDCWD, "/d/f", AT_REMOVEDIR),
+			 -ENOTDIR);
+	assert_int_equal(SC(unlinkat, AT_FDCWD, "/d/e/", AT_REMOVEDIR), 0);
+	assert_int_equal(SC(unlinkat, AT_FDCWD, "/d/f", 0), 0);
+	assert_int_equal(SC(stat, "/d", &st), 0);
+	assert_int_equal(st.st_nlink, 2);
+	assert_int_equal(SC(rmdir, "/d"), 0);
+	assert_int_equal(SC(stat, "/", &st), 0);
+	assert_int_equal(st.st_nlink, 2);
+	/* chmod, umask, utimensat */
+	assert_int_equal(put("/m", ""), 0);
+	assert_int_equal(SC(chmod, "/m", 04711), 0);
+	assert_int_equal(SC(stat, "/m", &st), 0);
+	assert_int_equal(st.st_mode, S_IFREG | 04711);
+	assert_int_equal(SC(umask, 077), 022);
+	assert_int_equal(SC(umask, 022), 077);
+	{
+		struct timespec ts[2] = {{100, 5}, {200, UTIME_OMIT}};
+		int fd = (int)SC(open, "/m", O_RDONLY);
+
+		assert_int_equal(SC(fchmod, fd, 0600), 0);
+		assert_int_equal(SC(fchmodat, AT_FDCWD, "/m", 0644), 0);
+		assert_int_equal(SC(utimensat, AT_FDCWD, "/m", ts, 0), 0);
+		assert_int_equal(SC(fstat, fd, &st), 0);
+		assert_int_equal(st.st_mode, S_IFREG | 0644);
+		assert_int_equal(st.st_atim.tv_sec, 100);
+		ts[0].tv_nsec = -3;
+		assert_int_equal(SC(utimensat, AT_FDCWD, "/m", ts, 0), -EINVAL);
+		SC(close, fd);
+	}
+}
+
+/* ---- rename ---- */
+static void test_rename(void **state)
+{
+	struct stat st;
+	char buf[32];
+	int fd;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/a", 0755), 0);
+	assert_int_equal(SC(mkdir, "/a/b", 0755), 0);
+	assert_int_equal(SC(mkdir, "/e", 0755), 0);
+	assert_int_equal(SC(mkdir, "/full", 0755), 0);
+	assert_int_equal(put("/full/x", "x"), 0);
+	assert_int_equal(put("/f", "F"), 0);
+	assert_int_equal(put("/g", "G"), 0);
+	assert_int_equal(SC(rename, "/nope", "/x"), -ENOENT);
+	assert_int_equal(SC(rename, "/f", "/nope/x"), -ENOENT);
+	assert_int_equal(SC(rename, "/f", "/f"), 0);
+	assert_int_equal(SC(rename, "/f", "/a/../f"), 0);
+	assert_int_equal(SC(rename, "/a", "/a/b/c"), -EINVAL);
+	assert_int_equal(SC(rename, "/a", "/a/b"), -EINVAL);
+	assert_int_equal(SC(rename, "/a", "/f"), -ENOTDIR);
+	assert_int_equal(SC(rename, "/f", "/a"), -EISDIR);
+	assert_int_equal(SC(rename, "/a", "/full"), -ENOTEMPTY);
+	assert_int_equal(SC(rename, "/f", "/g/"), -ENOTDIR);
+	assert_int_equal(SC(rename, "/f/", "/h"), -ENOTDIR);
+	assert_int_equal(SC(rename, "/a/.", "/h"), -EBUSY);
+	assert_int_equal(SC(rename, "/", "/h"), -EBUSY);
+	assert_int_equal(SC(renameat2, AT_FDCWD, "/f", AT_FDCWD, "/g", 2),
+			 -EINVAL);
+	assert_int_equal(
+		SC(renameat2, AT_FDCWD, "/f", AT_FDCWD, "/g", RENAME_NOREPLACE),
+		-EEXIST);
+	/* a file over a file: the open one stays readable */
+	fd = (int)SC(open, "/g", O_RDONLY);
+	assert_int_equal(SC(rename, "/f", "/g"), 0);
+	assert_int_equal(SC(stat, "/f", &st), -ENOENT);
+	assert_int_equal(get("/g", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "F");
+	assert_int_equal(SC(read, fd, buf, 10), 1);
+	assert_int_equal(buf[0], 'G');
+	SC(close, fd);
+	/* a directory over an empty one, into another parent */
+	assert_int_equal(put("/a/b/in", "i"), 0);
+	assert_int_equal(SC(rename, "/a/b", "/e"), 0);
+	assert_int_equal(get("/e/in", buf, sizeof(buf)), 1);
+	assert_int_equal(SC(stat, "/a", &st), 0);
+	assert_int_equal(st.st_nlink, 2);
+	assert_int_equal(SC(stat, "/e/..", &st), 0);
+	assert_int_equal(st.st_ino, 1);
+	assert_int_equal(SC(rename, "/e", "/a/moved/"), 0);
+	assert_int_equal(SC(stat, "/a", &st), 0);
+	assert_int_equal(st.st_nlink, 3);
+	assert_int_equal(SC(stat, "/a/moved/../moved/in", &st), 0);
+	/* renameat */
+	assert_int_equal(SC(chdir, "/a"), 0);
+	assert_int_equal(SC(renameat, AT_FDCWD, "moved", AT_FDCWD, "../top"),
+			 0);
+	assert_int_equal(SC(stat, "/top/in", &st), 0);
+	/* across mounts */
+	assert_int_equal(SC(mkdir, "/mnt", 0755), 0);
+	assert_int_equal(SC(mount, "none", "/mnt", "ramfs", 0, "size=1m"), 0);
+	assert_int_equal(SC(rename, "/g", "/mnt/g"), -EXDEV);
+	assert_int_equal(SC(rename, "/mnt", "/mnt2"), -EBUSY);
+	assert_int_equal(SC(rmdir, "/mnt"), -EBUSY);
+	assert_int_equal(SC(umount2, "/mnt", 0), 0);
+}
+
+/* ---- cwd, *at, mounts ---- */
+static void test_cwd(void **state)
+{
+	struct stat st;
+	char buf[256];
+	int dfd, ffd;
+
+	(void)state;
+	assert_int_equal(SC(getcwd, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "/");
+	assert_int_equal(SC(mkdir, "/x", 0755), 0);
+	assert_int_equal(SC(mkdir, "/x/y", 0755), 0);
+	assert_int_equal(SC(chdir, "x/y"), 0);
+	assert_int_equal(SC(getcwd, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "/x/y");
+	assert_int_equal(SC(getcwd, buf, 4), -ERANGE);
+	assert_int_equal(SC(getcwd, NULL, 10), -EFAULT);
+	assert_int_equal(put("rel", "r"), 0);
+	assert_int_equal(SC(stat, "/x/y/rel", &st), 0);
+	assert_int_equal(SC(chdir, "/nope"), -ENOENT);
+	assert_int_equal(SC(chdir, "rel"), -ENOTDIR);
+	/* dirfds */
+	dfd = (int)SC(open, "/x", O_RDONLY | O_DIRECTORY);
+	ffd = (int)SC(open, "/x/y/rel", O_RDONLY);
+	assert_int_equal(SC(newfstatat, dfd, "y/rel", &st, 0), 0);
+	assert_int_equal(SC(newfstatat, ffd, "y/rel", &st, 0), -ENOTDIR);
+	assert_int_equal(SC(newfstatat, 99, "y/rel", &st, 0), -EBADF);
+	assert_int_equal(SC(newfstatat, 99, "/x/y/rel", &st, 0), 0);
+	assert_int_equal(SC(newfstatat, ffd, "", &st, AT_EMPTY_PATH), 0);
+	assert_int_equal(st.st_size, 1);
+	assert_int_equal(SC(newfstatat, dfd, "y", &st, 0x4), -EINVAL);
+	assert_int_equal(SC(mkdirat, dfd, "z", 0755), 0);
+	assert_int_equal(SC(symlinkat, "z", dfd, "lz"), 0);
+	assert_int_equal(SC(faccessat, dfd, "lz", F_OK), 0);
+	ffd = (int)SC(openat, dfd, "z/new", O_CREAT | O_RDWR, 0644);
+	assert_true(ffd >= 0);
+	assert_int_equal(SC(fchdir, dfd), 0);
+	assert_int_equal(SC(getcwd, buf, sizeof(buf)), 3);
+	assert_int_equal(SC(fchdir, ffd), -ENOTDIR);
+	assert_int_equal(SC(fchdir, 500), -EBADF);
+	assert_int_equal(SC(unlinkat, dfd, "z/new", 0), 0);
+	assert_int_equal(SC(unlinkat, dfd, "z", AT_REMOVEDIR), 0);
+	/* a mount crossed both ways */
+	assert_int_equal(SC(mount, "none", "/x/y/rel", "ramfs", 0, 0),
+			 -ENOTDIR);
+	assert_int_equal(SC(mount, "none", "/x/y", "nofs", 0, 0), -ENODEV);
+	assert_int_equal(SC(mount, "none", "/x/y", "ramfs", 0, "bogus"),
+			 -EINVAL);
+	assert_int_equal(SC(mkdir, "/mnt", 0755), 0);
+	assert_int_equal(SC(mount, "none", "/mnt", "ramfs", 0, "size=8k"), 0);
+	assert_int_equal(SC(mount, "none", "/mnt", "ramfs", 0, 0), -EBUSY);
+	assert_int_equal(SC(mkdir, "/mnt/in", 0755), 0);
+	assert_int_equal(SC(chdir, "/mnt/in"), 0);
+	assert_int_equal(SC(getcwd, buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "/mnt/in");
+	assert_int_equal(SC(stat, "../../x/y/rel", &st), 0);
+	assert_int_equal(SC(umount2, "/mnt", 0), -EBUSY);
+	assert_int_equal(SC(umount2, "/mnt/in", 0), -EINVAL);
+	assert_int_equal(SC(umount2, "/mnt", 0x100), -EINVAL);
+	{
+		struct statfs sf;
+
+		assert_int_equal(SC(statfs, ".", &sf), 0);
+		assert_int_equal(sf.f_blocks, 2);
+		assert_int_equal(sf.f_namelen, 255);
+		assert_int_equal(SC(fstatfs, dfd, &sf), 0);
+		assert_int_equal(sf.f_blocks, 64 << 8);
+	}
+	assert_int_equal(SC(chdir, ".."), 0);
+	assert_int_equal(SC(getcwd, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "/mnt");
+	assert_int_equal(SC(chdir, ".."), 0);
+	assert_int_equal(SC(umount2, "/mnt", 0), 0);
+	assert_int_equal(SC(stat, "/mnt/in", &st), -ENOENT);
+	/* a removed cwd */
+	assert_int_equal(SC(chdir, "/x/y"), 0);
+	assert_int_equal(SC(unlink, "/x/y/rel"), 0);
+	assert_int_equal(SC(rmdir, "/x/y"), 0);
+	assert_int_equal(SC(getcwd, buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(SC(stat, ".", &st), 0);
+	assert_int_equal(st.st_nlink, 0);
+	assert_int_equal(SC(open, "f", O_CREAT | O_RDWR, 0644), -ENOENT);
+	assert_int_equal(SC(stat, "..", &st), -ENOENT);
+	assert_int_equal(SC(chdir, "/"), 0);
+}
+
+/* ---- a full filesystem ---- */
+static void test_enospc(void **state)
+{
+	enum { LIMIT = 16 * 4096 };
+	static unsigned char pat[LIMIT + 8192], got[LIMIT + 8192];
+	struct statfs sf;
+	struct stat st;
+	long n;
+	int fd, fd2;
+
+	(void)state;
+	reset("size=64k");
+	for (size_t i = 0; i < sizeof(pat); i++)
+		pat[i] = (unsigned char)(i * 7 + (i >> 8));
+	fd = (int)SC(open, "/big", O_CREAT | O_RDWR, 0644);
+	assert_int_equal(SC(write, fd, pat, 10000), 10000);
+	/* a second file takes the rest, in two writes: short, then ENOSPC */
+	fd2 = (int)SC(open, "/other", O_CREAT | O_RDWR, 0644);
+	n = SC(write, fd2, pat, LIMIT);
+	assert_int_equal(n, LIMIT - 3 * 4096);
+	assert_int_equal(SC(write, fd2, pat, 1), -ENOSPC);
+	assert_int_equal(SC(statfs, "/", &sf), 0);
+	assert_int_equal(sf.f_bfree, 0);
+	/* writes into allocated blocks still work; new blocks do not */
+	assert_int_equal(SC(pwrite64, fd, "Q", 1, 12000), 1);
+	assert_int_equal(SC(pwrite64, fd, pat, 5000, 10000), 2288);
+	assert_int_equal(SC(pwrite64, fd, pat, 5000, 12288), -ENOSPC);
+	assert_int_equal(SC(ftruncate, fd, 20000), 0); /* a hole: fine */
+	assert_int_equal(SC(fstat, fd, &st), 0);
+	assert_int_equal(st.st_size, 20000);
+	assert_int_equal(st.st_blocks, 3 * 8);
+	/* nothing written earlier is damaged, byte by byte */
+	assert_int_equal(SC(pread64, fd, got, sizeof(got), 0), 20000);
+	assert_memory_equal(got, pat, 10000);
+	assert_memory_equal(got + 10000, pat, 2288);
+	for (int i = 12288; i < 20000; i++)
+		assert_int_equal(got[i], 0);
+	assert_int_equal(SC(pread64, fd2, got, sizeof(got), 0), n);
+	for (long i = 0; i < n; i++)
+		assert_int_equal(got[i], pat[i]);
+	/* space comes back when a file goes (once closed) */
+	assert_int_equal(SC(unlink, "/other"), 0);
+	assert_int_equal(SC(pwrite64, fd, pat, 4096, 12288), -ENOSPC);
+	SC(close, fd2);
+	assert_int_equal(SC(pwrite64, fd, pat, 4096, 12288), 4096);
+	assert_int_equal(SC(ftruncate, fd, 0), 0);
+	assert_int_equal(SC(statfs, "/", &sf), 0);
+	assert_int_equal(sf.f_bfree, 16);
+	/* no file grows past the mount's limit */
+	assert_int_equal(SC(pwrite64, fd, "x", 1, LIMIT), -EFBIG);
+	assert_int_equal(SC(pwrite64, fd, pat, 8, LIMIT - 4), 4);
+	SC(close, fd);
+}
+
+/* ---- getdents64 while deleting ---- */
+static int list_dir(int fd, size_t bufsz, char seen[][16], int *nseen,
+		    int (*between)(int), int arg)
+{
+	char buf[1024];
+	long n;
+	int calls = 0;
+
+	assert_true(bufsz <= sizeof(buf));
+	while ((n = SC(getdents64, fd, buf, bufsz)) > 0) {
+		for (long o = 0; o < n;) {
+			struct uk_dirent64 *d = (void *)(buf + o);
+
+			assert_true(d->d_reclen % 8 == 0);
+			snprintf(seen[(*nseen)++], 16, "%s", d->d_name);
+			o += d->d_reclen;
+		}
+		if (between)
+			between(arg + calls++);
+	}
+	return (int)n;
+}
+
+static int del_some(int k)
+{
+	char name[32];
+
+	/* remove one entry already listed and two not yet listed */
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "/d/f%03d",
+			 i == 0 ? k * 3 : 150 + k * 3 + i);
+		SC(unlink, name);
+	}
+	return 0;
+}
+
+static void test_getdents_delete(void **state)
+{
+	static char seen[300][16];
+	char name[32];
+	int fd, nseen = 0, count[200] = {0};
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/d", 0755), 0);
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "/d/f%03d", i);
+		assert_int_equal(put(name, ""), 0);
+	}
+	fd = (int)SC(open, "/d", O_RDONLY | O_DIRECTORY);
+	assert_int_equal(SC(getdents64, fd, name, 8), -EINVAL);
+	assert_int_equal(list_dir(fd, 256, seen, &nseen, del_some, 0), 0);
+	for (int i = 0; i < nseen; i++) {
+		int k;
+
+		if (!strcmp(seen[i], ".") || !strcmp(seen[i], ".."))
+			continue;
+		assert_int_equal(sscanf(seen[i], "f%d", &k), 1);
+		count[k]++;
+	}
+	for (int i = 0; i < 200; i++) {
+		struct stat st;
+
+		snprintf(name, sizeof(name), "/d/f%03d", i);
+		assert_true(count[i] <= 1); /* never twice */
+		if (SC(stat, name, &st) == 0)
+			assert_int_equal(count[i], 1); /* survivors: once */
+	}
+	/* rewind: a fresh listing has exactly the survivors */
+	assert_int_equal(SC(lseek, fd, 0, SEEK_SET), 0);
+	nseen = 0;
+	assert_int_equal(list_dir(fd, 1024, seen, &nseen, NULL, 0), 0);
+	{
+		int alive = 0;
+
+		for (int i = 0; i < 200; i++) {
+			struct stat st;
+
+			snprintf(name, sizeof(name), "/d/f%03d", i);
+			alive += SC(stat, name, &st) == 0;
+		}
+		assert_int_equal(nseen, alive + 2);
+	}
+	SC(close, fd);
+	assert_int_equal(SC(getdents64, 1, name, sizeof(name)), -ENOTDIR);
+}
+
+/* ---- 10,000 open files ---- */
+static void test_many_open(void **state)
+{
+	enum { N = 10000 };
+	char name[32], c;
+	int fd;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/m", 0755), 0);
+	assert_int_equal(uk_fdtab_set_limit(UK_FDTAB_MAX), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "/m/%d", i);
+		fd = (int)SC(open, name, O_CREAT | O_RDWR, 0644);
+		assert_int_equal(fd, 3 + i);
+		assert_int_equal(SC(write, fd, &name[3], 1), 1);
+	}
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(SC(pread64, 3 + i, &c, 1, 0), 1);
+		snprintf(name, sizeof(name), "%d", i);
+		assert_int_equal(c, name[0]);
+	}
+	for (int i = 0; i < N; i++)
+		assert_int_equal(SC(close, 3 + i), 0);
+	/* EMFILE past the limit */
+	assert_int_equal(uk_fdtab_set_limit(10), 0);
+	for (int i = 3; i < 10; i++)
+		assert_int_equal(SC(open, "/m/1", O_RDONLY), i);
+	assert_int_equal(SC(open, "/m/1", O_RDONLY), -EMFILE);
+	assert_int_equal(SC(open, "/m/new", O_CREAT | O_RDONLY, 0644), -EMFILE);
+}
+
+/* ---- out of memory, injected at every allocation in turn ---- */
+static long oom_ops(void)
+{
+	char big[9000];
+	long r;
+	int fd;
+
+	memset(big, 'b', sizeof(big));
+	if ((r = SC(mkdir, "/o", 0755)) < 0 && r != -EEXIST)
+		return r;
+	fd = (int)SC(open, "/o/f", O_CREAT | O_RDWR, 0644);
+	if (fd < 0)
+		return fd;
+	r = SC(write, fd, big, sizeof(big));
+	SC(close, fd);
+	if (r < 0)
+		return r;
+	if ((r = SC(symlink, "/o/f", "/o/l")) < 0)
+		return r;
+	if ((r = SC(rename, "/o/f", "/o/g")) < 0)
+		return r;
+	return SC(getcwd, big, sizeof(big));
+}
+
+static void test_oom(void **state)
+{
+	int done = 0;
+
+	(void)state;
+	for (long budget = 0; budget < 40 && !done; budget++) {
+		long r;
+		struct stat st;
+
+		reset(NULL);
+		alloc_budget = budget;
+		r = oom_ops();
+		alloc_budget = -1;
+		if (r >= 0)
+			done = 1;
+		else
+			assert_int_equal(r, -ENOMEM);
+		/* the tree is usable and consistent */
+		assert_int_equal(put("/after", "ok"), 0);
+		if (SC(stat, "/o/f", &st) == 0 || SC(stat, "/o/g", &st) == 0)
+			assert_true(st.st_size == 0 || st.st_size == 4096 ||
+				    st.st_size == 8192 || st.st_size == 9000);
+	}
+	assert_true(done);
+}
+
+/* ---- randomized operations against a shadow model ---- */
+#define MP    64 /* model paths: components a..d, depth 1..3 */
+#define MDATA 12000
+#ifndef CHECK_EVERY
+#define CHECK_EVERY 200
+#endif
+struct mnode {
+	char path[48];
+	int exists, dir;
+	size_t size;
+	unsigned char *data;
+};
+static struct mnode model[1024];
+static int nmodel;
+static int cur_op;
+static uint64_t rng = 88172645463325252ULL;
+
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static struct mnode *mfind(const char *p)
+{
+	for (int i = 0; i < nmodel; i++)
+		if (!strcmp(model[i].path, p))
+			return &model[i];
+	return NULL;
+}
+
+static void rand_path(char *p)
+{
+	int depth = 1 + (int)rnd(3);
+
+	p[0] = 0;
+	for (int i = 0; i < depth; i++)
+		sprintf(p + strlen(p), "/%c", 'a' + rnd(4));
+}
+
+/* The model's path resolution of `p`'s parent: 0, -ENOENT or -ENOTDIR. */
+static int mparent(const char *p)
+{
+	char buf[48];
+	const char *s = strchr(p + 1, '/');
+
+	while (s) {
+		struct mnode *n;
+
+		memcpy(buf, p, (size_t)(s - p));
+		buf[s - p] = 0;
+		n = mfind(buf);
+		if (!n || !n->exists)
+			return -ENOENT;
+		if (!n->dir)
+			return -ENOTDIR;
+		s = strchr(s + 1, '/');
+	}
+	return 0;
+}
+
+static struct mnode *mget(const char *p)
+{
+	struct mnode *n = mfind(p);
+
+	return n && n->exists ? n : NULL;
+}
+
+static struct mnode *madd(const char *p, int dir)
+{
+	struct mnode *n = mfind(p);
+
+	if (!n) {
+		assert_true(nmodel < 1024);
+		n = &model[nmodel++];
+		snprintf(n->path, sizeof(n->path), "%s", p);
+		n->data = calloc(1, MDATA);
+	}
+	n->exists = 1;
+	n->dir = dir;
+	n->size = 0;
+	memset(n->data, 0, MDATA);
+	return n;
+}
+
+static int mchildren(const char *p)
+{
+	size_t l = strlen(p);
+
+	for (int i = 0; i < nmodel; i++)
+		if (model[i].exists && !strncmp(model[i].path, p, l) &&
+		    model[i].path[l] == '/')
+			return 1;
+	return 0;
+}
+
+static int mrename(const char *o, const char *n)
+{
+	struct mnode *s, *t;
+	size_t ol = strlen(o);
+	int r;
+
+	if ((r = mparent(o)) || (r = mparent(n)))
+		return r;
+	if (!(s = mget(o)))
+		return -ENOENT;
+	t = mget(n);
+	if (s == t)
+		return 0;
+	if (s->dir && !strncmp(n, o, ol) && n[ol] == '/')
+		return -EINVAL;
+	if (t && s->dir && !t->dir)
+		return -ENOTDIR;
+	if (t && !s->dir && t->dir)
+		return -EISDIR;
+	if (t && t->dir && mchildren(n))
+		return -ENOTEMPTY;
+	/* move s and (a directory's) descendants */
+	for (int i = 0, cnt = nmodel; i < cnt; i++) {
+		struct mnode *x = &model[i], *y;
+		char np[48];
+
+		if (!x->exists || strncmp(x->path, o, ol) ||
+		    (x->path[ol] && x->path[ol] != '/'))
+			continue;
+		snprintf(np, sizeof(np), "%s%s", n, x->path + ol);
+		y = madd(np, x->dir);
+		y->size = x->size;
+		memcpy(y->data, x->data, MDATA);
+		x->exists = 0;
+	}
+	return 0;
+}
+
+static int too_deep(const char *o, const char *n)
+{
+	size_t ol = strlen(o);
+
+	for (int i = 0; i < nmodel; i++)
+		if (model[i].exists && !strncmp(model[i].path, o, ol) &&
+		    strlen(n) + strlen(model[i].path) - ol > 16)
+			return 1;
+	return 0;
+}
+
+static void check_model(void)
+{
+	static unsigned char buf[MDATA + 16];
+	struct stat st;
+
+	for (int i = 0; i < nmodel; i++) {
+		struct mnode *n = &model[i];
+		int fd;
+
+		if (!n->exists) {
+			assert_int_not_equal(SC(lstat, n->path, &st), 0);
+			continue;
+		}
+		assert_int_equal(SC(lstat, n->path, &st), 0);
+		assert_int_equal(S_ISDIR(st.st_mode), n->dir);
+		if (n->dir)
+			continue;
+		assert_int_equal(st.st_size, n->size);
+		fd = (int)SC(open, n->path, O_RDONLY);
+		assert_int_equal(SC(read, fd, buf, sizeof(buf)), n->size);
+		if (memcmp(buf, n->data, n->size))
+			fail_msg("op %d: %s differs from the model", cur_op,
+				 n->path);
+		SC(close, fd);
+	}
+}
+
+static void test_random(void **state)
+{
+	static unsigned char wbuf[4000];
+	char p[48], q[48];
+
+	(void)state;
+	for (int op = 0; op < 4000; op++) {
+		struct mnode *n;
+		long want, got;
+		int kind = (int)rnd(7), fd;
+
+		cur_op = op;
+		rand_path(p);
+		n = mget(p);
+		switch (kind) {
+		case 0: /* create */
+			want = mparent(p);
+			if (!want && n)
+				want = -EEXIST;
+			got = SC(open, p, O_CREAT | O_EXCL | O_WRONLY, 0644);
+			if (got >= 0) {
+				SC(close, got);
+				got = 0;
+			}
+			if (!want)
+				madd(p, 0);
+			break;
+		case 1: { /* write */
+			size_t off = rnd(8000), len = 1 + rnd(sizeof(wbuf));
+
+			want = mparent(p);
+			if (!want && !n)
+				want = -ENOENT;
+			if (!want && n->dir)
+				want = -EISDIR;
+			for (size_t i = 0; i < len; i++)
+				wbuf[i] = (unsigned char)rnd(256);
+			fd = (int)SC(open, p, O_WRONLY);
+			got = fd < 0 ? fd : SC(pwrite64, fd, wbuf, len, off);
+			if (fd >= 0) {
+				SC(close, fd);
+				if (got == (long)len)
+					got = 0;
+			}
+			if (!want) {
+				memcpy(n->data + off, wbuf, len);
+				if (off + len > n->size)
+					n->size = off + len;
+			}
+			break;
+		}
+		case 2: { /* truncate */
+			size_t len = rnd(MDATA);
+
+			want = mparent(p);
+			if (!want && !n)
+				want = -ENOENT;
+			if (!want && n->dir)
+				want = -EISDIR;
+			got = SC(truncate, p, len);
+			if (!want) {
+				if (len < n->size)
+					memset(n->data + len, 0, n->size - len);
+				n->size = len;
+			}
+			break;
+		}
+		case 3: /* rename (not growing the tree below 8 levels) */
+			rand_path(q);
+			if (too_deep(p, q))
+				continue;
+			want = mrename(p, q);
+			got = SC(rename, p, q);
+			break;
+		case 4: /* unlink */
+			want = mparent(p);
+			if (!want && !n)
+				want = -ENOENT;
+			if (!want && n->dir)
+				want = -EISDIR;
+			got = SC(unlink, p);
+			if (!want)
+				n->exists = 0;
+			break;
+		case 5: /* mkdir */
+			want = mparent(p);
+			if (!want && n)
+				want = -EEXIST;
+			got = SC(mkdir, p, 0755);
+			if (!want)
+				madd(p, 1);
+			break;
+		default: /* rmdir */
+			want = mparent(p);
+			if (!want && !n)
+				want = -ENOENT;
+			if (!want && !n->dir)
+				want = -ENOTDIR;
+			if (!want && mchildren(p))
+				want = -ENOTEMPTY;
+			got = SC(rmdir, p);
+			if (!want)
+				n->exists = 0;
+			break;
+		}
+		if (getenv("VFS_TRACE"))
+			printf("%d: kind %d %s %s -> %ld\n", op, kind, p,
+			       kind == 3 ? q : "", got);
+		if (want != got)
+			fail_msg("op %d kind %d %s -> %s: want %ld got %ld", op,
+				 kind, p, kind == 3 ? q : "", want, got);
+		if (op % CHECK_EVERY == CHECK_EVERY - 1)
+			check_model();
+	}
+	check_model();
+	for (int i = 0; i < nmodel; i++)
+		free(model[i].data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dirs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cwd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enospc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_getdents_delete, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_many_open, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_oom, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random, setup, teardown),
+	};
+	assert_int_equal(uk_fdtab_init(), 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The path system calls of vfscore (Linux x86_64 semantics). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uk/fdtab.h>
+#include <uk/syscall.h>
+#include <uk/vfs.h>
+#include "vfs_impl.h"
+
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR	    0x200
+#define AT_NO_AUTOMOUNT	    0x800
+#define AT_EMPTY_PATH	    0x1000
+#define RENAME_NOREPLACE    1
+#define UTIME_NOW	    ((1L << 30) - 1)
+#define UTIME_OMIT	    ((1L << 30) - 2)
+#define ISDIR(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFDIR)
+#define ISLNK(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFLNK)
+#define ISREG(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFREG)
+
+static unsigned cur_umask = 022;
+
+/* The vnode open() opens, referenced (O_CREAT creates it). */
+static int open_vn(struct uk_vnode *start, const char *path, unsigned flags,
+		   unsigned mode, int *links, struct uk_vnode **out)
+{
+	struct vfs_nd nd;
+	struct uk_vnode *vn;
+	int r;
+
+	if (!(flags & UK_O_CREAT))
+		return vfs_walk(start, path, strlen(path),
+				!(flags & UK_O_NOFOLLOW), links, out);
+	r = vfs_walk_parent(start, path, &nd);
+	if (r)
+		return r;
+	r = nd.slash ? -EISDIR : vfs_step(nd.dir, nd.name, nd.len, &vn);
+	if (r == -ENOENT) {
+		r = nd.dir->ops->create
+			    ? nd.dir->ops->create(
+				      nd.dir, nd.name, nd.len,
+				      UK_S_IFREG | (mode & 07777 & ~cur_umask),
+				      &vn)
+			    : -EPERM;
+	} else if (!r && (flags & UK_O_EXCL)) {
+		uk_vnode_put(vn);
+		r = -EEXIST;
+	} else if (!r && ISLNK(vn) && !(flags & UK_O_NOFOLLOW)) {
+		struct uk_vnode *link = vn;
+		char *buf = malloc(UK_VFS_PATH_MAX);
+		ssize_t n = -ENOMEM;
+
+		if (++*links > UK_VFS_MAXLINKS)
+			n = -ELOOP;
+		else if (buf)
+			n = link->ops->readlink(link, buf, UK_VFS_PATH_MAX - 1);
+		uk_vnode_put(link);
+		if (n > 0) {
+			buf[n] = 0;
+			r = open_vn(nd.dir, buf, flags, mode, links, &vn);
+		} else {
+			r = n ? (int)n : -ENOENT;
+		}
+		free(buf);
+	} else if (!r && ISDIR(vn)) {
+		uk_vnode_put(vn);
+		r = -EISDIR;
+	}
+	uk_vnode_put(nd.dir);
+	if (!r)
+		*out = vn;
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path, int, flags,
+		    unsigned, mode)
+{
+	unsigned fl = (unsigned)flags, acc = fl & UK_O_ACCMODE;
+	struct uk_vnode *start, *vn;
+	struct uk_file *f;
+	int links = 0, r, fd;
+
+	if (acc == 3 && !(fl & UK_O_PATH))
+		return -EINVAL;
+	r = vfs_start(dirfd, path, &start);
+	if (r)
+		return r;
+	r = open_vn(start, path, fl, mode, &links, &vn);
+	uk_vnode_put(start);
+	if (r)
+		return r;
+	if (ISLNK(vn) && !(fl & UK_O_PATH))
+		r = -ELOOP; /* O_NOFOLLOW */
+	else if ((fl & UK_O_DIRECTORY) && !ISDIR(vn))
+		r = -ENOTDIR;
+	else if (ISDIR(vn) && acc != UK_O_RDONLY && !(fl & UK_O_PATH))
+		r = -EISDIR;
+	else if ((fl & UK_O_TRUNC) && ISREG(vn) && !(fl & UK_O_PATH) &&
+		 vn->size)
+		r = vn->ops->truncate ? vn->ops->truncate(vn, 0) : -EINVAL;
+	if (r) {
+		uk_vnode_put(vn);
+		return r;
+	}
+	if (vn->ops->open && !(fl & UK_O_PATH)) {
+		r = vn->ops->open(vn, fl, &f);
+		uk_vnode_put(vn);
+		if (r)
+			return r;
+	} else {
+		f = vfs_file_create(vn, fl);
+		if (!f) {
+			uk_vnode_put(vn);
+			return -ENOMEM;
+		}
+	}
+	fd = uk_fdtab_alloc(f, fl & UK_O_CLOEXEC);
+	if (fd < 0)
+		uk_file_put(f);
+	return fd;
+}
+
+UK_SYSCALL_R_DEFINE(int, open, const char *, path, int, flags, unsigned, mode)
+{
+	return uk_syscall_call(openat, VFS_AT_FDCWD, path, flags, mode);
+}
+
+UK_SYSCALL_R_DEFINE(int, creat, const char *, path, unsigned, mode)
+{
+	return uk_syscall_call(openat, VFS_AT_FDCWD, path,
+			       UK_O_CREAT | UK_O_WRONLY | UK_O_TRUNC, mode);
+}
+
+/* The vnode a *at call with AT_EMPTY_PATH/AT_SYMLINK_NOFOLLOW names. */
+static int at_vnode(int dirfd, const char *path, int flags, int allowed,
+		    struct uk_vnode **out)
+{
+	if (flags & ~allowed)
+		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && path && !path[0])
+		return vfs_fd_vnode(dirfd, out);
+	return vfs_resolve(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), out);
+}
+
+UK_SYSCALL_R_DEFINE(int, newfstatat, int, dirfd, const char *, path,
+		    struct uk_stat *, st, int, flags)
+{
+	struct uk_vnode *vn;
+	int r;
+
+	if ((flags & AT_EMPTY_PATH) && path && !path[0] &&
+	    dirfd != VFS_AT_FDCWD)
+		return uk_syscall_call(fstat, dirfd, st);
+	r = at_vnode(dirfd, path, flags,
+		     AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT,
+		     &vn);
+	if (r)
+		return r;
+	if (st)
+		vfs_fill_stat(vn, st);
+	uk_vnode_put(vn);
+	return st ? 0 : -EFAULT;
+}
+
+UK_SYSCALL_R_DEFINE(int, stat, const char *, path, struct uk_stat *, st)
+{
+	return uk_syscall_call(newfstatat, VFS_AT_FDCWD, path, st, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, lstat, const char *, path, struct uk_stat *, st)
+{
+	return uk_syscall_call(newfstatat, VFS_AT_FDCWD, path, st,
+			       AT_SYMLINK_NOFOLLOW);
+}
+
+UK_SYSCALL_R_DEFINE(int, faccessat, int, dirfd, const char *, path, int, mode)
+{
+	struct uk_vnode *vn;
+	int r;
+
+	if (mode & ~7)
+		return -EINVAL;
+	r = vfs_resolve(dirfd, path, 1, &vn);
+	if (r)
+		return r;
+	/* root: everything but executing what no one may execute */
+	if ((mode & 1) && !ISDIR(vn) && !(vn->mode & 0111))
+		r = -EACCES;
+	uk_vnode_put(vn);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, access, const char *, path, int, mode)
+{
+	return uk_syscall_call(faccessat, VFS_AT_FDCWD, path, mode);
+}
+
+UK_SYSCALL_R_DEFINE(int, mkdirat, int, dirfd, const char *, path, unsigned,
+		    mode)
+{
+	struct vfs_nd nd;
+	int r = vfs_resolve_parent(dirfd, path, &nd);
+
+	if (r)
+		return r;
+	if (vfs_is_dot(nd.name, nd.len))
+		r = -EEXIST;
+	else if (!nd.dir->ops->mkdir)
+		r = -EPERM;
+	else
+		r = nd.dir->ops->mkdir(nd.dir, nd.name, nd.len,
+				       UK_S_IFDIR |
+					       (mode & 07777 & ~cur_umask));
+	uk_vnode_put(nd.dir);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, mkdir, const char *, path, unsigned, mode)
+{
+	return uk_syscall_call(mkdirat, VFS_AT_FDCWD, path, mode);
+}
+
+/* -EBUSY if `name` in `dir` is a mount point, else 0 (or no such name). */
+static int busy(struct uk_vnode *dir, const char *name, size_t len)
+{
+	struct uk_vnode *vn;
+	int r = 0;
+
+	if (dir->ops->lookup && !dir->ops->lookup(dir, name, len, &vn)) {
+		r = vn->mounted ? -EBUSY : 0;
+		uk_vnode_put(vn);
+	}
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, unlinkat, int, dirfd, const char *, path, int, flags)
+{
+	struct vfs_nd nd;
+	struct uk_vnode *vn;
+	int r, rmdir = flags & AT_REMOVEDIR;
+
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	r = vfs_resolve_parent(dirfd, path, &nd);
+	if (r)
+		return r;
+	if (vfs_is_dot(nd.name, nd.len)) {
+		r = !rmdir ? -EISDIR : nd.len == 1 ? -EINVAL : -ENOTEMPTY;
+	} else if (!rmdir && nd.slash) { /* "name/": -EISDIR or -ENOTDIR */
+		r = vfs_step(nd.dir, nd.name, nd.len, &vn);
+		if (!r) {
+			r = ISDIR(vn) ? -EISDIR : -ENOTDIR;
+			uk_vnode_put(vn);
+		}
+	} else if (!(r = busy(nd.dir, nd.name, nd.len))) {
+		if (rmdir)
+			r = nd.dir->ops->rmdir
+				    ? nd.dir->ops->rmdir(nd.dir, nd.name,
+							 nd.len)
+				    : -EPERM;
+		else
+			r = nd.dir->ops->unlink
+				    ? nd.dir->ops->unlink(nd.dir, nd.name,
+							  nd.len)
+				    : -EPERM;
+	}
+	uk_vnode_put(nd.dir);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, unlink, const char *, path)
+{
+	return uk_syscall_call(unlinkat, VFS_AT_FDCWD, path, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, rmdir, const char *, path)
+{
+	return uk_syscall_call(unlinkat, VFS_AT_FDCWD, path, AT_REMOVEDIR);
+}
+
+UK_SYSCALL_R_DEFINE(int, renameat2, int, odirfd, const char *, opath, int,
+		    ndirfd, const char *, npath, unsigned, flags)
+{
+	struct vfs_nd o, n;
+	struct uk_vnode *vn;
+	int r;
+
+	if (flags & ~RENAME_NOREPLACE)
+		return -EINVAL;
+	r = vfs_resolve_parent(odirfd, opath, &o);
+	if (r)
+		return r;
+	r = vfs_resolve_parent(ndirfd, npath, &n);
+	if (r) {
+		uk_vnode_put(o.dir);
+		return r;
+	}
+	if (vfs_is_dot(o.name, o.len) || vfs_is_dot(n.name, n.len))
+		r = -EBUSY;
+	else if (o.dir->mnt != n.dir->mnt)
+		r = -EXDEV;
+	else if (!(r = busy(o.dir, o.name, o.len)))
+		r = busy(n.dir, n.name, n.len);
+	if (!r && (o.slash || n.slash || (flags & RENAME_NOREPLACE))) {
+		r = o.dir->ops->lookup(o.dir, o.name, o.len, &vn);
+		if (!r) {
+			r = (!ISDIR(vn) && (o.slash || n.slash)) ? -ENOTDIR : 0;
+			uk_vnode_put(vn);
+		}
+		if (!r && (flags & RENAME_NOREPLACE) &&
+		    !n.dir->ops->lookup(n.dir, n.name, n.len, &vn)) {
+			uk_vnode_put(vn);
+			r = -EEXIST;
+		}
+	}
+	if (!r)
+		r = o.dir->ops->rename
+			    ? o.dir->ops->rename(o.dir, o.name, o.len, n.dir,
+						 n.name, n.len)
+			    : -EPERM;
+	uk_vnode_put(o.dir);
+	uk_vnode_put(n.dir);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, renameat, int, odirfd, const char *, opath, int,
+		    ndirfd, const char *, npath)
+{
+	return uk_syscall_call(renameat2, odirfd, opath, ndirfd, npath, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, rename, const char *, opath, const char *, npath)
+{
+	return uk_syscall_call(renameat2, VFS_AT_FDCWD, opath, VFS_AT_FDCWD,
+			       npath, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, truncate, const char *, path, off_t, len)
+{
+	struct uk_vnode *vn;
+	int r;
+
+	if (len < 0)
+		return -EINVAL;
+	r = vfs_resolve(VFS_AT_FDCWD, path, 1, &vn);
+	if (r)
+		return r;
+	if (ISDIR(vn))
+		r = -EISDIR;
+	else if (!ISREG(vn) || !vn->ops->truncate)
+		r = -EINVAL;
+	else
+		r = vn->ops->truncate(vn, len);
+	uk_vnode_put(vn);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, readlinkat, int, dirfd, const char *, path, char *,
+		    buf, int, size)
+{
+	struct uk_vnode *vn;
+	ssize_t r;
+
+	if (size <= 0)
+		return -EINVAL;
+	r = vfs_resolve(dirfd, path, 0, &vn);
+	if (r)
+		return r;
+	if (!buf)
+		r = -EFAULT;
+	else if (!ISLNK(vn) || !vn->ops->readlink)
+		r = -EINVAL;
+	else
+		r = vn->ops->readlink(vn, buf, (size_t)size);
+	uk_vnode_put(vn);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, readlink, const char *, path, char *, buf, int,
+		    size)
+{
+	return uk_syscall_call(readlinkat, VFS_AT_FDCWD, path, buf, size);
+}
+
+UK_SYSCALL_R_DEFINE(int, symlinkat, const char *, target, int, dirfd,
+		    const char *, path)
+{
+	struct vfs_nd nd;
+	int r = vfs_check_path(target);
+
+	if (r)
+		return r;
+	r = vfs_resolve_parent(dirfd, path, &nd);
+	if (r)
+		return r;
+	if (vfs_is_dot(nd.name, nd.len))
+		r = -EEXIST;
+	else if (nd.slash)
+		r = -ENOENT;
+	else if (!nd.dir->ops->symlink)
+		r = -EPERM;
+	else
+		r = nd.dir->ops->symlink(nd.dir, nd.name, nd.len, target);
+	uk_vnode_put(nd.dir);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, symlink, const char *, target, const char *, path)
+{
+	return uk_syscall_call(symlinkat, target, VFS_AT_FDCWD, path);
+}
+
+static int set_cwd(struct uk_vnode *vn)
+{
+	if (!ISDIR(vn)) {
+		uk_vnode_put(vn);
+		return -ENOTDIR;
+	}
+	vfs_set_cwd(vn);
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, chdir, const char *, path)
+{
+	struct uk_vnode *vn;
+	int r = vfs_resolve(VFS_AT_FDCWD, path, 1, &vn);
+
+	return r ? r : set_cwd(vn);
+}
+
+UK_SYSCALL_R_DEFINE(int, fchdir, int, fd)
+{
+	struct uk_vnode *vn;
+	int r = vfs_fd_vnode(fd, &vn);
+
+	return r ? r : set_cwd(vn);
+}
+
+struct find_ctx {
+	uint64_t ino;
+	char *name;
+	size_t len;
+};
+
+static int find_ino(void *ctx, const char *name, size_t len, uint64_t ino,
+		    unsigned type, uint64_t next)
+{
+	struct find_ctx *c = ctx;
+
+	(void)type, (void)next;
+	if (ino != c->ino || vfs_is_dot(name, len))
+		return 0;
+	memcpy(c->name, name, len);
+	c->len = len;
+	return 1;
+}
+
+UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
+{
+	struct uk_vnode *x = vfs_cwd(), *root = vfs_root(), *p;
+	char *tmp, name[UK_VFS_NAME_MAX + 1];
+	size_t pos = UK_VFS_PATH_MAX - 1, n;
+	long r = 0;
+
+	if (!buf)
+		return -EFAULT;
+	if (!x)
+		return -ENOENT;
+	tmp = malloc(UK_VFS_PATH_MAX);
+	if (!tmp)
+		return -ENOMEM;
+	tmp[pos] = 0;
+	uk_vnode_ref(x);
+	for (;;) {
+		struct find_ctx c = {0, name, 0};
+
+		while (x != root && x == x->mnt->root && x->mnt->covered) {
+			p = x->mnt->covered;
+			uk_vnode_ref(p);
+			uk_vnode_put(x);
+			x = p;
+		}
+		if (x == root)
+			break;
+		c.ino = x->ino;
+		if (x->nlink == 0 || vfs_step(x, "..", 2, &p)) {
+			r = -ENOENT; /* removed */
+			break;
+		}
+		if (!p->ops->readdir ||
+		    p->ops->readdir(p, 0, find_ino, &c) <= 0)
+			r = -ENOENT;
+		else if (c.len + 1 > pos)
+			r = -ENAMETOOLONG;
+		uk_vnode_put(x);
+		x = p;
+		if (r)
+			break;
+		pos -= c.len;
+		memcpy(tmp + pos, name, c.len);
+		tmp[--pos] = '/';
+	}
+	uk_vnode_put(x);
+	if (!r && pos == UK_VFS_PATH_MAX - 1)
+		tmp[--pos] = '/';
+	n = UK_VFS_PATH_MAX - pos;
+	if (!r && n > size)
+		r = -ERANGE;
+	if (!r) {
+		memcpy(buf, tmp + pos, n);
+		r = (long)n;
+	}
+	free(tmp);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(unsigned, umask, unsigned, mask)
+{
+	unsigned old = cur_umask;
+
+	cur_umask = mask & 0777;
+	return old;
+}
+
+static int chmod_vn(struct uk_vnode *vn, unsigned mode)
+{
+	int r = 0;
+
+	vn->mode = (vn->mode & UK_S_IFMT) | (mode & 07777);
+	vn->ctime = uk_vfs_now();
+	if (vn->ops->setattr)
+		r = vn->ops->setattr(vn);
+	uk_vnode_put(vn);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, fchmodat, int, dirfd, const char *, path, unsigned,
+		    mode)
+{
+	struct uk_vnode *vn;
+	int r = vfs_resolve(dirfd, path, 1, &vn);
+
+	return r ? r : chmod_vn(vn, mode);
+}
+
+UK_SYSCALL_R_DEFINE(int, chmod, const char *, path, unsigned, mode)
+{
+	return uk_syscall_call(fchmodat, VFS_AT_FDCWD, path, mode);
+}
+
+UK_SYSCALL_R_DEFINE(int, fchmod, int, fd, unsigned, mode)
+{
+	struct uk_vnode *vn;
+	int r = vfs_fd_vnode(fd, &vn);
+
+	if (r == -ENOTDIR)
+		return -EPERM; /* a device file of its own */
+	return r ? r : chmod_vn(vn, mode);
+}
+
+static void set_time(struct uk_vfs_time *t, const struct uk_vfs_time *v,
+		     struct uk_vfs_time now)
+{
+	if (!v || v->nsec == UTIME_NOW)
+		*t = now;
+	else if (v->nsec != UTIME_OMIT)
+		*t = *v;
+}
+
+UK_SYSCALL_R_DEFINE(int, utimensat, int, dirfd, const char *, path,
+		    const struct uk_vfs_time *, times, int, flags)
+{
+	struct uk_vnode *vn;
+	int r;
+
+	for (int i = 0; times && i < 2; i++)
+		if ((times[i].nsec < 0 || times[i].nsec > 999999999) &&
+		    times[i].nsec != UTIME_NOW && times[i].nsec != UTIME_OMIT)
+			return -EINVAL;
+	if (!path) /* Linux: the file dirfd refers to */
+		r = flags & ~AT_SYMLINK_NOFOLLOW ? -EINVAL
+						 : vfs_fd_vnode(dirfd, &vn);
+	else
+		r = at_vnode(dirfd, path, flags,
+			     AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, &vn);
+	if (r)
+		return r == -ENOTDIR && !path ? 0 : r;
+	set_time(&vn->atime, times, uk_vfs_now());
+	set_time(&vn->mtime, times ? times + 1 : NULL, uk_vfs_now());
+	vn->ctime = uk_vfs_now();
+	r = vn->ops->setattr ? vn->ops->setattr(vn) : 0;
+	uk_vnode_put(vn);
+	return r;
+}
