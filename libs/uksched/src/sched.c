@@ -337,6 +337,10 @@ static int alloc_aux(struct uk_sched *s, struct uk_thread *t)
 	if (!t->aux_stack)
 		return -ENOMEM;
 	t->aux_sp = (uintptr_t)t->aux_stack + s->aux_size;
+	/* The top 256 bytes start zeroed: a binary-syscall entry keeps its
+	 * register frame there, and a zero return address in it means "not in
+	 * a call" (uksyscallbin's uk_syscall_frame_current()). */
+	memset((char *)t->aux_sp - 256, 0, 256);
 	return 0;
 }
 

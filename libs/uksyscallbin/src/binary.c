@@ -39,18 +39,18 @@ static int uk_syscallbin_init(void)
 {
 	int rc;
 
-	if (uk_sched_set_aux_stacks) {
+	rc = -ENOSYS;
+	if (uk_sched_set_aux_stacks)
 		rc = uk_sched_set_aux_stacks(AUX_STACK_SIZE,
 					     &uk_syscall_aux_sp);
-		if (rc < 0) {
-			uk_pr_err("binary syscalls: no auxiliary stacks "
-				  "(%d)\n",
-				  rc);
-			return rc;
-		}
-	} else {
-		/* zeroed: the frame slot at the top must read "not in a call"
-		 */
+	/* -ENOSYS: uksched is linked but no scheduler runs (no ukschedcoop):
+	 * one thread, one stack, as without uksched */
+	if (rc < 0 && rc != -ENOSYS) {
+		uk_pr_err("binary syscalls: no auxiliary stacks (%d)", rc);
+		return rc;
+	}
+	if (rc == -ENOSYS) {
+		/* zeroed: the frame slot at the top reads "not in a call" */
 		char *stack = calloc(1, AUX_STACK_SIZE);
 
 		if (!stack) {
