@@ -191,6 +191,17 @@ UK_SYSCALL_R_DEFINE(long, exit, int, status)
 	uk_posix_thread_exit(status);
 }
 
+/* The address the thread's exit clears and futex-wakes (pthread_join waits
+ * on it); returns the caller's tid. Without a scheduler: the tid only. */
+UK_SYSCALL_R_DEFINE(long, set_tid_address, int *, tidptr)
+{
+	struct uk_thread *t = uk_thread_current();
+
+	if (t)
+		t->clear_tid = tidptr;
+	return t ? uk_thread_tid() : 1;
+}
+
 static unsigned long fs_nosched; /* FS base when there is no scheduler */
 
 UK_SYSCALL_R_DEFINE(long, arch_prctl, int, code, unsigned long, addr)

@@ -677,6 +677,10 @@ static void test_small_calls(void **state)
 	int head_word;
 
 	(void)state;
+	assert_int_equal(uk_syscall_call(set_tid_address, &head_word),
+			 uk_thread_tid());
+	assert_ptr_equal(uk_thread_current()->clear_tid, &head_word);
+	uk_thread_current()->clear_tid = NULL;
 	assert_int_equal(uk_syscall_call(set_robust_list, &head_word, 16),
 			 -EINVAL);
 	assert_int_equal(uk_syscall_call(set_robust_list, &head_word, 24), 0);
