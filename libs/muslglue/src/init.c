@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * musl's libc init for the boot thread, early in the init table (right
+ * after the boot heap, before anything can print through stdio): musl
+ * reads the start vector like a static Linux program's, sets up its thread
+ * descriptor and the image's TLS (the PT_TLS header below describes the
+ * linker script's .tdata/.tbss), and the thread pointer (__set_thread_area,
+ * thread.c).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <uk/arch/x86_64.h>
+#include <uk/init.h>
+#include <uk/muslglue.h>
+#include <uk/print.h>
+
+/* musl's (hidden: same link, so reachable) */
+void __init_libc(char **envp, char *pn);
+
+extern const char uk_app_name[];
+extern const char __uk_tdata_start[] __attribute__((weak));
+extern const char __uk_tdata_end[] __attribute__((weak));
+extern const char __uk_tls_size[] __attribute__((weak));
+extern const char __uk_tls_align[] __attribute__((weak));
+
+static size_t startvec[32];
+static struct uk_muslglue_phdr tls_phdr;
+static unsigned char at_random[16];
+
+/* 64-bit mixer (the splitmix64 finaliser) */
+static uint64_t mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* AT_RANDOM seeds musl's stack-protector canary only (images are built
+ * without -fstack-protector and malloc is not musl's): RDRAND when the CPU
+ * has it, else TSC readings run through a mixer. */
+static void fill_random(unsigned char *out, size_t len)
+{
+	uint32_t r[4];
+	int rdrand;
+
+	ukarch_cpuid(1, r);
+	rdrand = (r[2] >> 30) & 1;
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t v = 0;
+		unsigned char ok = 0;
+
+		for (int tries = 0; rdrand && !ok && tries < 10; tries++)
+			__asm__ __volatile__("rdrand %0; setc %1"
+					     : "=r"(v), "=qm"(ok));
+		v ^= mix(ukarch_rdtsc() + i);
+		for (size_t k = 0; k < 8 && i + k < len; k++)
+			out[i + k] = (unsigned char)(v >> (8 * k));
+	}
+}
+
+int uk_muslglue_init(void)
+{
+	struct uk_muslglue_startinfo si = {.pagesz = 4096, .random = at_random};
+	uint32_t r[4];
+	int n;
+
+	ukarch_cpuid(1, r);
+	si.hwcap = r[3]; /* CPUID.1:EDX, as Linux reports it on x86_64 */
+	fill_random(at_random, sizeof(at_random));
+	if (__uk_tdata_start && (uintptr_t)__uk_tls_size) {
+		si.tls.image = (uintptr_t)__uk_tdata_start;
+		si.tls.filesz = (size_t)(__uk_tdata_end - __uk_tdata_start);
+		si.tls.memsz = (size_t)(uintptr_t)__uk_tls_size;
+		si.tls.align = (size_t)(uintptr_t)__uk_tls_align;
+		if (!si.tls.align)
+			si.tls.align = 1;
+	}
+	n = uk_muslglue_startvec(startvec, sizeof(startvec) / sizeof(*startvec),
+				 &tls_phdr, &si);
+	if (n < 0) {
+		uk_pr_crit("musl: bad TLS template (%zu bytes, align %zu)",
+			   si.tls.memsz, si.tls.align);
+		return n;
+	}
+	__init_libc((char **)startvec, (char *)uk_app_name);
+	/*
+	 * ukboot hands main()'s status straight to the platform, past musl's
+	 * exit(): a buffered stdout would lose what main() printed last.
+	 * Unbuffered, each printf() is still one write (musl formats into a
+	 * stack buffer first) and app output stays in order with kernel
+	 * messages.
+	 */
+	setvbuf(stdout, NULL, _IONBF, 0);
+	return 0;
+}
+/* after the boot heap (EARLY 1), before fdtab's console (EARLY 9) */
+UK_INIT_CLASS(uk_muslglue_init, UK_INIT_EARLY, 2);
