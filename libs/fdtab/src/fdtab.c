@@ -32,6 +32,7 @@ struct fdent {
 static struct fdent *tab;
 static unsigned tab_cap;
 static unsigned fd_limit = UK_FDTAB_DEFAULT_LIMIT;
+static unsigned low_free; /* no free descriptor below this one */
 
 struct uk_file *uk_file_create(const struct uk_file_ops *ops, void *priv,
 			       unsigned flags)
@@ -120,6 +121,8 @@ static int grow(unsigned fd)
 
 static void install(int fd, struct uk_file *f, unsigned flags)
 {
+	if ((unsigned)fd == low_free)
+		low_free++;
 	tab[fd].f = f;
 	tab[fd].fdflags = (flags & UK_O_CLOEXEC) ? UK_FD_CLOEXEC : 0;
 }
@@ -128,8 +131,12 @@ int uk_fdtab_alloc_from(struct uk_file *f, unsigned flags, int min)
 {
 	unsigned fd = min < 0 ? 0 : (unsigned)min;
 
+	if (fd < low_free)
+		fd = low_free;
 	while (fd < tab_cap && tab[fd].f)
 		fd++;
+	if (min <= (int)low_free)
+		low_free = fd; /* nothing free in between */
 	if (fd >= fd_limit)
 		return -EMFILE;
 	if (fd >= tab_cap && grow(fd))
@@ -157,6 +164,8 @@ UK_SYSCALL_R_DEFINE(int, close, int, fd)
 	if (!f)
 		return -EBADF;
 	tab[fd].f = NULL;
+	if ((unsigned)fd < low_free)
+		low_free = (unsigned)fd;
 	uk_file_put(f);
 	return 0;
 }
