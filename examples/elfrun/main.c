@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <uk/elfloader.h>
+#include "elfrun.h"
 
 static char *const envp[] = {"HOME=/", "PATH=/bin:/usr/bin", "TERM=dumb",
 			     "PWD=/", NULL};
@@ -29,6 +30,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	path = argv[1];
+	uk_elf_set_protect(elfrun_kvm_protect);
 	rc = uk_elf_load_file(&p, path);
 	if (rc < 0) {
 		printf("elfrun: %s: %s\n", path, p.err);

@@ -194,6 +194,22 @@ static int check_segments(struct uk_elf_prog *p, const uint8_t *buf, size_t len,
 	return 0;
 }
 
+static int (*protect_fn)(void *addr, size_t len, int prot);
+
+void uk_elf_set_protect(int (*fn)(void *addr, size_t len, int prot))
+{
+	protect_fn = fn;
+}
+
+static long protect(void *addr, size_t len, int prot)
+{
+	/* x86 has no present-but-unreadable page */
+	prot |= UKELF_PROT_READ;
+	if (protect_fn)
+		return protect_fn(addr, len, prot);
+	return uk_syscall_call(mprotect, addr, len, prot);
+}
+
 static int seg_prot(uint32_t f)
 {
 	return (f & UKELF_PF_R ? UKELF_PROT_READ : 0) |
@@ -230,9 +246,8 @@ static void apply_prot(struct uk_elf_prog *p, const struct ukelf_phdr *ph,
 
 		while (j < npages && prot[j] == prot[i])
 			j++;
-		r = uk_syscall_call(mprotect,
-				    (uintptr_t)p->mem + i * UKELF_PAGE,
-				    (j - i) * UKELF_PAGE, prot[i]);
+		r = protect((uint8_t *)p->mem + i * UKELF_PAGE,
+			    (j - i) * UKELF_PAGE, prot[i]);
 		i = j;
 	}
 	free(prot);
@@ -240,8 +255,8 @@ static void apply_prot(struct uk_elf_prog *p, const struct ukelf_phdr *ph,
 		p->prot_applied = 1;
 		return;
 	}
-	uk_pr_warn("elfloader: mprotect failed (%ld): the program runs "
-		   "with the pages as the allocator mapped them\n",
+	uk_pr_warn("elfloader: segment permissions not applied (error %ld): "
+		   "the pages stay as the allocator mapped them\n",
 		   r);
 }
 
@@ -383,8 +398,8 @@ void uk_elf_unload(struct uk_elf_prog *p)
 {
 	if (p->mem) {
 		if (p->prot_applied)
-			uk_syscall_call(mprotect, p->mem, p->len,
-					UKELF_PROT_READ | UKELF_PROT_WRITE);
+			protect(p->mem, p->len,
+				UKELF_PROT_READ | UKELF_PROT_WRITE);
 		if (p->fixed)
 			uk_syscall_call(munmap, p->mem, p->len);
 		else

@@ -201,6 +201,42 @@ static void test_valid(void **state)
 	free(b);
 }
 
+/* The protection hook sees every page range with its segment's bits. */
+static int hook_calls, hook_prot[8];
+static size_t hook_len[8];
+static int hook(void *addr, size_t len, int prot)
+{
+	(void)addr;
+	if (hook_calls < 8) {
+		hook_len[hook_calls] = len;
+		hook_prot[hook_calls] = prot;
+	}
+	hook_calls++;
+	return 0;
+}
+
+static void test_protect_hook(void **state)
+{
+	(void)state;
+	size_t len;
+	uint8_t *b = make_elf(&len);
+	struct uk_elf_prog p;
+
+	uk_elf_set_protect(hook);
+	assert_int_equal(uk_elf_load_mem(&p, b, len), 0);
+	/* text R+X, the uncovered page R, data R+W */
+	assert_int_equal(hook_calls, 3);
+	assert_int_equal(hook_prot[0], UKELF_PROT_READ | UKELF_PROT_EXEC);
+	assert_int_equal(hook_prot[1], UKELF_PROT_READ);
+	assert_int_equal(hook_prot[2], UKELF_PROT_READ | UKELF_PROT_WRITE);
+	assert_int_equal(hook_len[0], 4096);
+	uk_elf_unload(&p);
+	assert_int_equal(hook_calls, 4); /* back to R+W */
+	assert_int_equal(hook_prot[3], UKELF_PROT_READ | UKELF_PROT_WRITE);
+	uk_elf_set_protect(NULL);
+	free(b);
+}
+
 /* Mutate the valid file with `edit`, expect rc and a message containing
  * `want`. */
 #define BAD(rc, want, ...)                                                    \
@@ -632,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_segment_errors),
 		cmocka_unit_test(test_fixed),
+		cmocka_unit_test(test_protect_hook),
 		cmocka_unit_test(test_stack),
 		cmocka_unit_test(test_enter),
 		cmocka_unit_test(test_file),

@@ -67,6 +67,15 @@ int uk_elf_load_mem(struct uk_elf_prog *p, const void *buf, size_t len);
  */
 int uk_elf_load_file(struct uk_elf_prog *p, const char *path);
 
+/*
+ * How segment permissions are applied: fn(addr, len, prot) with page-aligned
+ * addr/len and Linux PROT_READ/WRITE/EXEC bits (prot always has READ),
+ * returning 0 or a negative errno. NULL (the default): the mprotect()
+ * system call. For platforms whose mprotect cannot change what the heap's
+ * pages allow (see examples/elfrun).
+ */
+void uk_elf_set_protect(int (*fn)(void *addr, size_t len, int prot));
+
 /* Give the program's memory back (only while it has not been entered). */
 void uk_elf_unload(struct uk_elf_prog *p);
 
