@@ -1,0 +1,590 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Memory mappings on the page allocator. See <uk/mmap.h>. UP: no locks. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <uk/alloc.h>
+#include <uk/mmap.h>
+#include <uk/plat/memory.h>
+#include <uk/print.h>
+#include <uk/syscall.h>
+
+#ifndef UK_MMAP_BRK_SIZE
+#define UK_MMAP_BRK_SIZE (8UL << 20)
+#endif
+
+/* Linux x86_64 values */
+#define PROT_READ_	     0x1
+#define PROT_WRITE_	     0x2
+#define PROT_EXEC_	     0x4
+#define PROT_GROWSDOWN_	     0x01000000
+#define PROT_GROWSUP_	     0x02000000
+#define MAP_SHARED_	     0x01
+#define MAP_PRIVATE_	     0x02
+#define MAP_SHARED_VALIDATE_ 0x03
+#define MAP_TYPE_	     0x0f
+#define MAP_FIXED_	     0x10
+#define MAP_ANONYMOUS_	     0x20
+#define MAP_FIXED_NOREPLACE_ 0x100000
+/* every flag Linux knows besides the type (MAP_SHARED_VALIDATE checks) */
+#define MAP_KNOWN_                                                          \
+	(MAP_FIXED_ | MAP_ANONYMOUS_ | 0x100 /* GROWSDOWN */ |              \
+	 0x800 /* DENYWRITE */ | 0x1000 /* EXECUTABLE */ |                  \
+	 0x2000 /* LOCKED */ | 0x4000 /* NORESERVE */ |                     \
+	 0x8000 /* POPULATE */ | 0x10000 /* NONBLOCK */ |                   \
+	 0x20000 /* STACK */ | 0x40000 /* HUGETLB */ | 0x80000 /* SYNC */ | \
+	 MAP_FIXED_NOREPLACE_ | 0x4000000 /* UNINITIALIZED */ |             \
+	 (0x3fU << 26) /* HUGE_SHIFT bits */)
+#define MREMAP_MAYMOVE_	  1
+#define MREMAP_FIXED_	  2
+#define MREMAP_DONTUNMAP_ 4
+#define MADV_DONTNEED_	  4
+#define MS_ASYNC_	  1
+#define MS_INVALIDATE_	  2
+#define MS_SYNC_	  4
+
+#define PAGE	   4096UL
+#define PAGE_MASK_ (PAGE - 1)
+
+struct block { /* one uk_palloc allocation */
+	uintptr_t base;
+	size_t npages;
+	size_t mapped; /* pages of regions in it */
+	struct block *next;
+};
+
+struct region {
+	uintptr_t start, end;
+	int prot, flags;
+	int guarded; /* every page made inaccessible with ukplat_page_guard */
+	struct block *blk;
+	struct region *next; /* sorted by start */
+};
+
+static struct region *regions;
+static struct block *blocks;
+
+static size_t npages(uintptr_t s, uintptr_t e)
+{
+	return (e - s) / PAGE;
+}
+
+/* ---- blocks ---- */
+
+static struct block *block_of(uintptr_t s, uintptr_t e)
+{
+	for (struct block *b = blocks; b; b = b->next)
+		if (s >= b->base && e <= b->base + b->npages * PAGE && s < e)
+			return b;
+	return NULL;
+}
+
+static struct block *block_new(size_t n)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	struct block *b;
+	void *p;
+
+	if (!a)
+		return NULL;
+	b = malloc(sizeof(*b));
+	if (!b)
+		return NULL;
+	p = uk_palloc(a, n);
+	if (!p) {
+		free(b);
+		return NULL;
+	}
+	b->base = (uintptr_t)p;
+	b->npages = n;
+	b->mapped = 0;
+	b->next = blocks;
+	blocks = b;
+	return b;
+}
+
+static void block_put(struct block *b)
+{
+	struct block **pp;
+
+	if (b->mapped)
+		return;
+	for (pp = &blocks; *pp != b; pp = &(*pp)->next)
+		;
+	*pp = b->next;
+	uk_pfree(uk_alloc_get_default(), (void *)b->base, b->npages);
+	free(b);
+}
+
+/* ---- protection ---- */
+
+static void unguard(struct region *r)
+{
+	if (!r->guarded)
+		return;
+	for (uintptr_t p = r->start; p < r->end; p += PAGE)
+		ukplat_page_guard((void *)p, 0);
+	r->guarded = 0;
+}
+
+static void guard(struct region *r)
+{
+	uintptr_t p;
+
+	if (r->guarded || r->prot != 0 ||
+	    npages(r->start, r->end) > UK_MMAP_GUARD_MAX)
+		return;
+	for (p = r->start; p < r->end; p += PAGE)
+		if (ukplat_page_guard((void *)p, 1) < 0)
+			break;
+	if (p == r->end) {
+		r->guarded = 1;
+		return;
+	}
+	while (p > r->start) { /* record only, then */
+		p -= PAGE;
+		ukplat_page_guard((void *)p, 0);
+	}
+}
+
+/* ---- regions ---- */
+
+/* Split the region containing `at` (strictly inside it) in two. */
+static int split_at(uintptr_t at)
+{
+	for (struct region *r = regions; r; r = r->next) {
+		if (at <= r->start || at >= r->end)
+			continue;
+		struct region *n = malloc(sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		*n = *r;
+		n->start = at;
+		r->end = at;
+		r->next = n;
+		return 0;
+	}
+	return 0;
+}
+
+/* Merge neighbours that agree on everything. */
+static void merge(void)
+{
+	struct region *r = regions;
+
+	while (r && r->next) {
+		struct region *n = r->next;
+		if (r->end == n->start && r->prot == n->prot &&
+		    r->flags == n->flags && r->blk == n->blk &&
+		    r->guarded == n->guarded) {
+			r->end = n->end;
+			r->next = n->next;
+			free(n);
+		} else {
+			r = n;
+		}
+	}
+}
+
+/* Remove [s, e) from the regions; blocks whose last page goes are freed
+ * unless `pin` (a block about to be reused). */
+static int unmap_range(uintptr_t s, uintptr_t e, struct block *pin)
+{
+	struct region **pp = &regions;
+	struct block *freed[64];
+	int nfreed = 0;
+	int rc;
+
+	if ((rc = split_at(s)) < 0 || (rc = split_at(e)) < 0)
+		return rc;
+	if (pin)
+		pin->mapped++;
+	while (*pp) {
+		struct region *r = *pp;
+		if (r->start >= s && r->end <= e) {
+			unguard(r);
+			r->blk->mapped -= npages(r->start, r->end);
+			if (!r->blk->mapped && nfreed < 64)
+				freed[nfreed++] = r->blk;
+			*pp = r->next;
+			free(r);
+		} else {
+			pp = &r->next;
+		}
+	}
+	if (pin)
+		pin->mapped--;
+	for (int i = 0; i < nfreed; i++)
+		block_put(freed[i]);
+	/* (more than 64 blocks freed at once: the rest are found when the
+	 * next unmap or the final check runs; see below) */
+	if (nfreed == 64)
+		for (struct block *b = blocks, *n; b; b = n) {
+			n = b->next;
+			if (!b->mapped && b != pin)
+				block_put(b);
+		}
+	merge();
+	return 0;
+}
+
+static int insert(uintptr_t s, uintptr_t e, int prot, int flags,
+		  struct block *b)
+{
+	struct region *n = malloc(sizeof(*n)), **pp;
+
+	if (!n)
+		return -ENOMEM;
+	n->start = s;
+	n->end = e;
+	n->prot = prot;
+	n->flags = flags;
+	n->blk = b;
+	n->guarded = 0;
+	b->mapped += npages(s, e);
+	for (pp = &regions; *pp && (*pp)->start < s; pp = &(*pp)->next)
+		;
+	n->next = *pp;
+	*pp = n;
+	guard(n);
+	merge();
+	return 0;
+}
+
+static int overlaps(uintptr_t s, uintptr_t e)
+{
+	for (struct region *r = regions; r; r = r->next)
+		if (r->start < e && s < r->end)
+			return 1;
+	return 0;
+}
+
+/* Is every page of [s, e) mapped? */
+static int fully_mapped(uintptr_t s, uintptr_t e)
+{
+	uintptr_t at = s;
+
+	for (struct region *r = regions; r && at < e; r = r->next) {
+		if (r->end <= at)
+			continue;
+		if (r->start > at)
+			return 0;
+		at = r->end;
+	}
+	return at >= e;
+}
+
+size_t uk_mmap_iter(void (*fn)(uintptr_t, uintptr_t, int, int, void *),
+		    void *arg)
+{
+	size_t n = 0;
+
+	for (struct region *r = regions; r; r = r->next, n++)
+		if (fn)
+			fn(r->start, r->end, r->prot, r->flags, arg);
+	return n;
+}
+
+/* ---- the calls ---- */
+
+static int check_prot(long prot)
+{
+	return (prot &
+		~(long)(PROT_READ_ | PROT_WRITE_ | PROT_EXEC_ |
+			0x8 /* PROT_SEM */ | PROT_GROWSDOWN_ | PROT_GROWSUP_))
+		       ? -EINVAL
+		       : 0;
+}
+
+/* Fill [p, p + len) from the file: pread64 until len or end of file. */
+static long read_file(int fd, uint8_t *p, size_t len, long off)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		long r = uk_syscall_call(pread64, fd, p + got, len - got,
+					 off + (long)got);
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			return r == -EISDIR || r == -ESPIPE ? -ENODEV : r;
+		if (r == 0)
+			break; /* end of file: the rest stays zero */
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(long, mmap, uintptr_t, addr, size_t, len, long, prot, long,
+		    flags, long, fd, long, off)
+{
+	int type = (int)(flags & MAP_TYPE_);
+	int anon = !!(flags & MAP_ANONYMOUS_);
+	int fixed = !!(flags & (MAP_FIXED_ | MAP_FIXED_NOREPLACE_));
+	struct block *b = NULL;
+	uintptr_t s, e;
+	long rc;
+
+	/* the checks in Linux's order: offset, descriptor, length, type */
+	if (off & (long)PAGE_MASK_)
+		return -EINVAL;
+	if (!anon && (int)fd < 0)
+		return -EBADF;
+	if (len == 0)
+		return -EINVAL;
+	if (len > SIZE_MAX - PAGE_MASK_ || len > (1UL << 47))
+		return -ENOMEM;
+	len = (len + PAGE_MASK_) & ~PAGE_MASK_;
+	if (!anon && off < 0)
+		return -EOVERFLOW;
+	if (type != MAP_SHARED_ && type != MAP_PRIVATE_ &&
+	    type != MAP_SHARED_VALIDATE_)
+		return -EINVAL;
+	if (type == MAP_SHARED_VALIDATE_ &&
+	    (flags & ~(long)MAP_TYPE_ & ~(long)MAP_KNOWN_))
+		return -EOPNOTSUPP;
+	if (fixed && (addr & PAGE_MASK_))
+		return -EINVAL;
+	prot &= PROT_READ_ | PROT_WRITE_ | PROT_EXEC_; /* others ignored */
+	if (!anon && type != MAP_PRIVATE_ && (prot & PROT_WRITE_))
+		return -ENODEV; /* shared writable file mapping: unsupported */
+
+	if (fixed) {
+		s = addr;
+		if (s > UINTPTR_MAX - len)
+			return -ENOMEM;
+		e = s + len;
+		if ((flags & MAP_FIXED_NOREPLACE_) && overlaps(s, e))
+			return -EEXIST;
+		b = block_of(s, e);
+		if (!b)
+			return -ENOMEM; /* not memory this image owns */
+		rc = unmap_range(s, e, b);
+		if (rc < 0)
+			return rc;
+	} else {
+		b = block_new(len / PAGE);
+		if (!b)
+			return -ENOMEM;
+		s = b->base;
+		e = s + len;
+	}
+	memset((void *)s, 0, len);
+	if (!anon) {
+		rc = read_file((int)fd, (uint8_t *)s, len, off);
+		if (rc < 0) {
+			block_put(b); /* a fixed one stays: still mapped */
+			return rc;
+		}
+	}
+	rc = insert(s, e, (int)prot, (int)flags & (MAP_TYPE_ | MAP_ANONYMOUS_),
+		    b);
+	if (rc < 0) {
+		block_put(b);
+		return rc;
+	}
+	return (long)s;
+}
+
+UK_SYSCALL_R_DEFINE(int, munmap, uintptr_t, addr, size_t, len)
+{
+	if ((addr & PAGE_MASK_) || len == 0 || len > SIZE_MAX - PAGE_MASK_)
+		return -EINVAL;
+	len = (len + PAGE_MASK_) & ~PAGE_MASK_;
+	if (addr > UINTPTR_MAX - len)
+		return -EINVAL;
+	return unmap_range(addr, addr + len, NULL);
+}
+
+UK_SYSCALL_R_DEFINE(int, mprotect, uintptr_t, addr, size_t, len, long, prot)
+{
+	uintptr_t e;
+	int rc;
+
+	if (addr & PAGE_MASK_)
+		return -EINVAL;
+	if (check_prot(prot) < 0 ||
+	    ((prot & PROT_GROWSDOWN_) && (prot & PROT_GROWSUP_)))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (len > SIZE_MAX - PAGE_MASK_)
+		return -ENOMEM;
+	len = (len + PAGE_MASK_) & ~PAGE_MASK_;
+	if (addr > UINTPTR_MAX - len)
+		return -ENOMEM;
+	e = addr + len;
+	if (!fully_mapped(addr, e))
+		return -ENOMEM;
+	if ((rc = split_at(addr)) < 0 || (rc = split_at(e)) < 0)
+		return rc;
+	prot &= PROT_READ_ | PROT_WRITE_ | PROT_EXEC_;
+	for (struct region *r = regions; r; r = r->next) {
+		if (r->start < addr || r->end > e)
+			continue;
+		if (r->prot != prot)
+			unguard(r);
+		r->prot = (int)prot;
+		guard(r);
+	}
+	merge();
+	return 0;
+}
+
+static struct region *region_at(uintptr_t a)
+{
+	for (struct region *r = regions; r; r = r->next)
+		if (a >= r->start && a < r->end)
+			return r;
+	return NULL;
+}
+
+UK_SYSCALL_R_DEFINE(long, mremap, uintptr_t, old, size_t, oldlen, size_t,
+		    newlen, long, flags, uintptr_t, new_addr)
+{
+	struct region *r;
+	uintptr_t olde, newe;
+	long n;
+	int prot, rflags, rc;
+
+	(void)new_addr;
+	if (flags &
+	    ~(long)(MREMAP_MAYMOVE_ | MREMAP_FIXED_ | MREMAP_DONTUNMAP_))
+		return -EINVAL;
+	if ((flags & (MREMAP_FIXED_ | MREMAP_DONTUNMAP_)) &&
+	    !(flags & MREMAP_MAYMOVE_))
+		return -EINVAL;
+	if (old & PAGE_MASK_)
+		return -EINVAL;
+	if (flags & (MREMAP_FIXED_ | MREMAP_DONTUNMAP_))
+		return -EINVAL; /* not supported: see README.md */
+	if (oldlen > SIZE_MAX - PAGE_MASK_ || newlen > SIZE_MAX - PAGE_MASK_)
+		return -EINVAL;
+	oldlen = (oldlen + PAGE_MASK_) & ~PAGE_MASK_;
+	newlen = (newlen + PAGE_MASK_) & ~PAGE_MASK_;
+	if (newlen == 0)
+		return -EINVAL;
+	if (oldlen == 0)
+		return -EINVAL; /* duplicating shared mappings: unsupported */
+	if (old > UINTPTR_MAX - oldlen || newlen > (1UL << 47))
+		return -ENOMEM;
+	olde = old + oldlen;
+	/* the old range lies in one region (Linux: one vma) */
+	r = region_at(old);
+	if (!r || olde > r->end) {
+		/* adjacent regions that differ only by split history are
+		 * merged, so this is a true boundary */
+		return -EFAULT;
+	}
+	if (newlen == oldlen)
+		return (long)old;
+	if (newlen < oldlen) {
+		rc = unmap_range(old + newlen, olde, NULL);
+		return rc < 0 ? rc : (long)old;
+	}
+	prot = r->prot;
+	rflags = r->flags;
+	/* grow in place: the pages after it are ours and free */
+	if (old <= UINTPTR_MAX - newlen) {
+		newe = old + newlen;
+		if (block_of(olde, newe) == r->blk && !overlaps(olde, newe)) {
+			memset((void *)olde, 0, newe - olde);
+			rc = insert(olde, newe, prot, rflags, r->blk);
+			return rc < 0 ? rc : (long)old;
+		}
+	}
+	if (!(flags & MREMAP_MAYMOVE_))
+		return -ENOMEM;
+	n = uk_syscall_call(mmap, 0, newlen, prot,
+			    MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+	if (n < 0)
+		return n;
+	unguard(r); /* readable for the copy; unmapped right after */
+	memcpy((void *)n, (void *)old, oldlen);
+	rc = unmap_range(old, olde, NULL);
+	if (rc < 0)
+		return rc;
+	/* the new region keeps the old one's sharing type */
+	r = region_at((uintptr_t)n);
+	if (r)
+		r->flags = rflags;
+	merge();
+	return n;
+}
+
+UK_SYSCALL_R_DEFINE(int, madvise, uintptr_t, addr, size_t, len, int, advice)
+{
+	uintptr_t e;
+
+	if (addr & PAGE_MASK_)
+		return -EINVAL;
+	if (len > SIZE_MAX - PAGE_MASK_)
+		return -EINVAL;
+	len = (len + PAGE_MASK_) & ~PAGE_MASK_;
+	if (addr > UINTPTR_MAX - len)
+		return -EINVAL;
+	e = addr + len;
+	if (!((advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25) ||
+	      advice == 100 || advice == 101))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!fully_mapped(addr, e))
+		return -ENOMEM;
+	if (advice != MADV_DONTNEED_)
+		return 0; /* hints: nothing to do */
+	/* private pages read back as zeros after MADV_DONTNEED */
+	for (struct region *r = regions; r; r = r->next) {
+		uintptr_t s0 = r->start > addr ? r->start : addr;
+		uintptr_t e0 = r->end < e ? r->end : e;
+		if (s0 >= e0 || r->guarded ||
+		    (r->flags & MAP_TYPE_) != MAP_PRIVATE_)
+			continue;
+		memset((void *)s0, 0, e0 - s0);
+	}
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, msync, uintptr_t, addr, size_t, len, int, flags)
+{
+	if (addr & PAGE_MASK_)
+		return -EINVAL;
+	if (flags & ~(MS_ASYNC_ | MS_INVALIDATE_ | MS_SYNC_))
+		return -EINVAL;
+	if ((flags & MS_ASYNC_) && (flags & MS_SYNC_))
+		return -EINVAL;
+	if (len > SIZE_MAX - PAGE_MASK_)
+		return -ENOMEM;
+	len = (len + PAGE_MASK_) & ~PAGE_MASK_;
+	if (addr > UINTPTR_MAX - len || !fully_mapped(addr, addr + len))
+		return -ENOMEM;
+	return 0; /* file mappings are private copies: nothing to write */
+}
+
+/* ---- brk ---- */
+
+static uintptr_t brk_base, brk_cur;
+
+UK_SYSCALL_R_DEFINE(long, brk, uintptr_t, addr)
+{
+	if (!brk_base) {
+		struct uk_alloc *a = uk_alloc_get_default();
+		void *p = a ? uk_palloc(a, UK_MMAP_BRK_SIZE / PAGE) : NULL;
+		if (!p) {
+			uk_pr_warn("brk: no memory for the %lu-byte area",
+				   (unsigned long)UK_MMAP_BRK_SIZE);
+			return 0;
+		}
+		brk_base = brk_cur = (uintptr_t)p;
+	}
+	/* out of the area: fail by returning the current break */
+	if (addr < brk_base || addr - brk_base > UK_MMAP_BRK_SIZE)
+		return (long)brk_cur;
+	if (addr > brk_cur) /* new memory reads as zeros */
+		memset((void *)brk_cur, 0, addr - brk_cur);
+	brk_cur = addr;
+	return (long)brk_cur;
+}
