@@ -1091,6 +1091,103 @@ static void test_random(void **state)
 		free(model[i].data);
 }
 
+/* ---- random calls on random paths: no crash, no leaked reference ---- */
+static void fuzz_path(char *p, size_t cap)
+{
+	static const char *const parts[] = {"a", "b",	 "..", ".",  "",
+					    "l", "loop", "f",  "d/", "//"};
+	size_t n = 0;
+	int k = (int)rnd(6);
+
+	p[0] = 0;
+	if (rnd(2))
+		p[n++] = '/', p[n] = 0;
+	for (int i = 0; i < k; i++) {
+		const char *c = parts[rnd(10)];
+
+		if (n + strlen(c) + 2 >= cap)
+			break;
+		n += (size_t)sprintf(p + n, "%s%s", i ? "/" : "", c);
+	}
+}
+
+static void test_fuzz(void **state)
+{
+	char p[64], q[64], buf[256];
+	struct stat st;
+	int fds[8] = {0};
+
+	(void)state;
+	rng = 12345;
+	for (int op = 0; op < 20000; op++) {
+		int fd = fds[rnd(8)];
+
+		fuzz_path(p, sizeof(p));
+		fuzz_path(q, sizeof(q));
+		switch (rnd(16)) {
+		case 0:
+			fd = (int)SC(open, p, (int)rnd(4) | O_CREAT, 0644);
+			if (fd >= 0) {
+				int i = (int)rnd(8);
+
+				if (fds[i] > 2)
+					SC(close, fds[i]);
+				fds[i] = fd;
+			}
+			break;
+		case 1:
+			SC(mkdir, p, 0755);
+			break;
+		case 2:
+			SC(symlink, q, p);
+			break;
+		case 3:
+			SC(rename, p, q);
+			break;
+		case 4:
+			SC(unlink, p);
+			break;
+		case 5:
+			SC(rmdir, p);
+			break;
+		case 6:
+			SC(chdir, p);
+			break;
+		case 7:
+			SC(getcwd, buf, rnd(2) ? sizeof(buf) : rnd(8));
+			break;
+		case 8:
+			SC(stat, p, &st);
+			SC(lstat, p, &st);
+			break;
+		case 9:
+			SC(write, fd, buf, rnd(sizeof(buf)));
+			SC(pwrite64, fd, buf, 8, rnd(100000));
+			break;
+		case 10:
+			SC(getdents64, fd, buf, rnd(sizeof(buf)));
+			break;
+		case 11:
+			SC(truncate, p, rnd(10000));
+			SC(ftruncate, fd, rnd(10000));
+			break;
+		case 12:
+			SC(readlink, p, buf, (int)rnd(sizeof(buf)));
+			break;
+		case 13:
+			SC(renameat2, fd, p, AT_FDCWD, q, rnd(2));
+			break;
+		case 14:
+			SC(fchdir, fd);
+			break;
+		default:
+			SC(unlinkat, fd, p, rnd(2) ? AT_REMOVEDIR : 0);
+			break;
+		}
+	}
+	/* teardown's umount2("/") fails if a reference leaked */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1107,6 +1204,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_oom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
 	};
 	assert_int_equal(uk_fdtab_init(), 0);
 	return cmocka_run_group_tests(tests, NULL, NULL);
