@@ -19,6 +19,8 @@
 #define SEEK_CUR_	1
 #define SEEK_END_	2
 #define IOV_MAX_	1024
+#define RW_MAX		0x7ffff000UL /* Linux's MAX_RW_COUNT */
+#define CLAMP(len)	((len) > RW_MAX ? RW_MAX : (len))
 
 /* status flags F_SETFL may change */
 #define SETFL_MASK \
@@ -318,14 +320,14 @@ static ssize_t rw(int fd, int wr, const struct uk_iovec *iov, int cnt,
 
 UK_SYSCALL_R_DEFINE(ssize_t, read, int, fd, void *, buf, size_t, len)
 {
-	struct uk_iovec v = {buf, len};
+	struct uk_iovec v = {buf, CLAMP(len)};
 
 	return rw(fd, 0, &v, 1, -1, 0);
 }
 
 UK_SYSCALL_R_DEFINE(ssize_t, write, int, fd, const void *, buf, size_t, len)
 {
-	struct uk_iovec v = {(void *)buf, len};
+	struct uk_iovec v = {(void *)buf, CLAMP(len)};
 
 	return rw(fd, 1, &v, 1, -1, 0);
 }
@@ -333,7 +335,7 @@ UK_SYSCALL_R_DEFINE(ssize_t, write, int, fd, const void *, buf, size_t, len)
 UK_SYSCALL_R_DEFINE(ssize_t, pread64, int, fd, void *, buf, size_t, len, off_t,
 		    pos)
 {
-	struct uk_iovec v = {buf, len};
+	struct uk_iovec v = {buf, CLAMP(len)};
 
 	return rw(fd, 0, &v, 1, pos, 1);
 }
@@ -341,7 +343,7 @@ UK_SYSCALL_R_DEFINE(ssize_t, pread64, int, fd, void *, buf, size_t, len, off_t,
 UK_SYSCALL_R_DEFINE(ssize_t, pwrite64, int, fd, const void *, buf, size_t, len,
 		    off_t, pos)
 {
-	struct uk_iovec v = {(void *)buf, len};
+	struct uk_iovec v = {(void *)buf, CLAMP(len)};
 
 	return rw(fd, 1, &v, 1, pos, 1);
 }

@@ -239,6 +239,8 @@ static void test_rw(void **state)
 	assert_int_equal(uk_syscall_call(writev, fd, iov, -1), -EINVAL);
 	assert_int_equal(uk_syscall_call(writev, fd, iov, 1025), -EINVAL);
 	assert_int_equal(uk_syscall_call(pread64, rd, buf, 80, 0), 5);
+	/* a huge count is clamped (Linux's MAX_RW_COUNT), not refused */
+	assert_int_equal(uk_syscall_call(pread64, rd, buf, (size_t)-1, 0), 5);
 	assert_memory_equal(buf, "abcde", 5);
 	/* past EOF */
 	assert_int_equal(uk_syscall_call(read, fd, buf, 10), 0);
