@@ -419,6 +419,18 @@ static void test_dirs(void **state)
 		assert_int_equal(st.st_atim.tv_sec, 100);
 		ts[0].tv_nsec = -3;
 		assert_int_equal(SC(utimensat, AT_FDCWD, "/m", ts, 0), -EINVAL);
+		assert_int_equal(SC(chown, "/m", 5, -1), 0);
+		assert_int_equal(SC(fchown, fd, -1, 7), 0);
+		assert_int_equal(SC(fstat, fd, &st), 0);
+		assert_int_equal(st.st_uid, 5);
+		assert_int_equal(st.st_gid, 7);
+		assert_int_equal(SC(symlink, "/m", "/ml"), 0);
+		assert_int_equal(SC(lchown, "/ml", 9, 9), 0);
+		assert_int_equal(SC(stat, "/m", &st), 0);
+		assert_int_equal(st.st_uid, 5);
+		assert_int_equal(SC(fchownat, AT_FDCWD, "/ml", 1, 1, 0x4),
+				 -EINVAL);
+		assert_int_equal(SC(chown, "/nope", 1, 1), -ENOENT);
 		SC(close, fd);
 	}
 }

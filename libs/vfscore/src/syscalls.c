@@ -593,3 +593,51 @@ UK_SYSCALL_R_DEFINE(int, utimensat, int, dirfd, const char *, path,
 	uk_vnode_put(vn);
 	return r;
 }
+
+static int chown_vn(struct uk_vnode *vn, unsigned uid, unsigned gid)
+{
+	int r = 0;
+
+	if (uid != (unsigned)-1)
+		vn->uid = uid;
+	if (gid != (unsigned)-1)
+		vn->gid = gid;
+	vn->ctime = uk_vfs_now();
+	if (vn->ops->setattr)
+		r = vn->ops->setattr(vn);
+	uk_vnode_put(vn);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, fchownat, int, dirfd, const char *, path, unsigned,
+		    uid, unsigned, gid, int, flags)
+{
+	struct uk_vnode *vn;
+	int r = at_vnode(dirfd, path, flags,
+			 AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, &vn);
+
+	return r ? r : chown_vn(vn, uid, gid);
+}
+
+UK_SYSCALL_R_DEFINE(int, chown, const char *, path, unsigned, uid, unsigned,
+		    gid)
+{
+	return uk_syscall_call(fchownat, VFS_AT_FDCWD, path, uid, gid, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, lchown, const char *, path, unsigned, uid, unsigned,
+		    gid)
+{
+	return uk_syscall_call(fchownat, VFS_AT_FDCWD, path, uid, gid,
+			       AT_SYMLINK_NOFOLLOW);
+}
+
+UK_SYSCALL_R_DEFINE(int, fchown, int, fd, unsigned, uid, unsigned, gid)
+{
+	struct uk_vnode *vn;
+	int r = vfs_fd_vnode(fd, &vn);
+
+	if (r == -ENOTDIR)
+		return 0; /* a device file of its own: nothing to store */
+	return r ? r : chown_vn(vn, uid, gid);
+}
