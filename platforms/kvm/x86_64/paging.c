@@ -151,14 +151,8 @@ static void pt_flush(void *ctx, uint64_t vaddr)
 	__asm__ __volatile__("invlpg (%0)" : : "r"(vaddr) : "memory");
 }
 
-int ukplat_page_guard(void *page, int on)
+static void run_pt_init(void)
 {
-	uint64_t va = (uint64_t)(uintptr_t)page;
-
-	/* heap memory only: never the image or what lies below it */
-	if (va & (PAGE - 1) || va < (uint64_t)(uintptr_t)__uk_image_end ||
-	    va >= KVM_MAPPED_TOP)
-		return -EINVAL;
 	if (!run_pt.root) {
 		uint64_t cr3;
 		__asm__ __volatile__("mov %%cr3, %0" : "=r"(cr3));
@@ -167,6 +161,52 @@ int ukplat_page_guard(void *page, int on)
 		run_pt.ops.alloc_table = pt_alloc;
 		run_pt.ops.flush = pt_flush;
 	}
+}
+
+int ukplat_page_protect(void *addr, unsigned long len, int prot)
+{
+	uint64_t va = (uint64_t)(uintptr_t)addr;
+
+	/* heap memory only: never the image or what lies below it */
+	if (va & (PAGE - 1) || len & (PAGE - 1) ||
+	    va < (uint64_t)(uintptr_t)__uk_image_end || va >= KVM_MAPPED_TOP ||
+	    len > KVM_MAPPED_TOP - va ||
+	    (prot & ~(UKPLAT_PROT_READ | UKPLAT_PROT_WRITE | UKPLAT_PROT_EXEC)))
+		return -EINVAL;
+	if ((prot & UKPLAT_PROT_WRITE) && (prot & UKPLAT_PROT_EXEC))
+		return -EACCES;
+	if (!len)
+		return 0;
+	run_pt_init();
+	if (prot == UKPLAT_PROT_NONE)
+		return ukarch_pt_unmap(&run_pt, va, len);
+	/* readable is implied by present; no NX bit: executable anyway */
+	prot |= UKARCH_PROT_READ | (have_nx ? 0 : UKARCH_PROT_EXEC);
+	int rc = ukarch_pt_protect(&run_pt, va, len, prot);
+	if (rc != -ENOENT)
+		return rc;
+	/* some pages were made inaccessible before: map those back, page by
+	 * page (the others just change) */
+	for (uint64_t p = va; p < va + len; p += PAGE) {
+		rc = ukarch_pt_protect(&run_pt, p, PAGE, prot);
+		if (rc == -ENOENT)
+			rc = ukarch_pt_map(&run_pt, p, p, PAGE, prot,
+					   UKARCH_PAGE_4K);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int ukplat_page_guard(void *page, int on)
+{
+	uint64_t va = (uint64_t)(uintptr_t)page;
+
+	/* heap memory only: never the image or what lies below it */
+	if (va & (PAGE - 1) || va < (uint64_t)(uintptr_t)__uk_image_end ||
+	    va >= KVM_MAPPED_TOP)
+		return -EINVAL;
+	run_pt_init();
 	if (on)
 		return ukarch_pt_unmap(&run_pt, va, PAGE);
 	return ukarch_pt_map(&run_pt, va, va, PAGE,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Guard pages on linuxu: mprotect() on the host. */
+/* Guard pages and page permissions on linuxu: mprotect() on the host. */
 #include <errno.h>
 #include <stdint.h>
 #include <uk/plat/memory.h>
@@ -15,5 +15,16 @@ int ukplat_page_guard(void *page, int on)
 		return -EINVAL;
 	long rc = ukplat_linuxu_syscall(SYS_mprotect, (long)page, 4096,
 					on ? PROT_NONE : PROT_RW, 0, 0, 0);
+	return rc < 0 ? (int)rc : 0;
+}
+
+int ukplat_page_protect(void *addr, unsigned long len, int prot)
+{
+	if ((uintptr_t)addr & 4095 || len & 4095 || (prot & ~7))
+		return -EINVAL;
+	if ((prot & 2) && (prot & 4))
+		return -EACCES;
+	long rc = ukplat_linuxu_syscall(SYS_mprotect, (long)addr, (long)len,
+					prot, 0, 0, 0);
 	return rc < 0 ? (int)rc : 0;
 }
