@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * musl's libc init for the boot thread, early in the init table (right
- * after the boot heap, before anything can print through stdio): musl
+ * musl's libc init for the boot thread, early in the init table (after the
+ * boot heap and the scheduler, before anything prints through stdio): musl
  * reads the start vector like a static Linux program's, sets up its thread
  * descriptor and the image's TLS (the PT_TLS header below describes the
  * linker script's .tdata/.tbss), and the thread pointer (__set_thread_area,
@@ -93,5 +93,7 @@ int uk_muslglue_init(void)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	return 0;
 }
-/* after the boot heap (EARLY 1), before fdtab's console (EARLY 9) */
-UK_INIT_CLASS(uk_muslglue_init, UK_INIT_EARLY, 2);
+/* lib class, right after the default scheduler (ukschedcoop, LIB 0) made
+ * the boot context its main thread with a TLS block of its own: musl's
+ * thread pointer must be the one that thread keeps (through arch_prctl) */
+UK_INIT_CLASS(uk_muslglue_init, UK_INIT_LIB, 1);

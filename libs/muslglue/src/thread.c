@@ -2,30 +2,71 @@
 /*
  * musl's thread-related assembly, replaced by C (the originals execute the
  * `syscall` instruction): the thread pointer, thread creation and the
- * cancellation-point system call.
+ * cancellation-point system call. Threads come from posixfutex when the
+ * image links it (an app lists posixfutex, uksched and a scheduler); it is
+ * detected through a weak reference, so other images need none of it.
  */
 #include <errno.h>
+#include <sys/types.h>
 #include <uk/plat/lcpu.h>
 #include <uk/syscall.h>
+
+#define ARCH_SET_FS_ 0x1002 /* Linux arch_prctl code */
+
+/* posixfutex's native clone (see its <uk/futex.h>); NULL when not linked */
+int uk_clone_fn(int (*fn)(void *), void *stack, int flags, void *arg,
+		pid_t *ptid, void *tls, pid_t *ctid) __attribute__((weak));
 
 /* musl's (hidden) */
 long __cancel(void);
 
-/* Set the thread pointer (FS base) for musl's thread descriptor. Returns 0,
- * which tells musl that threads can work. */
+/* Set the thread pointer (FS base) of the calling thread for musl's thread
+ * descriptor. Returns 0, which tells musl that threads can work. */
 int __set_thread_area(void *p)
 {
-	/* arch_prctl(ARCH_SET_FS) arrives with the POSIX thread libraries;
-	 * until then the platform sets FS directly. */
+	/* posixfutex's arch_prctl also records it in the uksched thread,
+	 * so that context switches keep it */
+	if (uk_clone_fn)
+		return (int)uk_syscall_call(arch_prctl, ARCH_SET_FS_, p);
 	ukplat_tlsp_set(p);
 	return 0;
 }
 
-/* Thread creation: not yet (pthread_create() returns EAGAIN). */
+/*
+ * musl's __clone(fn, stack, flags, arg, ptid, tls, ctid): a new thread
+ * running fn(arg) on `stack`. Without posixfutex: -ENOSYS, which
+ * pthread_create() reports as EAGAIN.
+ */
 int __clone(int (*func)(void *), void *stack, int flags, void *arg, ...)
 {
-	(void)func, (void)stack, (void)flags, (void)arg;
-	return -ENOSYS;
+	__builtin_va_list ap;
+	pid_t *ptid, *ctid;
+	void *tls;
+
+	if (!uk_clone_fn)
+		return -ENOSYS;
+	__builtin_va_start(ap, arg);
+	ptid = __builtin_va_arg(ap, pid_t *);
+	tls = __builtin_va_arg(ap, void *);
+	ctid = __builtin_va_arg(ap, pid_t *);
+	__builtin_va_end(ap);
+	return uk_clone_fn(func, stack, flags, arg, ptid, tls, ctid);
+}
+
+/*
+ * musl's libc init asks for the boot thread's id with set_tid_address. In
+ * an image without posixfutex (whose strong definition wins) there is one
+ * thread, id 1, and nothing to clear at its exit; this weak default keeps
+ * uksyscall's -ENOSYS default (and its warning) out of every boot. The
+ * top-level build links muslglue before uksyscall, so this one is the weak
+ * definition the linker takes.
+ */
+__attribute__((weak)) long uk_syscall_r_set_tid_address(long a0, long a1,
+							long a2, long a3,
+							long a4, long a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return 1;
 }
 
 /*
