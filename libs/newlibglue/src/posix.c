@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* POSIX functions newlib declares but does not implement, on the shim. */
+#include <errno.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uk/newlibglue.h>
+#include <uk/syscall.h>
+
+#define RE(v) uk_newlibglue_ret((long)(v), &errno)
+
+int rmdir(const char *path)
+{
+	return (int)RE(uk_syscall_call(rmdir, path));
+}
+
+char *getcwd(char *buf, size_t size)
+{
+	if (!buf) {
+		/* the glibc/BSD extension (allocate) is not offered */
+		errno = EINVAL;
+		return NULL;
+	}
+	return RE(uk_syscall_call(getcwd, buf, size)) < 0 ? NULL : buf;
+}
+
+int chdir(const char *path)
+{
+	return (int)RE(uk_syscall_call(chdir, path));
+}
+
+int access(const char *path, int mode)
+{
+	return (int)RE(uk_syscall_call(access, path, mode));
+}
+
+int dup(int fd)
+{
+	return (int)RE(uk_syscall_call(dup, fd));
+}
+
+int dup2(int fd, int fd2)
+{
+	return (int)RE(uk_syscall_call(dup2, fd, fd2));
+}
+
+int ftruncate(int fd, off_t len)
+{
+	return (int)RE(uk_syscall_call(ftruncate, fd, len));
+}
+
+int fsync(int fd)
+{
+	return (int)RE(uk_syscall_call(fsync, fd));
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	return RE(uk_syscall_call(pread64, fd, buf, n, off));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	return RE(uk_syscall_call(pwrite64, fd, buf, n, off));
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	return (int)RE(uk_syscall_call(nanosleep, req, rem));
+}
+
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+	return (int)RE(uk_syscall_call(clock_gettime, id, ts));
+}
+
+int clock_getres(clockid_t id, struct timespec *ts)
+{
+	return (int)RE(uk_syscall_call(clock_getres, id, ts));
+}
+
+int clock_settime(clockid_t id, const struct timespec *ts)
+{
+	return (int)RE(uk_syscall_call(clock_settime, id, ts));
+}
+
+int usleep(useconds_t us)
+{
+	struct timespec ts = {.tv_sec = us / 1000000,
+			      .tv_nsec = (long)(us % 1000000) * 1000};
+
+	return nanosleep(&ts, NULL);
+}
+
+unsigned int sleep(unsigned int s)
+{
+	struct timespec ts = {.tv_sec = s, .tv_nsec = 0}, rem = {0, 0};
+
+	if (nanosleep(&ts, &rem) < 0 && errno == EINTR)
+		return (unsigned int)rem.tv_sec + (rem.tv_nsec > 0);
+	return 0;
+}
