@@ -71,6 +71,11 @@ struct entry {
 	size_t next; /* offset after the padded data */
 };
 
+struct dirtime {
+	char *path;
+	long mtime;
+};
+
 struct walk {
 	const uint8_t *buf;
 	size_t len;
@@ -80,6 +85,8 @@ struct walk {
 	struct uk_cpio_error *err;
 	char **links; /* symbolic links created so far (normalised) */
 	size_t nlinks, caplinks;
+	struct dirtime *dirs; /* directories extracted, for their mtimes */
+	size_t ndirs, capdirs;
 	int warned_nosys;
 	char rel[UK_CPIO_PATH_MAX];
 	char path[UK_CPIO_PATH_MAX];
@@ -282,6 +289,28 @@ static int add_link(struct walk *w)
 	return 0;
 }
 
+/* Remember w->path as a directory with `mtime` (best effort: without
+ * memory, that directory keeps the time of its last change). */
+static void add_dir(struct walk *w, long mtime)
+{
+	char *p;
+
+	if (w->ndirs == w->capdirs) {
+		size_t cap = w->capdirs ? 2 * w->capdirs : 16;
+		struct dirtime *n = realloc(w->dirs, cap * sizeof(*n));
+		if (!n)
+			return;
+		w->dirs = n;
+		w->capdirs = cap;
+	}
+	p = malloc(strlen(w->path) + 1);
+	if (!p)
+		return;
+	strcpy(p, w->path);
+	w->dirs[w->ndirs].path = p;
+	w->dirs[w->ndirs++].mtime = mtime;
+}
+
 static int sysfail(struct walk *w, const struct entry *e, const char *call,
 		   long rc)
 {
@@ -402,6 +431,29 @@ static int extract_entry(struct walk *w, const struct entry *e)
 			     CPIO_AT_SYMLINK_NOFOLLOW);
 	if (attr_rc(w, e, "utimensat", rc) < 0)
 		return (int)rc;
+	if (type == CPIO_S_IFDIR && rc == 0)
+		add_dir(w, (long)e->f[F_MTIME]);
+	return 0;
+}
+
+/* Entries created inside a directory change its mtime: set the
+ * directories' mtimes again once everything is written, deepest last
+ * created first. */
+static int fix_dir_times(struct walk *w)
+{
+	for (size_t i = w->ndirs; i-- > 0;) {
+		struct cpio_timespec ts[2] = {{w->dirs[i].mtime, 0},
+					      {w->dirs[i].mtime, 0}};
+		long rc = uk_syscall_call(utimensat, CPIO_AT_FDCWD,
+					  w->dirs[i].path, ts,
+					  CPIO_AT_SYMLINK_NOFOLLOW);
+		if (rc < 0) {
+			snprintf(w->err->msg, sizeof(w->err->msg),
+				 "utimensat('%.200s') failed: error %ld",
+				 w->dirs[i].path, -rc);
+			return (int)rc;
+		}
+	}
 	return 0;
 }
 
@@ -504,6 +556,11 @@ static void free_links(struct walk *w)
 	free(w->links);
 	w->links = NULL;
 	w->nlinks = w->caplinks = 0;
+	for (size_t i = 0; i < w->ndirs; i++)
+		free(w->dirs[i].path);
+	free(w->dirs);
+	w->dirs = NULL;
+	w->ndirs = w->capdirs = 0;
 }
 
 int uk_cpio_extract(const void *buf, size_t len, const char *dest,
@@ -541,6 +598,11 @@ int uk_cpio_extract(const void *buf, size_t len, const char *dest,
 	if (rc >= 0) {
 		w->extract = 1;
 		rc = walk(w);
+		if (rc >= 0) {
+			int r2 = fix_dir_times(w);
+			if (r2 < 0)
+				rc = r2;
+		}
 		free_links(w);
 	}
 	free(w);

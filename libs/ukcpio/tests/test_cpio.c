@@ -108,7 +108,17 @@ static long inject(const char *call)
 
 static struct node *mknode(const char *p, int type, unsigned mode)
 {
+	char parent[4200], *sl;
 	assert_true(nnodes < MAXN);
+	/* as a file system does: the parent directory changes */
+	snprintf(parent, sizeof(parent), "%s", p);
+	sl = strrchr(parent, '/');
+	if (sl && sl != parent) {
+		*sl = 0;
+		struct node *d = lookup(parent);
+		if (d)
+			d->mtime = 777777;
+	}
 	nodes[nnodes].path = strdup(p);
 	nodes[nnodes].type = type;
 	nodes[nnodes].mode = mode;
@@ -344,6 +354,8 @@ static void test_extract(void **state)
 	assert_memory_equal(n->data, "root:x:0:0::/:/bin/sh\n", 22);
 	n = lookup("/d/bin");
 	assert_int_equal(n->type, T_DIR);
+	assert_int_equal(n->mtime, 1000); /* set again after its entries */
+	assert_int_equal(lookup("/d/etc")->mtime, 1000);
 	assert_int_equal(n->mode, 0711);
 	n = lookup("/d/bin/ash");
 	assert_int_equal(n->type, T_LNK);
