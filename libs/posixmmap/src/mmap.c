@@ -442,25 +442,74 @@ static struct region *region_at(uintptr_t a)
 	return NULL;
 }
 
+/* Move the old range (inside region r) to a new place: `dst` with
+ * MREMAP_FIXED (inside a block of ours), else a new block. */
+static long remap_move(struct region *r, uintptr_t old, size_t oldlen,
+		       size_t newlen, long flags, uintptr_t dst)
+{
+	int prot = r->prot, rflags = r->flags;
+	size_t keep = oldlen < newlen ? oldlen : newlen;
+	struct block *b;
+	long rc;
+
+	if (flags & MREMAP_FIXED_) {
+		if (dst & PAGE_MASK_)
+			return -EINVAL;
+		if (dst > UINTPTR_MAX - newlen)
+			return -EINVAL;
+		if (dst < old + oldlen && old < dst + newlen)
+			return -EINVAL; /* overlapping ranges */
+		b = block_of(dst, dst + newlen);
+		if (!b)
+			return -ENOMEM; /* not memory this image owns */
+		unguard(r);		/* readable for the copy */
+		rc = unmap_range(dst, dst + newlen, b);
+		if (rc < 0)
+			return rc;
+	} else {
+		b = block_new(newlen / PAGE);
+		if (!b)
+			return -ENOMEM;
+		dst = b->base;
+		unguard(r);
+	}
+	memcpy((void *)dst, (void *)old, keep);
+	memset((void *)(dst + keep), 0, newlen - keep);
+	rc = insert(dst, dst + newlen, prot, rflags, b);
+	if (rc < 0) {
+		block_put(b);
+		return rc;
+	}
+	if (flags & MREMAP_DONTUNMAP_) {
+		/* the old range stays mapped, its pages moved away: a
+		 * private one reads as zeros */
+		if ((rflags & MAP_TYPE_) == MAP_PRIVATE_)
+			memset((void *)old, 0, oldlen);
+	} else {
+		rc = unmap_range(old, old + oldlen, NULL);
+		if (rc < 0)
+			return rc;
+	}
+	return (long)dst;
+}
+
 UK_SYSCALL_R_DEFINE(long, mremap, uintptr_t, old, size_t, oldlen, size_t,
 		    newlen, long, flags, uintptr_t, new_addr)
 {
 	struct region *r;
 	uintptr_t olde, newe;
-	long n;
 	int prot, rflags, rc;
 
-	(void)new_addr;
 	if (flags &
 	    ~(long)(MREMAP_MAYMOVE_ | MREMAP_FIXED_ | MREMAP_DONTUNMAP_))
 		return -EINVAL;
 	if ((flags & (MREMAP_FIXED_ | MREMAP_DONTUNMAP_)) &&
 	    !(flags & MREMAP_MAYMOVE_))
 		return -EINVAL;
+	if ((flags & MREMAP_DONTUNMAP_) && oldlen != newlen)
+		return -EINVAL;
 	if (old & PAGE_MASK_)
 		return -EINVAL;
-	if (flags & (MREMAP_FIXED_ | MREMAP_DONTUNMAP_))
-		return -EINVAL; /* not supported: see README.md */
 	if (oldlen > SIZE_MAX - PAGE_MASK_ || newlen > SIZE_MAX - PAGE_MASK_)
 		return -EINVAL;
 	oldlen = (oldlen + PAGE_MASK_) & ~PAGE_MASK_;
@@ -479,6 +528,8 @@ UK_SYSCALL_R_DEFINE(long, mremap, uintptr_t, old, size_t, oldlen, size_t,
 		 * merged, so this is a true boundary */
 		return -EFAULT;
 	}
+	if (flags & (MREMAP_FIXED_ | MREMAP_DONTUNMAP_))
+		return remap_move(r, old, oldlen, newlen, flags, new_addr);
 	if (newlen == oldlen)
 		return (long)old;
 	if (newlen < oldlen) {
@@ -498,21 +549,7 @@ UK_SYSCALL_R_DEFINE(long, mremap, uintptr_t, old, size_t, oldlen, size_t,
 	}
 	if (!(flags & MREMAP_MAYMOVE_))
 		return -ENOMEM;
-	n = uk_syscall_call(mmap, 0, newlen, prot,
-			    MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
-	if (n < 0)
-		return n;
-	unguard(r); /* readable for the copy; unmapped right after */
-	memcpy((void *)n, (void *)old, oldlen);
-	rc = unmap_range(old, olde, NULL);
-	if (rc < 0)
-		return rc;
-	/* the new region keeps the old one's sharing type */
-	r = region_at((uintptr_t)n);
-	if (r)
-		r->flags = rflags;
-	merge();
-	return n;
+	return remap_move(r, old, oldlen, newlen, flags, 0);
 }
 
 UK_SYSCALL_R_DEFINE(int, madvise, uintptr_t, addr, size_t, len, int, advice)

@@ -141,6 +141,13 @@ static long mm(uintptr_t a, size_t l, int p, int f, int fd, long off)
 }
 
 static void unmap_all(void);
+static void get_regs(void);
+struct reg {
+	uintptr_t s, e;
+	int prot, flags;
+};
+static struct reg regs[4096];
+static int nregs;
 
 static void test_errors(void **state)
 {
@@ -192,6 +199,8 @@ static void test_errors(void **state)
 	assert_int_equal(uk_syscall_call(mremap, a + 1, PG, PG, 1, 0), -EINVAL);
 	assert_int_equal(uk_syscall_call(mremap, a, PG, PG, 8, 0), -EINVAL);
 	assert_int_equal(uk_syscall_call(mremap, a, PG, PG, 2, 0), -EINVAL);
+	assert_int_equal(uk_syscall_call(mremap, a, PG, 2 * PG, 5, 0),
+			 -EINVAL); /* DONTUNMAP needs equal sizes */
 	assert_int_equal(uk_syscall_call(mremap, 0x5000, PG, PG, 1, 0),
 			 -EFAULT);
 	assert_int_equal(uk_syscall_call(mremap, a, 4 * PG, 5 * PG, 1, 0),
@@ -304,6 +313,35 @@ static void test_mremap(void **state)
 	assert_int_equal(p[PG], 0); /* zeroed again */
 	assert_int_equal(uk_syscall_call(mremap, b, 3 * PG, 3 * PG, 0, 0), b);
 	assert_int_equal(uk_mmap_iter(NULL, NULL), 1);
+	/* MREMAP_FIXED into a reservation, DONTUNMAP */
+	long res = mm(0, 16 * PG, 0, PA, -1, 0), c;
+	p[0] = 42;
+	assert_int_equal(uk_syscall_call(mremap, b, 3 * PG, 3 * PG, 3, res + 1),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(mremap, b, 3 * PG, 3 * PG, 3, b + PG),
+			 -EINVAL); /* overlaps */
+	assert_int_equal(
+		uk_syscall_call(mremap, b, 3 * PG, 3 * PG, 3, res + 15 * PG),
+		-ENOMEM); /* past the reservation */
+	c = uk_syscall_call(mremap, b, 3 * PG, 4 * PG, 3, res + 4 * PG);
+	assert_int_equal(c, res + 4 * PG);
+	assert_int_equal(((uint8_t *)c)[0], 42);
+	assert_int_equal(((uint8_t *)c)[PG - 1], 1);
+	assert_int_equal(((uint8_t *)c)[3 * PG], 0);
+	get_regs();
+	assert_int_equal(nregs, 3); /* none, rw, none */
+	assert_int_equal(regs[1].prot, R | W);
+	b = c;
+	p = (uint8_t *)b;
+	c = uk_syscall_call(mremap, b, 4 * PG, 4 * PG, 5, 0);
+	assert_true(c > 0 && c != b);
+	assert_int_equal(((uint8_t *)c)[0], 42);
+	assert_int_equal(p[0], 0); /* the old range stays, empty */
+	get_regs();
+	assert_int_equal(nregs, 4);
+	unmap_all();
+	b = mm(0, 3 * PG, R | W, PA, -1, 0);
+	p = (uint8_t *)b;
 	/* DONTNEED zeroes private pages */
 	p[5] = 9;
 	assert_int_equal(uk_syscall_call(madvise, b, PG, 4), 0);
@@ -404,12 +442,6 @@ static uintptr_t srandom_page(uint64_t r)
 	return 0;
 }
 
-struct reg {
-	uintptr_t s, e;
-	int prot, flags;
-};
-static struct reg regs[4096];
-static int nregs;
 static void collect(uintptr_t s, uintptr_t e, int prot, int flags, void *arg)
 {
 	(void)arg;
@@ -557,13 +589,27 @@ static void random_run(uint64_t seed, int ops)
 			get_regs();
 			struct reg r = regs[rnd() % nregs];
 			size_t on = (r.e - r.s) / PG, nn = 1 + rnd() % 24;
-			long a = uk_syscall_call(mremap, r.s, on * PG, nn * PG,
-						 1, 0);
+			long a;
+			int bi = owned(base);
+			uintptr_t dst =
+				allocs[bi].base + (rnd() % allocs[bi].n) * PG;
+			if (rnd() % 3 == 0 &&
+			    dst + nn * PG <=
+				    allocs[bi].base + allocs[bi].n * PG &&
+			    (dst >= r.e || dst + nn * PG <= r.s)) {
+				a = uk_syscall_call(mremap, r.s, on * PG,
+						    nn * PG, 3, dst);
+				assert_int_equal(a, (long)dst);
+			} else {
+				a = uk_syscall_call(mremap, r.s, on * PG,
+						    nn * PG, 1, 0);
+			}
 			assert_true(a > 0);
 			uint8_t tags[64];
 			for (size_t k = 0; k < on && k < 64; k++)
 				tags[k] = sh[sfind(r.s + k * PG)].tag;
 			sdel(r.s, r.e);
+			sdel((uintptr_t)a, (uintptr_t)a + nn * PG);
 			for (size_t k = 0; k < nn; k++)
 				sadd((uintptr_t)a + k * PG, r.prot, r.flags & 3,
 				     k < on ? tags[k] : 0);
