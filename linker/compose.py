@@ -347,7 +347,7 @@ def write_generated(tmp, app_name, blob):
 
 
 def compose(a):
-    for path in [a.script] + a.archives:
+    for path in [a.script] + a.archives + a.lib:
         if not os.path.isfile(path):
             raise ComposeError(f"input not found: {path}")
     if not re.fullmatch(r"[A-Za-z0-9_.+-]+", a.app_name):
@@ -366,7 +366,10 @@ def compose(a):
                "-Wl,-z,max-page-size=4096", "-Wl,-z,noexecstack"]
     if a.toolchain == "clang":
         ldflags += ["-fuse-ld=lld"]
-    objs = ["-Wl,--whole-archive"] + a.archives + ["-Wl,--no-whole-archive"]
+    # --lib archives (a full libc) are ordinary archives: a member comes in
+    # only for a symbol something needs, so that the libc's weak defaults
+    # stay in place unless their real versions are used
+    objs = ["-Wl,--whole-archive"] + a.archives + ["-Wl,--no-whole-archive"] + a.lib
 
     with tempfile.TemporaryDirectory(prefix="unikit-compose-") as tmp:
         def link(blob):
@@ -390,8 +393,8 @@ def compose(a):
 
     run([a.strip, "--strip-all", "-R", ".comment", "-o", out, dbg], "stripping")
     image_bytes = os.path.getsize(out)
-    owners = [(lib_label(p), archive_symbols(a.toolchain, p)) for p in a.archives]
-    rows, totals = size_report(elf, owners, line_table_owners(dbg, a.archives))
+    owners = [(lib_label(p), archive_symbols(a.toolchain, p)) for p in a.archives + a.lib]
+    rows, totals = size_report(elf, owners, line_table_owners(dbg, a.archives + a.lib))
     report = format_report(rows, totals, image_bytes, os.path.basename(out))
     with open(sizef, "w") as f:
         f.write(report)
@@ -410,6 +413,8 @@ def main(argv=None):
     p.add_argument("--app-name", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--no-lto", dest="lto", action="store_false")
+    p.add_argument("--lib", action="append", default=[], metavar="ARCHIVE",
+                   help="an archive linked without --whole-archive (members on demand), after the others")
     p.add_argument("--no-symbols", dest="symbols", action="store_false",
                    help="do not embed function names for crash reports")
     p.add_argument("--print-size", action="store_true")
