@@ -262,19 +262,30 @@ static int overlaps(uintptr_t s, uintptr_t e)
 	return 0;
 }
 
-/* Is every page of [s, e) mapped? */
+/*
+ * Is every page of [s, e) mapped? Pages of our blocks count when a region
+ * covers them; memory outside every block - the image itself, ELF segments
+ * ukelfloader loaded, thread stacks - is the image's and counts as mapped
+ * (calls there change nothing and succeed).
+ */
 static int fully_mapped(uintptr_t s, uintptr_t e)
 {
-	uintptr_t at = s;
-
-	for (struct region *r = regions; r && at < e; r = r->next) {
-		if (r->end <= at)
+	for (struct block *b = blocks; b; b = b->next) {
+		uintptr_t bs = b->base, be = b->base + b->npages * PAGE;
+		uintptr_t at = s > bs ? s : bs, end = e < be ? e : be;
+		if (at >= end)
 			continue;
-		if (r->start > at)
+		for (struct region *r = regions; r && at < end; r = r->next) {
+			if (r->end <= at)
+				continue;
+			if (r->start > at)
+				return 0;
+			at = r->end;
+		}
+		if (at < end)
 			return 0;
-		at = r->end;
 	}
-	return at >= e;
+	return 1;
 }
 
 size_t uk_mmap_iter(void (*fn)(uintptr_t, uintptr_t, int, int, void *),
