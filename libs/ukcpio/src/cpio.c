@@ -76,6 +76,14 @@ struct dirtime {
 	long mtime;
 };
 
+/* The data of a hard-link group (same archive, inode and device). */
+struct hlink {
+	unsigned arch;
+	uint32_t ino, maj, min;
+	const uint8_t *data;
+	size_t size;
+};
+
 struct walk {
 	const uint8_t *buf;
 	size_t len;
@@ -87,6 +95,8 @@ struct walk {
 	size_t nlinks, caplinks;
 	struct dirtime *dirs; /* directories extracted, for their mtimes */
 	size_t ndirs, capdirs;
+	struct hlink *hl; /* hard-link groups' data (validation pass) */
+	size_t nhl, caphl;
 	int warned_nosys;
 	char rel[UK_CPIO_PATH_MAX];
 	char path[UK_CPIO_PATH_MAX];
@@ -457,11 +467,46 @@ static int fix_dir_times(struct walk *w)
 	return 0;
 }
 
+/* Validation pass: remember the data of hard-link groups. Extraction
+ * pass: an empty member of a group gets the group's data. */
+static int hard_link(struct walk *w, struct entry *e, unsigned arch)
+{
+	for (size_t i = 0; i < w->nhl; i++) {
+		struct hlink *h = &w->hl[i];
+		if (h->arch != arch || h->ino != e->f[F_INO] ||
+		    h->maj != e->f[F_DEVMAJOR] || h->min != e->f[F_DEVMINOR])
+			continue;
+		if (w->extract && e->size == 0) {
+			e->data = h->data;
+			e->size = h->size;
+		} else if (!w->extract && e->size) {
+			h->data = e->data; /* the last one with data wins */
+			h->size = e->size;
+		}
+		return 0;
+	}
+	if (w->extract || !e->size)
+		return 0; /* a group without data: empty files */
+	if (w->nhl == w->caphl) {
+		size_t cap = w->caphl ? 2 * w->caphl : 16;
+		struct hlink *n = realloc(w->hl, cap * sizeof(*n));
+		if (!n)
+			return fail(w, e, "out of memory"), -ENOMEM;
+		w->hl = n;
+		w->caphl = cap;
+	}
+	w->hl[w->nhl++] = (struct hlink){
+		arch,	 e->f[F_INO], e->f[F_DEVMAJOR], e->f[F_DEVMINOR],
+		e->data, e->size};
+	return 0;
+}
+
 /* One pass over the whole archive. Returns the entry count or an error. */
 static int walk(struct walk *w)
 {
 	size_t off = 0, idx = 0;
 	int seen_trailer = 0;
+	unsigned arch = 0; /* concatenated archives have their own inodes */
 
 	while (off < w->len) {
 		struct entry e = {.off = off, .idx = idx};
@@ -482,6 +527,7 @@ static int walk(struct walk *w)
 		off = e.next;
 		if (!strcmp(e.name, TRAILER)) {
 			seen_trailer = 1;
+			arch++;
 			continue;
 		}
 		idx++;
@@ -508,10 +554,13 @@ static int walk(struct walk *w)
 					e.name, type);
 			continue;
 		}
-		if (type == CPIO_S_IFREG && e.f[F_NLINK] > 1)
-			return fail(w, &e,
-				    "hard links are not supported (nlink %u)",
-				    e.f[F_NLINK]);
+		if (type == CPIO_S_IFREG && e.f[F_NLINK] > 1) {
+			/* newc stores a hard-link group's data once, with
+			 * its last name; the others get a copy of it */
+			rc = hard_link(w, &e, arch);
+			if (rc < 0)
+				return rc;
+		}
 		if (type == CPIO_S_IFLNK && e.size >= UK_CPIO_PATH_MAX)
 			return fail(w, &e,
 				    "symbolic link target is %zu bytes, longer "
@@ -605,6 +654,7 @@ int uk_cpio_extract(const void *buf, size_t len, const char *dest,
 		}
 		free_links(w);
 	}
+	free(w->hl);
 	free(w);
 	if (rc >= 0)
 		err->msg[0] = '\0';

@@ -514,11 +514,6 @@ static void test_malformed(void **state)
 	expect(&a, "entry 'sum' at offset 0x0: checksum mismatch (header says "
 		   "0x00000126, the data sum to 0x00000127)");
 
-	add_ex(&a, "070701", "h", 0100644, 2, 0, "abc", 3);
-	trailer(&a);
-	expect(&a, "entry 'h' at offset 0x0: hard links are not supported "
-		   "(nlink 2)");
-
 	add(&a, "s", 0120777, "");
 	trailer(&a);
 	expect(&a,
@@ -560,6 +555,49 @@ static void test_concat(void **state)
 		put(&a, "z", 1);
 	expect(&a, "entry #3 at offset 0x1f4: bad magic 'junkzz' (expected "
 		   "070701 or 070702)");
+}
+
+static void add_ino(struct ar *a, const char *name, unsigned ino,
+		    unsigned nlink, const char *data)
+{
+	size_t l = a->len;
+	char h[9];
+	add_ex(a, "070701", name, 0100640, nlink, 5, data, strlen(data));
+	snprintf(h, sizeof(h), "%08x", ino);
+	memcpy(a->b + l + 6, h, 8);
+}
+
+static void test_hard_links(void **state)
+{
+	(void)state;
+	struct ar a = {0};
+
+	/* as GNU cpio writes them: the data with the last name */
+	add_ino(&a, "h1", 7, 3, "");
+	add_ino(&a, "h2", 7, 3, "");
+	add_ino(&a, "h3", 7, 3, "shared");
+	add_ino(&a, "e1", 8, 2, ""); /* a group without data: empty */
+	add_ino(&a, "e2", 8, 2, "");
+	trailer(&a);
+	add_ino(&a, "x", 7, 2, ""); /* another archive: its own inode 7 */
+	add_ino(&a, "y", 7, 2, "other");
+	trailer(&a);
+	fs_reset();
+	assert_int_equal(uk_cpio_extract(a.b, a.len, "/d", &err), 7);
+	for (int i = 1; i <= 3; i++) {
+		char p[8];
+		snprintf(p, sizeof(p), "/d/h%d", i);
+		struct node *n = lookup(p);
+		assert_non_null(n);
+		assert_int_equal(n->size, 6);
+		assert_memory_equal(n->data, "shared", 6);
+		assert_int_equal(n->mode, 0640);
+	}
+	assert_int_equal(lookup("/d/e1")->size, 0);
+	assert_int_equal(lookup("/d/e2")->size, 0);
+	assert_memory_equal(lookup("/d/x")->data, "other", 5);
+	assert_int_equal(err.bytes, 6 * 3 + 5 * 2);
+	free(a.b);
 }
 
 static void test_syscall_errors(void **state)
@@ -700,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_symlink_escape),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_concat),
+		cmocka_unit_test(test_hard_links),
 		cmocka_unit_test(test_syscall_errors),
 		cmocka_unit_test(test_initrd_init),
 		cmocka_unit_test(test_fuzz),

@@ -44,7 +44,8 @@ struct uk_cpio_error {
  * refused. Directories, regular files and symbolic links are created with
  * the archive's permission bits and modification times; missing parent
  * directories are created (0755). Device nodes, FIFOs and sockets are skipped
- * with a warning; hard links (regular files with nlink > 1) are refused.
+ * with a warning; hard links (regular files with nlink > 1 sharing an
+ * inode) become independent copies of the group's data (newc stores it once).
  * After "TRAILER!!!", zero padding and further concatenated archives are
  * accepted, as Linux does.
  *
