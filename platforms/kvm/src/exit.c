@@ -74,7 +74,13 @@ static void acpi_poweroff(void)
 void ukplat_exit(int status)
 {
 	__asm__ __volatile__("cli");
-	/* QEMU's isa-debug-exit: the VMM exits with (status << 1) | 1. */
+	/* QEMU's isa-debug-exit: the VMM exits with (status << 1) | 1, of
+	 * which a host process status keeps 7 bits: say the whole status
+	 * first when it needs the 8th (128 + signal, ...). */
+	if ((status & 0xff) > 127)
+		uk_printk(UK_LOG_INFO, "kvm",
+			  "exit status %d (isa-debug-exit carries 7 bits)",
+			  status & 0xff);
 	ukarch_outb(DEBUG_EXIT_PORT, (uint8_t)status);
 
 	uk_printk(UK_LOG_INFO, "kvm",
