@@ -17,6 +17,9 @@
 int uk_clone_fn(int (*fn)(void *), void *stack, int flags, void *arg,
 		pid_t *ptid, void *tls, pid_t *ctid) __attribute__((weak));
 
+/* uksched's (see its <uk/sched.h>); NULL when not linked */
+int uk_thread_set_tp(void *tp) __attribute__((weak));
+
 /* musl's (hidden) */
 long __cancel(void);
 
@@ -28,6 +31,9 @@ int __set_thread_area(void *p)
 	 * so that context switches keep it */
 	if (uk_clone_fn)
 		return (int)uk_syscall_call(arch_prctl, ARCH_SET_FS_, p);
+	/* threads without pthreads: the running uksched thread's pointer */
+	if (uk_thread_set_tp && !uk_thread_set_tp(p))
+		return 0;
 	ukplat_tlsp_set(p);
 	return 0;
 }
