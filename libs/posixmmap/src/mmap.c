@@ -53,13 +53,14 @@ struct block { /* one uk_palloc allocation */
 	uintptr_t base;
 	size_t npages;
 	size_t mapped; /* pages of regions in it */
+	int leak;      /* a page could not be made read/write again: the block
+			* never goes back to the allocator */
 	struct block *next;
 };
 
 struct region {
 	uintptr_t start, end;
-	int prot, flags;
-	int guarded; /* every page made inaccessible with ukplat_page_guard */
+	int prot, flags; /* the pages' real permissions are `prot` */
 	struct block *blk;
 	struct region *next; /* sorted by start */
 };
@@ -101,6 +102,7 @@ static struct block *block_new(size_t n)
 	b->base = (uintptr_t)p;
 	b->npages = n;
 	b->mapped = 0;
+	b->leak = 0;
 	b->next = blocks;
 	blocks = b;
 	return b;
@@ -115,39 +117,77 @@ static void block_put(struct block *b)
 	for (pp = &blocks; *pp != b; pp = &(*pp)->next)
 		;
 	*pp = b->next;
-	uk_pfree(uk_alloc_get_default(), (void *)b->base, b->npages);
+	if (b->leak)
+		uk_pr_err(
+			"mmap: %lu pages at %p kept from the allocator: their "
+			"permissions could not be restored",
+			(unsigned long)b->npages, (void *)b->base);
+	else
+		uk_pfree(uk_alloc_get_default(), (void *)b->base, b->npages);
 	free(b);
 }
 
 /* ---- protection ---- */
 
-static void unguard(struct region *r)
+/*
+ * Every page of a region has the real permissions of its `prot` (W^X:
+ * never writable and executable at once); every other page of a block, and
+ * every page the allocator hands out or takes back, is read/write. Pages
+ * posixmmap itself fills are made read/write for the time of the copy.
+ */
+static int plain(int prot)
 {
-	if (!r->guarded)
-		return;
-	for (uintptr_t p = r->start; p < r->end; p += PAGE)
-		ukplat_page_guard((void *)p, 0);
-	r->guarded = 0;
+	return prot == (PROT_READ_ | PROT_WRITE_);
 }
 
-static void guard(struct region *r)
+static int set_prot(uintptr_t s, uintptr_t e, int prot)
 {
-	uintptr_t p;
+	if (s >= e)
+		return 0;
+	return ukplat_page_protect((void *)s, e - s, prot);
+}
 
-	if (r->guarded || r->prot != 0 ||
-	    npages(r->start, r->end) > UK_MMAP_GUARD_MAX)
+/* Read/write again before the pages leave a region (unmapped, back to the
+ * allocator); if the platform cannot, the block is never freed. */
+static void release(uintptr_t s, uintptr_t e, int prot, struct block *b)
+{
+	int rc;
+
+	if (plain(prot))
 		return;
-	for (p = r->start; p < r->end; p += PAGE)
-		if (ukplat_page_guard((void *)p, 1) < 0)
-			break;
-	if (p == r->end) {
-		r->guarded = 1;
+	rc = set_prot(s, e, PROT_READ_ | PROT_WRITE_);
+	if (rc < 0) {
+		uk_pr_err("mmap: %p-%p stay protected (error %d)", (void *)s,
+			  (void *)e, rc);
+		b->leak = 1;
+	}
+}
+
+/* Make [s, e) of a region with `prot` writable for posixmmap's own copy
+ * (0 or the platform's error, nothing changed), and give it `prot` again. */
+static int open_rw(uintptr_t s, uintptr_t e, int prot)
+{
+	int rc;
+
+	if (plain(prot))
+		return 0;
+	rc = set_prot(s, e, PROT_READ_ | PROT_WRITE_);
+	if (rc < 0)
+		set_prot(s, e, prot); /* undo a partial change */
+	return rc;
+}
+
+static void close_rw(uintptr_t s, uintptr_t e, int prot)
+{
+	int rc;
+
+	if (plain(prot))
 		return;
-	}
-	while (p > r->start) { /* record only, then */
-		p -= PAGE;
-		ukplat_page_guard((void *)p, 0);
-	}
+	rc = set_prot(s, e, prot);
+	if (rc < 0) /* the pages stay read/write: more than asked */
+		uk_pr_warn("mmap: %p-%p: protection %d not restored (error "
+			   "%d)",
+			   (void *)s, (void *)e, prot, rc);
 }
 
 /* ---- regions ---- */
@@ -178,8 +218,7 @@ static void merge(void)
 	while (r && r->next) {
 		struct region *n = r->next;
 		if (r->end == n->start && r->prot == n->prot &&
-		    r->flags == n->flags && r->blk == n->blk &&
-		    r->guarded == n->guarded) {
+		    r->flags == n->flags && r->blk == n->blk) {
 			r->end = n->end;
 			r->next = n->next;
 			free(n);
@@ -205,7 +244,7 @@ static int unmap_range(uintptr_t s, uintptr_t e, struct block *pin)
 	while (*pp) {
 		struct region *r = *pp;
 		if (r->start >= s && r->end <= e) {
-			unguard(r);
+			release(r->start, r->end, r->prot, r->blk);
 			r->blk->mapped -= npages(r->start, r->end);
 			if (!r->blk->mapped && nfreed < 64)
 				freed[nfreed++] = r->blk;
@@ -235,21 +274,26 @@ static int insert(uintptr_t s, uintptr_t e, int prot, int flags,
 		  struct block *b)
 {
 	struct region *n = malloc(sizeof(*n)), **pp;
+	int rc;
 
 	if (!n)
 		return -ENOMEM;
+	/* the pages are read/write: give them their protection */
+	if (!plain(prot) && (rc = set_prot(s, e, prot)) < 0) {
+		set_prot(s, e, PROT_READ_ | PROT_WRITE_); /* undo a part */
+		free(n);
+		return rc;
+	}
 	n->start = s;
 	n->end = e;
 	n->prot = prot;
 	n->flags = flags;
 	n->blk = b;
-	n->guarded = 0;
 	b->mapped += npages(s, e);
 	for (pp = &regions; *pp && (*pp)->start < s; pp = &(*pp)->next)
 		;
 	n->next = *pp;
 	*pp = n;
-	guard(n);
 	merge();
 	return 0;
 }
@@ -266,7 +310,8 @@ static int overlaps(uintptr_t s, uintptr_t e)
  * Is every page of [s, e) mapped? Pages of our blocks count when a region
  * covers them; memory outside every block - the image itself, ELF segments
  * ukelfloader loaded, thread stacks - is the image's and counts as mapped
- * (calls there change nothing and succeed).
+ * (mprotect gives heap pages there their permissions, see foreign_protect;
+ * other calls change nothing and succeed).
  */
 static int fully_mapped(uintptr_t s, uintptr_t e)
 {
@@ -362,6 +407,8 @@ UK_SYSCALL_R_DEFINE(long, mmap, uintptr_t, addr, size_t, len, long, prot, long,
 	prot &= PROT_READ_ | PROT_WRITE_ | PROT_EXEC_; /* others ignored */
 	if (!anon && type != MAP_PRIVATE_ && (prot & PROT_WRITE_))
 		return -ENODEV; /* shared writable file mapping: unsupported */
+	if ((prot & PROT_WRITE_) && (prot & PROT_EXEC_))
+		return -EACCES; /* W^X (Linux with SELinux execmem denied) */
 
 	if (fixed) {
 		s = addr;
@@ -410,10 +457,45 @@ UK_SYSCALL_R_DEFINE(int, munmap, uintptr_t, addr, size_t, len)
 	return unmap_range(addr, addr + len, NULL);
 }
 
+/*
+ * Give the pages of [s, e) outside every block (memory posixmmap did not
+ * map: ELF segments from the allocator, stacks, the image) the permissions
+ * `prot`. The platform refuses the image itself (-EINVAL): nothing to
+ * record there, so that is success as before.
+ */
+static int foreign_protect(uintptr_t s, uintptr_t e, int prot)
+{
+	uintptr_t at = s;
+
+	while (at < e) { /* each turn passes a block or a gap: bounded */
+		uintptr_t next = e;
+		int inside = 0;
+
+		for (struct block *b = blocks; b; b = b->next) {
+			uintptr_t be = b->base + b->npages * PAGE;
+			if (at >= b->base && at < be) {
+				next = be < e ? be : e;
+				inside = 1;
+				break;
+			}
+			if (b->base > at && b->base < next)
+				next = b->base;
+		}
+		if (!inside) {
+			int rc = set_prot(at, next, prot);
+			if (rc < 0 && rc != -EINVAL)
+				return rc;
+		}
+		at = next;
+	}
+	return 0;
+}
+
 UK_SYSCALL_R_DEFINE(int, mprotect, uintptr_t, addr, size_t, len, long, prot)
 {
+	struct region *r, *failed = NULL;
 	uintptr_t e;
-	int rc;
+	int rc = 0;
 
 	if (addr & PAGE_MASK_)
 		return -EINVAL;
@@ -430,17 +512,42 @@ UK_SYSCALL_R_DEFINE(int, mprotect, uintptr_t, addr, size_t, len, long, prot)
 	e = addr + len;
 	if (!fully_mapped(addr, e))
 		return -ENOMEM;
-	if ((rc = split_at(addr)) < 0 || (rc = split_at(e)) < 0)
-		return rc;
 	prot &= PROT_READ_ | PROT_WRITE_ | PROT_EXEC_;
-	for (struct region *r = regions; r; r = r->next) {
-		if (r->start < addr || r->end > e)
-			continue;
-		if (r->prot != prot)
-			unguard(r);
-		r->prot = (int)prot;
-		guard(r);
+	if ((prot & PROT_WRITE_) && (prot & PROT_EXEC_))
+		return -EACCES; /* W^X (Linux with SELinux execmem denied) */
+	if ((rc = split_at(addr)) < 0 || (rc = split_at(e)) < 0) {
+		merge();
+		return rc;
 	}
+	/* the real permissions first; all or nothing */
+	for (r = regions; r; r = r->next) {
+		if (r->start < addr || r->end > e || r->prot == prot)
+			continue;
+		rc = set_prot(r->start, r->end, (int)prot);
+		if (rc < 0) {
+			failed = r;
+			break;
+		}
+	}
+	if (!rc)
+		rc = foreign_protect(addr, e, (int)prot);
+	if (rc < 0) {
+		/* back to what each region had (the failed one may be half
+		 * changed); memory outside the blocks had unknown permissions
+		 * and stays as the platform left it */
+		for (r = regions; r; r = r->next) {
+			if (r->start < addr || r->end > e || r->prot == prot)
+				continue;
+			set_prot(r->start, r->end, r->prot);
+			if (r == failed)
+				break;
+		}
+		merge();
+		return rc;
+	}
+	for (r = regions; r; r = r->next)
+		if (r->start >= addr && r->end <= e)
+			r->prot = (int)prot;
 	merge();
 	return 0;
 }
@@ -460,6 +567,7 @@ static long remap_move(struct region *r, uintptr_t old, size_t oldlen,
 {
 	int prot = r->prot, rflags = r->flags;
 	size_t keep = oldlen < newlen ? oldlen : newlen;
+	uintptr_t olde = old + oldlen;
 	struct block *b;
 	long rc;
 
@@ -468,27 +576,35 @@ static long remap_move(struct region *r, uintptr_t old, size_t oldlen,
 			return -EINVAL;
 		if (dst > UINTPTR_MAX - newlen)
 			return -EINVAL;
-		if (dst < old + oldlen && old < dst + newlen)
+		if (dst < olde && old < dst + newlen)
 			return -EINVAL; /* overlapping ranges */
 		b = block_of(dst, dst + newlen);
 		if (!b)
 			return -ENOMEM; /* not memory this image owns */
-		unguard(r);		/* readable for the copy */
-		rc = unmap_range(dst, dst + newlen, b);
-		if (rc < 0)
+		if ((rc = open_rw(old, olde, prot)) < 0) /* for the copy */
 			return rc;
+		rc = unmap_range(dst, dst + newlen, b);
+		if (rc < 0) {
+			close_rw(old, olde, prot);
+			return rc;
+		}
 	} else {
 		b = block_new(newlen / PAGE);
 		if (!b)
 			return -ENOMEM;
 		dst = b->base;
-		unguard(r);
+		if ((rc = open_rw(old, olde, prot)) < 0) {
+			block_put(b);
+			return rc;
+		}
 	}
+	/* r may be gone (merged) from here on */
 	memcpy((void *)dst, (void *)old, keep);
 	memset((void *)(dst + keep), 0, newlen - keep);
 	rc = insert(dst, dst + newlen, prot, rflags, b);
 	if (rc < 0) {
 		block_put(b);
+		close_rw(old, olde, prot);
 		return rc;
 	}
 	if (flags & MREMAP_DONTUNMAP_) {
@@ -496,10 +612,13 @@ static long remap_move(struct region *r, uintptr_t old, size_t oldlen,
 		 * private one reads as zeros */
 		if ((rflags & MAP_TYPE_) == MAP_PRIVATE_)
 			memset((void *)old, 0, oldlen);
+		close_rw(old, olde, prot);
 	} else {
-		rc = unmap_range(old, old + oldlen, NULL);
-		if (rc < 0)
+		rc = unmap_range(old, olde, NULL);
+		if (rc < 0) {
+			close_rw(old, olde, prot);
 			return rc;
+		}
 	}
 	return (long)dst;
 }
@@ -584,14 +703,18 @@ UK_SYSCALL_R_DEFINE(int, madvise, uintptr_t, addr, size_t, len, int, advice)
 		return -ENOMEM;
 	if (advice != MADV_DONTNEED_)
 		return 0; /* hints: nothing to do */
-	/* private pages read back as zeros after MADV_DONTNEED */
+	/* private pages read back as zeros after MADV_DONTNEED (protected
+	 * ones too, once made accessible again) */
 	for (struct region *r = regions; r; r = r->next) {
 		uintptr_t s0 = r->start > addr ? r->start : addr;
 		uintptr_t e0 = r->end < e ? r->end : e;
-		if (s0 >= e0 || r->guarded ||
-		    (r->flags & MAP_TYPE_) != MAP_PRIVATE_)
+		int rc;
+		if (s0 >= e0 || (r->flags & MAP_TYPE_) != MAP_PRIVATE_)
 			continue;
+		if ((rc = open_rw(s0, e0, r->prot)) < 0)
+			return rc;
 		memset((void *)s0, 0, e0 - s0);
+		close_rw(s0, e0, r->prot);
 	}
 	return 0;
 }

@@ -33,6 +33,7 @@ void uk_printk(int level, const char *lib, const char *fmt, ...)
 struct alloc_rec {
 	uintptr_t base;
 	size_t n;
+	uint8_t *perm; /* each page's real permission (double of the MMU) */
 };
 static struct alloc_rec allocs[4096];
 static int nallocs;
@@ -44,16 +45,15 @@ struct uk_alloc *uk_alloc_get_default(void)
 	return &fake;
 }
 
-static uintptr_t guarded[8192];
-static int nguarded;
-static int guard_fail;
+/* ukplat_page_protect fails with -ENOMEM on call number protect_fail_at
+ * (counting from 1) after it is set, once; protect_failed says it did */
+static int protect_fail_at, protect_calls, protect_failed;
 
-static int is_guarded(uintptr_t p)
+static void arm_fail(int at)
 {
-	for (int i = 0; i < nguarded; i++)
-		if (guarded[i] == p)
-			return i;
-	return -1;
+	protect_fail_at = at;
+	protect_calls = 0;
+	protect_failed = 0;
 }
 
 void *uk_palloc(struct uk_alloc *a, size_t n)
@@ -65,6 +65,9 @@ void *uk_palloc(struct uk_alloc *a, size_t n)
 	p = aligned_alloc(PG, n * PG);
 	memset(p, 0xee, n * PG); /* dirty: mmap must zero */
 	allocs[nallocs].base = (uintptr_t)p;
+	allocs[nallocs].perm = malloc(n);
+	assert_non_null(allocs[nallocs].perm);
+	memset(allocs[nallocs].perm, R | W, n);
 	allocs[nallocs++].n = n;
 	return p;
 }
@@ -76,8 +79,9 @@ void uk_pfree(struct uk_alloc *a, void *p, size_t n)
 		if (allocs[i].base != (uintptr_t)p)
 			continue;
 		assert_int_equal(allocs[i].n, n);
-		for (size_t k = 0; k < n; k++) /* no guard left behind */
-			assert_int_equal(is_guarded((uintptr_t)p + k * PG), -1);
+		for (size_t k = 0; k < n; k++) /* back read/write only */
+			assert_int_equal(allocs[i].perm[k], R | W);
+		free(allocs[i].perm);
 		allocs[i] = allocs[--nallocs];
 		free(p);
 		return;
@@ -94,23 +98,34 @@ static int owned(uintptr_t p)
 	return -1;
 }
 
-int ukplat_page_guard(void *page, int on)
+static int perm_of(uintptr_t a)
 {
-	uintptr_t p = (uintptr_t)page;
-	int i = is_guarded(p);
+	int i = owned(a);
+
+	assert_true(i >= 0);
+	return allocs[i].perm[(a - allocs[i].base) / PG];
+}
+
+/* memory the allocator gave out; anything else is "the image": -EINVAL */
+int ukplat_page_protect(void *addr, unsigned long len, int prot)
+{
+	uintptr_t p = (uintptr_t)addr;
+	int i = owned(p);
 
 	assert_int_equal(p % PG, 0);
-	assert_true(owned(p) >= 0);
-	if (on) {
-		assert_int_equal(i, -1);
-		if (guard_fail)
-			return -ENOMEM;
-		assert_true(nguarded < 8192);
-		guarded[nguarded++] = p;
-	} else {
-		assert_true(i >= 0);
-		guarded[i] = guarded[--nguarded];
+	assert_int_equal(len % PG, 0);
+	assert_true(len > 0);
+	assert_int_equal(prot & ~(R | W | X), 0);
+	/* posixmmap refuses W^X itself */
+	assert_false((prot & W) && (prot & X));
+	if (i < 0 || len > allocs[i].base + allocs[i].n * PG - p)
+		return -EINVAL;
+	if (protect_fail_at && ++protect_calls == protect_fail_at) {
+		protect_fail_at = 0;
+		protect_failed = 1;
+		return -ENOMEM; /* nothing changed */
 	}
+	memset(allocs[i].perm + (p - allocs[i].base) / PG, prot, len / PG);
 	return 0;
 }
 
@@ -233,9 +248,10 @@ static void test_anon_fixed(void **state)
 
 	assert_true(a > 0);
 	for (int i = 0; i < 8; i++)
-		assert_true(is_guarded(a + i * PG) >= 0);
+		assert_int_equal(perm_of(a + i * PG), 0);
 	assert_int_equal(uk_syscall_call(mprotect, a + PG, 6 * PG, R | W), 0);
-	assert_int_equal(nguarded, 2);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(perm_of(a + i * PG), i && i < 7 ? R | W : 0);
 	for (size_t i = PG; i < 7 * PG; i++)
 		assert_int_equal(p[i], 0);
 	memset(p + PG, 0x11, 6 * PG);
@@ -257,21 +273,101 @@ static void test_anon_fixed(void **state)
 			 -ENOMEM);
 	assert_int_equal(uk_syscall_call(munmap, a, 8 * PG), 0);
 	assert_int_equal(nallocs, 0);
-	assert_int_equal(nguarded, 0);
 	assert_int_equal(uk_mmap_iter(NULL, NULL), 0);
 
-	/* guard failure: recorded only */
-	guard_fail = 1;
-	a = mm(0, 2 * PG, 0, PA, -1, 0);
-	assert_true(a > 0);
-	assert_int_equal(nguarded, 0);
-	guard_fail = 0;
-	assert_int_equal(uk_syscall_call(munmap, a, 2 * PG), 0);
-	/* large PROT_NONE: not guarded */
-	a = mm(0, (UK_MMAP_GUARD_MAX + 1) * PG, 0, PA, -1, 0);
-	assert_int_equal(nguarded, 0);
+	/* platform out of page tables: -ENOMEM, nothing mapped */
+	arm_fail(1);
+	assert_int_equal(mm(0, 2 * PG, 0, PA, -1, 0), -ENOMEM);
+	assert_true(protect_failed);
+	assert_int_equal(nallocs, 0);
+	/* large PROT_NONE: inaccessible too, no size limit */
+	a = mm(0, 64 * PG, 0, PA, -1, 0);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(perm_of(a + i * PG), 0);
 	assert_int_equal(uk_syscall_call(munmap, a, 1 << 30), 0);
 	assert_int_equal(nallocs, 0);
+}
+
+static void test_protect(void **state)
+{
+	(void)state;
+	long a = mm(0, 4 * PG, R | W, PA, -1, 0);
+
+	/* W^X: refused by mmap and mprotect */
+	assert_int_equal(mm(0, PG, R | W | X, PA, -1, 0), -EACCES);
+	assert_int_equal(mm(0, PG, W | X, PA, -1, 0), -EACCES);
+	assert_int_equal(uk_syscall_call(mprotect, a, PG, W | X), -EACCES);
+	assert_int_equal(perm_of(a), R | W);
+	/* read-only, exec, none: real */
+	assert_int_equal(uk_syscall_call(mprotect, a, PG, R), 0);
+	assert_int_equal(uk_syscall_call(mprotect, a + PG, PG, R | X), 0);
+	assert_int_equal(uk_syscall_call(mprotect, a + 2 * PG, PG, 0), 0);
+	assert_int_equal(perm_of(a), R);
+	assert_int_equal(perm_of(a + PG), R | X);
+	assert_int_equal(perm_of(a + 2 * PG), 0);
+	assert_int_equal(perm_of(a + 3 * PG), R | W);
+	/* a failure at any step: -ENOMEM, every page as before */
+	for (int at = 1; at <= 3; at++) { /* 3 regions change */
+		arm_fail(at);
+		assert_int_equal(uk_syscall_call(mprotect, a, 4 * PG, R),
+				 -ENOMEM);
+		assert_true(protect_failed);
+		assert_int_equal(perm_of(a), R);
+		assert_int_equal(perm_of(a + PG), R | X);
+		assert_int_equal(perm_of(a + 2 * PG), 0);
+		assert_int_equal(perm_of(a + 3 * PG), R | W);
+		get_regs();
+		assert_int_equal(nregs, 4);
+	}
+	arm_fail(0);
+	/* MADV_DONTNEED zeroes protected private pages too */
+	assert_int_equal(uk_syscall_call(mprotect, a + 3 * PG, PG, R), 0);
+	assert_int_equal(uk_syscall_call(madvise, a, 4 * PG, 4), 0);
+	assert_int_equal(perm_of(a + 2 * PG), 0);
+	assert_int_equal(perm_of(a + 3 * PG), R);
+	/* mremap of a protected region copies it and keeps its protection */
+	long b = uk_syscall_call(mremap, a + 2 * PG, PG, 3 * PG, 1, 0);
+	assert_true(b > 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(perm_of(b + i * PG), 0);
+	/* a file mapped read-only */
+	a = mm(0, PG, R, MAP_PRIVATE, 5, 0);
+	assert_int_equal(perm_of(a), R);
+	unmap_all();
+	assert_int_equal(nallocs, 0);
+
+	/* memory posixmmap did not map: an ELF segment the loader took
+	 * from the allocator gets real permissions; the image (not from the
+	 * allocator) is accepted and left alone */
+	uint8_t *seg = uk_palloc(uk_alloc_get_default(), 3);
+	assert_int_equal(uk_syscall_call(mprotect, seg, 2 * PG, R | X), 0);
+	assert_int_equal(perm_of((uintptr_t)seg), R | X);
+	assert_int_equal(perm_of((uintptr_t)seg + PG), R | X);
+	assert_int_equal(perm_of((uintptr_t)seg + 2 * PG), R | W);
+	assert_int_equal(uk_syscall_call(mprotect, seg, 2 * PG, R | W | X),
+			 -EACCES);
+	arm_fail(1);
+	assert_int_equal(uk_syscall_call(mprotect, seg, 2 * PG, R), -ENOMEM);
+	assert_int_equal(perm_of((uintptr_t)seg), R | X);
+	assert_int_equal(uk_syscall_call(mprotect, seg, 3 * PG, R | W), 0);
+	uk_pfree(uk_alloc_get_default(), seg, 3);
+	static char image[2 * 4096];
+	assert_int_equal(
+		uk_syscall_call(mprotect,
+				((uintptr_t)image + PG - 1) & ~(PG - 1), PG,
+				R | X),
+		0);
+
+	/* a page that cannot be made read/write again: its block is kept
+	 * from the allocator */
+	a = mm(0, 2 * PG, R, PA, -1, 0);
+	arm_fail(1);
+	assert_int_equal(uk_syscall_call(munmap, a, 2 * PG), 0);
+	assert_true(protect_failed);
+	assert_int_equal(uk_mmap_iter(NULL, NULL), 0);
+	assert_int_equal(nallocs, 1); /* leaked, on purpose */
+	memset(allocs[0].perm, R | W, allocs[0].n);
+	uk_pfree(uk_alloc_get_default(), (void *)allocs[0].base, allocs[0].n);
 }
 
 static void test_file(void **state)
@@ -500,11 +596,14 @@ static void check_full(int full)
 		}
 	}
 	assert_int_equal(pages, nsh);
-	for (int i = 0; i < nguarded; i++) {
-		int k = sfind(guarded[i]);
-		assert_true(k >= 0);
-		assert_int_equal(sh[k].prot, 0);
-	}
+	/* every page's real permission is the model's; pages of blocks no
+	 * region covers are read/write */
+	for (int i = 0; i < nallocs; i++)
+		for (size_t k = 0; k < allocs[i].n; k++) {
+			int j = sfind(allocs[i].base + k * PG);
+			assert_int_equal(allocs[i].perm[k],
+					 j >= 0 ? sh[j].prot : R | W);
+		}
 	/* no block without a mapped page */
 	if (!full)
 		return;
@@ -533,21 +632,31 @@ static uint64_t rnd(void)
 
 static void random_run(uint64_t seed, int ops)
 {
-	static const int prots[] = {0, R, R | W, R | W | X};
+	static const int prots[] = {0, R, R | W, R | X, X, R | W | X};
 	rs = seed;
 	memset(sh, 0, sizeof(sh));
 	nsh = 0;
 	for (int it = 0; it < ops; it++) {
+		arm_fail(0);
 		int op = (int)(rnd() % 9);
 		uintptr_t base = srandom_page(rnd());
 		if (nsh > 3000)
 			op = 8;
 		if (op <= 1 || !nsh) { /* mmap */
 			size_t n = 1 + rnd() % 20;
-			int prot = prots[rnd() % 4];
+			int prot = prots[rnd() % 6];
 			int type = rnd() % 2 ? MAP_PRIVATE : MAP_SHARED;
+			arm_fail(rnd() % 4 == 0 ? 1 : 0);
 			long a = mm(rnd() % 2 ? 0 : base, n * PG, prot,
 				    type | MAP_ANON, -1, 0);
+			if (prot == (R | W | X)) {
+				assert_int_equal(a, -EACCES);
+				continue;
+			}
+			if (protect_failed) {
+				assert_int_equal(a, -ENOMEM);
+				continue;
+			}
 			assert_true(a > 0);
 			for (size_t k = 0; k < n; k++)
 				sadd((uintptr_t)a + k * PG, prot, type, 0);
@@ -558,15 +667,20 @@ static void random_run(uint64_t seed, int ops)
 			sdel(s, s + n * PG);
 		} else if (op == 3) { /* mprotect */
 			size_t n = 1 + rnd() % 6, k;
-			int prot = prots[rnd() % 4];
+			int prot = prots[rnd() % 6];
 			int hole = 0;
 			/* unmapped: a page of a block no region covers
 			 * (outside every block: the image's, accepted) */
 			for (k = 0; k < n; k++)
 				hole |= sfind(base + k * PG) < 0 &&
 					owned(base + k * PG) >= 0;
+			arm_fail(rnd() % 3 == 0 ? 1 + (int)(rnd() % 3) : 0);
 			long rc = uk_syscall_call(mprotect, base, n * PG, prot);
 			if (hole) {
+				assert_int_equal(rc, -ENOMEM);
+			} else if (prot == (R | W | X)) {
+				assert_int_equal(rc, -EACCES);
+			} else if (protect_failed) {
 				assert_int_equal(rc, -ENOMEM);
 			} else {
 				assert_int_equal(rc, 0);
@@ -586,17 +700,22 @@ static void random_run(uint64_t seed, int ops)
 			uintptr_t bs = allocs[bi].base;
 			size_t bn = allocs[bi].n, off = rnd() % bn;
 			size_t n = 1 + rnd() % (bn - off);
-			int prot = prots[rnd() % 4];
+			int prot = prots[rnd() % 6];
 			int nore = (int)(rnd() % 3 == 0);
 			uintptr_t s = bs + off * PG;
 			int busy = 0;
 			for (size_t k = 0; k < n; k++)
 				busy |= sfind(s + k * PG) >= 0;
+			/* the one failing call may be restoring read/write
+			 * to an old mapping (then its block is leaked):
+			 * only the new mapping's own call fails here */
 			long a = mm(s, n * PG, prot,
 				    MAP_PRIVATE | MAP_ANON |
 					    (nore ? MAP_NOREPLACE : MAP_FIXED),
 				    -1, 0);
-			if (nore && busy) {
+			if (prot == (R | W | X)) {
+				assert_int_equal(a, -EACCES);
+			} else if (nore && busy) {
 				assert_int_equal(a, -EEXIST);
 			} else {
 				assert_int_equal(a, (long)s);
@@ -638,8 +757,7 @@ static void random_run(uint64_t seed, int ops)
 			assert_int_equal(
 				uk_syscall_call(madvise, r.s, r.e - r.s, 4), 0);
 			for (uintptr_t a = r.s; a < r.e; a += PG)
-				if ((r.flags & 3) == MAP_PRIVATE &&
-				    is_guarded(a) < 0)
+				if ((r.flags & 3) == MAP_PRIVATE)
 					sh[sfind(a)].tag = 0;
 		} else { /* munmap a whole region */
 			get_regs();
@@ -653,7 +771,6 @@ static void random_run(uint64_t seed, int ops)
 	unmap_all();
 	check();
 	assert_int_equal(nallocs, 0);
-	assert_int_equal(nguarded, 0);
 }
 
 static void test_random(void **state)
@@ -668,6 +785,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_anon_fixed),
+		cmocka_unit_test(test_protect),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_mremap),
 		cmocka_unit_test(test_random),

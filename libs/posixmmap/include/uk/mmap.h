@@ -13,11 +13,18 @@
  * (-ENOMEM otherwise). File mappings are copies read with pread64 (MAP_SHARED
  * only without PROT_WRITE: writes would not reach the file, -ENODEV).
  *
- * Protection is recorded; PROT_NONE ranges of up to UK_MMAP_GUARD_MAX pages
- * are also made inaccessible with ukplat_page_guard() (thread-stack guard
- * pages, small reservations); larger ones and read-only/no-exec are not
- * enforced. brk: a bounded area (option brk_size, default 8 MiB) allocated on
- * first use.
+ * Protection is real: every region whose protection is not plain
+ * read/write gets it with ukplat_page_protect() (PROT_NONE: inaccessible),
+ * and pages are made read/write again before they go back to the allocator
+ * or posixmmap writes into them itself. W^X: PROT_WRITE together with
+ * PROT_EXEC is refused with -EACCES by mmap and mprotect (as Linux does
+ * when SELinux denies execmem). mprotect on memory posixmmap did not map
+ * (ELF segments from the allocator) changes its real permissions too; the
+ * image itself is left alone (success, nothing recorded). When the
+ * platform runs out of page tables: -ENOMEM, nothing changed.
+ *
+ * brk: a bounded area (option brk_size, default 8 MiB) allocated on first
+ * use.
  */
 #ifndef UK_MMAP_H
 #define UK_MMAP_H
@@ -28,9 +35,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* PROT_NONE regions up to this many pages are enforced (see above). */
-#define UK_MMAP_GUARD_MAX 16
 
 /* Call `fn` for every mapped region in address order (for diagnostics and
  * tests); returns the number of regions. */
