@@ -77,6 +77,13 @@ void kvm_idt_set_irq_stubs(void)
 
 void kvm_cpu_init(void)
 {
+	/* The firmware may leave the legacy PIC unmasked at its BIOS vectors:
+	 * a PIT tick would arrive as vector 8 and pass for a double fault the
+	 * first time anything enables interrupts before the interrupt
+	 * controllers are set up (intctrl.c remaps the PIC then). Mask it. */
+	ukarch_outb(0x21, 0xff);
+	ukarch_outb(0xa1, 0xff);
+
 	/* TSS descriptor at GDT selector 0x18 (two slots). */
 	uint64_t base = (uint64_t)&tss;
 	uint64_t limit = sizeof(tss) - 1;
