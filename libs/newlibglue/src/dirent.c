@@ -27,10 +27,9 @@ struct __unikit_dir {
 	unsigned char buf[DIRBUF] __attribute__((aligned(8)));
 };
 
-/* O_DIRECTORY in the libc's numbering (newlib's headers have it) */
-#ifndef O_DIRECTORY
-#define O_DIRECTORY 0
-#endif
+/* open flags as the POSIX libraries take them (Linux x86_64) */
+#define LX_O_DIRECTORY 0200000
+#define LX_O_CLOEXEC   02000000
 
 DIR *fdopendir(int fd)
 {
@@ -47,7 +46,7 @@ DIR *fdopendir(int fd)
 
 DIR *opendir(const char *path)
 {
-	long fd = uk_syscall_call(open, path, O_RDONLY | O_DIRECTORY, 0);
+	long fd = uk_syscall_call(open, path, LX_O_DIRECTORY | LX_O_CLOEXEC, 0);
 	DIR *d;
 
 	if (uk_newlibglue_ret(fd, &errno) < 0)

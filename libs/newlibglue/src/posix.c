@@ -7,6 +7,8 @@
 #include <uk/newlibglue.h>
 #include <uk/syscall.h>
 
+#include "abi.h"
+
 #define RE(v) uk_newlibglue_ret((long)(v), &errno)
 
 int rmdir(const char *path)
@@ -71,17 +73,23 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 
 int clock_gettime(clockid_t id, struct timespec *ts)
 {
-	return (int)RE(uk_syscall_call(clock_gettime, id, ts));
+	long lx = nlg_clock_to_lx(id);
+
+	return (int)RE(lx < 0 ? lx : uk_syscall_call(clock_gettime, lx, ts));
 }
 
 int clock_getres(clockid_t id, struct timespec *ts)
 {
-	return (int)RE(uk_syscall_call(clock_getres, id, ts));
+	long lx = nlg_clock_to_lx(id);
+
+	return (int)RE(lx < 0 ? lx : uk_syscall_call(clock_getres, lx, ts));
 }
 
 int clock_settime(clockid_t id, const struct timespec *ts)
 {
-	return (int)RE(uk_syscall_call(clock_settime, id, ts));
+	long lx = nlg_clock_to_lx(id);
+
+	return (int)RE(lx < 0 ? lx : uk_syscall_call(clock_settime, lx, ts));
 }
 
 int usleep(useconds_t us)

@@ -2,7 +2,8 @@
 /*
  * The reentrant system calls newlib's libc calls (built with
  * -DREENTRANT_SYSCALLS_PROVIDED: no syscalls directory), and their plain
- * POSIX names, on the syscall shim.
+ * POSIX names, on the syscall shim. Flags, fcntl commands and struct stat
+ * are translated to Linux's (abi.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,8 @@
 #include <uk/plat/console.h>
 #include <uk/plat/halt.h>
 #include <uk/syscall.h>
+
+#include "abi.h"
 
 #define R(r, v) uk_newlibglue_ret((long)(v), &(r)->_errno)
 #define RE(v)	uk_newlibglue_ret((long)(v), &errno)
@@ -37,7 +40,7 @@ static long do_write(int fd, const void *buf, size_t n)
 /* Without fdtab, fds 0-2 are the console: a terminal. */
 static int do_isatty(int fd, int *err)
 {
-	struct stat st;
+	struct lx_stat st;
 	long v = uk_syscall_call(fstat, fd, &st);
 
 	if (v == -ENOSYS && fd >= 0 && fd <= 2)
@@ -46,11 +49,53 @@ static int do_isatty(int fd, int *err)
 		*err = (int)-v;
 		return 0;
 	}
-	if (!S_ISCHR(st.st_mode)) {
+	if ((st.st_mode & S_IFMT) != S_IFCHR) {
 		*err = ENOTTY;
 		return 0;
 	}
 	return 1;
+}
+
+static long do_open(const char *path, int flags, int mode)
+{
+	long lx = nlg_oflags_to_lx(flags);
+
+	return lx < 0 ? lx : uk_syscall_call(open, path, lx, mode);
+}
+
+/* which: 0 fstat(fd), 1 stat(path), 2 lstat(path) */
+static long do_stat(int which, int fd, const char *path, struct stat *st)
+{
+	struct lx_stat lx;
+	long v;
+
+	if (which == 0)
+		v = uk_syscall_call(fstat, fd, &lx);
+	else if (which == 1)
+		v = uk_syscall_call(stat, path, &lx);
+	else
+		v = uk_syscall_call(lstat, path, &lx);
+	if (v == 0)
+		nlg_stat_from_lx(st, &lx);
+	return v;
+}
+
+static long do_fcntl(int fd, int cmd, long arg)
+{
+	long lxcmd = nlg_fcntl_cmd_to_lx(cmd);
+	long v;
+
+	if (lxcmd < 0)
+		return lxcmd;
+	if (cmd == F_SETFL) {
+		arg = nlg_oflags_to_lx((int)arg);
+		if (arg < 0)
+			return arg;
+	}
+	v = uk_syscall_call(fcntl, fd, lxcmd, arg);
+	if (cmd == F_GETFL && v >= 0)
+		v = nlg_oflags_from_lx(v);
+	return v;
 }
 
 _ssize_t _read_r(struct _reent *r, int fd, void *buf, size_t n)
@@ -65,7 +110,7 @@ _ssize_t _write_r(struct _reent *r, int fd, const void *buf, size_t n)
 
 int _open_r(struct _reent *r, const char *path, int flags, int mode)
 {
-	return (int)R(r, uk_syscall_call(open, path, flags, mode));
+	return (int)R(r, do_open(path, flags, mode));
 }
 
 int _close_r(struct _reent *r, int fd)
@@ -80,12 +125,12 @@ _off_t _lseek_r(struct _reent *r, int fd, _off_t off, int whence)
 
 int _fstat_r(struct _reent *r, int fd, struct stat *st)
 {
-	return (int)R(r, uk_syscall_call(fstat, fd, st));
+	return (int)R(r, do_stat(0, fd, NULL, st));
 }
 
 int _stat_r(struct _reent *r, const char *path, struct stat *st)
 {
-	return (int)R(r, uk_syscall_call(stat, path, st));
+	return (int)R(r, do_stat(1, -1, path, st));
 }
 
 int _isatty_r(struct _reent *r, int fd)
@@ -115,7 +160,7 @@ int _mkdir_r(struct _reent *r, const char *path, int mode)
 
 int _fcntl_r(struct _reent *r, int fd, int cmd, int arg)
 {
-	return (int)R(r, uk_syscall_call(fcntl, fd, cmd, arg));
+	return (int)R(r, do_fcntl(fd, cmd, arg));
 }
 
 int _gettimeofday_r(struct _reent *r, struct timeval *tv, void *tz)
@@ -198,7 +243,7 @@ int open(const char *path, int flags, ...)
 		mode = va_arg(ap, int);
 		va_end(ap);
 	}
-	return (int)RE(uk_syscall_call(open, path, flags, mode));
+	return (int)RE(do_open(path, flags, mode));
 }
 
 int close(int fd)
@@ -213,17 +258,17 @@ off_t lseek(int fd, off_t off, int whence)
 
 int fstat(int fd, struct stat *st)
 {
-	return (int)RE(uk_syscall_call(fstat, fd, st));
+	return (int)RE(do_stat(0, fd, NULL, st));
 }
 
 int stat(const char *__restrict path, struct stat *__restrict st)
 {
-	return (int)RE(uk_syscall_call(stat, path, st));
+	return (int)RE(do_stat(1, -1, path, st));
 }
 
 int lstat(const char *__restrict path, struct stat *__restrict st)
 {
-	return (int)RE(uk_syscall_call(lstat, path, st));
+	return (int)RE(do_stat(2, -1, path, st));
 }
 
 int isatty(int fd)
@@ -254,7 +299,7 @@ int fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	arg = va_arg(ap, long);
 	va_end(ap);
-	return (int)RE(uk_syscall_call(fcntl, fd, cmd, arg));
+	return (int)RE(do_fcntl(fd, cmd, arg));
 }
 
 int gettimeofday(struct timeval *__restrict tv, void *__restrict tz)
