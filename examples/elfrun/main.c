@@ -8,13 +8,14 @@
  * environment and Linux's initial stack; its system calls enter the image
  * through the binary-compatible path, and exit_group() ends the image with
  * its status. elfrun's own errors: 127 (no such file), 126 (cannot run it),
- * 2 (usage).
+ * 2 (usage). Segment permissions (text read+exec, rodata read-only, no page
+ * writable and executable) are the loader's default: the mprotect() system
+ * call, which posixmmap applies to the page tables (ukplat_page_protect).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <uk/elfloader.h>
-#include "elfrun.h"
 
 static char *const envp[] = {"HOME=/", "PATH=/bin:/usr/bin", "TERM=dumb",
 			     "PWD=/", NULL};
@@ -30,7 +31,6 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	path = argv[1];
-	uk_elf_set_protect(elfrun_kvm_protect);
 	rc = uk_elf_load_file(&p, path);
 	if (rc < 0) {
 		printf("elfrun: %s: %s\n", path, p.err);

@@ -255,6 +255,8 @@ static void apply_prot(struct uk_elf_prog *p, const struct ukelf_phdr *ph,
 		p->prot_applied = 1;
 		return;
 	}
+	/* the pages done before the failure become read/write again */
+	protect(p->mem, p->len, UKELF_PROT_READ | UKELF_PROT_WRITE);
 	uk_pr_warn("elfloader: segment permissions not applied (error %ld): "
 		   "the pages stay as the allocator mapped them\n",
 		   r);

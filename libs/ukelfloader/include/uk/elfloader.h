@@ -71,8 +71,10 @@ int uk_elf_load_file(struct uk_elf_prog *p, const char *path);
  * How segment permissions are applied: fn(addr, len, prot) with page-aligned
  * addr/len and Linux PROT_READ/WRITE/EXEC bits (prot always has READ),
  * returning 0 or a negative errno. NULL (the default): the mprotect()
- * system call. For platforms whose mprotect cannot change what the heap's
- * pages allow (see examples/elfrun).
+ * system call (posixmmap applies it to the page tables through
+ * ukplat_page_protect; W^X: a writable+executable segment makes it fail,
+ * and the pages stay read/write). For loaders that manage permissions
+ * themselves.
  */
 void uk_elf_set_protect(int (*fn)(void *addr, size_t len, int prot));
 
