@@ -115,9 +115,10 @@ const char *kvm_stack_guard_name(uint64_t addr)
  * Guard pages at run time, through the ukarch page-table editor: unmapping a
  * page of the heap splits its 2 MiB mapping, with a page table from this
  * pool (in a section of its own: images that never guard a page do not
- * carry it). 16 tables cover 32 MiB of guarded stacks.
+ * carry it). 64 tables (256 KiB) cover 128 MiB of guarded stacks and
+ * mprotect()ed ranges.
  */
-#define GUARD_TABLES 16
+#define GUARD_TABLES 64
 static uint8_t guard_tables[GUARD_TABLES][PAGE]
 	__attribute__((aligned(PAGE), section(".bss.kvm_guard_tables")));
 static unsigned guard_tables_used;
@@ -135,9 +136,11 @@ static int pt_alloc(void *ctx, uint64_t *paddr)
 	if (guard_tables_used >= GUARD_TABLES) {
 		static int said;
 		if (!said++)
-			uk_pr_warn("all %d page tables for guard pages are in "
-				   "use: new thread stacks get no guard page",
-				   GUARD_TABLES);
+			uk_pr_warn(
+				"all %d page tables for run-time page "
+				"protection are in use: new thread stacks get "
+				"no guard page, mprotect() fails with ENOMEM",
+				GUARD_TABLES);
 		return -ENOMEM;
 	}
 	memset(guard_tables[guard_tables_used], 0, PAGE);
