@@ -44,14 +44,20 @@ def boots_with(u, image, accel, mem_bytes):
 
 
 def bench_boot(u):
+    """The smallest image (helloworld on nolibc: what the boot goals are
+    about), and helloworld on the default libc, musl."""
     u.require("build", "run", "clang")
-    hello = u.build("helloworld", "kvm")
+    nolibc = ["libc=nolibc"]
+    hello = u.build("helloworld", "kvm", variant="-nolibc", options=nolibc)
     emit("boot.image_bytes", os.path.getsize(hello), "bytes")
     try:
-        hello_clang = u.build("helloworld", "kvm", toolchain="clang")
+        hello_clang = u.build("helloworld", "kvm", toolchain="clang", variant="-nolibc",
+                              options=nolibc)
         emit("boot.image_bytes_clang", os.path.getsize(hello_clang), "bytes")
     except u.UserError as e:
         print(f"# clang image not built: {e}", file=sys.stderr)
+    hello_musl = u.build("helloworld", "kvm")
+    emit("boot.musl.image_bytes", os.path.getsize(hello_musl), "bytes")
 
     bdir = u.builddir("gcc")
     u.run_checked(["ninja", "-C", bdir, "tests/bench/pvh-empty", "tests/bench/pvh-probe"], "ninja", quiet=True)
@@ -74,7 +80,7 @@ def bench_boot(u):
     # Guest instructions from the first instruction to main(): TSC stamps
     # under -icount shift=0 (one TSC tick per instruction), from a build
     # with boot tracing on.
-    traced = u.build("helloworld", "kvm", variant="-trace", options=["boot_trace=true"])
+    traced = u.build("helloworld", "kvm", variant="-trace", options=["boot_trace=true"] + nolibc)
     cmd = u.qemu_command(traced, "microvm", 64 << 20, "tcg", "") + ["-icount", "shift=0"]
     rc, out, err = u.run_qemu(cmd, 120, echo=False)
     m = re.search(r"trace: tsc_entry=(\d+) tsc_main=(\d+) delta=(\d+)", out)
@@ -104,6 +110,14 @@ def bench_boot(u):
         else:
             lo = mid
     emit("boot.min_mem_kib", hi, "KiB")
+    lo, hi = 64, 64 * 1024
+    while hi - lo > 64:
+        mid = (lo + hi) // 2 // 64 * 64
+        if boots_with(u, hello_musl, accel, mid << 10):
+            hi = mid
+        else:
+            lo = mid
+    emit("boot.musl.min_mem_kib", hi, "KiB")
     return 0
 
 
@@ -141,13 +155,14 @@ def bench_alloc(u):
     for b in ("tlsf", "buddy", "region"):
         img = u.build(f"alloctest-{b}", "kvm", known=False)
         emit(f"alloc.{b}.lib_bytes", size_row(img + ".size", "ukalloc" + b), "bytes")
-    img = u.build("helloworld-region", "kvm", known=False)
+    img = u.build("helloworld-region", "kvm", variant="-nolibc", options=["libc=nolibc"], known=False)
     emit("alloc.helloworld_region.image_bytes", os.path.getsize(img), "bytes")
     emit("alloc.ukalloc.lib_bytes", size_row(img + ".size", "ukalloc"), "bytes")
 
     # Boot-heap set-up cost in guest instructions, 16 MiB and 1 GiB guests.
     for b in ("tlsf", "buddy", "region"):
-        img = u.build(f"alloctest-{b}", "kvm", variant="-trace", options=["boot_trace=true"], known=False)
+        img = u.build(f"alloctest-{b}", "kvm", variant="-trace",
+                      options=["boot_trace=true", "libc=nolibc"], known=False)
         n16 = guest_heap_init(u, img, 16 << 20)
         n1g = guest_heap_init(u, img, 1 << 30)
         suffix = "" if b == "tlsf" else f"_{b}"
@@ -224,9 +239,8 @@ def bench_syscall(u):
     emit("syscall.linuxu.host_ns", host, "ns")
     emit("syscall.linuxu.vs_host", round(host / max(native, 0.01), 1), "x")
     # helloworld on musl, when the musl build exists
-    if os.path.isdir(os.path.join(u.ROOT, "subprojects", "packagefiles", "musl")):
-        img = u.build("helloworld", "kvm", variant="-musl", options=["libc=musl"], known=False)
-        emit("syscall.musl_hello.image_bytes", os.path.getsize(img), "bytes")
+    img = u.build("helloworld", "kvm")  # musl, the default libc
+    emit("syscall.musl_hello.image_bytes", os.path.getsize(img), "bytes")
     return 0
 
 
