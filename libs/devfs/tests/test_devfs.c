@@ -21,30 +21,7 @@
 
 #define SC(name, ...) uk_syscall_call(name, __VA_ARGS__)
 
-static char out[256];
-static size_t outlen;
-size_t ukplat_console_write(const char *buf, size_t len);
-size_t ukplat_console_write(const char *buf, size_t len)
-{
-	if (len > sizeof(out) - 1 - outlen)
-		len = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, buf, len);
-	outlen += len;
-	return len;
-}
-void ukplat_exit(int status);
-void ukplat_exit(int status)
-{
-	(void)status;
-	fail_msg("unexpected exit");
-	for (;;)
-		;
-}
-uintptr_t ukplat_stack_top(void);
-uintptr_t ukplat_stack_top(void)
-{
-	return 0;
-}
+#include <uk/plat_doubles.h>
 
 /* getrandom: the weak -ENOSYS default until `have_random` */
 static int have_random;
@@ -142,9 +119,9 @@ static void test_devices(void **state)
 	have_random = 0;
 	/* console: its own description, isatty */
 	fd = (int)SC(open, "/dev/console", O_WRONLY | O_NONBLOCK);
-	outlen = 0;
+	plat_out_reset();
 	assert_int_equal(SC(write, fd, "con", 3), 3);
-	assert_memory_equal(out, "con", 3);
+	assert_memory_equal(plat_out, "con", 3);
 	assert_int_equal(SC(ioctl, fd, TIOCGWINSZ, &ws), 0);
 	assert_int_equal(SC(fcntl, 1, F_GETFL) & O_NONBLOCK, 0);
 	assert_int_equal(SC(fchmod, fd, 0600), -EPERM);

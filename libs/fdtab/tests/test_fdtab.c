@@ -18,32 +18,7 @@
 #include <uk/fdtab.h>
 #include <uk/syscall.h>
 
-/* ---- platform doubles ---- */
-static char out[8192];
-static size_t outlen;
-size_t ukplat_console_write(const char *buf, size_t len);
-size_t ukplat_console_write(const char *buf, size_t len)
-{
-	if (len > sizeof(out) - 1 - outlen)
-		len = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, buf, len);
-	outlen += len;
-	out[outlen] = 0;
-	return len;
-}
-void ukplat_exit(int status);
-void ukplat_exit(int status)
-{
-	(void)status;
-	fail_msg("unexpected exit");
-	for (;;)
-		;
-}
-uintptr_t ukplat_stack_top(void);
-uintptr_t ukplat_stack_top(void)
-{
-	return 0;
-}
+#include <uk/plat_doubles.h>
 
 /* ---- a memory file: 64 bytes at most ---- */
 struct mem {
@@ -126,7 +101,7 @@ static int setup(void **state)
 		uk_syscall_call(close, fd);
 	assert_int_equal(uk_fdtab_set_limit(UK_FDTAB_DEFAULT_LIMIT), 0);
 	assert_int_equal(uk_fdtab_init(), 0);
-	outlen = 0;
+	plat_out_reset();
 	return 0;
 }
 
@@ -140,7 +115,7 @@ static void test_console(void **state)
 	(void)state;
 	assert_int_equal(uk_syscall_call(write, 1, "hello ", 6), 6);
 	assert_int_equal(uk_syscall_call(write, 2, "err\n", 4), 4);
-	assert_string_equal(out, "hello err\n");
+	assert_string_equal(plat_out, "hello err\n");
 	assert_int_equal(uk_syscall_call(read, 0, &c, 1), 0);
 	assert_int_equal(uk_syscall_call(fstat, 1, &st), 0);
 	assert_true(S_ISCHR(st.st_mode));

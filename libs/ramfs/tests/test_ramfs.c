@@ -23,26 +23,7 @@
 
 #define SC(name, ...) uk_syscall_call(name, __VA_ARGS__)
 
-/* ---- platform doubles ---- */
-size_t ukplat_console_write(const char *buf, size_t len);
-size_t ukplat_console_write(const char *buf, size_t len)
-{
-	(void)buf;
-	return len;
-}
-void ukplat_exit(int status);
-void ukplat_exit(int status)
-{
-	(void)status;
-	fail_msg("unexpected exit");
-	for (;;)
-		;
-}
-uintptr_t ukplat_stack_top(void);
-uintptr_t ukplat_stack_top(void)
-{
-	return 0;
-}
+#include <uk/plat_doubles.h>
 
 /* ---- allocation failure injection (-Wl,--wrap) ---- */
 static long alloc_budget = -1; /* < 0: no failures */

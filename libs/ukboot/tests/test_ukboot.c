@@ -11,28 +11,9 @@
 #include <uk/boot.h>
 #include <uk/init.h>
 #include <uk/plat/bootinfo.h>
+#include <uk/plat_doubles.h>
 
-/* ---- doubles ---- */
-static char out[8192];
-static size_t outlen;
-size_t ukplat_console_write(const char *buf, size_t len)
-{
-	if (len > sizeof(out) - 1 - outlen)
-		len = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, buf, len);
-	outlen += len;
-	out[outlen] = 0;
-	return len;
-}
-void ukplat_exit(int status)
-{
-	fail_msg("unexpected ukplat_exit(%d)", status);
-	__builtin_unreachable();
-}
-uintptr_t ukplat_stack_top(void)
-{
-	return 0;
-}
+/* ---- bootinfo double ---- */
 static struct ukplat_bootinfo bi = {.cmdline = "", .plat_name = "test"};
 const struct ukplat_bootinfo *ukplat_bootinfo(void)
 {
@@ -89,8 +70,7 @@ static int reset(void **s)
 {
 	(void)s;
 	trace[0] = 0;
-	outlen = 0;
-	out[0] = 0;
+	plat_out_reset();
 	fail_lib = 0;
 	got_argc = -1;
 	return 0;
@@ -121,8 +101,8 @@ static void test_init_failure_stops_boot(void **s)
 	fail_lib = 1;
 	assert_int_equal(boot("", &st), -1);
 	assert_string_equal(trace, "EL"); /* nothing after the failure */
-	assert_non_null(strstr(out, "failed: "));
-	assert_non_null(strstr(out, "failed: error -12"));
+	assert_non_null(plat_out_find("failed: "));
+	assert_non_null(plat_out_find("failed: error -12"));
 }
 
 static void test_lib_params_split(void **s)
@@ -132,7 +112,7 @@ static void test_lib_params_split(void **s)
 	assert_int_equal(boot("uk.x=1 -- hello", &st), 0);
 	assert_int_equal(got_argc, 2);
 	assert_string_equal(got_argv[1], "hello");
-	assert_non_null(strstr(out, "unknown library parameter 'uk.x=1'"));
+	assert_non_null(plat_out_find("unknown library parameter 'uk.x=1'"));
 }
 
 static void test_bad_cmdlines(void **s)
@@ -140,25 +120,25 @@ static void test_bad_cmdlines(void **s)
 	(void)s;
 	int st;
 	assert_int_equal(boot("a 'b", &st), -1);
-	assert_non_null(strstr(
-		out, "malformed command line: unterminated ' quote at byte 2"));
+	assert_non_null(plat_out_find(
+		"malformed command line: unterminated ' quote at byte 2"));
 	assert_null(strchr(trace, 'M'));
 
 	reset(NULL);
 	assert_int_equal(boot("1 2 3 4 5", &st), -1); /* UK_ARGV_MAX is 4 */
-	assert_non_null(strstr(out, "more than 4 arguments"));
+	assert_non_null(plat_out_find("more than 4 arguments"));
 
 	reset(NULL);
 	char longline[200];
 	memset(longline, 'x', sizeof(longline) - 1);
 	longline[sizeof(longline) - 1] = 0;
 	assert_int_equal(boot(longline, &st), -1); /* UK_CMDLINE_MAX is 64 */
-	assert_non_null(strstr(
-		out, "command line is 199 bytes, longer than the limit of 63"));
+	assert_non_null(plat_out_find(
+		"command line is 199 bytes, longer than the limit of 63"));
 
 	reset(NULL);
 	assert_int_equal(ukboot_run("ab\0cd", 5, &st), -1);
-	assert_non_null(strstr(out, "NUL byte at offset 2"));
+	assert_non_null(plat_out_find("NUL byte at offset 2"));
 
 	/* exactly at the limits still boots */
 	reset(NULL);
