@@ -22,7 +22,8 @@
  *
  * Options (define before including):
  *   PLAT_OUT_SIZE           capture buffer size (default 16384).
- *   PLAT_DOUBLES_OWN_EXIT   the test defines its own ukplat_exit().
+ *   PLAT_DOUBLES_OWN_EXIT   the test defines its own ukplat_exit() (and
+ *                           plat_exit_jmp/plat_exit_status do not exist).
  */
 #ifndef UK_PLAT_DOUBLES_H
 #define UK_PLAT_DOUBLES_H
@@ -70,10 +71,10 @@ size_t ukplat_console_write(const char *buf, size_t len)
 }
 
 /* ---- exit ---- */
+#ifndef PLAT_DOUBLES_OWN_EXIT
 static jmp_buf *plat_exit_jmp; /* armed when non-NULL */
 static int plat_exit_status = -1;
 
-#ifndef PLAT_DOUBLES_OWN_EXIT
 void ukplat_exit(int status)
 {
 	plat_exit_status = status;
