@@ -66,26 +66,8 @@ void ukplat_tlsp_set(void *tp)
 	tlsp_calls++;
 }
 
-/* log lines (ukdebug) */
-size_t ukplat_console_write(const char *buf, size_t len);
-size_t ukplat_console_write(const char *buf, size_t len)
-{
-	(void)buf;
-	return len;
-}
-
-/* crash reports (ukdebug, compiled in by cross builds) */
-uintptr_t ukplat_stack_top(void);
-uintptr_t ukplat_stack_top(void)
-{
-	return 0;
-}
-
-void ukplat_exit(int status)
-{
-	(void)status;
-	abort();
-}
+/* log lines and crash reports (ukdebug, compiled in by cross builds) */
+#include <uk/plat_doubles.h>
 
 static void fake_set_tls(void *tp)
 {

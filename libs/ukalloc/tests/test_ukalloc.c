@@ -14,32 +14,9 @@
 #include <uk/alloc.h>
 
 /* ---- platform doubles (ukdebug reports through them) ---- */
-static char out[8192];
-static size_t outlen;
-static jmp_buf crash_jmp;
-static int crashed;
-size_t ukplat_console_write(const char *buf, size_t len);
-size_t ukplat_console_write(const char *buf, size_t len)
-{
-	if (len > sizeof(out) - 1 - outlen)
-		len = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, buf, len);
-	outlen += len;
-	out[outlen] = 0;
-	return len;
-}
-void ukplat_exit(int status);
-void ukplat_exit(int status)
-{
-	crashed = status;
-	longjmp(crash_jmp, 1);
-}
-uintptr_t ukplat_stack_top(void);
-uintptr_t ukplat_stack_top(void)
-{
-	return 0;
-}
-#include <uk/crash.h> /* uk_panic_nesting */
+#include <uk/plat_doubles.h>
+#include <uk/crash.h>	  /* uk_panic_nesting */
+static jmp_buf crash_jmp; /* armed in setup() */
 
 /* ---- a host-malloc backend ---- */
 static int fail_next;
@@ -125,9 +102,9 @@ static int setup(void **s)
 {
 	(void)s;
 	memset(&host_a.stats, 0, sizeof(host_a.stats));
-	outlen = 0;
-	out[0] = 0;
-	crashed = 0;
+	plat_out_reset();
+	plat_exit_status = 0;
+	plat_exit_jmp = &crash_jmp;
 	fail_next = 0;
 	uk_panic_nesting = 0;
 	return 0;
@@ -233,10 +210,10 @@ static void test_debug_overflow(void **s)
 		uk_free(&host_a, p);
 		fail_msg("overflow not detected");
 	}
-	assert_int_equal(crashed, 124);
-	assert_non_null(strstr(out,
-			       "write past the end of the 10-byte block "
-			       "(byte 0 after it changed from 0xca to 0x78)"));
+	assert_int_equal(plat_exit_status, 124);
+	assert_non_null(
+		plat_out_find("write past the end of the 10-byte block "
+			      "(byte 0 after it changed from 0xca to 0x78)"));
 	/* repair the canary: now the block frees cleanly */
 	p[10] = (char)0xca;
 	uk_panic_nesting = 0;
@@ -255,19 +232,19 @@ static void test_debug_double_free(void **s)
 		uk_free(&bump_a, p);
 		fail_msg("double free not detected");
 	}
-	assert_int_equal(crashed, 124);
-	assert_non_null(strstr(out, "free of "));
-	assert_non_null(strstr(out, ": double free (the 64-byte block was "
-				    "freed already)"));
+	assert_int_equal(plat_exit_status, 124);
+	assert_non_null(plat_out_find("free of "));
+	assert_non_null(plat_out_find(": double free (the 64-byte block was "
+				      "freed already)"));
 	/* a pointer that never came from the heap */
 	static char notheap[128];
-	outlen = 0;
+	plat_out_reset();
 	uk_panic_nesting = 0;
 	if (!setjmp(crash_jmp)) {
 		uk_free(&bump_a, notheap + 64);
 		fail_msg("foreign pointer not detected");
 	}
-	assert_non_null(strstr(out, "not a live heap block"));
+	assert_non_null(plat_out_find("not a live heap block"));
 }
 
 static void test_debug_poison(void **s)

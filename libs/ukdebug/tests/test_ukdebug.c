@@ -12,40 +12,16 @@
 #include <uk/plat/halt.h>
 #include <uk/print.h>
 #include <uk/symbols.h>
+#include <uk/plat_doubles.h>
 
-/* ---- platform test doubles ---- */
-static char out[16384];
-static size_t outlen;
-static jmp_buf exit_jmp;
-static int exit_status = -1;
-
-size_t ukplat_console_write(const char *buf, size_t len)
-{
-	if (outlen + len > sizeof(out) - 1)
-		len = sizeof(out) - 1 - outlen;
-	memcpy(out + outlen, buf, len);
-	outlen += len;
-	out[outlen] = 0;
-	return len;
-}
-
-void ukplat_exit(int status)
-{
-	exit_status = status;
-	longjmp(exit_jmp, 1);
-}
-
-uintptr_t ukplat_stack_top(void)
-{
-	return 0;
-}
+static jmp_buf exit_jmp; /* armed in reset() */
 
 static int reset(void **s)
 {
 	(void)s;
-	outlen = 0;
-	out[0] = 0;
-	exit_status = -1;
+	plat_out_reset();
+	plat_exit_status = -1;
+	plat_exit_jmp = &exit_jmp;
 	uk_panic_nesting = 0;
 	return 0;
 }
@@ -54,13 +30,13 @@ static void test_printk_format(void **s)
 {
 	(void)s;
 	uk_printk(UK_LOG_INFO, "ukfoo", "value %d and %s", 42, "str");
-	assert_string_equal(out, "[ukfoo] value 42 and str\n");
+	assert_string_equal(plat_out, "[ukfoo] value 42 and str\n");
 	reset(NULL);
 	uk_printk(UK_LOG_ERR, "ukfoo", "bad\n");
-	assert_string_equal(out, "[ukfoo] ERROR: bad\n");
+	assert_string_equal(plat_out, "[ukfoo] ERROR: bad\n");
 	reset(NULL);
 	uk_printk(99, NULL, "x");
-	assert_string_equal(out, "[?] CRIT: x\n");
+	assert_string_equal(plat_out, "[?] CRIT: x\n");
 }
 
 static void test_printk_long_is_marked(void **s)
@@ -71,8 +47,8 @@ static void test_printk_long_is_marked(void **s)
 	big[sizeof(big) - 1] = 0;
 	uk_printk(UK_LOG_INFO, "l", "%s", big);
 	/* the buffer (511 bytes) went out, then the marker with the rest */
-	assert_non_null(strstr(out, "[+1492 bytes cut]\n"));
-	assert_int_equal(strspn(out + 4, "a"), 511 - 4);
+	assert_non_null(plat_out_find("[+1492 bytes cut]\n"));
+	assert_int_equal(strspn(plat_out + 4, "a"), 511 - 4);
 }
 
 #undef UK_LOG_LEVEL
@@ -88,10 +64,10 @@ static void test_compile_time_filter(void **s)
 	(void)s;
 	uk_pr_info("hidden %d", touch());
 	uk_pr_debug("hidden %d", touch());
-	assert_int_equal(outlen, 0);
+	assert_int_equal(plat_outlen, 0);
 	assert_int_equal(side_effects, 0); /* arguments not even evaluated */
 	uk_pr_err("shown %d", touch());
-	assert_string_equal(out, "[app] ERROR: shown 1\n");
+	assert_string_equal(plat_out, "[app] ERROR: shown 1\n");
 }
 
 /* Build a symbol table the way compose.py does. */
@@ -192,35 +168,37 @@ static void test_crash_report(void **s)
 	stack[2] = 0;
 	stack[3] = 0x6666;
 	uk_crash_report(&r, (uintptr_t)&stack[8]);
-	assert_non_null(strstr(out, "RIP: 0x0000000000001234\n"));
-	assert_non_null(strstr(out, "RAX=00000000000000aa"));
-	assert_non_null(strstr(out, "R15=0000000000000f15"));
-	assert_non_null(strstr(out, "backtrace (2 frames):\n"));
-	assert_non_null(strstr(out, "  #0 0x0000000000005555\n"));
-	assert_non_null(strstr(out, "  #1 0x0000000000006666\n"));
+	assert_non_null(plat_out_find("RIP: 0x0000000000001234\n"));
+	assert_non_null(plat_out_find("RAX=00000000000000aa"));
+	assert_non_null(plat_out_find("R15=0000000000000f15"));
+	assert_non_null(plat_out_find("backtrace (2 frames):\n"));
+	assert_non_null(plat_out_find("  #0 0x0000000000005555\n"));
+	assert_non_null(plat_out_find("  #1 0x0000000000006666\n"));
 
 	reset(NULL);
 	uk_crash_report(&r, 0);
 	assert_non_null(
-		strstr(out, "backtrace (0 frames, stack range unknown)"));
+		plat_out_find("backtrace (0 frames, stack range unknown)"));
 }
 
 static void test_page_fault_decode(void **s)
 {
 	(void)s;
 	uk_crash_page_fault(0x8, 0x2);
-	assert_non_null(strstr(out, "fault address: 0x0000000000000008 (page "
-				    "0x0): write to a not-present page\n"));
-	assert_non_null(strstr(out, "NULL pointer dereference"));
+	assert_non_null(plat_out_find("fault address: 0x0000000000000008 (page "
+				      "0x0): write to a not-present page\n"));
+	assert_non_null(plat_out_find("NULL pointer dereference"));
 	reset(NULL);
 	uk_crash_page_fault(0x123456, 0x11);
-	assert_non_null(strstr(out, "(page 0x123000): instruction fetch from a "
-				    "present (protection violation) page\n"));
-	assert_null(strstr(out, "NULL"));
+	assert_non_null(
+		plat_out_find("(page 0x123000): instruction fetch from a "
+			      "present (protection violation) page\n"));
+	assert_null(plat_out_find("NULL"));
 	reset(NULL);
 	uk_crash_page_fault(0x5000, 0x9);
-	assert_non_null(strstr(out, "read to a present (protection violation) "
-				    "page, reserved bit set"));
+	assert_non_null(
+		plat_out_find("read to a present (protection violation) "
+			      "page, reserved bit set"));
 }
 
 static void test_panic_and_assert(void **s)
@@ -230,9 +208,9 @@ static void test_panic_and_assert(void **s)
 		UK_CRASH("boom %d", 7);
 		fail();
 	}
-	assert_int_equal(exit_status, UKPLAT_EXIT_PANIC);
-	assert_non_null(strstr(out, "PANIC: boom 7 (at "));
-	assert_non_null(strstr(out, "in test_panic_and_assert())"));
+	assert_int_equal(plat_exit_status, UKPLAT_EXIT_PANIC);
+	assert_non_null(plat_out_find("PANIC: boom 7 (at "));
+	assert_non_null(plat_out_find("in test_panic_and_assert())"));
 }
 
 static void test_assert_fires(void **s)
@@ -240,13 +218,13 @@ static void test_assert_fires(void **s)
 	(void)s;
 	volatile int x = 1;
 	UK_ASSERT(x == 1); /* passes: nothing printed */
-	assert_int_equal(outlen, 0);
+	assert_int_equal(plat_outlen, 0);
 	if (!setjmp(exit_jmp)) {
 		UK_ASSERT(x == 2);
 		fail();
 	}
-	assert_int_equal(exit_status, UKPLAT_EXIT_PANIC);
-	assert_non_null(strstr(out, "assertion failed: x == 2"));
+	assert_int_equal(plat_exit_status, UKPLAT_EXIT_PANIC);
+	assert_non_null(plat_out_find("assertion failed: x == 2"));
 	reset(NULL);
 	if (!setjmp(exit_jmp)) {
 		UK_CRASH("first");
@@ -255,14 +233,14 @@ static void test_assert_fires(void **s)
 	if (!setjmp(exit_jmp)) {
 		UK_CRASH("second");
 	}
-	assert_non_null(strstr(out, "PANIC inside panic: giving up"));
-	assert_null(strstr(out, "second"));
+	assert_non_null(plat_out_find("PANIC inside panic: giving up"));
+	assert_null(plat_out_find("second"));
 	reset(NULL);
 	if (!setjmp(exit_jmp)) {
 		UK_BUGON(x);
 		fail();
 	}
-	assert_non_null(strstr(out, "bug: x"));
+	assert_non_null(plat_out_find("bug: x"));
 }
 
 int main(void)
