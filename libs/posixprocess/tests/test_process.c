@@ -26,13 +26,8 @@ void uk_printk(int level, const char *lib, const char *fmt, ...)
 	va_end(ap);
 }
 
-static jmp_buf exit_jmp;
-static int exit_status = -1;
-void ukplat_exit(int status)
-{
-	exit_status = status;
-	longjmp(exit_jmp, 1);
-}
+#include <uk/plat_doubles.h>
+static jmp_buf exit_jmp; /* armed in main() */
 
 static uint64_t mono = 3723456789012ULL; /* 1 h 2 min 3.456789012 s */
 uint64_t ukplat_monotonic_clock(void)
@@ -314,10 +309,10 @@ static void test_exit(void **state)
 	(void)state;
 	if (!setjmp(exit_jmp))
 		uk_syscall_call(exit_group, 42);
-	assert_int_equal(exit_status, 42);
+	assert_int_equal(plat_exit_status, 42);
 	if (!setjmp(exit_jmp))
 		uk_syscall_call(exit_group, 0x1ff);
-	assert_int_equal(exit_status, 0xff);
+	assert_int_equal(plat_exit_status, 0xff);
 }
 
 /* ---- signals ---- */
@@ -479,29 +474,29 @@ static void test_fatal(void **state)
 	(void)state;
 	/* abort(): SIGABRT to self with the default action */
 	int tid = (int)uk_syscall_call(gettid);
-	exit_status = -1;
+	plat_exit_status = -1;
 	if (!setjmp(exit_jmp))
 		uk_syscall_call(tkill, tid, 6);
-	assert_int_equal(exit_status, 134);
+	assert_int_equal(plat_exit_status, 134);
 	assert_string_equal(logbuf, "[posixprocess] killed by signal 6 "
 				    "(SIGABRT): exit status 134");
 	/* SIGKILL even when "blocked", real-time signals */
 	if (!setjmp(exit_jmp))
 		uk_syscall_call(kill, 1, 9);
-	assert_int_equal(exit_status, 137);
+	assert_int_equal(plat_exit_status, 137);
 	if (!setjmp(exit_jmp))
 		uk_syscall_call(kill, 1, 40);
-	assert_int_equal(exit_status, 168);
+	assert_int_equal(plat_exit_status, 168);
 	assert_non_null(strstr(logbuf, "real-time signal 40"));
 	/* blocked fatal signal: pending, fatal when unblocked */
 	uint64_t set = B(15);
 	uk_syscall_call(rt_sigprocmask, 0, &set, NULL, 8);
-	exit_status = -1;
+	plat_exit_status = -1;
 	assert_int_equal(uk_syscall_call(kill, 1, 15), 0);
-	assert_int_equal(exit_status, -1);
+	assert_int_equal(plat_exit_status, -1);
 	if (!setjmp(exit_jmp))
 		uk_syscall_call(rt_sigprocmask, 1, &set, NULL, 8);
-	assert_int_equal(exit_status, 143);
+	assert_int_equal(plat_exit_status, 143);
 }
 
 int main(void)
@@ -518,5 +513,6 @@ int main(void)
 		cmocka_unit_test_setup(test_sigaltstack, setup),
 		cmocka_unit_test_setup(test_fatal, setup),
 	};
+	plat_exit_jmp = &exit_jmp;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
