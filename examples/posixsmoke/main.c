@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -180,6 +181,54 @@ static void errors(void)
 	}
 }
 
+/* 10,000 descriptors open at once (after raising the limit), then the
+ * specific error past the limit; reads past the end of a file. */
+static void many_files(void)
+{
+	struct rlimit rl;
+	static int fds[10000];
+	char c;
+	int n = 0;
+
+	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0, "getrlimit");
+	if (rl.rlim_max < 10100) { /* (a host that allows fewer: skip) */
+		printf("posixsmoke: only %ld descriptors allowed: skipping the "
+		       "10,000 files\n",
+		       (long)rl.rlim_max);
+		return;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0, "setrlimit: %s",
+	      strerror(errno));
+	for (; n < 10000; n++) {
+		fds[n] = open(path("etc/motd"), O_RDONLY);
+		if (fds[n] < 0)
+			break;
+	}
+	CHECK(n == 10000, "opened %d of 10000 files: %s", n, strerror(errno));
+	CHECK(n < 2 || (pread(fds[n - 1], &c, 1, 0) == 1 && c == 'W'),
+	      "read through the last descriptor");
+	CHECK(n < 1 || pread(fds[0], &c, 1, 1000000) == 0,
+	      "pread far past the end is not 0");
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	rl.rlim_cur = 16;
+	CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0, "setrlimit 16");
+	n = 0;
+	for (int i = 0; i < 32; i++) {
+		fds[i] = open(path("etc/motd"), O_RDONLY);
+		if (fds[i] < 0)
+			break;
+		n++;
+	}
+	CHECK(n < 16 && errno == EMFILE, "past the limit: %d opened, errno %d",
+	      n, errno);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	rl.rlim_cur = 1024;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 /* ---- threads ---- */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
@@ -272,6 +321,7 @@ int main(int argc, char *argv[])
 	initrd_files();
 	new_files();
 	errors();
+	many_files();
 	threads();
 	clocks();
 	printf("posixsmoke: %d checks, %d failed\n", checks, failed);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* POSIX functions newlib declares but does not implement, on the shim. */
 #include <errno.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,4 +108,20 @@ unsigned int sleep(unsigned int s)
 	if (nanosleep(&ts, &rem) < 0 && errno == EINTR)
 		return (unsigned int)rem.tv_sec + (rem.tv_nsec > 0);
 	return 0;
+}
+
+/* Linux layouts: unikit's <sys/resource.h> for newlib (the overlay). */
+int getrlimit(int res, struct rlimit *r)
+{
+	return (int)RE(uk_syscall_call(getrlimit, res, r));
+}
+
+int setrlimit(int res, const struct rlimit *r)
+{
+	return (int)RE(uk_syscall_call(setrlimit, res, r));
+}
+
+int getrusage(int who, struct rusage *ru)
+{
+	return (int)RE(uk_syscall_call(getrusage, who, ru));
 }
