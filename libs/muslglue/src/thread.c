@@ -90,3 +90,38 @@ long __syscall_cp_asm(volatile int *cancel, long nr, long u, long v, long w,
 }
 
 const char __cp_begin[1] = {0}, __cp_end[1] = {0}, __cp_cancel[1] = {0};
+
+/*
+ * A detached thread's last act (musl's pthread_exit): unmap the mapping its
+ * own stack and thread descriptor live in, then end the thread. musl's
+ * generic version moves to a 256-byte static stack for that, far too small
+ * for our munmap (allocator, page tables). Ours moves to a 16 KiB one. Only
+ * one thread runs at a time and a thread that got here never runs again, so
+ * one stack serves every exiting thread (uniprocessor, cooperative).
+ */
+static char unmap_stack[16384] __attribute__((aligned(16)));
+static void *unmap_base;
+static size_t unmap_size;
+
+__attribute__((noreturn, used)) static void unmap_and_exit(void)
+{
+	uk_syscall_call(munmap, unmap_base, unmap_size);
+	uk_syscall_call(exit, 0);
+	for (;;) /* exit does not return */
+		;
+}
+
+void __unmapself(void *base, size_t size);
+void __unmapself(void *base, size_t size)
+{
+	unmap_base = base;
+	unmap_size = size;
+	__asm__ __volatile__("movq %0, %%rsp\n\t"
+			     "xorl %%ebp, %%ebp\n\t"
+			     "call *%1"
+			     :
+			     : "r"(unmap_stack + sizeof(unmap_stack)),
+			       "r"(unmap_and_exit)
+			     : "memory");
+	__builtin_unreachable();
+}

@@ -95,6 +95,47 @@ static void test_threads(void)
 	printf("musltest: threads: %d joined, sum %ld\n", NTHREADS, shared_sum);
 }
 
+/* Detached threads unmap their own stack as they exit (musl's
+ * __unmapself): 200 of them, in waves, must leave the heap consistent. */
+static volatile int detached_done;
+
+static void *detached(void *arg)
+{
+	char buf[2048]; /* use some of the stack that goes away */
+
+	memset(buf, (int)(long)arg, sizeof(buf));
+	__atomic_add_fetch(&detached_done, buf[100] == (char)(long)arg, 0);
+	return NULL;
+}
+
+static void test_detached(void)
+{
+	pthread_attr_t a;
+
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	for (int wave = 0; wave < 10; wave++) {
+		for (long i = 0; i < 20; i++) {
+			pthread_t t;
+			int r = pthread_create(&t, &a, detached, (void *)i);
+
+			if (r == EAGAIN) {
+				printf("musltest: detached: not available\n");
+				return;
+			}
+			CHECK(r == 0, "pthread_create detached: %d", r);
+		}
+		while (detached_done < (wave + 1) * 20)
+			sched_yield();
+	}
+	for (int i = 0; i < 50; i++) /* let the last ones finish exiting */
+		sched_yield();
+	void *p = malloc(1 << 20);
+	CHECK(p != NULL, "malloc after detached threads");
+	free(p);
+	printf("musltest: detached: %d threads exited\n", detached_done);
+}
+
 static void test_libc(void)
 {
 	char buf[128];
@@ -146,6 +187,7 @@ int main(int argc, char *argv[])
 	}
 	test_libc();
 	test_threads();
+	test_detached();
 	printf("musltest: %s\n", failures ? "FAILED" : "all passed");
 	return failures ? 1 : 0;
 }
