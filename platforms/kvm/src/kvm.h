@@ -23,6 +23,11 @@ struct pvh_memmap_entry {
 
 #define E820_RAM 1
 
+/* Bytes of each IST stack (x86_64/cpu.c), below each a guard page. 16 KiB:
+ * a crash report formats with the libc's printf, and musl's (floating-point
+ * conversion buffer included) needs more than 7 KiB of stack under clang. */
+#define KVM_IST_SIZE 16384
+
 /* Everything below this is mapped 1:1 at boot (see x86_64/entry.S). */
 #define KVM_MAPPED_TOP (1ull << 30)
 

@@ -5,6 +5,7 @@
 #include <uk/arch/regs.h>
 #include <uk/arch/x86_64.h>
 #include <uk/crash.h>
+#include <uk/plat/console.h>
 #include <uk/plat/halt.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/stack.h>
@@ -41,7 +42,7 @@ static struct tss tss __attribute__((aligned(16)));
  * red zone), which an interrupt frame pushed on its stack would overwrite.
  * Interrupt handlers run with interrupts off, so the stack is never nested.
  * Each with an unmapped guard page below it (x86_64/paging.c). */
-#define IST_SIZE 8192
+#define IST_SIZE KVM_IST_SIZE
 char ukplat_kvm_ist_area[3][4096 + IST_SIZE] __attribute__((aligned(4096)));
 #define ist_stack     (ukplat_kvm_ist_area[0] + 4096)
 #define ist_pf_stack  (ukplat_kvm_ist_area[1] + 4096)
@@ -179,11 +180,15 @@ void ukplat_kvm_trap(struct ukarch_regs *r)
 		v < 32 && exc_names[v] ? exc_names[v] : "reserved vector";
 
 	if (nested++) {
-		/* A fault inside the report: say so and stop, never loop. */
-		uk_printk(UK_LOG_CRIT, "kvm",
-			  "nested %s (vector %u) at 0x%lx "
-			  "while reporting a crash",
-			  name, v, (unsigned long)r->rip);
+		/* A fault inside the report: say so and stop, never loop. No
+		 * formatting: the report may have faulted by running its stack
+		 * into the guard page, and this runs on the same stack again.
+		 */
+		static const char msg[] =
+			"[kvm] CRIT: another exception while reporting a crash "
+			"(a bug in the report, or its stack overflowed)\n";
+		if (nested == 2)
+			ukplat_console_write(msg, sizeof(msg) - 1);
 		ukplat_exit(UKPLAT_EXIT_CRASH);
 	}
 	uk_printk(UK_LOG_CRIT, "kvm",

@@ -18,7 +18,7 @@
 extern char __uk_image_start[], __uk_text_end[], __uk_rodata_start[],
 	__uk_rodata_end[], __uk_data_start[], __uk_image_end[];
 extern char ukplat_kvm_boot_stack_guard[];
-extern char ukplat_kvm_ist_area[3][4096 + 8192];
+extern char ukplat_kvm_ist_area[3][4096 + KVM_IST_SIZE];
 extern uint64_t kvm_pt0[];
 
 #define PAGE 4096ul
