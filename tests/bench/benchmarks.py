@@ -43,6 +43,21 @@ def boots_with(u, image, accel, mem_bytes):
     return rc == 1 and "Hello, world!" in out
 
 
+def min_mem_kib(u, image, accel):
+    """Smallest -m (KiB) that still boots the helloworld `image`: bisection
+    on 64 KiB steps between 64 KiB (assumed to fail) and 64 MiB."""
+    lo, hi = 64, 64 * 1024  # KiB: lo fails (assumed), hi boots
+    if not boots_with(u, image, accel, hi << 10):
+        raise u.UserError(f"{os.path.basename(image)} does not boot even with 64 MiB")
+    while hi - lo > 64:
+        mid = (lo + hi) // 2 // 64 * 64
+        if boots_with(u, image, accel, mid << 10):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 def bench_boot(u):
     """The smallest image (helloworld on nolibc: what the boot goals are
     about), and helloworld on the default libc, musl."""
@@ -99,25 +114,8 @@ def bench_boot(u):
     print(f"# clock source: {m.group(1)} at {int(m.group(2))} Hz", flush=True)
     emit("boot.clock_calibration_ms", int(m.group(3)) / 1e6, "ms")
 
-    # Smallest -m that still boots helloworld (bisection on 64 KiB steps).
-    lo, hi = 64, 64 * 1024  # KiB: lo fails (assumed), hi boots
-    if not boots_with(u, hello, accel, hi << 10):
-        raise u.UserError("helloworld does not boot even with 64 MiB")
-    while hi - lo > 64:
-        mid = (lo + hi) // 2 // 64 * 64
-        if boots_with(u, hello, accel, mid << 10):
-            hi = mid
-        else:
-            lo = mid
-    emit("boot.min_mem_kib", hi, "KiB")
-    lo, hi = 64, 64 * 1024
-    while hi - lo > 64:
-        mid = (lo + hi) // 2 // 64 * 64
-        if boots_with(u, hello_musl, accel, mid << 10):
-            hi = mid
-        else:
-            lo = mid
-    emit("boot.musl.min_mem_kib", hi, "KiB")
+    emit("boot.min_mem_kib", min_mem_kib(u, hello, accel), "KiB")
+    emit("boot.musl.min_mem_kib", min_mem_kib(u, hello_musl, accel), "KiB")
     return 0
 
 
