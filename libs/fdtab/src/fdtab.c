@@ -51,10 +51,47 @@ struct uk_file *uk_file_create(const struct uk_file_ops *ops, void *priv,
 	return f;
 }
 
+void uk_file_watch_add(struct uk_file *f, struct uk_file_watch *w)
+{
+	w->prev = NULL;
+	w->next = f->watch;
+	if (f->watch)
+		f->watch->prev = w;
+	f->watch = w;
+}
+
+void uk_file_watch_del(struct uk_file *f, struct uk_file_watch *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		f->watch = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	w->next = w->prev = NULL;
+}
+
+void uk_file_notify_watchers(struct uk_file *f, unsigned events)
+{
+	struct uk_file_watch *w, *next;
+
+	events &= ~UK_POLL_RELEASE;
+	for (w = f->watch; w; w = next) { /* bounded: the watch list */
+		next = w->next;
+		w->fn(w, f, events);
+	}
+}
+
 void uk_file_put(struct uk_file *f)
 {
+	struct uk_file_watch *w;
+
 	if (--f->refs)
 		return;
+	while ((w = f->watch) != NULL) { /* each pass removes one */
+		uk_file_watch_del(f, w);
+		w->fn(w, f, UK_POLL_RELEASE);
+	}
 	if (f->ops->release)
 		f->ops->release(f);
 	free(f);

@@ -309,6 +309,50 @@ static void test_limits(void **state)
 	uk_syscall_call(close, 3);
 }
 
+/* readiness watchers: notify, removal, the release notice */
+struct watch_rec {
+	struct uk_file_watch w;
+	unsigned last, calls;
+	int released_before; /* ops->release had run at the notice */
+	struct mem *m;
+};
+
+static void watch_fn(struct uk_file_watch *w, struct uk_file *f,
+		     unsigned events)
+{
+	struct watch_rec *r = (struct watch_rec *)w;
+
+	(void)f;
+	r->last = events;
+	r->calls++;
+	r->released_before = r->m->released;
+}
+
+static void test_watch(void **state)
+{
+	struct mem m = {.size = 0};
+	struct uk_file *f = uk_file_create(&mem_ops, &m, UK_O_RDWR);
+	struct watch_rec a = {.w.fn = watch_fn, .m = &m};
+	struct watch_rec b = {.w.fn = watch_fn, .m = &m};
+
+	(void)state;
+	uk_file_notify(f, UK_POLLIN); /* nobody watches */
+	uk_file_watch_add(f, &a.w);
+	uk_file_watch_add(f, &b.w);
+	uk_file_notify(f, UK_POLLIN | UK_POLL_RELEASE);
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(b.last, UK_POLLIN); /* never a false release */
+	uk_file_watch_del(f, &a.w);
+	uk_file_notify(f, UK_POLLOUT);
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(b.calls, 2);
+	uk_file_put(f);
+	assert_int_equal(b.calls, 3);
+	assert_int_equal(b.last, UK_POLL_RELEASE);
+	assert_int_equal(b.released_before, 0);
+	assert_int_equal(m.released, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lowest_dup_fcntl, setup),
 		cmocka_unit_test_setup(test_rw, setup),
 		cmocka_unit_test_setup(test_limits, setup),
+		cmocka_unit_test_setup(test_watch, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,11 +51,20 @@ extern "C" {
 #define UK_S_IFIFO	  0010000
 #define UK_S_ISTYPE(m, t) (((m)&UK_S_IFMT) == (t))
 
-/* poll events */
-#define UK_POLLIN  0x001
-#define UK_POLLOUT 0x004
-#define UK_POLLERR 0x008
-#define UK_POLLHUP 0x010
+/* poll events (Linux values) */
+#define UK_POLLIN     0x001
+#define UK_POLLPRI    0x002
+#define UK_POLLOUT    0x004
+#define UK_POLLERR    0x008
+#define UK_POLLHUP    0x010
+#define UK_POLLNVAL   0x020
+#define UK_POLLRDNORM 0x040
+#define UK_POLLRDBAND 0x080
+#define UK_POLLWRNORM 0x100
+#define UK_POLLWRBAND 0x200
+#define UK_POLLRDHUP  0x2000
+/* Given to watchers (below) when the file is released; no poll bit. */
+#define UK_POLL_RELEASE 0x80000000u
 
 /* struct stat of Linux x86_64 (glibc's and musl's have the same layout) */
 struct uk_stat {
@@ -94,6 +103,23 @@ struct uk_file;
 struct uk_waitq; /* <uk/sched.h>; only pointed at here */
 
 /*
+ * Readiness watchers (what poll/select/epoll - lib posixpoll - hang on a
+ * file, so that one thread can wait for many files): a file whose poll()
+ * answer can change MUST call uk_file_notify(f, events) whenever it may have
+ * (data arrived, space freed, error, hangup), with the events that may have
+ * become ready (~0u if unknown), besides waking its own wait queue. The
+ * watchers' fn runs synchronously in the notifier's thread; it must not
+ * block, and must not add or remove watches of `f` (except that on
+ * UK_POLL_RELEASE the watch is already removed). When the last reference to
+ * a file goes, every watcher still on it is removed and called once with
+ * UK_POLL_RELEASE before ops->release; it must not use `f` afterwards.
+ */
+struct uk_file_watch {
+	struct uk_file_watch *next, *prev;
+	void (*fn)(struct uk_file_watch *w, struct uk_file *f, unsigned events);
+};
+
+/*
  * What a kind of file does. Every entry MAY be NULL; fdtab then answers as
  * Linux does for a file that cannot do it (read/write -EINVAL, lseek and
  * pread/pwrite -ESPIPE, getdents64 -ENOTDIR, ioctl -ENOTTY, fsync 0,
@@ -126,6 +152,7 @@ struct uk_file {
 	unsigned refs;	/* descriptors + uk_fdtab_get() users */
 	unsigned flags; /* O_ACCMODE bits and status flags (O_APPEND...) */
 	off_t off;	/* the file offset, shared by dup()ed descriptors */
+	struct uk_file_watch *watch; /* readiness watchers (see above) */
 };
 
 /*
@@ -143,6 +170,18 @@ static inline struct uk_file *uk_file_ref(struct uk_file *f)
 
 /* Drop a reference; the last one calls ops->release and frees the file. */
 void uk_file_put(struct uk_file *f);
+
+/* Add / remove a readiness watcher (w->fn set by the caller). O(1). */
+void uk_file_watch_add(struct uk_file *f, struct uk_file_watch *w);
+void uk_file_watch_del(struct uk_file *f, struct uk_file_watch *w);
+
+void uk_file_notify_watchers(struct uk_file *f, unsigned events);
+/* Readiness of `f` may have changed: call its watchers (cheap when none). */
+static inline void uk_file_notify(struct uk_file *f, unsigned events)
+{
+	if (f->watch)
+		uk_file_notify_watchers(f, events);
+}
 
 /* lseek for files whose end is `size`: SEEK_SET/CUR/END, -EINVAL else. */
 off_t uk_file_lseek_size(struct uk_file *f, off_t off, int whence, off_t size);
