@@ -10,6 +10,7 @@
 #include <string.h>
 #include <uk/arch/paging.h>
 #include <uk/arch/x86_64.h>
+#include <uk/plat/io.h>
 #include <uk/plat/memory.h>
 #include <uk/print.h>
 #include "kvm.h"
@@ -216,4 +217,25 @@ int ukplat_page_guard(void *page, int on)
 			     UKARCH_PROT_READ | UKARCH_PROT_WRITE |
 				     (have_nx ? 0 : UKARCH_PROT_EXEC),
 			     UKARCH_PAGE_4K);
+}
+
+/*
+ * Device registers for drivers (<uk/plat/io.h>). RAM below 1 GiB is mapped
+ * already (virtual == physical); 1-4 GiB gets the boot-time 2 MiB mappings of
+ * kvm_map_low_4g() (the last GiB, where QEMU and firmware put PCI memory BARs,
+ * virtio-mmio, IOAPIC and LAPIC, uncached). Nothing above 4 GiB yet: firmware
+ * puts 64-bit BARs there only when the window below 4 GiB is full.
+ */
+void *ukplat_mmio_map(uint64_t phys, size_t len)
+{
+	if (!len || phys + len < phys || phys + len > (4ull << 30))
+		return NULL;
+	if (phys + len > KVM_MAPPED_TOP)
+		kvm_map_low_4g();
+	return (void *)(uintptr_t)phys;
+}
+
+int ukplat_ioport_access(void)
+{
+	return 1;
 }

@@ -2,6 +2,7 @@
 /* Guard pages and page permissions on linuxu: mprotect() on the host. */
 #include <errno.h>
 #include <stdint.h>
+#include <uk/plat/io.h>
 #include <uk/plat/memory.h>
 #include "linuxu.h"
 
@@ -27,4 +28,17 @@ int ukplat_page_protect(void *addr, unsigned long len, int prot)
 	long rc = ukplat_linuxu_syscall(SYS_mprotect, (long)addr, (long)len,
 					prot, 0, 0, 0);
 	return rc < 0 ? (int)rc : 0;
+}
+
+/* No devices in a Linux process (<uk/plat/io.h>). */
+void *ukplat_mmio_map(uint64_t phys, size_t len)
+{
+	(void)phys;
+	(void)len;
+	return NULL;
+}
+
+int ukplat_ioport_access(void)
+{
+	return 0;
 }
