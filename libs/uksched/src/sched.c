@@ -157,11 +157,65 @@ static void wake_expired(struct uk_sched *s)
 /* Pick the next thread and switch to it. The current thread has been put
  * back in the run queue if it stays runnable (`requeue`), or has blocked or
  * exited. Returns when the current thread runs again. */
+/* ---- events ---- */
+
+volatile int uk_sched_events_raised;
+static struct uk_sched_event *events;
+static unsigned event_waiters;
+
+void uk_sched_event_init(struct uk_sched_event *ev)
+{
+	if (ev->registered)
+		return;
+	ev->pending = 0;
+	uk_waitq_init(&ev->wq);
+	ev->registered = 1;
+	ev->next = events;
+	events = ev;
+}
+
+/* Make the waiters of raised events runnable. The flag is cleared before
+ * the walk: a signal during the walk raises it again. */
+static void deliver_events(void)
+{
+	struct uk_sched_event *ev;
+
+	if (!__atomic_load_n(&uk_sched_events_raised, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&uk_sched_events_raised, 0, __ATOMIC_RELAXED);
+	for (ev = events; ev; ev = ev->next)
+		if (ev->pending && ev->wq.head)
+			uk_waitq_wake_all(&ev->wq);
+}
+
+int uk_sched_event_wait(struct uk_sched_event *ev, uint64_t deadline)
+{
+	if (!ev->registered)
+		return -EINVAL;
+	while (!ev->pending) {
+		int rc;
+
+		event_waiters++;
+		rc = uk_waitq_wait_timeout(&ev->wq, deadline);
+		event_waiters--;
+		if (rc == -ETIMEDOUT && !ev->pending)
+			return -ETIMEDOUT;
+	}
+	ev->pending = 0;
+	return 0;
+}
+
+unsigned uk_sched_event_waiters(void)
+{
+	return event_waiters;
+}
+
 static void schedule(struct uk_sched *s, int requeue)
 {
 	struct uk_thread *prev = s->current, *next;
 
 	wake_expired(s);
+	deliver_events();
 	if (requeue)
 		s->ops->thread_add(s, prev);
 	for (;;) {
@@ -170,6 +224,7 @@ static void schedule(struct uk_sched *s, int requeue)
 			break;
 		s->ops->idle(s, s->ops->next_deadline(s));
 		wake_expired(s);
+		deliver_events();
 	}
 	if (next != prev)
 		switch_to(s, prev, next);

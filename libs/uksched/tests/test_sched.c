@@ -658,6 +658,62 @@ static void test_on_stack(void **state)
 	free(stack);
 }
 
+/* ---- events ---- */
+
+static struct uk_sched_event ev_a;
+static int ev_rc = 99, irq_count;
+
+static int irq_during_idle(uint64_t deadline)
+{
+	(void)deadline;
+	/* what an interrupt handler does */
+	irq_count++;
+	CHECK(uk_sched_event_waiters() == 1);
+	uk_sched_event_signal(&ev_a);
+	return 1;
+}
+
+static void event_waiter(void *arg)
+{
+	(void)arg;
+	ev_rc = uk_sched_event_wait(&ev_a, UK_SCHED_FOREVER);
+}
+
+static void test_events(void **state)
+{
+	struct uk_sched_event never = {0};
+	struct uk_thread *t;
+
+	(void)state;
+	assert_int_equal(uk_sched_event_wait(&never, UK_SCHED_FOREVER),
+			 -EINVAL);
+	memset(&ev_a, 0, sizeof(ev_a));
+	uk_sched_event_init(&ev_a);
+	uk_sched_event_init(&ev_a); /* twice: harmless */
+	/* raised before the wait: consumed at once, several count once */
+	uk_sched_event_signal(&ev_a);
+	uk_sched_event_signal(&ev_a);
+	assert_int_equal(uk_sched_event_wait(&ev_a, UK_SCHED_FOREVER), 0);
+	assert_int_equal(ev_a.pending, 0);
+	/* timeout */
+	assert_int_equal(uk_sched_event_wait(&ev_a, fake_ns + 500), -ETIMEDOUT);
+	/* a thread blocked on it; nothing runnable: the idle halt gets an
+	 * "interrupt" that raises the event, and the waiter runs */
+	t = uk_thread_create(&sched, "waiter", event_waiter, NULL, 0);
+	assert_non_null(t);
+	uk_sched_yield();
+	assert_int_equal(ev_rc, 99);
+	assert_int_equal(uk_sched_event_waiters(), 1);
+	irq_count = 0;
+	fake_idle_hook = irq_during_idle;
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	fake_idle_hook = NULL;
+	assert_int_equal(irq_count, 1);
+	assert_int_equal(ev_rc, 0);
+	assert_int_equal(uk_sched_event_waiters(), 0);
+	assert_int_equal(ev_a.pending, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -685,6 +741,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_aux_stacks, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_on_stack, setup_tls,
 						teardown),
 	};

@@ -6,7 +6,7 @@
  * structs, stacks and TLS blocks come from the default allocator; time is
  * the platform's monotonic clock (read only when a thread sleeps, so the
  * clock's lazy set-up is not forced at boot); idle halts until the next
- * deadline; stacks get guard pages; `__thread` variables work in every
+ * deadline or event; stacks get guard pages; `__thread` variables work in every
  * thread, the main one included.
  */
 #include <errno.h>
@@ -24,11 +24,14 @@
 
 static struct uk_schedcoop boot_coop;
 
+/* Halt until the next sleeper's deadline or an interrupt that raised an
+ * event; with neither a sleeper nor a thread waiting for an interrupt,
+ * nothing can ever run again. */
 static void boot_idle(uint64_t deadline)
 {
-	if (deadline == UK_SCHED_FOREVER)
+	if (deadline == UK_SCHED_FOREVER && !uk_sched_event_waiters())
 		UK_CRASH("deadlock: no thread can run and none sleeps");
-	ukplat_halt_until(deadline);
+	ukplat_halt_until_or(deadline, &uk_sched_events_raised);
 }
 
 /* The main thread's TLS block, laid out as uksched lays out the others. */

@@ -200,18 +200,28 @@ int ukplat_timer_periodic(uint64_t period_ns)
 
 void ukplat_halt_until(uint64_t deadline_ns)
 {
-	if (ukplat_timer_arm(deadline_ns) < 0) {
+	ukplat_halt_until_or(deadline_ns, NULL);
+}
+
+void ukplat_halt_until_or(uint64_t deadline_ns, const volatile int *wake)
+{
+	int forever = deadline_ns == UINT64_MAX;
+
+	if (!forever && ukplat_timer_arm(deadline_ns) < 0) {
 		/* no timer: wait without one */
-		while (ukplat_monotonic_clock() < deadline_ns)
+		while (ukplat_monotonic_clock() < deadline_ns &&
+		       !(wake && *wake))
 			__asm__ __volatile__("pause");
 		return;
 	}
-	/* Check and halt with interrupts off: a timer interrupt that comes
-	 * after the check stays pending and ends the halt (sti; hlt is
-	 * atomic), so a wake-up cannot be lost between the two. */
+	/* Check and halt with interrupts off: an interrupt that comes after
+	 * the check stays pending and ends the halt (sti; hlt is atomic), so
+	 * a wake-up cannot be lost between the two. */
 	unsigned long f = ukplat_lcpu_save_irqf();
-	while (ukplat_monotonic_clock() < deadline_ns)
+	while (!(wake && *wake) &&
+	       (forever || ukplat_monotonic_clock() < deadline_ns))
 		__asm__ __volatile__("sti; hlt; cli" ::: "memory");
 	ukplat_lcpu_restore_irqf(f);
-	ukplat_timer_arm(0);
+	if (!forever)
+		ukplat_timer_arm(0);
 }

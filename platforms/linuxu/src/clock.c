@@ -127,6 +127,19 @@ void ukplat_halt_until(uint64_t deadline_ns)
 	}
 }
 
+/* Nothing on linuxu sets `wake` asynchronously (no device interrupts): a
+ * set flag returns at once, else this is ukplat_halt_until(), with "no
+ * deadline" cut to 10 ms so that a caller polling something else (a host
+ * file descriptor) gets control back. */
+void ukplat_halt_until_or(uint64_t deadline_ns, const volatile int *wake)
+{
+	uint64_t cap = ukplat_monotonic_clock() + 10 * 1000 * 1000;
+
+	if (wake && *wake)
+		return;
+	ukplat_halt_until(deadline_ns < cap ? deadline_ns : cap);
+}
+
 /* The thread pointer: wrfsbase where the kernel allows it (no system call:
  * a scheduler sets it on every switch), else arch_prctl(ARCH_SET_FS). */
 #define SYS_arch_prctl 158

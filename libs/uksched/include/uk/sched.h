@@ -10,7 +10,7 @@
  * preemptive scheduler can be added without touching them.
  *
  * One CPU, one scheduler. Nothing here may be called from an interrupt
- * handler (the cooperative scheduler never needs it). Deadlines are absolute
+ * handler except uk_sched_event_signal(). Deadlines are absolute
  * nanoseconds of the clock passed as `now` at init.
  *
  * Errors: negative errno values.
@@ -63,6 +63,48 @@ void uk_waitq_wait(struct uk_waitq *wq);
 int uk_waitq_wake_one(struct uk_waitq *wq);
 /* Make every waiter runnable; returns how many. */
 int uk_waitq_wake_all(struct uk_waitq *wq);
+
+/* ---- events: waking threads from interrupt handlers ---- */
+
+/*
+ * An event is a flag an interrupt handler (or anything else) raises with
+ * uk_sched_event_signal(), and a thread waits for with uk_sched_event_wait().
+ * Signalling touches no scheduler state (two stores), so it is safe in any
+ * context; the scheduler delivers raised events - makes their waiters
+ * runnable - each time it switches threads or idles, and its idle halt
+ * checks for raised events with interrupts off, so a signal from an
+ * interrupt that ends the halt is seen at once. Signals do not count: one
+ * or many before a wait satisfy one wait.
+ */
+struct uk_sched_event {
+	volatile int pending;	     /* raised and not consumed yet */
+	struct uk_waitq wq;	     /* the waiting threads */
+	struct uk_sched_event *next; /* the core's list of events */
+	int registered;
+};
+
+/* Set when any event was signalled since the scheduler last looked. */
+extern volatile int uk_sched_events_raised;
+
+/* Register `ev` (zeroed, not pending) with the scheduler. Thread context,
+ * once per event; events live as long as the image (no unregistering). */
+void uk_sched_event_init(struct uk_sched_event *ev);
+
+/* Raise `ev`. Any context, interrupt handlers included. */
+static inline void uk_sched_event_signal(struct uk_sched_event *ev)
+{
+	ev->pending = 1;
+	__atomic_store_n(&uk_sched_events_raised, 1, __ATOMIC_RELEASE);
+}
+
+/* Wait until `ev` is raised, then consume it (pending = 0). Returns 0, or
+ * -ETIMEDOUT at `deadline` (absolute ns; UK_SCHED_FOREVER: none), -EINVAL
+ * for an event never registered. Returns at once when it is raised. */
+int uk_sched_event_wait(struct uk_sched_event *ev, uint64_t deadline);
+
+/* Number of threads waiting on events: the idle op tells a thread that
+ * waits for an interrupt from a deadlock with it. */
+unsigned uk_sched_event_waiters(void);
 
 /* ---- threads ---- */
 

@@ -41,6 +41,16 @@ int ukplat_timer_periodic(uint64_t period_ns);
  */
 void ukplat_halt_until(uint64_t deadline_ns);
 
+/*
+ * Halt until monotonic time `deadline_ns` (UINT64_MAX: no deadline, only an
+ * interrupt can end it) or until `*wake` is non-zero, whichever comes
+ * first; `*wake` is read with interrupts disabled right before each halt, so
+ * an interrupt handler that sets it cannot be missed (the halt ends with
+ * that interrupt). `wake` MAY be NULL (then: ukplat_halt_until()). Returns
+ * with the caller's interrupt state; disarms the timer.
+ */
+void ukplat_halt_until_or(uint64_t deadline_ns, const volatile int *wake);
+
 #ifdef __cplusplus
 }
 #endif
