@@ -337,6 +337,15 @@ static ssize_t rw(int fd, int wr, const struct uk_iovec *iov, int cnt,
 			return -EINVAL;
 		sum += iov[i].iov_len;
 	}
+	if (cnt > 1 && (wr ? f->ops->writev : f->ops->readv)) {
+		off_t *off = positional ? &pos : &f->off;
+
+		for (int i = 0; i < cnt; i++)
+			if (iov[i].iov_len && !iov[i].iov_base)
+				return -EFAULT;
+		return wr ? f->ops->writev(f, iov, cnt, off)
+			  : f->ops->readv(f, iov, cnt, off);
+	}
 	for (int i = 0; i < cnt; i++) {
 		if (!iov[i].iov_len)
 			continue;

@@ -144,6 +144,14 @@ struct uk_file_ops {
 	unsigned (*poll)(struct uk_file *f, unsigned events,
 			 struct uk_waitq **wq);
 	void (*release)(struct uk_file *f); /* last reference dropped */
+	/* Optional whole-vector transfers (sockets: one datagram, one send
+	 * per call): readv/writev/preadv/pwritev with more than one buffer
+	 * go here when set (buffers already checked); else buffer by buffer.
+	 */
+	ssize_t (*readv)(struct uk_file *f, const struct uk_iovec *iov, int cnt,
+			 off_t *off);
+	ssize_t (*writev)(struct uk_file *f, const struct uk_iovec *iov,
+			  int cnt, off_t *off);
 };
 
 struct uk_file {
