@@ -50,6 +50,83 @@ static int run_inittab(void)
 	return 0;
 }
 
+/*
+ * Library parameters: the "name=value" words before "--", plus words that
+ * name a parameter Linux-style wherever they are (QEMU microvm appends
+ * "virtio_mmio.device=..." to the command line, after any "--"): those are
+ * taken out of the application's arguments.
+ */
+static const char *const anywhere_params[] = {"virtio_mmio.device="};
+static char *params[UK_ARGV_MAX];
+static unsigned char param_used[UK_ARGV_MAX];
+static int nr_params;
+
+static int is_anywhere_param(const char *w)
+{
+	for (size_t i = 0;
+	     i < sizeof(anywhere_params) / sizeof(*anywhere_params); i++)
+		if (!strncmp(w, anywhere_params[i], strlen(anywhere_params[i])))
+			return 1;
+	return 0;
+}
+
+static void collect_params(int lib_argc, char **lib_argv, int *app_argc,
+			   char **app_argv)
+{
+	int keep = 0;
+
+	nr_params = 0;
+	for (int i = 0; i < lib_argc; i++)
+		params[nr_params++] = lib_argv[i];
+	for (int i = 0; i < *app_argc; i++) {
+		if (is_anywhere_param(app_argv[i]))
+			params[nr_params++] = app_argv[i];
+		else
+			app_argv[keep++] = app_argv[i];
+	}
+	app_argv[keep] = NULL;
+	*app_argc = keep;
+	memset(param_used, 0, sizeof(param_used));
+}
+
+static const char *param_value(int i, const char *name, size_t nlen)
+{
+	if (strncmp(params[i], name, nlen) || params[i][nlen] != '=')
+		return NULL;
+	param_used[i] = 1;
+	return params[i] + nlen + 1;
+}
+
+const char *uk_boot_param(const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *v = NULL, *w;
+
+	for (int i = 0; i < nr_params; i++)
+		if ((w = param_value(i, name, nlen)) != NULL)
+			v = w;
+	return v;
+}
+
+const char *uk_boot_param_nth(const char *name, unsigned nth)
+{
+	size_t nlen = strlen(name);
+	const char *w;
+
+	for (int i = 0; i < nr_params; i++)
+		if ((w = param_value(i, name, nlen)) != NULL && nth-- == 0)
+			return w;
+	return NULL;
+}
+
+static void warn_unused_params(void)
+{
+	for (int i = 0; i < nr_params; i++)
+		if (!param_used[i])
+			uk_pr_warn("unknown library parameter '%s' ignored",
+				   params[i]);
+}
+
 static int build_argv(const char *cmdline, size_t len, int *argc, char ***argv)
 {
 	struct uk_argparse_error err;
@@ -86,9 +163,7 @@ static int build_argv(const char *cmdline, size_t len, int *argc, char ***argv)
 	}
 	uk_argparse_split(n, &argv_buf[1], &lib_argc, &lib_argv, &app_argc,
 			  &app_argv);
-	for (int i = 0; i < lib_argc; i++)
-		uk_pr_warn("unknown library parameter '%s' ignored",
-			   lib_argv[i]);
+	collect_params(lib_argc, lib_argv, &app_argc, app_argv);
 
 	/* argv[0] sits just before the first application argument. */
 	app_argv[-1] = (char *)uk_app_name;
@@ -102,13 +177,15 @@ int ukboot_run(const char *cmdline, size_t len, int *status)
 	int argc;
 	char **argv;
 
+	/* the command line first: init functions read library parameters */
+	if (build_argv(cmdline, len, &argc, &argv) < 0)
+		return -1;
 	if (run_inittab() < 0)
 		return -1;
+	warn_unused_params();
 	for (const uk_ctor_func_t *c = __init_array_start; c < __init_array_end;
 	     c++)
 		(*c)();
-	if (build_argv(cmdline, len, &argc, &argv) < 0)
-		return -1;
 
 #if defined(UK_BOOT_TRACE) && defined(__x86_64__)
 	{

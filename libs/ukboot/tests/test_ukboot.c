@@ -27,8 +27,14 @@ static int early(void)
 	strcat(trace, "E");
 	return 0;
 }
+static const char *seen_a, *seen_a0, *seen_a2, *seen_vm;
 static int lib(void)
 {
+	/* init functions read library parameters */
+	seen_a = uk_boot_param("a");
+	seen_a0 = uk_boot_param_nth("a", 0);
+	seen_a2 = uk_boot_param_nth("a", 2);
+	seen_vm = uk_boot_param_nth("virtio_mmio.device", 0);
 	strcat(trace, "L");
 	return fail_lib ? -ENOMEM : 0;
 }
@@ -115,6 +121,27 @@ static void test_lib_params_split(void **s)
 	assert_non_null(plat_out_find("unknown library parameter 'uk.x=1'"));
 }
 
+static void test_params(void **s)
+{
+	(void)s;
+	int st;
+	/* repeated: the last one wins, nth reaches each; a name that is a
+	 * prefix of another does not match it; virtio_mmio words are taken
+	 * out of the app's arguments wherever they are */
+	assert_int_equal(
+		boot("a=1 a=2 -- virtio_mmio.device=512@0x1000:5", &st), 0);
+	assert_string_equal(seen_a, "2");
+	assert_string_equal(seen_a0, "1");
+	assert_null(seen_a2);
+	assert_string_equal(seen_vm, "512@0x1000:5");
+	assert_int_equal(got_argc, 1);
+	assert_null(plat_out_find("unknown library parameter"));
+	reset(NULL);
+	assert_int_equal(boot("ab=1 --", &st), 0);
+	assert_null(seen_a);
+	assert_non_null(plat_out_find("unknown library parameter 'ab=1'"));
+}
+
 static void test_bad_cmdlines(void **s)
 {
 	(void)s;
@@ -155,6 +182,7 @@ int main(void)
 		cmocka_unit_test_setup(test_order_and_status, reset),
 		cmocka_unit_test_setup(test_init_failure_stops_boot, reset),
 		cmocka_unit_test_setup(test_lib_params_split, reset),
+		cmocka_unit_test_setup(test_params, reset),
 		cmocka_unit_test_setup(test_bad_cmdlines, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,9 +2,13 @@
 /*
  * ukboot: from the platform's hand-over to main() and back.
  *
- * Sequence: init table classes (see <uk/init.h>) -> C constructors
- * (.init_array) -> command line to argv -> main(argc, argv) -> ukplat_exit()
- * with main's return value.
+ * Sequence: command line to library parameters and argv -> init table
+ * classes (see <uk/init.h>) -> C constructors (.init_array) ->
+ * main(argc, argv) -> ukplat_exit() with main's return value.
+ *
+ * Command line: "lib.param=value ... -- app arguments"; without "--" every
+ * word is the application's. Words "virtio_mmio.device=..." (what QEMU
+ * microvm appends) are library parameters wherever they stand.
  */
 #ifndef UK_BOOT_H
 #define UK_BOOT_H
@@ -31,6 +35,16 @@ void ukboot_entry(void) __attribute__((noreturn));
  * Exposed for tests.
  */
 int ukboot_run(const char *cmdline, size_t len, int *status);
+
+/*
+ * Library parameters, for init functions (valid from UK_INIT_EARLY on):
+ * the value of the last "name=value" word, or NULL when there is none;
+ * uk_boot_param_nth() returns the nth (0-based) of repeated ones. A
+ * parameter no library asked for by the end of the init table is reported
+ * as "unknown library parameter" (never fatal).
+ */
+const char *uk_boot_param(const char *name);
+const char *uk_boot_param_nth(const char *name, unsigned nth);
 
 /* Application name, argv[0]. The composer defines it from the app's name;
  * it defaults to "app". */
