@@ -11,6 +11,7 @@ Python 3 standard library only; needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN
 for `ip netns`), /dev/net/tun and the `ip` tool (iproute2).
 """
 import atexit
+import sys
 import os
 import re
 import shutil
@@ -251,3 +252,56 @@ class Guest:
         self.proc.wait()
         self.thread.join(5)
         return self.proc.returncode
+
+
+def unikit_run(u, a, image, mem, accel, extra):
+    """`./unikit run --net`: the image on uktap0 in a fresh namespace with
+    the static configuration as library parameters in front of the app's
+    arguments. Without --net-exec the console is shown until the guest
+    exits (or --timeout, or Ctrl-C); with it, the command runs once the
+    guest printed --net-ready, and its status is the result."""
+    params = guest_params()
+    if a.cmdline is not None:
+        append = " ".join(params) + " " + a.cmdline
+    else:
+        append = " ".join(params) + " -- " + u.quote_args(a.args)
+    ns = NetNS()
+    try:
+        ns.create()
+    except NetError as e:
+        raise u.UserError(str(e))
+    try:
+        cmd = u.qemu_command(image, a.machine, mem, accel, append,
+                             list(extra) + qemu_net_args(a.machine, a.net_legacy),
+                             debug_exit=not a.no_debug_exit)
+        u.say(f"network: namespace {ns.name}, host {HOST_IP}/{PREFIX} on {TAP}, "
+              f"guest {GUEST_IP} (virtio-net, {'legacy' if a.net_legacy else 'modern'}); "
+              f"from another shell: ip netns exec {ns.name} curl http://{GUEST_IP}/")
+        if a.verbose:
+            u.say("qemu command: " + " ".join(ns.prefix() + cmd))
+        if a.net_exec:
+            g = Guest(ns, cmd, echo=True)
+            try:
+                g.wait_for(a.net_ready, a.timeout or 300)
+            except (TimeoutError, RuntimeError) as e:
+                u.say(f"guest not ready: {e}")
+                g.stop()
+                return 124
+            p = ns.run(["sh", "-c", a.net_exec], timeout=a.timeout)
+            g.stop()
+            u.say(f"--net-exec command exited with {p.returncode}")
+            return p.returncode
+        g = Guest(ns, cmd, echo=True)  # killed by destroy() on any exit
+        g.proc.wait(a.timeout) if a.timeout else g.proc.wait()
+        g.thread.join(5)
+        out = g.text()
+        err = "\n".join(l for l in out.splitlines() if l.startswith("qemu-system"))
+        status = u.decode_qemu_status(g.proc.returncode, out, err)
+        if a.expect_status is not None:
+            return u.check_status(status, a.expect_status)
+        return status
+    except subprocess.TimeoutExpired:
+        u.say(f"timed out after {a.timeout} s; guest killed")
+        return 124
+    finally:
+        ns.destroy()
