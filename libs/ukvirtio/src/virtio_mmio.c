@@ -7,16 +7,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <uk/boot.h>
 #include <uk/init.h>
 #include <uk/plat/io.h>
 #include <uk/plat/irq.h>
 #include <uk/print.h>
 #include <uk/virtio.h>
-
-/* <uk/boot.h>'s, weak: images whose ukboot has no library parameters
- * simply find no virtio-mmio device */
-const char *uk_boot_param_nth(const char *name, unsigned i)
-	__attribute__((weak));
 
 #define MAGIC	       0x000
 #define VERSION	       0x004
@@ -235,8 +231,6 @@ static void mmio_probe(const char *val)
 
 static int mmio_init(void)
 {
-	if (!uk_boot_param_nth)
-		return 0;
 	for (unsigned i = 0; i < MMIO_MAX_DEVICES; i++) {
 		const char *v = uk_boot_param_nth("virtio_mmio.device", i);
 		if (!v)
