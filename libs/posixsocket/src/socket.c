@@ -189,14 +189,15 @@ static void uk_sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 
 	event_callback(conn, evt, len);
 	switch (evt) {
-	case NETCONN_EVT_RCVPLUS:
-		ev = UK_POLLIN | UK_POLLRDNORM;
+	case NETCONN_EVT_RCVPLUS: /* data, a connection, or the peer's FIN */
+		ev = UK_POLLIN | UK_POLLRDNORM | UK_POLLRDHUP;
 		break;
 	case NETCONN_EVT_SENDPLUS:
 		ev = UK_POLLOUT | UK_POLLWRNORM;
 		break;
 	case NETCONN_EVT_ERROR:
-		ev = UK_POLLERR | UK_POLLIN | UK_POLLOUT;
+		ev = UK_POLLERR | UK_POLLHUP | UK_POLLIN | UK_POLLOUT |
+		     UK_POLLRDHUP;
 		break;
 	default:
 		return; /* readiness only went down */
@@ -298,6 +299,29 @@ static int sock_ioctl(struct uk_file *f, unsigned long cmd, void *arg)
 	return 0;
 }
 
+/* Hang-ups from the TCP state (UP: the pcb cannot go away meanwhile):
+ * the peer's FIN is RDHUP; both directions done, a reset connection or one
+ * never connected is HUP, as Linux. */
+static unsigned tcp_hup(struct netconn *c)
+{
+	struct tcp_pcb *p = c->pcb.tcp;
+
+	if (!p)
+		return UK_POLLHUP | UK_POLLRDHUP;
+	switch (p->state) {
+	case CLOSE_WAIT:
+		return UK_POLLRDHUP;
+	case CLOSING:
+	case LAST_ACK:
+	case TIME_WAIT:
+		return UK_POLLHUP | UK_POLLRDHUP;
+	case CLOSED:
+		return UK_POLLHUP;
+	default:
+		return 0;
+	}
+}
+
 static unsigned sock_poll(struct uk_file *f, unsigned events,
 			  struct uk_waitq **wq)
 {
@@ -313,6 +337,9 @@ static unsigned sock_poll(struct uk_file *f, unsigned events,
 		r |= UK_POLLOUT | UK_POLLWRNORM;
 	if (sk->errevent)
 		r |= UK_POLLERR;
+	if (sk->conn &&
+	    NETCONNTYPE_GROUP(netconn_type(sk->conn)) == NETCONN_TCP)
+		r |= tcp_hup(sk->conn);
 	return r;
 }
 

@@ -3,6 +3,7 @@
  * the host's headers), with poll/epoll from posixpoll, on the real fdtab,
  * uksched, ukschedcoop and uklock with a fake clock. Threads never call
  * cmocka asserts: they count errors, which the main thread checks. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -262,11 +263,18 @@ static void test_poll_epoll(void **state)
 	t = later(&act);
 	pf[0] = (struct pollfd){a, POLLIN, 0};
 	pf[1] = (struct pollfd){l, POLLIN, 0};
+	pf[0].events |= POLLRDHUP;
 	assert_int_equal(SC(poll, pf, 2, 1000), 1);
-	assert_true(pf[0].revents & POLLIN);
+	assert_int_equal(pf[0].revents, POLLIN | POLLRDHUP);
 	assert_int_equal(pf[1].revents, 0);
 	assert_int_equal(uk_thread_join(t, NULL), 0);
 	assert_int_equal(SC(read, a, buf, sizeof(buf)), 0);
+	/* both directions done: HUP */
+	assert_int_equal(SC(shutdown, a, SHUT_WR), 0);
+	uk_sched_sleep_ns(MS);
+	pf[0] = (struct pollfd){a, POLLIN, 0};
+	assert_int_equal(SC(poll, pf, 1, 0), 1);
+	assert_true(pf[0].revents & POLLHUP);
 	/* closing a watched socket removes it from the epoll set */
 	closefd(a);
 	assert_int_equal(SC(epoll_wait, ep, out, 4, 10), 0);
@@ -465,6 +473,12 @@ static void test_errors(void **state)
 	/* lwIP's own answers: not connected, connection refused */
 	assert_int_equal(SC(read, s, buf, 4), -ENOTCONN);
 	assert_int_equal(SC(getpeername, s, &a, &len), -ENOTCONN);
+	{ /* never connected: HUP (Linux) */
+		struct pollfd pf = {s, POLLIN | POLLOUT, 0};
+
+		assert_int_equal(SC(poll, &pf, 1, 0), 1);
+		assert_int_equal(pf.revents, POLLHUP);
+	}
 	a = lo(1);
 	assert_int_equal(SC(connect, s, &a, sizeof(a)), -ECONNREFUSED);
 	closefd(s);
