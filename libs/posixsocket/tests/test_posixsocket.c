@@ -33,6 +33,10 @@
 
 /* lwIP's (not including its headers next to the host's socket headers) */
 void tcpip_init(void (*done)(void *), void *arg);
+struct lwip_ip4 { /* ip_addr_t of an IPv4-only lwIP */
+	uint32_t addr;
+};
+void dns_setserver(uint8_t i, const struct lwip_ip4 *a);
 
 #define MS 1000000ULL
 #define SC uk_syscall_call
@@ -528,10 +532,21 @@ static void test_many(void **state)
 static void test_resolv_conf(void **state)
 {
 	char buf[64];
+	struct lwip_ip4 a = {htonl(0x0a000203)}, b = {htonl(0xc0a80101)};
+	static const char want[] = "nameserver 10.0.2.3\n"
+				   "nameserver 192.168.1.1\n";
 
 	(void)state;
 	/* no server configured in this stack */
 	assert_int_equal(uk_socket_resolv_conf(buf, sizeof(buf)), 0);
+	dns_setserver(0, &a);
+	dns_setserver(1, &b);
+	assert_int_equal(uk_socket_resolv_conf(buf, sizeof(buf)),
+			 sizeof(want) - 1);
+	assert_string_equal(buf, want);
+	/* too small for the second line: only the first */
+	assert_int_equal(uk_socket_resolv_conf(buf, 30), 20);
+	assert_string_equal(buf, "nameserver 10.0.2.3\n");
 }
 
 static int teardown(void **state)
