@@ -90,6 +90,8 @@ extern int uklwip_core_lock_checked;
 #define LWIP_DNS		      1
 #define DNS_TABLE_SIZE		      16
 #define DNS_MAX_SERVERS		      2
+/* the C library has its own h_errno: lwIP's netdb.c gets its own name */
+#define h_errno uklwip_h_errno
 #define LWIP_DNS_SECURE                                                       \
 	(LWIP_DNS_SECURE_RAND_XID | LWIP_DNS_SECURE_NO_MULTIPLE_OUTSTANDING | \
 	 LWIP_DNS_SECURE_RAND_SRC_PORT)
@@ -153,6 +155,12 @@ extern int uklwip_core_lock_checked;
 #define LWIP_LOOPBACK_MAX_PBUFS		   256
 #define LWIP_HAVE_LOOPIF		   1 /* 127.0.0.1 */
 #define LWIP_NETIF_LOOPBACK_MULTITHREADING 1
+
+#ifdef UKLWIP_FUZZ
+/* fuzzing: fixed initial sequence numbers, so that inputs can complete
+ * handshakes and reproduce */
+#define LWIP_HOOK_TCP_ISN(lip, lport, rip, rport) ((u32_t)0x10000)
+#endif
 
 /* ---- statistics and debugging ---- */
 #define LWIP_STATS	   0

@@ -53,10 +53,15 @@ void uklwip_assert_fail(const char *msg, const char *file, int line)
 
 /* xorshift64*, seeded from the clock at the first call: DHCP/DNS ids and
  * ephemeral ports, not cryptography */
+static uint64_t x;
+
+void uklwip_rand_seed(uint64_t seed)
+{
+	x = seed | 1;
+}
+
 uint32_t uklwip_rand(void)
 {
-	static uint64_t x;
-
 	if (!x)
 		x = (uk_sched_now() ^ 0x9e3779b97f4a7c15ULL) | 1;
 	x ^= x >> 12;

@@ -42,6 +42,8 @@ __attribute__((noreturn)) void uklwip_assert_fail(const char *msg,
 
 /* A random 32-bit number (DHCP xid, DNS ids and ports, TCP ports) */
 uint32_t uklwip_rand(void);
+/* restart the sequence (fuzzing: the same input, the same numbers) */
+void uklwip_rand_seed(uint64_t seed);
 #define LWIP_RAND() uklwip_rand()
 
 #endif /* UKLWIP_ARCH_CC_H */
