@@ -301,7 +301,10 @@ static void accept_some(int lfd)
 		struct conn *c;
 
 		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
+			/* a connection that died in the queue: the next one */
+			if (errno == EINTR || errno == ECONNABORTED ||
+			    errno == EPROTO || errno == ECONNRESET ||
+			    errno == ENOTCONN)
 				continue;
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    !warned++)

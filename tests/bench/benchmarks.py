@@ -242,8 +242,16 @@ def bench_syscall(u):
     return 0
 
 
+def bench_http(u):
+    """httpreply in a unikit guest against the same source in a Linux VM
+    (tests/net/httpbench.py: wrk in a private network namespace)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "net"))
+    import httpbench
+    return httpbench.bench_http(u, emit)
+
+
 BENCHES = {"boot": bench_boot, "alloc": bench_alloc, "sched": bench_sched,
-           "syscall": bench_syscall}
+           "syscall": bench_syscall, "http": bench_http}
 
 
 def main(names, u):
