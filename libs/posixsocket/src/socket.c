@@ -167,8 +167,11 @@ struct l_msghdr {
 
 /* lwIP socket index -> its file (NULL: none, or being closed) */
 static struct uk_file *sock_file[NUM_SOCKETS];
-/* SO_REUSEPORT as set (accepted, no effect: one stack, one CPU) */
-static uint8_t sock_reuseport[NUM_SOCKETS];
+/* per socket: SO_REUSEPORT as set (accepted, no effect: one stack, one
+ * CPU); a non-blocking connect was refused (lwIP says reset) */
+#define SF_REUSEPORT 0x1
+#define SF_REFUSED   0x2
+static uint8_t sock_flags[NUM_SOCKETS];
 
 static const struct uk_file_ops sock_ops;
 
@@ -196,6 +199,13 @@ static void uk_sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 		ev = UK_POLLOUT | UK_POLLWRNORM;
 		break;
 	case NETCONN_EVT_ERROR:
+		s = conn ? conn->socket : -1;
+		if (s >= LWIP_SOCKET_OFFSET &&
+		    s < LWIP_SOCKET_OFFSET + NUM_SOCKETS &&
+		    netconn_is_flag_set(conn,
+					NETCONN_FLAG_IN_NONBLOCKING_CONNECT) &&
+		    conn->pending_err == ERR_RST)
+			sock_flags[s - LWIP_SOCKET_OFFSET] |= SF_REFUSED;
 		ev = UK_POLLERR | UK_POLLHUP | UK_POLLIN | UK_POLLOUT |
 		     UK_POLLRDHUP;
 		break;
@@ -348,7 +358,7 @@ static void sock_release(struct uk_file *f)
 	int s = SOCK_OF(f);
 
 	sock_file[s - LWIP_SOCKET_OFFSET] = NULL;
-	sock_reuseport[s - LWIP_SOCKET_OFFSET] = 0;
+	sock_flags[s - LWIP_SOCKET_OFFSET] = 0;
 	lwip_close(s);
 }
 
@@ -387,6 +397,7 @@ static int install(int s, int lflags)
 		return -ENOMEM;
 	}
 	sock_file[s - LWIP_SOCKET_OFFSET] = f;
+	sock_flags[s - LWIP_SOCKET_OFFSET] = 0;
 	sync_nb(f);
 	fd = uk_fdtab_alloc(f, (lflags & L_SOCK_CLOEXEC) ? UK_O_CLOEXEC : 0);
 	if (fd < 0)
@@ -995,9 +1006,13 @@ UK_SYSCALL_R_DEFINE(int, setsockopt, int, fd, int, level, int, name,
 		return r;
 	}
 	if (o.kind == OPT_IGNORE) {
-		if (level == L_SOL_SOCKET && name == L_SO_REUSEPORT)
-			sock_reuseport[SOCK_OF(f) - LWIP_SOCKET_OFFSET] =
-				*(const int *)val != 0;
+		if (level == L_SOL_SOCKET && name == L_SO_REUSEPORT) {
+			uint8_t *fl =
+				&sock_flags[SOCK_OF(f) - LWIP_SOCKET_OFFSET];
+
+			*fl = (uint8_t)((*fl & ~SF_REUSEPORT) |
+					(*(const int *)val ? SF_REUSEPORT : 0));
+		}
 	} else {
 		r = (int)lres(lwip_setsockopt(SOCK_OF(f), o.level, o.name, val,
 					      o.size));
@@ -1036,6 +1051,9 @@ UK_SYSCALL_R_DEFINE(int, getsockopt, int, fd, int, level, int, name, void *,
 	if (o.kind == OPT_LWIP) {
 		r = (int)lres(lwip_getsockopt(SOCK_OF(f), o.level, o.name, &v,
 					      &vlen));
+		if (!r && name == L_SO_ERROR && v.i == ECONNRESET &&
+		    (sock_flags[SOCK_OF(f) - LWIP_SOCKET_OFFSET] & SF_REFUSED))
+			v.i = ECONNREFUSED;
 	} else if (o.kind == OPT_CONST) {
 		struct lwip_sock *sk = lsock(f);
 
@@ -1050,7 +1068,8 @@ UK_SYSCALL_R_DEFINE(int, getsockopt, int, fd, int, level, int, name, void *,
 					     sk->conn)) == NETCONN_UDP)
 			v.i = L_IPPROTO_UDP;
 	} else if (level == L_SOL_SOCKET && name == L_SO_REUSEPORT) {
-		v.i = sock_reuseport[SOCK_OF(f) - LWIP_SOCKET_OFFSET];
+		v.i = !!(sock_flags[SOCK_OF(f) - LWIP_SOCKET_OFFSET] &
+			 SF_REUSEPORT);
 	} else if (level == L_SOL_SOCKET && name == L_SO_SNDBUF) {
 		v.i = TCP_SND_BUF;
 	}

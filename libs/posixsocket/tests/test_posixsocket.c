@@ -487,6 +487,22 @@ static void test_errors(void **state)
 	assert_int_equal(SC(connect, s, &a, sizeof(a)), -ECONNREFUSED);
 	closefd(s);
 	closefd(reg);
+	/* refused non-blocking connect: SO_ERROR says so */
+	{
+		int e = -1;
+		socklen_t el = sizeof(e);
+		struct pollfd pf;
+
+		s = (int)SC(socket, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_int_equal(SC(connect, s, &a, sizeof(a)), -EINPROGRESS);
+		pf = (struct pollfd){s, POLLOUT, 0};
+		assert_int_equal(SC(poll, &pf, 1, 1000), 1);
+		assert_true(pf.revents & POLLERR);
+		assert_int_equal(
+			SC(getsockopt, s, SOL_SOCKET, SO_ERROR, &e, &el), 0);
+		assert_int_equal(e, ECONNREFUSED);
+		closefd(s);
+	}
 }
 
 /* many connections through one epoll instance */
