@@ -545,6 +545,94 @@ static void test_many(void **state)
 	closefd(l);
 }
 
+/* 1 MiB through a non-blocking writer (poll for POLLOUT on EAGAIN) and an
+ * edge-triggered epoll reader (read until EAGAIN): flow control and the
+ * notifications both ways, data intact */
+#define BULK (1 << 20)
+
+static int bulk_fd;
+
+static unsigned char bulk_byte(size_t i)
+{
+	return (unsigned char)(i * 7 + (i >> 11));
+}
+
+static void bulk_writer(void *arg)
+{
+	static unsigned char chunk[3000];
+	size_t off = 0;
+	int spins = 0;
+
+	(void)arg;
+	while (off < BULK && spins < 100000) { /* bounded */
+		size_t n =
+			BULK - off < sizeof(chunk) ? BULK - off : sizeof(chunk);
+		long r;
+
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = bulk_byte(off + i);
+		r = SC(write, bulk_fd, chunk, n);
+		if (r == -EAGAIN) {
+			struct pollfd pf = {bulk_fd, POLLOUT, 0};
+
+			CHECK(SC(poll, &pf, 1, 5000) == 1);
+			spins++;
+			continue;
+		}
+		CHECK(r > 0);
+		if (r <= 0)
+			break;
+		off += (size_t)r;
+	}
+	CHECK(off == BULK);
+	CHECK(SC(shutdown, bulk_fd, SHUT_WR) == 0);
+}
+
+static void test_bulk(void **state)
+{
+	uint16_t port;
+	int l = listener(&port), c, a, ep = (int)SC(epoll_create1, 0);
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLET}, out;
+	static unsigned char buf[8192];
+	size_t got = 0;
+	int eof = 0, waits = 0, bad = 0;
+	struct uk_thread *t;
+
+	(void)state;
+	tcp_pair(l, port, &c, &a);
+	bulk_fd = c;
+	assert_int_equal(SC(fcntl, c, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(SC(fcntl, a, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(SC(epoll_ctl, ep, EPOLL_CTL_ADD, a, &ev), 0);
+	t = uk_thread_create(NULL, "writer", bulk_writer, NULL, 0);
+	assert_non_null(t);
+	while (!eof && waits < 100000) { /* bounded */
+		long r = SC(read, a, buf, sizeof(buf));
+
+		if (r == -EAGAIN) {
+			assert_int_equal(SC(epoll_wait, ep, &out, 1, 5000), 1);
+			waits++;
+			continue;
+		}
+		assert_true(r >= 0);
+		if (r == 0) {
+			eof = 1;
+			break;
+		}
+		for (long i = 0; i < r; i++)
+			bad += buf[i] != bulk_byte(got + (size_t)i);
+		got += (size_t)r;
+	}
+	assert_true(eof);
+	assert_int_equal(got, BULK);
+	assert_int_equal(bad, 0);
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	closefd(a);
+	closefd(c);
+	closefd(ep);
+	closefd(l);
+}
+
 static void test_resolv_conf(void **state)
 {
 	char buf[64];
@@ -587,6 +675,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_options, teardown),
 		cmocka_unit_test_teardown(test_errors, teardown),
 		cmocka_unit_test_teardown(test_many, teardown),
+		cmocka_unit_test_teardown(test_bulk, teardown),
 		cmocka_unit_test_teardown(test_resolv_conf, teardown),
 	};
 
