@@ -109,6 +109,16 @@ static void numeric(void)
 		freeaddrinfo(res);
 	}
 	CHECK(getaddrinfo("not-numeric", NULL, &hints, &res) == EAI_NONAME);
+	/* /etc/hosts, written by posixsocket at boot */
+	hints.ai_flags = 0;
+	r = getaddrinfo("localhost", NULL, &hints, &res);
+	CHECK(r == 0 && res);
+	if (r == 0 && res) {
+		struct sockaddr_in *s = (struct sockaddr_in *)res->ai_addr;
+
+		CHECK(s->sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+		freeaddrinfo(res);
+	}
 }
 
 /* ---- DNS through a responder on 127.0.0.1:53 ---- */
