@@ -129,7 +129,9 @@ struct uk_file_watch {
  * write with O_APPEND in f->flags writes at the end of the file.
  * lseek returns the new offset (it may use uk_file_lseek_size()).
  * poll returns the ready events among `events` (UK_POLL*) and, if `wq` is
- * not NULL, the wait queue woken when that changes (or NULL: never changes).
+ * not NULL, the file's own wait queue woken when that changes (or NULL).
+ * Changes MUST also be announced with uk_file_notify() (see the watchers
+ * above): that is what poll/select/epoll wait for.
  */
 struct uk_file_ops {
 	ssize_t (*read)(struct uk_file *f, void *buf, size_t len, off_t *off);
