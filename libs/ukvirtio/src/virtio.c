@@ -190,8 +190,8 @@ int uk_virtio_queue_setup(struct uk_virtio_dev *d, struct uk_virtq *vq,
 
 	if (!max)
 		return -ENOENT;
-	if (d->legacy) {
-		num = max; /* legacy devices have a fixed size */
+	if (d->qsize_fixed) {
+		num = max; /* legacy PCI devices have a fixed size */
 		if (num & (num - 1)) {
 			uk_pr_err("virtio %s: queue %u has size %u, not a "
 				  "power of two",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <uk/boot.h>
 #include <uk/init.h>
+#include <uk/pci.h>
 #include <uk/plat/io.h>
 #include <uk/plat/irq.h>
 #include <uk/print.h>
@@ -169,6 +170,9 @@ static const struct uk_virtio_ops mmio_ops = {
 	.isr_ack = mm_isr_ack,
 };
 
+static void mmio_probe_at(const char *val, uint64_t base, uint64_t size,
+			  unsigned irq);
+
 static void mmio_probe(const char *val)
 {
 	uint64_t base, size;
@@ -179,6 +183,12 @@ static void mmio_probe(const char *val)
 		uk_pr_err("virtio_mmio.device=%s: %s: ignored", val, why);
 		return;
 	}
+	mmio_probe_at(val, base, size, irq);
+}
+
+static void mmio_probe_at(const char *val, uint64_t base, uint64_t size,
+			  unsigned irq)
+{
 	volatile uint8_t *regs = ukplat_mmio_map(base, (size_t)size);
 	if (!regs) {
 		uk_pr_err("virtio_mmio.device=%s: registers at %#llx cannot "
@@ -229,12 +239,53 @@ static void mmio_probe(const char *val)
 		free(m);
 }
 
+/*
+ * QEMU's microvm appends virtio_mmio.device= words only without ACPI
+ * (acpi=off: 8 transports on IRQs 5-12); with ACPI (the default) it
+ * describes them in the DSDT instead, which we do not parse. So: without
+ * parameters and without a PCI host bridge (microvm, not q35/pc, where this
+ * range may hold PCI BARs), look at microvm's transports, 512 bytes each
+ * from 0xfeb00000: 8 on GSIs 16-23 (ioapic2=off), or 24 on GSIs 24-47 of
+ * the second IOAPIC (ioapic2, the default), which the kvm platform does not
+ * drive: those devices work polled only.
+ */
+#define MICROVM_MMIO_BASE 0xfeb00000ull
+#define MICROVM_MMIO_MAX  24
+
+static void microvm_scan(void)
+{
+	uk_pci_outl(0xcf8, 0x80000000u);
+	if ((uk_pci_inl(0xcfc) & 0xffff) != 0xffff)
+		return; /* a PCI bus: not microvm */
+	volatile uint32_t *r =
+		ukplat_mmio_map(MICROVM_MMIO_BASE, MICROVM_MMIO_MAX * 512);
+	if (!r)
+		return;
+	unsigned n = 0;
+	while (n < MICROVM_MMIO_MAX && r[n * 128] == 0x74726976)
+		n++;
+	if (!n)
+		return;
+	unsigned irq_base = n > 8 ? 24 : 16;
+	uk_pr_info("virtio-mmio: no virtio_mmio.device parameter; %u microvm "
+		   "transports at %#llx, IRQs from %u",
+		   n, MICROVM_MMIO_BASE, irq_base);
+	for (unsigned i = 0; i < n; i++)
+		if (r[i * 128 + DEVICE_ID / 4])
+			mmio_probe_at("(microvm scan)",
+				      MICROVM_MMIO_BASE + 512ull * i, 512,
+				      irq_base + i);
+}
+
 static int mmio_init(void)
 {
 	for (unsigned i = 0; i < MMIO_MAX_DEVICES; i++) {
 		const char *v = uk_boot_param_nth("virtio_mmio.device", i);
-		if (!v)
+		if (!v) {
+			if (i == 0 && ukplat_ioport_access())
+				microvm_scan();
 			return 0;
+		}
 		mmio_probe(v);
 	}
 	if (uk_boot_param_nth("virtio_mmio.device", MMIO_MAX_DEVICES))

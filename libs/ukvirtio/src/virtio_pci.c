@@ -382,6 +382,7 @@ static int vpci_probe(struct uk_pci_dev *pd)
 		p->io = (uint16_t)pd->bar[0].addr;
 		d->ops = &legacy_ops;
 		d->legacy = 1;
+		d->qsize_fixed = 1;
 		d->transport = "pci-legacy";
 		uk_pci_enable(pd, UK_PCI_CMD_IO | UK_PCI_CMD_MASTER);
 	} else {

@@ -397,8 +397,9 @@ static void test_queue_setup(void **state)
 	assert_int_equal(vq.num, 64);
 	uk_virtq_free(&vq);
 	assert_int_equal(uk_virtio_queue_setup(&dev, &vq, 2, 0), -ENOENT);
-	/* legacy: the device's size, which must be a power of two */
+	/* legacy PCI: the device's size, which must be a power of two */
 	dev.legacy = 1;
+	dev.qsize_fixed = 1;
 	assert_int_equal(uk_virtio_queue_setup(&dev, &vq, 0, 0), -EIO);
 	F.qmax = 256;
 	assert_int_equal(uk_virtio_queue_setup(&dev, &vq, 0, 16), 0);

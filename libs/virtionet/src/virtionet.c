@@ -169,11 +169,14 @@ static int vn_start(struct uk_netdev *d)
 		extern int uk_virtionet_irq(void *arg);
 		int rc = uk_virtio_irq_register(vn->vd, uk_virtionet_irq, vn);
 		if (rc < 0) {
-			uk_pr_err("%s: interrupt line %d: %d", vn->name,
-				  vn->vd->irq, rc);
-			return rc;
+			/* e.g. microvm's GSIs 24+ on a second IOAPIC */
+			uk_pr_warn("%s: interrupt line %d cannot be used (%d): "
+				   "polling only",
+				   vn->name, vn->vd->irq, rc);
+			vn->vd->irq = -1;
+		} else {
+			vn->irq_on = 1;
 		}
-		vn->irq_on = 1;
 	}
 	if (!(vn->vd->ops->get_status(vn->vd) & UK_VIRTIO_S_DRIVER_OK)) {
 		uk_virtio_driver_ok(vn->vd);

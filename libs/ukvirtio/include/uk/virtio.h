@@ -79,6 +79,7 @@ struct uk_virtio_dev {
 	const struct uk_virtio_ops *ops;
 	uint16_t device_id;
 	int legacy;	       /* legacy interface (no VERSION_1) */
+	int qsize_fixed;       /* queue sizes not settable (legacy PCI) */
 	uint64_t features;     /* negotiated */
 	int irq;	       /* interrupt line (GSI), -1: none */
 	int irq_mode;	       /* UKPLAT_IRQ_* for the line */
@@ -136,8 +137,8 @@ void uk_virtio_features_str(uint16_t device_id, uint64_t f, char *buf,
 
 /*
  * Allocate and enable queue `idx` with up to `want` entries (0: the
- * device's maximum; rounded down to a power of two; legacy devices take only
- * their own size). -ENOENT when the device has no such queue, -ENOMEM,
+ * device's maximum; rounded down to a power of two; legacy PCI devices take
+ * only their own size). -ENOENT when the device has no such queue, -ENOMEM,
  * -EIO when the device refuses.
  */
 int uk_virtio_queue_setup(struct uk_virtio_dev *d, struct uk_virtq *vq,
