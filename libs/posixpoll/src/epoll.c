@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait.
+ * epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait,
+ * epoll_pwait2.
  *
  * An instance is an fdtab file. Its interest items live in a hash table
  * keyed by descriptor (identity: descriptor + open file, as Linux); each
@@ -428,8 +429,9 @@ UK_SYSCALL_R_DEFINE(int, epoll_ctl, int, epfd, int, op, int, fd,
 	return r;
 }
 
+/* timeout in ns, UK_SCHED_FOREVER: none */
 static int ep_wait(int epfd, struct uk_epoll_event *events, int maxevents,
-		   int timeout)
+		   uint64_t timeout)
 {
 	struct uk_file *f;
 	struct ep *ep;
@@ -449,12 +451,12 @@ static int ep_wait(int epfd, struct uk_epoll_event *events, int maxevents,
 		return -EINVAL;
 	}
 	ep = f->priv;
-	if (timeout < 0)
+	if (timeout == UK_SCHED_FOREVER)
 		deadline = UK_SCHED_FOREVER;
 	else if (timeout == 0 || !pp_can_block())
 		deadline = 0;
 	else
-		deadline = pp_deadline_in((uint64_t)timeout * PP_NS_MS);
+		deadline = pp_deadline_in(timeout);
 	for (;;) { /* each pass follows a wake-up */
 		n = harvest(ep, events, maxevents);
 		if (n || deadline == 0 || !pp_can_block())
@@ -468,10 +470,15 @@ static int ep_wait(int epfd, struct uk_epoll_event *events, int maxevents,
 	return n;
 }
 
+static uint64_t ms_ns(int timeout)
+{
+	return timeout < 0 ? UK_SCHED_FOREVER : (uint64_t)timeout * PP_NS_MS;
+}
+
 UK_SYSCALL_R_DEFINE(int, epoll_wait, int, epfd, struct uk_epoll_event *, events,
 		    int, maxevents, int, timeout)
 {
-	return ep_wait(epfd, events, maxevents, timeout);
+	return ep_wait(epfd, events, maxevents, ms_ns(timeout));
 }
 
 UK_SYSCALL_R_DEFINE(int, epoll_pwait, int, epfd, struct uk_epoll_event *,
@@ -480,5 +487,31 @@ UK_SYSCALL_R_DEFINE(int, epoll_pwait, int, epfd, struct uk_epoll_event *,
 {
 	if (sigmask && sigsetsize != SIGSET_SIZE)
 		return -EINVAL;
-	return ep_wait(epfd, events, maxevents, timeout);
+	return ep_wait(epfd, events, maxevents, ms_ns(timeout));
+}
+
+struct ep_timespec {
+	long tv_sec, tv_nsec;
+};
+
+UK_SYSCALL_R_DEFINE(int, epoll_pwait2, int, epfd, struct uk_epoll_event *,
+		    events, int, maxevents, const struct ep_timespec *, ts,
+		    const void *, sigmask, size_t, sigsetsize)
+{
+	uint64_t ns = UK_SCHED_FOREVER;
+
+	if (sigmask && sigsetsize != SIGSET_SIZE)
+		return -EINVAL;
+	if (ts) {
+		if (ts->tv_sec < 0 || ts->tv_nsec < 0 ||
+		    (unsigned long)ts->tv_nsec >= PP_NS_SEC)
+			return -EINVAL;
+		if ((unsigned long)ts->tv_sec >=
+		    (UK_SCHED_FOREVER - 1) / PP_NS_SEC)
+			ns = UK_SCHED_FOREVER - 1;
+		else
+			ns = (uint64_t)ts->tv_sec * PP_NS_SEC +
+			     (uint64_t)ts->tv_nsec;
+	}
+	return ep_wait(epfd, events, maxevents, ns);
 }

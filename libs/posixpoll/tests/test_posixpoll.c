@@ -568,6 +568,25 @@ static void test_epoll_block(void **state)
 	assert_int_equal(uk_thread_join(t, NULL), 0);
 	assert_int_equal(uk_syscall_call(epoll_pwait, ep, ev, 2, 0, &mask, 7),
 			 -EINVAL);
+	/* epoll_pwait2: a timespec timeout (ns) */
+	{
+		struct {
+			long s, ns;
+		} ts = {0, 1500000};
+		uint64_t t1;
+		char c;
+
+		assert_int_equal(uk_syscall_call(read, fds[0], &c, 1), 1);
+		t1 = fake_ns;
+		assert_int_equal(
+			uk_syscall_call(epoll_pwait2, ep, ev, 2, &ts, NULL, 0),
+			0);
+		assert_int_equal(fake_ns - t1, 1500000);
+		ts.ns = -1;
+		assert_int_equal(
+			uk_syscall_call(epoll_pwait2, ep, ev, 2, &ts, NULL, 0),
+			-EINVAL);
+	}
 	closefd(fds[0]);
 	closefd(fds[1]);
 	closefd(ep);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * posixpoll: poll, ppoll, select, pselect6, epoll_create, epoll_create1,
- * epoll_ctl, epoll_wait, epoll_pwait over any fdtab file.
+ * epoll_ctl, epoll_wait, epoll_pwait, epoll_pwait2 over any fdtab file.
  *
  * Readiness comes from `struct uk_file_ops.poll` (<uk/file.h>); waiting
  * relies on files calling uk_file_notify() when their readiness may change:
