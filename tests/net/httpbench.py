@@ -54,10 +54,8 @@ def _first_answer(ns, g, timeout):
         p.wait()
 
 
-def _wrk(ns, args, seconds=None):
+def _wrk(ns, args):
     cmd = ["wrk"] + args.split() + ["--timeout", "10s", URL]
-    if seconds:
-        cmd = ["wrk", "-t1", "-c8", f"-d{seconds}s", URL]
     p = ns.run(cmd, capture_output=True, text=True, timeout=600)
     m = re.search(r"Requests/sec:\s*([\d.]+)", p.stdout)
     if p.returncode or not m:
@@ -73,7 +71,7 @@ def measure(u, ns, cmd, label, runs, wrk_args):
         t = _first_answer(ns, g, 300)
         if t is None:
             raise u.UserError(f"{label}: no answer within 300 s:\n{g.text()[-3000:]}")
-        _wrk(ns, None, seconds=3)  # warm-up (TCG translates the hot paths)
+        _wrk(ns, "-t1 -c8 -d3s")  # warm-up (TCG translates the hot paths)
         rps = []
         for _ in range(runs):
             r, errs = _wrk(ns, wrk_args)
