@@ -156,6 +156,18 @@ extern int uklwip_core_lock_checked;
 #define LWIP_HAVE_LOOPIF		   1 /* 127.0.0.1 */
 #define LWIP_NETIF_LOOPBACK_MULTITHREADING 1
 
+/* lwIP 2.1.3's tcp_receive() takes a segment exactly 2^31 bytes from
+ * rcv_nxt for an in-window one (the 32-bit wrap of TCP_SEQ_BETWEEN; found by
+ * fuzz_netif: "insane offset!"); images without asserts then accept it as
+ * if in sequence. Such segments are dropped before they reach the pcb
+ * (src/tcp_hook.c). */
+struct tcp_pcb;
+struct tcp_hdr;
+struct pbuf;
+int uklwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+	((err_t)uklwip_tcp_inpacket(pcb, hdr))
+
 #ifdef UKLWIP_FUZZ
 /* fuzzing: fixed initial sequence numbers, so that inputs can complete
  * handshakes and reproduce */
