@@ -108,10 +108,7 @@ def min_mem_kib(u, ns, image, machine, accel):
 
 
 def bench_http(u, emit):
-    u.require("build", "run", "linuxbin")
-    for tool, pkg in (("wrk", "wrk"), ("curl", "curl")):
-        if not u.shutil.which(tool):
-            raise u.UserError(f"bench http needs {tool}: apt-get install -y {pkg}")
+    u.require("build", "run", "linuxbin", *(["net"] if "net" in u.NEEDED else []))
     why = netns.requirements_problem()
     if why:
         raise u.UserError(f"bench http: {why}")
