@@ -67,21 +67,51 @@ void kvm_lapic_write(uint32_t reg, uint32_t v)
 
 /* ---- IOAPIC ---- */
 
+/*
+ * GSIs 0-23 are the inputs of the IOAPIC at 0xfec00000. QEMU's microvm
+ * (ioapic2=on, its default with ACPI) adds a second one at 0xfec10000 with
+ * GSIs 24-47, where its virtio-mmio transports are wired; it is used when
+ * a plausible IOAPIC answers there (version 0x11 or 0x20).
+ */
+#define IOAPIC2_BASE 0xfec10000ul
+static uintptr_t ioapic_at[2] = {IOAPIC_BASE, IOAPIC2_BASE};
+static unsigned ioapic_first_pins; /* GSIs on the first IOAPIC */
+
+static uint32_t ioapic_read_at(uintptr_t base, uint32_t reg)
+{
+	*(volatile uint32_t *)base = reg;
+	return *(volatile uint32_t *)(base + 0x10);
+}
+
+static void ioapic_write_at(uintptr_t base, uint32_t reg, uint32_t v)
+{
+	*(volatile uint32_t *)base = reg;
+	*(volatile uint32_t *)(base + 0x10) = v;
+}
+
 static uint32_t ioapic_read(uint32_t reg)
 {
-	*(volatile uint32_t *)IOAPIC_BASE = reg;
-	return *(volatile uint32_t *)(IOAPIC_BASE + 0x10);
+	return ioapic_read_at(IOAPIC_BASE, reg);
 }
 
 static void ioapic_write(uint32_t reg, uint32_t v)
 {
-	*(volatile uint32_t *)IOAPIC_BASE = reg;
-	*(volatile uint32_t *)(IOAPIC_BASE + 0x10) = v;
+	ioapic_write_at(IOAPIC_BASE, reg, v);
 }
 
 static void ioapic_route(unsigned pin, int mode, int masked)
 {
 	uint32_t lo = KVM_VEC_IRQ_BASE + pin;
+	if (pin >= ioapic_first_pins) {
+		unsigned p2 = pin - ioapic_first_pins;
+		if (mode == UKPLAT_IRQ_LEVEL_LOW)
+			lo |= (1u << 13) | (1u << 15);
+		if (masked)
+			lo |= LVT_MASKED;
+		ioapic_write_at(ioapic_at[1], 0x11 + 2 * p2, bsp_apic_id << 24);
+		ioapic_write_at(ioapic_at[1], 0x10 + 2 * p2, lo);
+		return;
+	}
 
 	if (mode == UKPLAT_IRQ_LEVEL_LOW)
 		lo |= (1u << 13) | (1u << 15); /* active low, level */
@@ -146,13 +176,19 @@ int kvm_intctrl_init(void)
 		ioapic_pins = 0;
 	} else {
 		ioapic_pins = ((ver >> 16) & 0xff) + 1;
-		if (ioapic_pins > KVM_IOAPIC_MAX_PINS)
-			ioapic_pins = KVM_IOAPIC_MAX_PINS;
+		if (ioapic_pins > 24)
+			ioapic_pins = 24;
+		ioapic_first_pins = ioapic_pins;
+		uint32_t v2 = ioapic_read_at(IOAPIC2_BASE, 1);
+		if (ioapic_pins == 24 &&
+		    ((v2 & 0xff) == 0x11 || (v2 & 0xff) == 0x20) &&
+		    ((v2 >> 16) & 0xff) == 23)
+			ioapic_pins = 48; /* microvm's second IOAPIC */
 		for (unsigned p = 0; p < ioapic_pins; p++)
 			ioapic_route(p, UKPLAT_IRQ_EDGE_HIGH, 1);
 	}
 	initialised = 1;
-	uk_pr_debug("interrupts: %s, APIC id %u, IOAPIC with %u pins",
+	uk_pr_debug("interrupts: %s, APIC id %u, IOAPIC(s) with %u pins",
 		    x2apic ? "x2APIC" : "xAPIC", bsp_apic_id, ioapic_pins);
 	return 0;
 }

@@ -7,7 +7,7 @@
 
 #define KVM_VEC_PIC_BASE    0x20
 #define KVM_VEC_IRQ_BASE    0x30
-#define KVM_IOAPIC_MAX_PINS 24
+#define KVM_IOAPIC_MAX_PINS 48 /* two IOAPICs (microvm ioapic2) */
 #define KVM_VEC_TIMER	    0xef
 #define KVM_VEC_APIC_ERROR  0xfe
 #define KVM_VEC_SPURIOUS    0xff
