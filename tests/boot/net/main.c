@@ -65,7 +65,25 @@ static void rx_event(void *arg, uint16_t q)
 }
 
 static struct uk_netdev *dev;
-static const uint8_t my_ip[4] = {10, 0, 2, 15}, gw_ip[4] = {10, 0, 2, 2};
+static uint8_t my_ip[4] = {10, 0, 2, 15}, gw_ip[4] = {10, 0, 2, 2};
+static int txcsum; /* the device computes ICMP checksums */
+
+/* "a.b.c.d" into ip[4]; -1 if malformed */
+static int parse_ip(const char *s, uint8_t ip[4])
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = 0, n = 0;
+		while (*s >= '0' && *s <= '9' && n < 4) {
+			v = v * 10 + (unsigned)(*s++ - '0');
+			n++;
+		}
+		if (!n || v > 255 || *s != (i < 3 ? '.' : 0))
+			return -1;
+		ip[i] = (uint8_t)v;
+		s++;
+	}
+	return 0;
+}
 static uint8_t gw_mac[6];
 
 static uint16_t csum(const void *p, size_t len)
@@ -155,7 +173,15 @@ static struct uk_netbuf *ping_frame(uint16_t seq)
 	put16(ic + 6, seq);
 	for (int i = 0; i < 56; i++)
 		ic[8 + i] = (uint8_t)(seq + i);
-	put16(ic + 2, csum(ic, 64));
+	if (txcsum) {
+		/* the device fills in the checksum (ICMP: no pseudo-header,
+		 * so the field starts at 0) */
+		nb->flags = UK_NETBUF_F_CSUM_PARTIAL;
+		nb->csum_start = 14 + 20;
+		nb->csum_offset = 2;
+	} else {
+		put16(ic + 2, csum(ic, 64));
+	}
 	nb->len = 14 + 20 + 64;
 	return nb;
 }
@@ -254,6 +280,12 @@ int main(int argc, char **argv)
 			expect_none = 1;
 		else if (!strncmp(argv[i], "pings=", 6))
 			pings = (unsigned)atoi(argv[i] + 6);
+		else if (!strncmp(argv[i], "ip=", 3) &&
+			 parse_ip(argv[i] + 3, my_ip) < 0)
+			return 2;
+		else if (!strncmp(argv[i], "gw=", 3) &&
+			 parse_ip(argv[i] + 3, gw_ip) < 0)
+			return 2;
 	}
 	if (pings > 64)
 		pings = 64;
@@ -282,6 +314,9 @@ int main(int argc, char **argv)
 	       dev->hwaddr[3], dev->hwaddr[4], dev->hwaddr[5], dev->mtu,
 	       info.max_mtu, info.rx_headroom, info.tx_headroom);
 	printf("nettest: %s\n", desc);
+	txcsum = !!(info.features & UK_NETDEV_F_TXCSUM);
+	if (txcsum)
+		printf("nettest: ICMP checksums by the device (TXCSUM)\n");
 	headroom = info.rx_headroom > info.tx_headroom ? info.rx_headroom
 						       : info.tx_headroom;
 	for (int i = 0; i < NBUF; i++) {
@@ -307,19 +342,21 @@ int main(int argc, char **argv)
 	uint64_t t0 = ukplat_monotonic_clock();
 	struct uk_netbuf *nb = arp_frame(1, NULL, gw_ip);
 	if (send(&nb, 1) || wait_for(0x10000, 0, 10000, NULL, 0)) {
-		printf("nettest: polling: no ARP reply from 10.0.2.2\n");
+		printf("nettest: polling: no ARP reply from the gateway\n");
 		return 1;
 	}
-	printf("nettest: polling: ARP reply: 10.0.2.2 is at "
+	printf("nettest: polling: ARP reply: %u.%u.%u.%u is at "
 	       "%02x:%02x:%02x:%02x:%02x:%02x (%llu us)\n",
-	       gw_mac[0], gw_mac[1], gw_mac[2], gw_mac[3], gw_mac[4], gw_mac[5],
+	       gw_ip[0], gw_ip[1], gw_ip[2], gw_ip[3], gw_mac[0], gw_mac[1],
+	       gw_mac[2], gw_mac[3], gw_mac[4], gw_mac[5],
 	       (unsigned long long)(ukplat_monotonic_clock() - t0) / 1000);
 	nb = ping_frame(1);
 	if (send(&nb, 1) || wait_for(1, 0, 10000, NULL, 0)) {
 		printf("nettest: polling: no echo reply\n");
 		return 1;
 	}
-	printf("nettest: polling: ICMP echo reply from 10.0.2.2 seq 1\n");
+	printf("nettest: polling: ICMP echo reply from %u.%u.%u.%u seq 1\n",
+	       gw_ip[0], gw_ip[1], gw_ip[2], gw_ip[3]);
 
 	/* a burst: 32 pings in one tx_burst (one notification) */
 	struct uk_netbuf *burst[32];
