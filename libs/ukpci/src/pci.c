@@ -104,11 +104,10 @@ static int bar_decode(struct uk_pci_dev *d, int i)
 	return 1;
 }
 
-int uk_pci_dev_init(struct uk_pci_dev *d, const struct uk_pci_cfg_ops *cfg,
-		    uint8_t bus, uint8_t dev, uint8_t fn)
+/* Identification only (no BAR sizing: the scan touches nothing else). */
+static int dev_ident(struct uk_pci_dev *d, const struct uk_pci_cfg_ops *cfg,
+		     uint8_t bus, uint8_t dev, uint8_t fn)
 {
-	int rc = 0;
-
 	memset(d, 0, sizeof(*d));
 	d->cfg = cfg;
 	d->bus = bus;
@@ -133,7 +132,15 @@ int uk_pci_dev_init(struct uk_pci_dev *d, const struct uk_pci_cfg_ops *cfg,
 	d->irq_pin = uk_pci_read8(d, UK_PCI_INT_PIN);
 	if (d->irq_pin > 4)
 		d->irq_pin = 0;
+	return 0;
+}
 
+static int decode_bars(struct uk_pci_dev *d)
+{
+	int rc = 0;
+
+	if (d->header_type != 0)
+		return 0;
 	/* decoding off while the BARs hold all-ones */
 	uint16_t cmd = uk_pci_read16(d, UK_PCI_COMMAND);
 	uk_pci_write16(d, UK_PCI_COMMAND,
@@ -148,6 +155,13 @@ int uk_pci_dev_init(struct uk_pci_dev *d, const struct uk_pci_cfg_ops *cfg,
 	}
 	uk_pci_write16(d, UK_PCI_COMMAND, cmd);
 	return rc;
+}
+
+int uk_pci_dev_init(struct uk_pci_dev *d, const struct uk_pci_cfg_ops *cfg,
+		    uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	int rc = dev_ident(d, cfg, bus, dev, fn);
+	return rc < 0 ? rc : decode_bars(d);
 }
 
 unsigned uk_pci_find_cap(const struct uk_pci_dev *d, uint8_t id, unsigned from)
@@ -203,7 +217,7 @@ int uk_pci_scan(const struct uk_pci_cfg_ops *cfg,
 		uint8_t bus = todo[--ntodo];
 		for (unsigned dev = 0; dev < 32; dev++) {
 			for (unsigned fn = 0; fn < 8; fn++) {
-				if (uk_pci_dev_init(&d, cfg, bus, dev, fn) ==
+				if (dev_ident(&d, cfg, bus, dev, fn) ==
 				    -ENODEV) {
 					if (fn == 0)
 						break;
@@ -291,6 +305,7 @@ static int probe_one(struct uk_pci_dev *d, void *arg)
 			uk_pr_err("pci: out of memory for a device");
 			return 0;
 		}
+		decode_bars(keep); /* only for functions a driver wants */
 		int rc = drv->probe(keep);
 		if (rc == 0) {
 			(*taken)++;

@@ -259,7 +259,9 @@ static int probe_refuse(struct uk_pci_dev *d)
 static void test_drivers(void **state)
 {
 	(void)state;
-	add(0, 3, 0, 0x1af4, 0x1000);
+	struct fake_fn *f = add(0, 3, 0, 0x1af4, 0x1000);
+	put32(f, 0x14, 0xfebf1000);
+	f->bar_mask[1] = 0xfffff000;
 	add(0, 4, 0, 0x1af4, 0x1041);
 	add(0, 5, 0, 0x1af4, 0x1001);
 	add(0, 6, 0, 0x8086, 0x100e);
@@ -277,6 +279,9 @@ static void test_drivers(void **state)
 	assert_int_equal(ngot, 2);
 	assert_int_equal(got[0]->device_id, 0x1000);
 	assert_int_equal(got[1]->device_id, 0x1041);
+	/* drivers get decoded BARs */
+	assert_int_equal(got[0]->bar[1].type, UK_PCI_BAR_MEM32);
+	assert_int_equal(got[0]->bar[1].size, 4096);
 	assert_non_null(strstr(logbuf, "e1000 did not take"));
 	free(got[0]);
 	free(got[1]);

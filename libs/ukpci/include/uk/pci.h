@@ -142,16 +142,18 @@ void uk_pci_driver_register(struct uk_pci_driver *drv);
 
 /*
  * Scan the buses reachable from bus 0 through `cfg` and call `found` for
- * every function (d valid during the call only; non-zero from `found` stops
- * the scan). Returns the number of functions found. Bounded: each bus once.
+ * every function (d valid during the call only; identification and IRQ
+ * filled in, BARs NOT decoded: the scan sizes no BAR; non-zero from `found`
+ * stops the scan). Returns the number of functions found. Bounded: each bus
+ * once.
  */
 int uk_pci_scan(const struct uk_pci_cfg_ops *cfg,
 		int (*found)(struct uk_pci_dev *d, void *arg), void *arg);
 
 /*
- * Scan and hand matching functions to the registered drivers (what the init
- * entry does with mechanism #1). Returns the number of functions a driver
- * took.
+ * Scan and hand matching functions, with their BARs decoded, to the
+ * registered drivers (what the init entry does with mechanism #1). Returns the
+ * number of functions a driver took.
  */
 int uk_pci_probe_all(const struct uk_pci_cfg_ops *cfg);
 
