@@ -13,6 +13,14 @@
 #include <string.h>
 #include <limits.h>
 #include <errno.h>
+/* newlib's fd_set has 64 bits unless told otherwise; lwIP's select needs
+ * one per socket (MEMP_NUM_NETCONN). Only lwIP's own select uses this
+ * fd_set (posixsocket/posixpoll do not pass fd_sets to lwIP). */
+#if defined(__has_include)
+#if __has_include(<_newlib_version.h>) && !defined(FD_SETSIZE)
+#define FD_SETSIZE 1024
+#endif
+#endif
 #include <sys/time.h> /* struct timeval (LWIP_TIMEVAL_PRIVATE 0) */
 
 #ifndef BYTE_ORDER
