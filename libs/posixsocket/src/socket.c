@@ -639,6 +639,20 @@ UK_SYSCALL_R_DEFINE(int, accept4, int, fd, void *, addr, uint32_t *, alen, int,
 	sync_nb(f);
 	memset(&sa, 0, sizeof(sa));
 	s = lres(lwip_accept(SOCK_OF(f), (struct sockaddr *)&sa, &salen));
+	if (s == -ENOTCONN) {
+		/* lwIP's answer both for a socket that does not listen
+		 * (Linux: EINVAL) and for a pending connection that was
+		 * reset before we took it (Linux: ECONNABORTED) */
+		int on = 0;
+		socklen_t olen = sizeof(on);
+
+		if (lwip_getsockopt(SOCK_OF(f), SOL_SOCKET, SO_ACCEPTCONN, &on,
+				    &olen) == 0 &&
+		    on)
+			s = -ECONNABORTED;
+		else
+			s = -EINVAL;
+	}
 	uk_file_put(f);
 	if (s < 0)
 		return (int)s;
@@ -1093,6 +1107,10 @@ UK_SYSCALL_R_DEFINE(int, getsockopt, int, fd, int, level, int, name, void *,
 
 /* ---- /etc/resolv.conf and /etc/hosts ---- */
 
+/* vfscore's, when the image has it (weak: posixsocket does not need it) */
+struct uk_fstype;
+extern int uk_vfs_register(struct uk_fstype *t) __attribute__((weak));
+
 #define L_AT_FDCWD  (-100)
 #define L_O_WRONLY  01
 #define L_O_CREAT   0100
@@ -1143,8 +1161,10 @@ static int sock_etc_init(void)
 	char rc[128];
 	size_t n;
 
+	if (!uk_vfs_register)
+		return 0; /* no filesystem in this image: say nothing */
 	if (uk_syscall_call(mkdir, "/etc", 0755) == -ENOSYS)
-		return 0; /* no filesystem in this image */
+		return 0;
 	etc_write("/etc/hosts", hosts, sizeof(hosts) - 1);
 	n = uk_socket_resolv_conf(rc, sizeof(rc));
 	if (n)

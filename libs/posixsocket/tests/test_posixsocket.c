@@ -468,6 +468,8 @@ static void test_errors(void **state)
 	assert_int_equal(SC(bind, s, &a6, sizeof(a6)), -EAFNOSUPPORT);
 	assert_int_equal(SC(getsockname, s, NULL, &len), -EFAULT);
 	assert_int_equal(SC(accept4, s, NULL, NULL, 0x1234), -EINVAL);
+	/* accept on a socket that does not listen: EINVAL, as Linux */
+	assert_int_equal(SC(accept, s, NULL, NULL), -EINVAL);
 	assert_int_equal(SC(shutdown, s, 7), -EINVAL);
 	assert_int_equal(SC(recvfrom, s, buf, 4, MSG_OOB, NULL, NULL),
 			 -EOPNOTSUPP);
