@@ -4,7 +4,8 @@
  * server calls it (pipelined requests consumed one after another), plus
  * invariants: an accepted request lies inside the input, and every strict
  * prefix of an accepted request is "need more" (a valid request never looks
- * broken while it is still arriving). Build and run: `./unikit fuzz http` (docs/fuzzing.md).
+ * broken while it is still arriving). Build and run: `./unikit fuzz http`
+ * (docs/fuzzing.md).
  */
 #include <stdint.h>
 #include <stdlib.h>
