@@ -6,22 +6,16 @@ mkinitrd.py OUT.cpio DEST=SRC... DEST:=TEXT...
   DEST=SRC   copy the file SRC to DEST (executable bit kept)
   DEST:=TEXT a file DEST holding TEXT ('\\n' becomes a newline)
 """
-import importlib.machinery
-import importlib.util
 import os
 import shutil
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "cli"))
+from unikit.initrd import cpio_newc  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-
-def unikit_module():
-    loader = importlib.machinery.SourceFileLoader("unikit_cli", os.path.join(ROOT, "unikit"))
-    spec = importlib.util.spec_from_loader("unikit_cli", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
 
 
 def main(argv):
@@ -44,7 +38,7 @@ def main(argv):
                     f.write(text.replace("\\n", "\n"))
             else:
                 shutil.copy(src, path)
-        data = unikit_module().cpio_newc(tmp)
+        data = cpio_newc(tmp)
     with open(out, "wb") as f:
         f.write(data)
 

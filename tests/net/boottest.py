@@ -4,7 +4,7 @@
     boottest.py --image httpreply_kvm-x86_64 [--machine microvm|q35|pc] [--legacy] [--quick]
     boottest.py --linux [--machine ...]     (the same checks against the Linux baseline VM)
 
-Creates a namespace (tests/net/netns.py), boots the image under QEMU inside
+Creates a namespace (unikit.netns), boots the image under QEMU inside
 it with net.ip=10.77.0.2/24, waits for "httpreply: listening on port 80",
 then runs tests/net/httpcheck.py inside the namespace (curl and the exact
 page, 10,000 sequential requests on one connection and 10,000 on new ones,
@@ -14,8 +14,6 @@ checks that the guest is still running without a crash report. Exit status
 0 when everything passed, 77 (skip) when namespaces cannot be made here.
 """
 import argparse
-import importlib.machinery
-import importlib.util
 import os
 import subprocess
 import sys
@@ -23,18 +21,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-import netns  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "cli"))
+from unikit import BUILD, linuxvm, netns  # noqa: E402
+from unikit.initrd import cpio_newc  # noqa: E402
+from unikit.qemu import choose_accel, parse_mem, probe_image_path, qemu_command  # noqa: E402
 
 SKIP = 77
 
-
-def load_unikit():
-    loader = importlib.machinery.SourceFileLoader("unikit", os.path.join(ROOT, "unikit"))
-    spec = importlib.util.spec_from_loader("unikit", loader)
-    u = importlib.util.module_from_spec(spec)
-    loader.exec_module(u)
-    return u
 
 
 def main():
@@ -53,13 +46,11 @@ def main():
     if why:
         print(f"boottest: SKIP: {why}")
         return SKIP
-    u = load_unikit()
-    accel, how = u.choose_accel(a.accel, u.probe_image_path("gcc"))
+    accel, how = choose_accel(a.accel, probe_image_path("gcc"))
     print(f"boottest: accelerator: {accel} ({how}); machine: {a.machine}", flush=True)
     net = netns.qemu_net_args(a.machine, a.legacy)
     if a.linux:
-        import linuxvm
-        kernel, initrd, ver = linuxvm.prepare(os.path.join(u.BUILD, "linuxvm"), u.cpio_newc)
+        kernel, initrd, ver = linuxvm.prepare(os.path.join(BUILD, "linuxvm"), cpio_newc)
         cmd = linuxvm.qemu_command(kernel, initrd, a.machine, accel, net)
         print(f"boottest: Linux {ver}", flush=True)
     else:
@@ -67,7 +58,7 @@ def main():
             print(f"boottest: no image {a.image!r}")
             return 2
         append = " ".join(netns.guest_params()) + " -- 80"
-        cmd = u.qemu_command(os.path.abspath(a.image), a.machine, u.parse_mem(a.mem), accel,
+        cmd = qemu_command(os.path.abspath(a.image), a.machine, parse_mem(a.mem), accel,
                              append, net)
     rc = 1
     with netns.NetNS("bt") as ns:

@@ -338,25 +338,6 @@ def run_checks(addr, quick=False, frames=None, wrk=True, only=None):
     return 1 if failed else 0
 
 
-def first_answer(addr, timeout):
-    """Poll until one GET is answered with the page; prints and returns the
-    CLOCK_MONOTONIC time (shared with the caller outside the namespace)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            c = Conn(addr, timeout=0.5)
-            c.s.settimeout(5)
-            c.s.sendall(request())
-            expect_page(*c.response())
-            c.close()
-            t = time.monotonic()
-            print(f"httpcheck: first-answer {t:.6f}", flush=True)
-            return 0
-        except (OSError, CheckError):
-            time.sleep(0.02)
-    print("httpcheck: no answer", flush=True)
-    return 1
-
 
 def spawn(exe):
     """Start a native httpreply on a free port of 127.0.0.1; (proc, port)."""
@@ -381,11 +362,7 @@ def main():
     ap.add_argument("--frames", metavar="IFNAME", help="also send malformed frames on IFNAME")
     ap.add_argument("--no-wrk", action="store_true")
     ap.add_argument("--only", action="append", help="run only this check (repeatable)")
-    ap.add_argument("--first-answer", type=float, metavar="TIMEOUT",
-                    help="only poll until the first answer and print its CLOCK_MONOTONIC time")
     a = ap.parse_args()
-    if a.first_answer:
-        return first_answer((a.host, a.port), a.first_answer)
     proc = None
     if a.spawn:
         proc, a.port = spawn(a.spawn)

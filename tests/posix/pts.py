@@ -26,8 +26,6 @@ import argparse
 import concurrent.futures
 import fnmatch
 import hashlib
-import importlib.machinery
-import importlib.util
 import json
 import os
 import re
@@ -38,6 +36,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "cli"))
+from unikit.errors import UserError  # noqa: E402
+from unikit.initrd import cpio_newc  # noqa: E402
+from unikit.sources import ensure_deb_src  # noqa: E402
 CACHE = os.path.join(ROOT, "subprojects", "packagecache", "posixtestsuite")
 CC = os.path.join(ROOT, "libs", "ukelfloader", "tools", "musl-static-pie")
 PKG, VERSION = "posixtestsuite", "1.5.2"
@@ -59,6 +61,7 @@ AREAS = [
                            "clock_nanosleep", "nanosleep", "time"]),
     ("files", ["fsync"]),
 ]
+
 CODES = {0: "PASS", 1: "FAIL", 2: "UNRESOLVED", 4: "UNSUPPORTED", 5: "UNTESTED"}
 ORDER = ["PASS", "FAIL", "UNRESOLVED", "UNSUPPORTED", "UNTESTED"]
 
@@ -66,13 +69,6 @@ ORDER = ["PASS", "FAIL", "UNRESOLVED", "UNSUPPORTED", "UNTESTED"]
 def say(msg):
     print(f"pts: {msg}", file=sys.stderr, flush=True)
 
-
-def unikit_module():
-    loader = importlib.machinery.SourceFileLoader("unikit_cli", os.path.join(ROOT, "unikit"))
-    spec = importlib.util.spec_from_loader("unikit_cli", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
 
 
 def src_dir(cache):
@@ -87,12 +83,11 @@ def cmd_fetch(a):
         say(f"source already in {src}")
         return 0
     os.makedirs(a.cache, exist_ok=True)
-    uk = unikit_module()
     # a deb-src entry derived from this machine's own apt sources, as
     # `./unikit fetch-sources` does (root only when one must be added)
     try:
-        added = uk.ensure_deb_src()
-    except uk.UserError as e:
+        added = ensure_deb_src()
+    except UserError as e:
         say(f"error: {e}")
         return 2
     except PermissionError:
@@ -224,14 +219,13 @@ def run_native(exe, timeout):
 
 
 def run_image(image, exe, timeout, mem):
-    uk = unikit_module()
     with tempfile.TemporaryDirectory(prefix="pts-") as tmp:
         root = os.path.join(tmp, "root")
         os.makedirs(os.path.join(root, "bin"))
         shutil.copy(exe, os.path.join(root, "bin", "t"))
         cpio = os.path.join(tmp, "initrd.cpio")
         with open(cpio, "wb") as f:
-            f.write(uk.cpio_newc(root))
+            f.write(cpio_newc(root))
         cmd = [sys.executable, os.path.join(ROOT, "unikit"), "run", "--image", image,
                "--initrd", cpio, "--mem", mem, "--timeout", str(timeout), "--", "/bin/t"]
         t0 = time.monotonic()

@@ -1,7 +1,7 @@
 """Network namespaces with a tap device for QEMU guests.
 
-Shared by `./unikit run --net`, the net boot test (tests/net/boottest.py)
-and `./unikit bench http`. Every namespace is ours alone (unikit-<pid>[-tag]):
+Shared by `./unikit run --net`, the net boot tests (tests/net/boottest.py)
+and the network benchmarks. Every namespace is ours alone (unikit-<pid>[-tag]):
 the guest's traffic never leaves it. Inside it:
 
     uktap0  10.77.0.1/24   the host side (QEMU's tap device)
@@ -11,7 +11,6 @@ Python 3 standard library only; needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN
 for `ip netns`), /dev/net/tun and the `ip` tool (iproute2).
 """
 import atexit
-import sys
 import os
 import re
 import shutil
@@ -254,7 +253,10 @@ class Guest:
         return self.proc.returncode
 
 
-def unikit_run(u, a, image, mem, accel, extra):
+def unikit_run(a, image, mem, accel, extra):
+    from .errors import UserError, say
+    from .qemu import quote_args, qemu_command, decode_qemu_status
+    from .run import check_status
     """`./unikit run --net`: the image on uktap0 in a fresh namespace with
     the static configuration as library parameters in front of the app's
     arguments. Without --net-exec the console is shown until the guest
@@ -264,44 +266,44 @@ def unikit_run(u, a, image, mem, accel, extra):
     if a.cmdline is not None:
         append = " ".join(params) + " " + a.cmdline
     else:
-        append = " ".join(params) + " -- " + u.quote_args(a.args)
+        append = " ".join(params) + " -- " + quote_args(a.args)
     ns = NetNS()
     try:
         ns.create()
     except NetError as e:
-        raise u.UserError(str(e))
+        raise UserError(str(e))
     try:
-        cmd = u.qemu_command(image, a.machine, mem, accel, append,
+        cmd = qemu_command(image, a.machine, mem, accel, append,
                              list(extra) + qemu_net_args(a.machine, a.net_legacy),
                              debug_exit=not a.no_debug_exit)
-        u.say(f"network: namespace {ns.name}, host {HOST_IP}/{PREFIX} on {TAP}, "
+        say(f"network: namespace {ns.name}, host {HOST_IP}/{PREFIX} on {TAP}, "
               f"guest {GUEST_IP} (virtio-net, {'legacy' if a.net_legacy else 'modern'}); "
               f"from another shell: ip netns exec {ns.name} curl http://{GUEST_IP}/")
         if a.verbose:
-            u.say("qemu command: " + " ".join(ns.prefix() + cmd))
+            say("qemu command: " + " ".join(ns.prefix() + cmd))
         if a.net_exec:
             g = Guest(ns, cmd, echo=True)
             try:
                 g.wait_for(a.net_ready, a.timeout or 300)
             except (TimeoutError, RuntimeError) as e:
-                u.say(f"guest not ready: {e}")
+                say(f"guest not ready: {e}")
                 g.stop()
                 return 124
             p = ns.run(["sh", "-c", a.net_exec], timeout=a.timeout)
             g.stop()
-            u.say(f"--net-exec command exited with {p.returncode}")
+            say(f"--net-exec command exited with {p.returncode}")
             return p.returncode
         g = Guest(ns, cmd, echo=True)  # killed by destroy() on any exit
         g.proc.wait(a.timeout) if a.timeout else g.proc.wait()
         g.thread.join(5)
         out = g.text()
         err = "\n".join(l for l in out.splitlines() if l.startswith("qemu-system"))
-        status = u.decode_qemu_status(g.proc.returncode, out, err)
+        status = decode_qemu_status(g.proc.returncode, out, err)
         if a.expect_status is not None:
-            return u.check_status(status, a.expect_status)
+            return check_status(status, a.expect_status)
         return status
     except subprocess.TimeoutExpired:
-        u.say(f"timed out after {a.timeout} s; guest killed")
+        say(f"timed out after {a.timeout} s; guest killed")
         return 124
     finally:
         ns.destroy()

@@ -22,8 +22,10 @@ import re
 import shutil
 import subprocess
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from . import ROOT
+
+# the VM's init program (a C file, built with musl-gcc)
+INIT_C = os.path.join(ROOT, "tests", "net", "linuxvm", "init.c")
 WANT = ["virtio_net", "virtio_pci", "virtio_mmio"]
 MEM = 256 << 20
 # sysctls for the guest (uksysctl=, applied by init): none, the baseline is
@@ -122,7 +124,7 @@ def build_initramfs(cache, moddir, cpio_newc):
     os.makedirs(os.path.join(root, "modules"))
     src = os.path.join(ROOT, "examples", "httpreply")
     _run(["musl-gcc", "-static", "-O2", "-s", "-o", os.path.join(root, "init"),
-          os.path.join(HERE, "linuxvm", "init.c")], "building init")
+          INIT_C], "building init")
     _run(["musl-gcc", "-static", "-O2", "-s", "-o", os.path.join(root, "httpreply"),
           os.path.join(src, "main.c"), os.path.join(src, "http_parse.c")], "building httpreply")
     lines = []

@@ -1,0 +1,32 @@
+"""Benchmarks behind `./unikit bench [NAME]`.
+
+Every figure is printed as one line `bench: NAME.METRIC VALUE UNIT`, so tools
+can read it. Ratios are always against a baseline measured in the same run
+with the same accelerator: these machines are shared and noisy.
+"""
+from ..errors import UserError
+
+
+def emit(name, value, unit):
+    if isinstance(value, float):
+        value = f"{value:.3f}"
+    print(f"bench: {name} {value} {unit}", flush=True)
+
+
+def benches():
+    from . import core, http
+    return {"boot": core.bench_boot, "alloc": core.bench_alloc, "sched": core.bench_sched,
+            "syscall": core.bench_syscall, "http": http.bench_http}
+
+
+def main(names):
+    known = benches()
+    names = names or list(known)
+    for n in names:
+        if n not in known:
+            raise UserError(f"unknown benchmark '{n}'; known: {', '.join(known)}")
+    rc = 0
+    for n in names:
+        print(f"# benchmark {n}", flush=True)
+        rc |= known[n]()
+    return rc

@@ -1,0 +1,290 @@
+"""The command line: one parser per command, each calling an action in the
+package's modules. `main()` is what ./unikit runs."""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from . import ROOT, fuzz, run, sources
+from .build import builddir, build, configure, run_checked
+from .errors import UserError, say
+from .host import SETUP_GROUPS, apt_line, missing_packages, require
+from .initrd import cpio_newc
+
+ARCHES = ("x86_64",)
+PLATS = ("kvm", "linuxu")
+TOOLCHAINS = ("gcc", "clang")
+
+
+LIBDIRS = [("libs", None), ("platforms", None), ("archs", None)]
+
+
+def cmd_list(a):
+    rows = []
+    for top in ("libs", "platforms", "archs"):
+        for d in sorted(os.listdir(os.path.join(ROOT, top))):
+            mb = os.path.join(ROOT, top, d, "meson.build")
+            if not os.path.isfile(mb):
+                continue
+            text = open(mb).read()
+            m = re.search(r"project\('([^']+)'", text)
+            name = m.group(1) if m else d
+            deps = sorted(set(re.findall(r"dependency\('([a-z][\w-]*)', fallback", text)))
+            desc = ""
+            readme = os.path.join(ROOT, top, d, "README.md")
+            if os.path.isfile(readme):
+                # the first sentence of the first paragraph
+                para = []
+                for line in open(readme):
+                    line = line.strip()
+                    if line.startswith("#") and not para:
+                        continue
+                    if not line:
+                        if para:
+                            break
+                        continue
+                    para.append(line)
+                text = re.sub(r"[`*]", "", " ".join(para))
+                desc = re.split(r"(?<=[a-z0-9)])[.:] ", text + " ", maxsplit=1)[0].strip().rstrip(".")
+            if not desc:
+                first = text.splitlines()[0]
+                desc = first.lstrip("# ").split(": ", 1)[-1]
+            rows.append((name, f"{top}/{d}", deps, desc))
+    for name, path, deps, desc in rows:
+        print(f"{name:<14} {path:<20} deps: {', '.join(deps) or '-':<45} {desc}")
+    return 0
+
+
+def cmd_build(a):
+    img = build(a.app, a.plat or "kvm", a.arch, a.toolchain, options=a.define or ())
+    sizef = img + ".size"
+    if os.path.exists(sizef):
+        total = open(sizef).read().splitlines()[-3]
+        say(total)
+    print(img)
+    return 0
+
+
+def cmd_cpio(a):
+    if not os.path.isdir(a.dir):
+        raise UserError(f"not a directory: {a.dir}")
+    data = cpio_newc(a.dir)
+    with open(a.out, "wb") as f:
+        f.write(data)
+    say(f"{a.out}: {len(data)} bytes")
+    return 0
+
+
+def cmd_size(a):
+    if not os.path.isfile(a.image):
+        raise UserError(f"image not found: {a.image}")
+    rep = a.image + ".size"
+    if not os.path.isfile(rep):
+        raise UserError(f"{a.image} has no size report next to it ({rep}); "
+                        "images made by the composer always do")
+    sys.stdout.write(open(rep).read())
+    return 0
+
+
+def cmd_test(a):
+    require("build", "run", "clang", "lint")
+    rc = 0
+    # CI treats warnings as errors.
+    bdir = configure("gcc", options=["werror=true", "libc=musl"])
+    say("building (gcc) ...")
+    run_checked(["ninja", "-C", bdir], "ninja", quiet=True)
+    say("running every suite of the gcc build: unit, sanitize, boot, cli, standalone, lint")
+    t = subprocess.run(["meson", "test", "-C", bdir, "--print-errorlogs", "--num-processes", "2"] + a.meson_args)
+    rc |= t.returncode
+    if not a.gcc_only:
+        cdir = configure("clang", options=["werror=true", "libc=musl"])
+        say("building (clang + lld) ...")
+        run_checked(["ninja", "-C", cdir], "ninja", quiet=True)
+        say("running the boot suite of the clang build")
+        t = subprocess.run(["meson", "test", "-C", cdir, "--print-errorlogs", "--suite", "boot",
+                            "--num-processes", "2"])
+        rc |= t.returncode
+    # newlib, the other libc: its own build directory, the boot suite
+    ndir = configure("gcc", variant="-newlib", options=["werror=true", "libc=newlib"])
+    say("building (gcc, newlib) ...")
+    run_checked(["ninja", "-C", ndir], "ninja", quiet=True)
+    say("running the boot suite of the newlib build")
+    t = subprocess.run(["meson", "test", "-C", ndir, "--print-errorlogs", "--suite", "boot",
+                        "--num-processes", "2"])
+    rc |= t.returncode
+    passed = failed = skipped = 0
+    for d in [bdir, ndir] + ([] if a.gcc_only else [builddir("clang")]):
+        try:
+            with open(os.path.join(d, "meson-logs", "testlog.json")) as f:
+                for line in f:
+                    r = json.loads(line).get("result")
+                    if r in ("OK", "EXPECTEDFAIL"):
+                        passed += 1
+                    elif r == "SKIP":
+                        skipped += 1
+                    else:
+                        failed += 1
+        except (OSError, ValueError):
+            failed += 1
+    say("all tests passed" if rc == 0 else "some tests FAILED (see above)")
+    print(f"test: {passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if rc or failed else 0
+
+
+def cmd_setup(a):
+    pkgs = missing_packages(SETUP_GROUPS)
+    if pkgs:
+        if os.geteuid() != 0 and not shutil.which("sudo"):
+            raise UserError("missing packages and no root: run as root:\n    " + apt_line(pkgs))
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        say("installing: " + " ".join(sorted(set(pkgs))))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run_checked(sudo + ["apt-get", "update", "-q"], "apt-get update", quiet=True, env=env)
+        run_checked(sudo + ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + sorted(set(pkgs)),
+                    "apt-get install", quiet=True, env=env)
+    else:
+        say("all needed packages are installed")
+    missing = sources.missing_sources()
+    if missing:
+        # third-party sources a configure may need (musl for -Dlibc=musl):
+        # from Debian's source packages, since upstream may be unreachable
+        say("fetching sources: " + ", ".join(missing))
+        if os.geteuid() == 0:
+            rc = sources.cmd_fetch_sources(argparse.Namespace())
+        elif shutil.which("sudo"):
+            rc = subprocess.run(["sudo", sys.executable, os.path.join(ROOT, "unikit"),
+                                 "fetch-sources"]).returncode
+        else:
+            rc = 1
+        if rc:
+            say("could not fetch " + ", ".join(missing) + ": run `./unikit fetch-sources` as root "
+                "(builds that need them will fail to configure)")
+    ra = argparse.Namespace(app="helloworld", image=None, plat="kvm", arch="x86_64", toolchain="gcc",
+                            machine="microvm", mem="64M", accel="auto", timeout=120, gdb=False,
+                            verbose=False, args=[], expect_status=None, no_debug_exit=False,
+                            cmdline=None, net=False)
+    return run.cmd_run(ra)
+
+
+def cmd_bench(a):
+    from . import bench
+    return bench.main(a.names)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="unikit", description="unikit: build, run, test and measure unikernel images.")
+    sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
+
+    s = sub.add_parser("setup", help="install what is missing (apt-get), build and boot helloworld")
+    s.set_defaults(fn=cmd_setup)
+
+    s = sub.add_parser("list", help="the libraries, one line each, with their dependencies")
+    s.set_defaults(fn=cmd_list)
+
+    def target_opts(s):
+        s.add_argument("--plat", choices=PLATS)
+        s.add_argument("--arch", choices=ARCHES, default="x86_64")
+        s.add_argument("--toolchain", choices=TOOLCHAINS, default="gcc")
+
+    s = sub.add_parser("build", help="build an app image; the last line printed is its path")
+    s.add_argument("app")
+    target_opts(s)
+    s.add_argument("-D", dest="define", action="append", metavar="OPTION=VALUE",
+                   help="meson option for the build directory (see meson_options.txt)")
+    s.set_defaults(fn=cmd_build)
+
+    s = sub.add_parser("run", help="build if needed and boot an app; exits with the app's status")
+    s.add_argument("app", nargs="?")
+    s.add_argument("--image", help="boot this image instead of building an app")
+    target_opts(s)
+    s.add_argument("--machine", default="microvm",
+                   help="QEMU machine: microvm (default), q35 or pc, optionally with properties "
+                        "(microvm,pit=off,pic=off)")
+    s.add_argument("--mem", default="64M", help="guest RAM, e.g. 2M, 64M, 1G (default 64M)")
+    s.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto")
+    s.add_argument("--timeout", type=float, default=None, help="kill the guest after this many seconds")
+    s.add_argument("--gdb", action="store_true", help="start halted, with a gdb stub on :1234")
+    s.add_argument("--no-debug-exit", action="store_true",
+                   help="leave out isa-debug-exit: the guest must power itself off")
+    s.add_argument("--cmdline", help="raw kernel command line (kvm), instead of quoted app arguments")
+    s.add_argument("--expect-status", type=int, help="exit 0 only if the app returns this status")
+    s.add_argument("--initrd", metavar="DIR_OR_CPIO",
+                   help="root filesystem for the image: a directory (packed as cpio newc) or a cpio file")
+    s.add_argument("--net", action="store_true",
+                   help="virtio-net on a tap device in a private network namespace (root): guest "
+                        "10.77.0.2/24, host 10.77.0.1; passes net.ip=/net.gw= to the image")
+    s.add_argument("--net-legacy", action="store_true",
+                   help="with --net: a legacy virtio device (pci: disable-modern=on; "
+                        "microvm: virtio-mmio version 1)")
+    s.add_argument("--net-exec", metavar="SHELL_COMMAND",
+                   help="with --net: once the guest printed --net-ready, run this inside the "
+                        "namespace, stop the guest, exit with the command's status")
+    s.add_argument("--net-ready", metavar="REGEX", default="listening",
+                   help="with --net-exec: the console line to wait for (default: listening)")
+    s.add_argument("-v", "--verbose", action="store_true", help="print the qemu command line")
+    s.add_argument("args", nargs="*", default=[], help="-- then the app's arguments")
+    s.set_defaults(fn=run.cmd_run)
+
+    s = sub.add_parser("test", help="build everything and run every test suite")
+    s.add_argument("--gcc-only", action="store_true", help="skip the clang + lld build")
+    s.add_argument("meson_args", nargs="*", default=[], help="-- then extra `meson test` arguments")
+    s.set_defaults(fn=cmd_test)
+
+    s = sub.add_parser("cpio", help="pack a directory as a cpio newc archive (what --initrd does)")
+    s.add_argument("dir")
+    s.add_argument("out")
+    s.set_defaults(fn=cmd_cpio)
+
+    s = sub.add_parser("size", help="bytes per library in an image (text, rodata, data, bss)")
+    s.add_argument("image")
+    s.set_defaults(fn=cmd_size)
+
+    s = sub.add_parser("fetch-sources", help="third-party sources from Debian source packages (offline fallback)")
+    s.set_defaults(fn=sources.cmd_fetch_sources)
+
+    s = sub.add_parser("fuzz", help="build a libFuzzer target natively with clang and run it")
+    s.add_argument("target", help="one of: " + ", ".join(sorted(fuzz.FUZZ_TARGETS)))
+    s.add_argument("-runs", "--runs", type=int, default=100000,
+                   help="executions (default 100000; -1: until stopped)")
+    s.add_argument("-jobs", "--jobs", type=int, default=1,
+                   help="parallel fuzzing processes, each doing -runs executions (default 1)")
+    s.add_argument("--builddir", help="build directory (default build/fuzz/TARGET)")
+    s.add_argument("fuzz_args", nargs="*", default=[], help="-- then extra libFuzzer flags")
+    s.set_defaults(fn=fuzz.cmd_fuzz)
+
+    s = sub.add_parser("bench", help="run benchmarks; prints `bench: NAME.METRIC VALUE UNIT` lines")
+    s.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    s.set_defaults(fn=cmd_bench)
+
+    # Everything after the first "--" belongs to the app (or to meson test):
+    # split it off before argparse, which would otherwise hand it to an
+    # optional positional.
+    argv = list(sys.argv[1:] if argv is None else argv)
+    rest = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, rest = argv[:i], argv[i + 1:]
+    a = p.parse_args(argv)
+    if hasattr(a, "args"):
+        a.args = a.args + rest
+    elif hasattr(a, "meson_args"):
+        a.meson_args = a.meson_args + rest
+    elif hasattr(a, "fuzz_args"):
+        a.fuzz_args = a.fuzz_args + rest
+    elif rest:
+        p.error(f"'{a.cmd}' takes no arguments after --")
+    if not a.cmd:
+        p.print_help()
+        return 2
+    try:
+        return a.fn(a)
+    except UserError as e:
+        say(f"error: {e}")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+

@@ -1,0 +1,56 @@
+"""What the host needs: each group of commands names its tools, each tool the
+Debian package that provides it, so a missing one is one apt-get line."""
+import os
+import shutil
+import subprocess
+
+from .errors import UserError
+
+# tool -> Debian package that provides it
+PACKAGES = {
+    "meson": "meson", "ninja": "ninja-build", "gcc": "gcc", "clang": "clang",
+    "ld.lld": "lld", "llvm-nm": "llvm", "qemu-system-x86_64": "qemu-system-x86",
+    "pkg-config": "pkg-config", "strip": "binutils", "nm": "binutils",
+    "readelf": "binutils", "objdump": "binutils", "clang-format": "clang-format",
+    "musl-gcc": "musl-tools",
+    "wrk": "wrk", "curl": "curl", "ip": "iproute2",
+    "gdb": "gdb",
+}
+NEEDED = {
+    "build": ["meson", "ninja", "gcc", "pkg-config", "nm", "strip", "readelf", "objdump"],
+    "lint": ["clang-format"],
+    "clang": ["clang", "ld.lld", "llvm-nm"],
+    "run": ["qemu-system-x86_64"],
+    # Linux test programs for elfrun (tests/linuxbin, tests/posix)
+    "linuxbin": ["musl-gcc"],
+    # network boot tests and `bench http` (tests/net): clients, namespaces
+    "net": ["wrk", "curl", "ip"],
+    "debug": ["gdb"],
+}
+# groups `./unikit setup` installs
+SETUP_GROUPS = ["build", "run", "clang", "lint", "linuxbin", "net"]
+
+
+def apt_line(pkgs):
+    prefix = "" if os.geteuid() == 0 else "sudo "
+    return f"{prefix}apt-get install -y --no-install-recommends {' '.join(sorted(set(pkgs)))}"
+
+
+def missing_packages(groups):
+    pkgs = []
+    for g in groups:
+        for tool in NEEDED[g]:
+            if not shutil.which(tool):
+                pkgs.append(PACKAGES[tool])
+    if "build" in groups:
+        # without pkg-config nothing can find cmocka either
+        if not shutil.which("pkg-config") or \
+                subprocess.run(["pkg-config", "--exists", "cmocka"]).returncode != 0:
+            pkgs.append("libcmocka-dev")
+    return pkgs
+
+
+def require(*groups):
+    pkgs = missing_packages(groups)
+    if pkgs:
+        raise UserError("missing tools; install them with:\n    " + apt_line(pkgs))

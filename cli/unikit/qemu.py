@@ -1,0 +1,190 @@
+"""QEMU: the accelerator (KVM when it really runs guests, else TCG), command
+lines, running a guest with its console captured, and exit statuses."""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+from . import BUILD
+from .errors import UserError, say
+from .build import builddir
+
+
+MACHINES = ("microvm", "q35", "pc")
+
+
+def parse_mem(s):
+    m = re.fullmatch(r"(\d+)([KMG]?)(i?B)?", s.strip(), re.I)
+    if not m:
+        raise UserError(f"--mem {s!r}: use a size like 2M, 64M or 1G")
+    n = int(m.group(1)) * {"": 1 << 20, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[m.group(2).upper()]
+    if n < (1 << 20) or n % 4096:
+        raise UserError(f"--mem {s!r}: at least 1M, in whole 4 KiB pages")
+    return n
+
+
+def quote_args(args):
+    """App arguments as one kernel command line that ukargparse splits back."""
+    return " ".join("'" + a.replace("'", "'\\''") + "'" for a in args)
+
+
+def kvm_usable():
+    """True when /dev/kvm can be opened; whether it can run guests is probed."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+        os.close(fd)
+        return True
+    except OSError:
+        return False
+
+
+def boot_id():
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f.read().strip()
+    except OSError:
+        return "unknown"
+
+
+def probe_kvm(probe_image):
+    """Boot a tiny PVH kernel that runs an SSE instruction and exits with a
+    known code. Some hosts expose a /dev/kvm that cannot run real guests."""
+    cache = os.path.join(BUILD, "accel-probe.json")
+    key = boot_id()
+    try:
+        with open(cache) as f:
+            c = json.load(f)
+        if c.get("boot_id") == key:
+            return c["ok"], c["why"]
+    except (OSError, ValueError, KeyError):
+        pass
+    cmd = ["qemu-system-x86_64", "-M", "microvm", "-accel", "kvm", "-cpu", "host", "-m", "16M",
+           "-nodefaults", "-no-user-config", "-display", "none", "-serial", "none",
+           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-kernel", probe_image]
+    try:
+        rc, _, err = run_qemu(cmd, 10, echo=False, stop_on=rb"KVM internal error|KVM_EXIT|kvm run failed")
+        ok = rc == (0x2A << 1 | 1)
+        first = err.strip().splitlines()[0][:120] if err.strip() else "no message"
+        why = "probe guest ran" if ok else f"probe guest failed: {first}"
+    except TimeoutError:
+        ok, why = False, "probe guest hung for 10 s"
+    os.makedirs(BUILD, exist_ok=True)
+    with open(cache, "w") as f:
+        json.dump({"boot_id": key, "ok": ok, "why": why}, f)
+    return ok, why
+
+
+def choose_accel(want, probe_image):
+    if want == "tcg":
+        return "tcg", "requested"
+    if not kvm_usable():
+        if want == "kvm":
+            raise UserError("--accel kvm: /dev/kvm is missing or not accessible")
+        return "tcg", "no usable /dev/kvm"
+    if not probe_image or not os.path.exists(probe_image):
+        return ("kvm", "requested, not probed") if want == "kvm" else ("tcg", "no probe image to test kvm")
+    ok, why = probe_kvm(probe_image)
+    if ok:
+        return "kvm", why
+    if want == "kvm":
+        raise UserError(f"--accel kvm: /dev/kvm cannot run guests here ({why})")
+    return "tcg", f"/dev/kvm present but unusable: {why}"
+
+
+def check_machine(machine):
+    """microvm, q35 or pc, optionally with QEMU machine properties
+    (microvm,pit=off,pic=off)."""
+    base = machine.split(",", 1)[0]
+    if base not in MACHINES or not re.fullmatch(r"[a-z0-9]+(,[a-z0-9_-]+=[a-z0-9_-]+)*", machine):
+        raise UserError(f"--machine {machine!r}: use {', '.join(MACHINES)}, optionally with "
+                        "properties such as microvm,pit=off,pic=off")
+    return machine
+
+
+def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True):
+    m = check_machine(machine)
+    cmd = ["qemu-system-x86_64", "-M", m, "-m", f"{mem // 1024}K",
+           "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+           "-no-reboot", "-kernel", image]
+    if debug_exit:
+        cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if accel == "kvm":
+        cmd += ["-accel", "kvm", "-cpu", "host"]
+    else:
+        cmd += ["-accel", "tcg"]
+    if append:
+        cmd += ["-append", append]
+    return cmd + list(extra)
+
+
+STATUS_LINE = re.compile(r"\[kvm\] exit status (\d+); no isa-debug-exit")
+HIGH_STATUS_LINE = re.compile(r"\[kvm\] exit status (\d+) \(isa-debug-exit carries 7 bits\)")
+
+
+def decode_qemu_status(rc, output, stderr):
+    """Map QEMU's exit code back to the guest's exit status."""
+    errs = [l for l in stderr.splitlines() if l.startswith("qemu-system")]
+    if errs:
+        raise UserError("qemu failed: " + "; ".join(errs))
+    if rc & 1 and rc > 0:
+        st = (rc - 1) >> 1
+        high = HIGH_STATUS_LINE.findall(output)
+        if high and int(high[-1]) & 0x7f == st:
+            return int(high[-1])
+        return st
+    m = STATUS_LINE.search(output)
+    if rc == 0 and m:
+        return int(m.group(1))
+    if rc == 0:
+        say("the guest stopped without reporting an exit status (reset or power-off)")
+        return 255
+    raise UserError(f"qemu exited with {rc}")
+
+
+def run_qemu(cmd, timeout, echo=True, stop_on=None):
+    """Run QEMU, echoing the guest console; returns (rc, output, stderr).
+    If stderr matches the bytes regex `stop_on`, QEMU is killed (rc -9)."""
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    out = bytearray()
+    start = time.monotonic()
+    import selectors
+    sel = selectors.DefaultSelector()
+    sel.register(p.stdout, selectors.EVENT_READ)
+    err = bytearray()
+    sel.register(p.stderr, selectors.EVENT_READ)
+    open_streams = 2
+    while open_streams:
+        left = None if timeout is None else timeout - (time.monotonic() - start)
+        if left is not None and left <= 0:
+            p.kill()
+            p.wait()
+            raise TimeoutError
+        for key, _ in sel.select(left):
+            chunk = os.read(key.fileobj.fileno(), 65536)
+            if not chunk:
+                sel.unregister(key.fileobj)
+                open_streams -= 1
+                continue
+            if key.fileobj is p.stdout:
+                out += chunk
+                if echo:
+                    sys.stdout.buffer.write(chunk.replace(b"\r", b""))
+                    sys.stdout.flush()
+            else:
+                err += chunk
+                if stop_on is not None and re.search(stop_on, err):
+                    time.sleep(0.2)  # let the rest of the message arrive
+                    p.kill()
+    rc = p.wait()
+    return rc, out.decode("utf-8", "replace").replace("\r\n", "\n"), err.decode("utf-8", "replace")
+
+
+def probe_image_path(toolchain="gcc"):
+    p = os.path.join(builddir(toolchain), "tests", "bench", "pvh-probe")
+    return p if os.path.exists(p) else None
+
+

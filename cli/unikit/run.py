@@ -1,0 +1,90 @@
+"""`unikit run`: boot an image under QEMU (kvm platform) or as a Linux process
+(linuxu), with arguments, an initrd, a network, and its exit status."""
+import os
+import shlex
+import subprocess
+import sys
+
+from .build import build, configure, builddir, run_checked
+from .errors import UserError, say
+from .host import require
+from .initrd import initrd_file
+from .qemu import (parse_mem, quote_args, probe_image_path, choose_accel, qemu_command,
+                   run_qemu, decode_qemu_status)
+
+
+def cmd_run(a):
+    args = a.args
+    if a.image:
+        image = os.path.abspath(a.image)
+        if not os.path.isfile(image):
+            raise UserError(f"image not found: {image}")
+        plat = a.plat or ("linuxu" if "_linuxu-" in os.path.basename(image) else "kvm")
+    else:
+        if not a.app:
+            raise UserError("name an app (see `./unikit build --help`) or give --image PATH")
+        plat = a.plat or "kvm"
+        image = build(a.app, plat, a.arch, a.toolchain)
+    mem = parse_mem(a.mem)
+    if a.cmdline is not None and (args or plat == "linuxu"):
+        raise UserError("--cmdline replaces the app arguments, and only for the kvm platform")
+    initrd = initrd_file(a.initrd) if getattr(a, "initrd", None) else None
+    if plat == "linuxu":
+        say(f"running {os.path.basename(image)} as a Linux process (no accelerator)")
+        env = dict(os.environ)
+        env.pop("UK_INITRD", None)
+        if initrd:
+            env["UK_INITRD"] = initrd
+        try:
+            p = subprocess.run([image] + args, timeout=a.timeout, env=env)
+        except subprocess.TimeoutExpired:
+            say(f"timed out after {a.timeout} s")
+            return 124
+        rc = p.returncode if p.returncode >= 0 else 128 - p.returncode
+        if a.expect_status is not None:
+            return check_status(rc, a.expect_status)
+        return rc
+    require("run")
+    probe = probe_image_path(a.toolchain)
+    if probe is None and a.accel != "tcg":
+        # the probe is part of every build; make sure it exists
+        configure(a.toolchain)
+        run_checked(["ninja", "-C", builddir(a.toolchain), "tests/bench/pvh-probe"], "ninja", quiet=True)
+        probe = probe_image_path(a.toolchain)
+    accel, why = choose_accel(a.accel, probe)
+    say(f"accelerator: {accel} ({why}); machine: {a.machine}; memory: {mem >> 10} KiB")
+    extra = []
+    if a.gdb:
+        extra = ["-s", "-S"]
+        say(f"waiting for gdb: gdb {image}.dbg -ex 'target remote :1234'")
+    if getattr(a, "net", False):
+        # a tap device in a private network namespace
+        from . import netns
+        extra += ["-initrd", initrd] if initrd else []
+        return netns.unikit_run(a, image, mem, accel, extra)
+    append = a.cmdline if a.cmdline is not None else quote_args(args)
+    if initrd:
+        extra += ["-initrd", initrd]
+    cmd = qemu_command(image, a.machine, mem, accel, append, extra,
+                       debug_exit=not a.no_debug_exit)
+    if a.verbose:
+        say("qemu command: " + " ".join(shlex.quote(c) for c in cmd))
+    try:
+        rc, out, err = run_qemu(cmd, a.timeout)
+    except TimeoutError:
+        say(f"timed out after {a.timeout} s; guest killed")
+        return 124
+    sys.stderr.write(err)
+    status = decode_qemu_status(rc, out, err)
+    if a.expect_status is not None:
+        return check_status(status, a.expect_status)
+    return status
+
+
+def check_status(got, want):
+    if got != want:
+        say(f"exit status {got}, expected {want}")
+        return 1
+    return 0
+
+

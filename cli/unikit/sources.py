@@ -1,0 +1,229 @@
+"""Third-party sources (musl, newlib, lwIP, cmocka, ported programs) for
+machines that cannot reach upstream: the same releases from Debian's source
+packages, as each wrap's `# unikit-debian-*` line says (`unikit fetch-sources`)."""
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+
+from . import ROOT
+from .build import run_checked
+from .errors import UserError, say
+
+
+def ensure_deb_src():
+    """Add deb-src lines mirroring the deb lines this machine already uses."""
+    d = "/etc/apt/sources.list.d"
+    have_src = False
+    for root, _, files in os.walk("/etc/apt"):
+        for f in files:
+            if f.endswith((".list", ".sources")):
+                try:
+                    text = open(os.path.join(root, f)).read()
+                except OSError:
+                    continue
+                if re.search(r"^(deb-src |Types:.*deb-src)", text, re.M):
+                    have_src = True
+    if have_src:
+        return False
+    src = os.path.join(d, "debian.sources")
+    if not os.path.isfile(src):
+        raise UserError("no deb-src entry and no /etc/apt/sources.list.d/debian.sources to derive "
+                        "one from; add a deb-src line for your Debian mirror and retry")
+    text = re.sub(r"^Types: deb$", "Types: deb-src", open(src).read(), flags=re.M)
+    with open(os.path.join(d, "unikit-deb-src.sources"), "w") as f:
+        f.write("# added by ./unikit fetch-sources: source packages for offline builds\n" + text)
+    return True
+
+
+def debian_wraps():
+    """(wrap, Debian package, orig file, source_filename, sha256, directory)
+    of every wrap with a `# unikit-debian-source:` line."""
+    out = []
+    sub = os.path.join(ROOT, "subprojects")
+    for w in sorted(f for f in os.listdir(sub) if f.endswith(".wrap")):
+        text = open(os.path.join(sub, w)).read()
+        m = re.search(r"^# unikit-debian-source: (\S+) (\S+)$", text, re.M)
+        fn = re.search(r"^source_filename = (\S+)$", text, re.M)
+        h = re.search(r"^source_hash = (\S+)$", text, re.M)
+        d = re.search(r"^directory = (\S+)$", text, re.M)
+        if m and fn and h:
+            out.append((w, m.group(1), m.group(2), fn.group(1), h.group(1),
+                        d.group(1) if d else w[:-5]))
+    return out
+
+
+def debian_unpack_wraps():
+    """(wrap, Debian binary package, tarball inside it, directory, patch_directory)
+    of every wrap with a `# unikit-debian-unpack:` line: the package ships the
+    source as a tarball that is not byte-identical to the wrap's (newlib:
+    newlib-source), so it is unpacked into the wrap's directory, which Meson
+    then uses as it is, with the overlay linked in."""
+    out = []
+    sub = os.path.join(ROOT, "subprojects")
+    for w in sorted(f for f in os.listdir(sub) if f.endswith(".wrap")):
+        text = open(os.path.join(sub, w)).read()
+        m = re.search(r"^# unikit-debian-unpack: (\S+) (\S+)$", text, re.M)
+        d = re.search(r"^directory = (\S+)$", text, re.M)
+        pd = re.search(r"^patch_directory = (\S+)$", text, re.M)
+        if m and d:
+            out.append((w, m.group(1), m.group(2), d.group(1), pd.group(1) if pd else None))
+    return out
+
+
+def fetch_unpacked_sources():
+    """The `# unikit-debian-unpack:` wraps' sources (apt-get update done)."""
+    sub = os.path.join(ROOT, "subprojects")
+    for w, pkg, member, d, patchdir in debian_unpack_wraps():
+        dest = os.path.join(sub, d)
+        if os.path.isdir(dest):
+            say(f"{w}: {d}/ already unpacked")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            run_checked(["apt-get", "download", "-q", pkg], f"apt-get download {pkg}",
+                        quiet=True, cwd=tmp)
+            debs = [f for f in os.listdir(tmp) if f.endswith(".deb")]
+            if len(debs) != 1:
+                raise UserError(f"{w}: apt-get download {pkg} gave {debs or 'nothing'}")
+            x = os.path.join(tmp, "x")
+            run_checked(["dpkg-deb", "-x", os.path.join(tmp, debs[0]), x], "dpkg-deb -x", quiet=True)
+            tarball = os.path.join(x, member)
+            if not os.path.isfile(tarball):
+                raise UserError(f"{w}: Debian's {pkg} has no {member}")
+            part = dest + ".part"
+            shutil.rmtree(part, ignore_errors=True)
+            os.makedirs(part)
+            run_checked(["tar", "-xf", tarball, "-C", part, "--strip-components=1"],
+                        f"unpacking {member}", quiet=True)
+            if patchdir:
+                # the overlay, linked (not copied) so that edits to it count
+                for name in os.listdir(os.path.join(sub, "packagefiles", patchdir)):
+                    target = os.path.join(part, name)
+                    if os.path.lexists(target):
+                        shutil.rmtree(target) if os.path.isdir(target) else os.remove(target)
+                    os.symlink(os.path.join("..", "packagefiles", patchdir, name), target)
+            os.rename(part, dest)
+            say(f"{w}: {d}/ unpacked from Debian's {pkg} ({member}), overlay linked in")
+
+
+def debian_srcunpack_wraps():
+    """(wrap, Debian source package, orig tarball, its sha256, directory,
+    patch_directory) of every wrap with a `# unikit-debian-srcunpack:` line:
+    the source package's orig tarball is a repack of the release (lwip:
+    2.1.3+dfsg1, without generated docs), so it is unpacked into the wrap's
+    directory, which Meson then uses as it is, with the overlay linked in."""
+    out = []
+    sub = os.path.join(ROOT, "subprojects")
+    for w in sorted(f for f in os.listdir(sub) if f.endswith(".wrap")):
+        text = open(os.path.join(sub, w)).read()
+        m = re.search(r"^# unikit-debian-srcunpack: (\S+) (\S+) ([0-9a-f]{64})$", text, re.M)
+        d = re.search(r"^directory = (\S+)$", text, re.M)
+        pd = re.search(r"^patch_directory = (\S+)$", text, re.M)
+        if m and d:
+            out.append((w, m.group(1), m.group(2), m.group(3), d.group(1),
+                        pd.group(1) if pd else None))
+    return out
+
+
+def link_overlay(part, patchdir):
+    """Symlink the overlay's files into an unpacked source tree (not copied,
+    so that edits to the overlay count)."""
+    sub = os.path.join(ROOT, "subprojects")
+    for name in os.listdir(os.path.join(sub, "packagefiles", patchdir)):
+        target = os.path.join(part, name)
+        if os.path.lexists(target):
+            shutil.rmtree(target) if os.path.isdir(target) and not os.path.islink(target) \
+                else os.remove(target)
+        os.symlink(os.path.join("..", "packagefiles", patchdir, name), target)
+
+
+def fetch_srcunpacked_sources():
+    """The `# unikit-debian-srcunpack:` wraps' sources (deb-src entry and
+    apt-get update done): apt-get source, check the orig tarball's sha256,
+    unpack it into the wrap's directory, link the overlay in."""
+    sub = os.path.join(ROOT, "subprojects")
+    for w, pkg, orig, want, d, patchdir in debian_srcunpack_wraps():
+        dest = os.path.join(sub, d)
+        if os.path.isdir(dest):
+            if patchdir:
+                link_overlay(dest, patchdir)  # overlay files added since
+            say(f"{w}: {d}/ already unpacked")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o755)  # apt's _apt user writes into it
+            run_checked(["apt-get", "source", "--download-only", "-q", pkg],
+                        f"apt-get source {pkg}", quiet=True, cwd=tmp)
+            path = os.path.join(tmp, orig)
+            if not os.path.isfile(path):
+                raise UserError(f"{w}: Debian's {pkg} source package has no {orig} "
+                                f"(got: {', '.join(sorted(os.listdir(tmp)))}); "
+                                f"the archive may carry another version: update the wrap's "
+                                f"unikit-debian-srcunpack line")
+            got = hashlib.sha256(open(path, "rb").read()).hexdigest()
+            if got != want:
+                raise UserError(f"{w}: {orig} from Debian has sha256 {got}, the wrap wants {want}")
+            part = dest + ".part"
+            shutil.rmtree(part, ignore_errors=True)
+            os.makedirs(part)
+            run_checked(["tar", "-xf", path, "-C", part, "--strip-components=1"],
+                        f"unpacking {orig}", quiet=True)
+            if patchdir:
+                link_overlay(part, patchdir)
+            os.rename(part, dest)
+            say(f"{w}: {d}/ unpacked from Debian's {pkg} source package ({orig}, sha256 "
+                f"checked), overlay linked in")
+
+
+def missing_sources():
+    """Wraps whose source is neither unpacked nor in packagecache."""
+    sub = os.path.join(ROOT, "subprojects")
+    missing = []
+    for w, _, _, fn, want, d in debian_wraps():
+        if os.path.isdir(os.path.join(sub, d)):
+            continue
+        path = os.path.join(sub, "packagecache", fn)
+        if os.path.exists(path) and hashlib.sha256(open(path, "rb").read()).hexdigest() == want:
+            continue
+        missing.append(w[:-5])
+    for w, _, _, d, _ in debian_unpack_wraps():
+        if not os.path.isdir(os.path.join(sub, d)):
+            missing.append(w[:-5])
+    for w, _, _, _, d, _ in debian_srcunpack_wraps():
+        if not os.path.isdir(os.path.join(sub, d)):
+            missing.append(w[:-5])
+    return missing
+
+
+def cmd_fetch_sources(a):
+    """Put third-party source tarballs into subprojects/packagecache/ from
+    Debian source packages, for machines that cannot reach upstream."""
+    cache = os.path.join(ROOT, "subprojects", "packagecache")
+    os.makedirs(cache, exist_ok=True)
+    todo = [t[:5] for t in debian_wraps()]
+    if os.geteuid() != 0:
+        raise UserError("fetch-sources adds a deb-src entry and runs apt-get: run it as root")
+    ensure_deb_src()
+    run_checked(["apt-get", "update", "-q"], "apt-get update", quiet=True)
+    for w, pkg, orig, fn, want in todo:
+        dest = os.path.join(cache, fn)
+        if os.path.exists(dest) and hashlib.sha256(open(dest, "rb").read()).hexdigest() == want:
+            say(f"{w}: {fn} already in packagecache")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            run_checked(["apt-get", "source", "--download-only", "-q", pkg], f"apt-get source {pkg}",
+                        quiet=True, cwd=tmp)
+            path = os.path.join(tmp, orig)
+            if not os.path.exists(path):
+                raise UserError(f"{w}: Debian's {pkg} source package has no {orig} "
+                                f"(got: {', '.join(sorted(os.listdir(tmp)))})")
+            got = hashlib.sha256(open(path, "rb").read()).hexdigest()
+            if got != want:
+                raise UserError(f"{w}: {orig} from Debian has sha256 {got}, the wrap wants {want}")
+            shutil.copy(path, dest)
+            say(f"{w}: {fn} from Debian's {pkg} source package (sha256 matches the wrap)")
+    fetch_unpacked_sources()
+    fetch_srcunpacked_sources()
+    return 0
+
+
