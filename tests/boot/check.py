@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run a command and check its exit status and output.
 
-check.py [--rc N] [--expect REGEX]... [--reject REGEX]... [--env K=V]... -- CMD...
+check.py [--rc N] [--expect REGEX]... [--reject REGEX]... [--env K=V]... [--fresh DIR]... -- CMD...
 An argument @LINE:N:WORD@ becomes one argument of N copies of WORD joined by
 spaces; @ARGS:N:WORD@ becomes N separate arguments (for huge command lines);
 @PYTHON@ is this interpreter's real path (for tests that empty PATH).
@@ -12,6 +12,7 @@ whole output is printed with the reason, so the test log says what went wrong.
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -23,6 +24,8 @@ def main():
     p.add_argument("--reject", action="append", default=[])
     p.add_argument("--env", action="append", default=[])
     p.add_argument("--timeout", type=float, default=300)
+    p.add_argument("--fresh", action="append", default=[], metavar="DIR",
+                   help="remove DIR first (a build directory the command must create anew)")
     p.add_argument("cmd", nargs=argparse.REMAINDER)
     a = p.parse_args()
     raw = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
@@ -37,6 +40,8 @@ def main():
             cmd.append(" ".join([m.group(3)] * int(m.group(2))))
         else:
             cmd.extend([m.group(3)] * int(m.group(2)))
+    for d in a.fresh:
+        shutil.rmtree(d, ignore_errors=True)
     env = dict(os.environ)
     for kv in a.env:
         k, _, v = kv.partition("=")
