@@ -94,9 +94,15 @@ static int do_storm(uint64_t ms)
 			reports++;
 			next += 100 * MS;
 		}
-		if (now - t0 >= ms * MS)
+		/* at least ms, and on until 100 interrupts were seen (up to
+		 * ten times ms): under TCG on a loaded host the timer fires far
+		 * less often than it is asked to, and the test is about
+		 * surviving a storm, not about the host's speed */
+		if (now - t0 >= ms * MS &&
+		    (fired > 100 || now - t0 >= 10 * ms * MS))
 			break;
 	}
+	uint64_t elapsed_ms = (ukplat_monotonic_clock() - t0) / MS;
 	ukplat_timer_periodic(0);
 	ukplat_lcpu_disable_irq();
 	ukplat_irq_stats(&st);
@@ -105,7 +111,7 @@ static int do_storm(uint64_t ms)
 	       (unsigned long long)fired, (unsigned long long)loops,
 	       (unsigned long long)reports, (unsigned long long)st.spurious,
 	       (unsigned long long)st.unexpected);
-	return fired > 100 && reports >= ms / 100 - 1 ? 0 : 1;
+	return fired > 100 && reports >= elapsed_ms / 100 - 1 ? 0 : 1;
 }
 
 static volatile uint64_t rtc_irqs;
