@@ -20,7 +20,10 @@
 #define UK_ARGV_MAX 256
 #endif
 
-int main(int argc, char *argv[]);
+/* Declared without a prototype: applications define main either as
+ * main(void) or main(int, char **), and a prototype here would make LTO warn
+ * about every main(void). Both take the call below on x86_64 and arm64. */
+int main();
 
 extern const uk_init_func_t __uk_inittab_start[], __uk_inittab_end[];
 typedef void (*uk_ctor_func_t)(void);
