@@ -3,13 +3,12 @@ package's modules. `main()` is what ./unikit runs."""
 import argparse
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 
-from . import ROOT, fuzz, run, sources
-from .build import builddir, build, configure, run_checked
+from . import ROOT, check, fuzz, new, pool, run, size, sources
+from .build import app_build, app_configure, build, builddir, configure, is_app_dir, run_checked
 from .errors import UserError, say
 from .host import SETUP_GROUPS, apt_line, missing_packages, require
 from .initrd import cpio_newc
@@ -23,43 +22,28 @@ LIBDIRS = [("libs", None), ("platforms", None), ("archs", None)]
 
 
 def cmd_list(a):
-    rows = []
-    for top in ("libs", "platforms", "archs"):
-        for d in sorted(os.listdir(os.path.join(ROOT, top))):
-            mb = os.path.join(ROOT, top, d, "meson.build")
-            if not os.path.isfile(mb):
-                continue
-            text = open(mb).read()
-            m = re.search(r"project\('([^']+)'", text)
-            name = m.group(1) if m else d
-            deps = sorted(set(re.findall(r"dependency\('([a-z][\w-]*)', fallback", text)))
-            desc = ""
-            readme = os.path.join(ROOT, top, d, "README.md")
-            if os.path.isfile(readme):
-                # the first sentence of the first paragraph
-                para = []
-                for line in open(readme):
-                    line = line.strip()
-                    if line.startswith("#") and not para:
-                        continue
-                    if not line:
-                        if para:
-                            break
-                        continue
-                    para.append(line)
-                text = re.sub(r"[`*]", "", " ".join(para))
-                desc = re.split(r"(?<=[a-z0-9)])[.:] ", text + " ", maxsplit=1)[0].strip().rstrip(".")
-            if not desc:
-                first = text.splitlines()[0]
-                desc = first.lstrip("# ").split(": ", 1)[-1]
-            rows.append((name, f"{top}/{d}", deps, desc))
-    for name, path, deps, desc in rows:
-        print(f"{name:<14} {path:<20} deps: {', '.join(deps) or '-':<45} {desc}")
+    rows = pool.libraries()
+    print("libraries (requires: what an image that links it must also link):")
+    for r in rows:
+        extra = ""
+        if r["platforms"]:
+            extra += f" [{'/'.join(r['platforms'])} only]"
+        if r["libcs"]:
+            extra += f" [libc {'/'.join(r['libcs'])}]"
+        print(f"  {r['name']:<14} {r['path']:<20} requires: {', '.join(r['requires']) or '-':<40} "
+              f"{r['desc']}{extra}")
+    print("features (what apps name in mkimage --needs; @name: chosen by an option or the platform):")
+    for f, members in pool.features().items():
+        print(f"  {f:<14} {', '.join(members)}")
     return 0
 
 
 def cmd_build(a):
-    img = build(a.app, a.plat or "kvm", a.arch, a.toolchain, options=a.define or ())
+    if is_app_dir(a.app):
+        img = app_build(a.app, a.plat or "kvm", a.arch, a.toolchain, options=a.define or (),
+                        name=a.name)
+    else:
+        img = build(a.app, a.plat or "kvm", a.arch, a.toolchain, options=a.define or ())
     sizef = img + ".size"
     if os.path.exists(sizef):
         total = open(sizef).read().splitlines()[-3]
@@ -78,18 +62,17 @@ def cmd_cpio(a):
     return 0
 
 
-def cmd_size(a):
-    if not os.path.isfile(a.image):
-        raise UserError(f"image not found: {a.image}")
-    rep = a.image + ".size"
-    if not os.path.isfile(rep):
-        raise UserError(f"{a.image} has no size report next to it ({rep}); "
-                        "images made by the composer always do")
-    sys.stdout.write(open(rep).read())
-    return 0
+def cmd_test_app(a):
+    """`unikit test DIR`: an application directory's own `meson test`."""
+    bdir = app_configure(a.dir, a.toolchain, a.arch)
+    say(f"building {a.dir} ...")
+    run_checked(["ninja", "-C", bdir], "ninja", quiet=True)
+    return subprocess.run(["meson", "test", "-C", bdir, "--print-errorlogs"] + a.meson_args).returncode
 
 
 def cmd_test(a):
+    if a.dir:
+        return cmd_test_app(a)
     require("build", "run", "clang", "lint")
     rc = 0
     # CI treats warnings as errors.
@@ -190,14 +173,16 @@ def main(argv=None):
         s.add_argument("--toolchain", choices=TOOLCHAINS, default="gcc")
 
     s = sub.add_parser("build", help="build an app image; the last line printed is its path")
-    s.add_argument("app")
+    s.add_argument("app", help="an example's name, or an application directory (a path)")
+    s.add_argument("--name", help="which image, when an application directory registers several")
     target_opts(s)
     s.add_argument("-D", dest="define", action="append", metavar="OPTION=VALUE",
                    help="meson option for the build directory (see meson_options.txt)")
     s.set_defaults(fn=cmd_build)
 
     s = sub.add_parser("run", help="build if needed and boot an app; exits with the app's status")
-    s.add_argument("app", nargs="?")
+    s.add_argument("app", nargs="?", help="an example's name, or an application directory (a path)")
+    s.add_argument("--name", help="which image, when an application directory registers several")
     s.add_argument("--image", help="boot this image instead of building an app")
     target_opts(s)
     s.add_argument("--machine", default="microvm",
@@ -228,19 +213,24 @@ def main(argv=None):
     s.add_argument("args", nargs="*", default=[], help="-- then the app's arguments")
     s.set_defaults(fn=run.cmd_run)
 
-    s = sub.add_parser("test", help="build everything and run every test suite")
+    s = sub.add_parser("test", help="build everything and run every test suite; with DIR, an "
+                                    "application directory's own tests")
+    s.add_argument("dir", nargs="?", help="an application directory (default: unikit itself)")
     s.add_argument("--gcc-only", action="store_true", help="skip the clang + lld build")
+    s.add_argument("--arch", choices=ARCHES, default="x86_64")
+    s.add_argument("--toolchain", choices=TOOLCHAINS, default="gcc")
     s.add_argument("meson_args", nargs="*", default=[], help="-- then extra `meson test` arguments")
     s.set_defaults(fn=cmd_test)
+
+    check.add_parser(sub)
+    new.add_parser(sub)
 
     s = sub.add_parser("cpio", help="pack a directory as a cpio newc archive (what --initrd does)")
     s.add_argument("dir")
     s.add_argument("out")
     s.set_defaults(fn=cmd_cpio)
 
-    s = sub.add_parser("size", help="bytes per library in an image (text, rodata, data, bss)")
-    s.add_argument("image")
-    s.set_defaults(fn=cmd_size)
+    size.add_parser(sub)
 
     s = sub.add_parser("fetch-sources", help="third-party sources from Debian source packages (offline fallback)")
     s.set_defaults(fn=sources.cmd_fetch_sources)

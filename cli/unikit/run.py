@@ -5,7 +5,7 @@ import shlex
 import subprocess
 import sys
 
-from .build import build, configure, builddir, run_checked
+from .build import app_build, build, builddir, configure, image_platform, is_app_dir, run_checked
 from .errors import UserError, say
 from .host import require
 from .initrd import initrd_file
@@ -19,12 +19,20 @@ def cmd_run(a):
         image = os.path.abspath(a.image)
         if not os.path.isfile(image):
             raise UserError(f"image not found: {image}")
-        plat = a.plat or ("linuxu" if "_linuxu-" in os.path.basename(image) else "kvm")
+        if image.endswith(".images"):
+            # an app's manifest: its image for --plat (default kvm)
+            from .check import images_of
+            image = images_of(image, a.plat or "kvm")[0]
+        plat = image_platform(image, a.plat)
     else:
         if not a.app:
-            raise UserError("name an app (see `./unikit build --help`) or give --image PATH")
+            raise UserError("name an app (an example, or an application directory) or give "
+                            "--image PATH")
         plat = a.plat or "kvm"
-        image = build(a.app, plat, a.arch, a.toolchain)
+        if is_app_dir(a.app):
+            image = app_build(a.app, plat, a.arch, a.toolchain, name=a.name)
+        else:
+            image = build(a.app, plat, a.arch, a.toolchain)
     mem = parse_mem(a.mem)
     if a.cmdline is not None and (args or plat == "linuxu"):
         raise UserError("--cmdline replaces the app arguments, and only for the kvm platform")
