@@ -247,7 +247,7 @@ int uk_random_add_entropy(const void *buf, size_t len, unsigned bits,
 	rekey_from_pool();
 	if (!g.seeded) {
 		g.seeded = 1;
-		uk_pr_info("ukrandom: seeded from %s\n", uk_random_sources());
+		uk_pr_info("seeded from %s\n", uk_random_sources());
 	}
 	return 0;
 }
@@ -324,7 +324,7 @@ static void seed_from_jitter(void)
 	uint64_t w[JITTER_WORDS] = {0};
 
 	jitter(w, JITTER_WORDS);
-	uk_pr_warn("ukrandom: no hardware entropy source (RDSEED, RDRAND, "
+	uk_pr_warn("no hardware entropy source (RDSEED, RDRAND, "
 		   "virtio-rng): seeding from timer jitter, which may be weak "
 		   "in a VM\n");
 	uk_random_add_entropy(w, sizeof(w), SEED_BITS, "jitter");
