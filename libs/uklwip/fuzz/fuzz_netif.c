@@ -15,8 +15,10 @@
  *         bit 2: afterwards 600 ms pass (lwIP's timers run: retransmits,
  *                DHCP, DNS, ARP, reassembly timeouts)
  * A trailing partial record is one frame with the rest of the bytes.
- * After each input every connection is aborted, ARP is flushed and DHCP
- * and the random sequence restart, so that inputs reproduce. lwIP's TCP
+ * At the end of each input every connection is aborted, ARP and IP
+ * reassembly are flushed, sent frames freed, and DHCP and the random
+ * sequence restart: inputs reproduce, and each frees what it allocated
+ * (libFuzzer's per-input leak check stays on: -detect_leaks=1). lwIP's TCP
  * initial sequence number is fixed (LWIP_HOOK_TCP_ISN in lwipopts.h) so
  * that inputs can complete handshakes.
  */
@@ -204,7 +206,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned rec;
 	ip_addr_t out;
 
-	reset_state();
 	LOCK_TCPIP_CORE();
 	dns_gethostbyname("fuzz.test", &out, dns_found, NULL);
 	UNLOCK_TCPIP_CORE();
@@ -237,5 +238,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			nd_test_tx_reset(&dev[1]);
 		}
 	}
+	/* everything this input built is torn down before it returns, so
+	 * that an input allocating more than it frees is a leak libFuzzer's
+	 * per-input check can report */
+	reset_state();
+	nd_test_tx_reset(&dev[0]);
+	nd_test_tx_reset(&dev[1]);
 	return 0;
 }

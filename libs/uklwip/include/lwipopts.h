@@ -168,11 +168,38 @@ int uklwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
 	((err_t)uklwip_tcp_inpacket(pcb, hdr))
 
+/* TCP initial sequence numbers after RFC 6528 (src/isn.c): a 4-us clock
+ * plus SipHash-2-4 of the 4-tuple under a boot secret from ukrandom.
+ * Fuzzing: a fixed one, so that inputs can complete handshakes and
+ * reproduce. */
 #ifdef UKLWIP_FUZZ
-/* fuzzing: fixed initial sequence numbers, so that inputs can complete
- * handshakes and reproduce */
 #define LWIP_HOOK_TCP_ISN(lip, lport, rip, rport) ((u32_t)0x10000)
+#else
+struct ip4_addr;
+unsigned int uklwip_tcp_isn(const struct ip4_addr *lip, unsigned short lport,
+			    const struct ip4_addr *rip, unsigned short rport);
+#define LWIP_HOOK_TCP_ISN(lip, lport, rip, rport) \
+	((u32_t)uklwip_tcp_isn(lip, lport, rip, rport))
 #endif
+
+/* Ephemeral ports: a random one for every TCP or UDP bind/connect without a
+ * port. lwIP 2.1.3 picks a random first port, then counts up from it, so
+ * one connection's port gives away the next ones'. Its port search
+ * (tcp_new_port/udp_new_port, static in tcp.c/udp.c) compares the next
+ * candidate with the range end; the range end here is a call that stores a
+ * fresh random port into lwIP's own counter (tcp_port/udp_port, in scope
+ * where the macro expands) and yields 0x10000, which no 16-bit port equals:
+ * every candidate is random, the search still ends after 0x4000 tries, and
+ * lwIP's source stays unmodified. (src/isn.c) */
+int uklwip_port_pick(unsigned short *port);
+#define TCP_LOCAL_PORT_RANGE_START 0xc000
+#define TCP_LOCAL_PORT_RANGE_END   uklwip_port_pick(&tcp_port)
+#define TCP_ENSURE_LOCAL_PORT_RANGE(port) \
+	((u16_t)(((port) & (u16_t)~0xc000) + 0xc000))
+#define UDP_LOCAL_PORT_RANGE_START 0xc000
+#define UDP_LOCAL_PORT_RANGE_END   uklwip_port_pick(&udp_port)
+#define UDP_ENSURE_LOCAL_PORT_RANGE(port) \
+	((u16_t)(((port) & (u16_t)~0xc000) + 0xc000))
 
 /* ---- statistics and debugging ---- */
 #define LWIP_STATS	   0

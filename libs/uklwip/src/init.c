@@ -20,6 +20,8 @@
 #include <uk/print.h>
 #include <uk/sched.h>
 
+#include "uklwip.h"
+
 /* ukboot's library parameters; weak so that images without them (and
  * builds before ukboot has them) come up with DHCP */
 const char *uk_boot_param_nth(const char *name, unsigned i)
@@ -45,6 +47,7 @@ static int uklwip_init(void)
 	unsigned i, n = uk_netdev_count();
 	int rc;
 
+	uklwip_isn_init(); /* the ISN secret, before any connection */
 	tcpip_init(NULL, NULL);
 	if (!n) {
 		uk_pr_info("lwip: no network device\n");

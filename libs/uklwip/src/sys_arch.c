@@ -23,6 +23,7 @@
 
 #include <uk/lock.h>
 #include <uk/print.h>
+#include <uk/random.h>
 #include <uk/sched.h>
 #ifndef UKLWIP_NATIVE
 #include <uk/plat/lcpu.h>
@@ -51,9 +52,10 @@ void uklwip_assert_fail(const char *msg, const char *file, int line)
 	abort();
 }
 
-/* xorshift64*, seeded from the clock at the first call: DHCP/DNS ids and
- * ephemeral ports, not cryptography */
-static uint64_t x;
+#ifdef UKLWIP_FUZZ
+/* fuzzing: xorshift64*, restarted by the harness before every input so
+ * that inputs reproduce */
+static uint64_t x = 1;
 
 void uklwip_rand_seed(uint64_t seed)
 {
@@ -62,13 +64,21 @@ void uklwip_rand_seed(uint64_t seed)
 
 uint32_t uklwip_rand(void)
 {
-	if (!x)
-		x = (uk_sched_now() ^ 0x9e3779b97f4a7c15ULL) | 1;
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
 	return (uint32_t)((x * 0x2545f4914f6cdd1dULL) >> 32);
 }
+#else
+/* DNS ids and ports, DHCP xids, ephemeral ports: nobody may predict them */
+uint32_t uklwip_rand(void)
+{
+	uint32_t v;
+
+	uk_random_fill(&v, sizeof(v));
+	return v;
+}
+#endif
 
 /* ---- init, time, critical sections ---- */
 

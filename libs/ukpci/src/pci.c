@@ -166,16 +166,18 @@ int uk_pci_dev_init(struct uk_pci_dev *d, const struct uk_pci_cfg_ops *cfg,
 
 unsigned uk_pci_find_cap(const struct uk_pci_dev *d, uint8_t id, unsigned from)
 {
+	/* one bit per dword slot 0x40..0xfc: a capability seen twice is a
+	 * loop. The walk always starts at the head, so that a caller that
+	 * iterates with `from` ends on a looping list too. */
+	uint64_t seen = 0;
+	int passed = !from;
 	unsigned off;
 
 	if (!(uk_pci_read16(d, UK_PCI_STATUS) & UK_PCI_STATUS_CAPS))
 		return 0;
-	if (from)
-		off = uk_pci_read8(d, from + 1);
-	else
-		off = uk_pci_read8(d, UK_PCI_CAP_PTR);
-	for (int n = 0; n < 48; n++) {
-		off &= 0xfc;
+	off = uk_pci_read8(d, UK_PCI_CAP_PTR);
+	for (int n = 0; n <= 48; n++) {
+		off &= 0xfc; /* (so off + 1 stays inside the 256 bytes) */
 		if (!off)
 			return 0;
 		if (off < 0x40) {
@@ -184,13 +186,44 @@ unsigned uk_pci_find_cap(const struct uk_pci_dev *d, uint8_t id, unsigned from)
 				   d->bus, d->dev, d->fn, off);
 			return 0;
 		}
-		if (uk_pci_read8(d, off) == id)
+		uint64_t bit = 1ull << ((off - 0x40) / 4);
+		if (seen & bit) {
+			uk_pr_warn("pci%u:%u.%u: capability list loops back "
+				   "to %#x: walk stopped",
+				   d->bus, d->dev, d->fn, off);
+			return 0;
+		}
+		seen |= bit;
+		if (passed && uk_pci_read8(d, off) == id)
 			return off;
+		if (off == from)
+			passed = 1;
 		off = uk_pci_read8(d, off + 1);
 	}
-	uk_pr_warn("pci%u:%u.%u: capability list longer than 48 entries "
-		   "(a loop?): walk stopped",
-		   d->bus, d->dev, d->fn);
+	return 0; /* not reached: 48 slots, each seen once */
+}
+
+int uk_pci_vendor_cap_read(const struct uk_pci_dev *d, unsigned cap, void *buf,
+			   unsigned len)
+{
+	uint8_t *out = buf;
+	unsigned clen;
+
+	if (cap < 0x40 || cap > 0xfc || len < 3 || len > 256 - cap) {
+		uk_pr_warn("pci%u:%u.%u: vendor capability at %#x: %u bytes "
+			   "would run past the 256-byte configuration space",
+			   d->bus, d->dev, d->fn, cap, len);
+		return -ERANGE;
+	}
+	clen = uk_pci_read8(d, cap + 2);
+	if (clen < len) {
+		uk_pr_warn("pci%u:%u.%u: vendor capability at %#x is %u bytes "
+			   "long (cap_len), shorter than the %u expected",
+			   d->bus, d->dev, d->fn, cap, clen, len);
+		return -ERANGE;
+	}
+	for (unsigned i = 0; i < len; i++)
+		out[i] = uk_pci_read8(d, cap + i);
 	return 0;
 }
 

@@ -195,15 +195,66 @@ static void test_caps(void **state)
 	assert_int_equal(uk_pci_find_cap(&d, UK_PCI_CAP_VENDOR, c), 0);
 	assert_int_equal(uk_pci_find_cap(&d, 0x05, 0), 0);
 
-	/* a loop: bounded, warned */
+	/* a loop: found, warned, ended */
 	f->cfg[0x71] = 0x98;
 	assert_int_equal(uk_pci_find_cap(&d, 0x05, 0), 0);
-	assert_non_null(strstr(logbuf, "a loop?"));
+	assert_non_null(strstr(logbuf, "capability list loops back to 0x98"));
+	/* a caller iterating with `from` over a loop ends too: 0x84, 0x70,
+	 * then the walk comes back to 0x98 and stops */
+	unsigned seen = 0;
+	for (c = uk_pci_find_cap(&d, UK_PCI_CAP_VENDOR, 0); c && seen < 10;
+	     c = uk_pci_find_cap(&d, UK_PCI_CAP_VENDOR, c))
+		seen++;
+	assert_int_equal(seen, 2);
+	/* a loop onto itself */
+	logbuf[0] = 0;
+	f->cfg[0x99] = 0x98;
+	assert_int_equal(uk_pci_find_cap(&d, 0x05, 0), 0);
+	assert_non_null(strstr(logbuf, "loops back to 0x98"));
+	f->cfg[0x99] = 0x84;
 	/* a pointer into the header */
 	logbuf[0] = 0;
 	f->cfg[0x71] = 0x10;
 	assert_int_equal(uk_pci_find_cap(&d, 0x05, 0), 0);
-	assert_non_null(strstr(logbuf, "into the header"));
+	assert_non_null(strstr(logbuf, "pointer 0x10 into the header"));
+	/* the low bits of a pointer are ignored: 0xff is 0xfc, whose ID and
+	 * next pointer are the last bytes of the space */
+	f->cfg[0x71] = 0xff;
+	f->cfg[0xfc] = 0x05;
+	f->cfg[0xfd] = 0x00;
+	assert_int_equal(uk_pci_find_cap(&d, 0x05, 0), 0xfc);
+}
+
+/* A vendor capability's bytes: never past the 256 bytes of configuration
+ * space, never past its own cap_len. */
+static void test_vendor_cap_read(void **state)
+{
+	(void)state;
+	struct fake_fn *f = add(0, 4, 0, 0x1af4, 0x1041);
+	struct uk_pci_dev d;
+	uint8_t b[20];
+
+	assert_int_equal(uk_pci_dev_init(&d, &fake, 0, 4, 0), 0);
+	f->cfg[0x40] = UK_PCI_CAP_VENDOR;
+	f->cfg[0x42] = 16; /* cap_len */
+	for (int i = 3; i < 16; i++)
+		f->cfg[0x40 + i] = (uint8_t)(0xa0 + i);
+	assert_int_equal(uk_pci_vendor_cap_read(&d, 0x40, b, 16), 0);
+	assert_int_equal(b[2], 16);
+	assert_int_equal(b[15], 0xaf);
+	/* 20 bytes asked of a 16-byte capability */
+	assert_int_equal(uk_pci_vendor_cap_read(&d, 0x40, b, 20), -ERANGE);
+	assert_non_null(strstr(logbuf, "is 16 bytes long (cap_len), shorter "
+				       "than the 20 expected"));
+	/* a capability at 0xf4: 16 bytes would end at 0x104 */
+	logbuf[0] = 0;
+	f->cfg[0xf4] = UK_PCI_CAP_VENDOR;
+	f->cfg[0xf6] = 16;
+	assert_int_equal(uk_pci_vendor_cap_read(&d, 0xf4, b, 16), -ERANGE);
+	assert_non_null(strstr(logbuf, "would run past the 256-byte"));
+	assert_int_equal(uk_pci_vendor_cap_read(&d, 0xf4, b, 12), 0);
+	assert_int_equal(uk_pci_vendor_cap_read(&d, 0x20, b, 4), -ERANGE);
+	assert_int_equal(uk_pci_vendor_cap_read(&d, 0x100, b, 4), -ERANGE);
 }
 
 static int count_cb(struct uk_pci_dev *d, void *arg)
@@ -293,6 +344,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bars, setup),
 		cmocka_unit_test_setup(test_bar64_in_slot5, setup),
 		cmocka_unit_test_setup(test_caps, setup),
+		cmocka_unit_test_setup(test_vendor_cap_read, setup),
 		cmocka_unit_test_setup(test_scan_bridges, setup),
 		cmocka_unit_test_setup(test_drivers, setup),
 	};

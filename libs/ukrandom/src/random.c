@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Random bytes: RDRAND, or ChaCha20 seeded from RDSEED or timing jitter. */
+/*
+ * Random bytes: a ChaCha20 generator keyed from an entropy pool that RDSEED,
+ * RDRAND, devices (uk_random_add_entropy) and, as the last resort, timer
+ * jitter feed. See <uk/random.h> and README.md.
+ */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
 #include <uk/arch/x86_64.h>
+#include <uk/init.h>
 #include <uk/plat/time.h>
+#include <uk/print.h>
 #include <uk/random.h>
 #include <uk/syscall.h>
+#include "hash.h"
 
 /* getrandom flags (Linux values) */
 #define RND_GRND_NONBLOCK 0x1
@@ -18,6 +25,9 @@
 #define RDRAND_RETRIES 10
 #define RDSEED_RETRIES 100
 #define REKEY_BLOCKS   1024 /* new key at least every 64 KiB */
+#define SEED_BITS      256  /* credited entropy that seeds the generator */
+#define JITTER_WORDS   32   /* 64 timing samples each; 1 bit per 8 credited */
+#define MAX_SOURCES    6
 
 /* ---- ChaCha20 (RFC 8439) ---- */
 
@@ -131,18 +141,160 @@ static int rdseed64(uint64_t *v)
 	return 0;
 }
 
-/* ---- the ChaCha20 generator ---- */
+/* ---- the pool and the generator ---- */
 
 static struct {
+	uint8_t pool[32]; /* BLAKE2s chain over everything mixed in */
+	unsigned credit;  /* bits credited since the generator was last keyed */
 	int seeded;
-	int from_rdseed;
+	int cpu_done; /* the CPU's instructions were asked */
+	const char *src[MAX_SOURCES];
+	unsigned nsrc;
 	uint8_t key[32];
 	uint8_t nonce[12];
 	uint32_t ctr;
 } g;
 
+static char src_names[96];
+
+static void note_source(const char *name)
+{
+	for (unsigned i = 0; i < g.nsrc; i++)
+		if (!strcmp(g.src[i], name))
+			return;
+	if (g.nsrc < MAX_SOURCES)
+		g.src[g.nsrc++] = name;
+}
+
+const char *uk_random_sources(void)
+{
+	size_t n = 0;
+
+	if (!g.nsrc)
+		return "none";
+	src_names[0] = 0;
+	for (unsigned i = 0; i < g.nsrc; i++) {
+		size_t l = strlen(g.src[i]);
+		if (n + l + 3 > sizeof(src_names))
+			break;
+		if (i) {
+			memcpy(src_names + n, ", ", 2);
+			n += 2;
+		}
+		memcpy(src_names + n, g.src[i], l);
+		n += l;
+		src_names[n] = 0;
+	}
+	return src_names;
+}
+
+int uk_random_seeded(void)
+{
+	return g.seeded;
+}
+
+/* key, nonce <- BLAKE2s(domain, old key, pool): whoever knew the old key
+ * but not the pool learns nothing of the new one */
+static void rekey_from_pool(void)
+{
+	struct uk_blake2s h;
+	uint8_t out[32];
+
+	uk_blake2s_init(&h);
+	uk_blake2s_update(&h, "ukrandom nonce", 14);
+	uk_blake2s_update(&h, g.key, sizeof(g.key));
+	uk_blake2s_update(&h, g.pool, sizeof(g.pool));
+	uk_blake2s_final(&h, out);
+	memcpy(g.nonce, out, sizeof(g.nonce));
+	uk_blake2s_init(&h);
+	uk_blake2s_update(&h, "ukrandom key", 12);
+	uk_blake2s_update(&h, g.key, sizeof(g.key));
+	uk_blake2s_update(&h, g.pool, sizeof(g.pool));
+	uk_blake2s_final(&h, g.key);
+	g.ctr = 0;
+	g.credit = 0;
+	memset(out, 0, sizeof(out));
+}
+
+int uk_random_add_entropy(const void *buf, size_t len, unsigned bits,
+			  const char *source)
+{
+	struct uk_blake2s h;
+	uint64_t n = len;
+	uint8_t nl;
+
+	if ((!buf && len) || !source)
+		return -EINVAL;
+	if ((uint64_t)bits > 8 * n)
+		bits = (unsigned)(8 * n);
+	if (bits > SEED_BITS)
+		bits = SEED_BITS; /* (and the credit cannot overflow) */
+	nl = (uint8_t)strnlen(source, 255);
+	/* pool <- BLAKE2s(pool, source name, length, bytes) */
+	uk_blake2s_init(&h);
+	uk_blake2s_update(&h, g.pool, sizeof(g.pool));
+	uk_blake2s_update(&h, &nl, 1);
+	uk_blake2s_update(&h, source, nl);
+	uk_blake2s_update(&h, &n, sizeof(n));
+	uk_blake2s_update(&h, buf, len);
+	uk_blake2s_final(&h, g.pool);
+	if (!bits)
+		return 0;
+	note_source(source);
+	g.credit += bits;
+	if (g.credit < SEED_BITS)
+		return 0;
+	rekey_from_pool();
+	if (!g.seeded) {
+		g.seeded = 1;
+		uk_pr_info("seeded from %s\n", uk_random_sources());
+	}
+	return 0;
+}
+
+/* The clocks, the TSC and a stack address: no credit, but they keep two
+ * boots (or two test runs) apart even when nothing else does. */
+static void mix_clocks(void)
+{
+	uint64_t w[4];
+
+	w[0] = ukplat_wall_clock();
+	w[1] = ukplat_monotonic_clock();
+	w[2] = ukarch_rdtsc();
+	w[3] = (uint64_t)(uintptr_t)&w;
+	uk_random_add_entropy(w, sizeof(w), 0, "clocks");
+}
+
+/* RDSEED words are full entropy; RDRAND's come from a DRBG the CPU reseeds
+ * itself every few hundred bits, credited in full as well (as Linux does
+ * with random.trust_cpu=on). Words whose instruction kept failing are
+ * left out. */
+static void collect_cpu(void)
+{
+	uint64_t w[8];
+	unsigned n = 0;
+
+	g.cpu_done = 1;
+	probe();
+	mix_clocks();
+	if (has_rdseed) {
+		for (int i = 0; i < 8; i++)
+			if (rdseed64(&w[n]))
+				n++;
+		uk_random_add_entropy(w, n * sizeof(w[0]), 64 * n, "rdseed");
+	}
+	n = 0;
+	if (has_rdrand) {
+		for (int i = 0; i < 4; i++)
+			if (rdrand64(&w[n]))
+				n++;
+		uk_random_add_entropy(w, n * sizeof(w[0]), 64 * n, "rdrand");
+	}
+	memset(w, 0, sizeof(w));
+}
+
 /* Timing jitter: the low bits of TSC deltas around memory accesses and
- * clock reads, folded into `w` words. */
+ * clock reads, 64 samples folded into each word. */
 static void jitter(uint64_t *w, int nwords)
 {
 	static volatile uint8_t scratch[4096];
@@ -164,46 +316,38 @@ static void jitter(uint64_t *w, int nwords)
 	}
 }
 
-static void seed(void)
+/* The last resort: 2048 timing samples credited 256 bits. Under a VMM
+ * that exits on every TSC read, or with a coarse TSC, this is worth less
+ * than it is credited: hence the warning. */
+static void seed_from_jitter(void)
 {
-	uint64_t w[8] = {0};
-	uint8_t block[64], material[32];
-	int rdseed_ok = 0;
+	uint64_t w[JITTER_WORDS] = {0};
 
-	probe();
-	if (has_rdseed) {
-		rdseed_ok = 1;
-		for (int i = 0; i < 8; i++)
-			if (!rdseed64(&w[i]))
-				rdseed_ok = 0;
-	}
-	/* always mix in the clocks and jitter: they cost little and keep a
-	 * failing RDSEED from leaving zero words */
-	w[0] ^= ukplat_wall_clock();
-	w[1] ^= ukplat_monotonic_clock();
-	w[2] ^= ukarch_rdtsc();
-	w[3] ^= (uint64_t)(uintptr_t)&w; /* stack address */
-	if (!rdseed_ok)
-		jitter(w, 8);
-	memcpy(material, w, sizeof(material));
-	for (int i = 0; i < 32; i++)
-		material[i] ^= ((uint8_t *)w)[32 + i];
-	/* whiten: key = ChaCha20(material ^ old key) */
-	for (int i = 0; i < 32; i++)
-		material[i] ^= g.key[i];
-	memcpy(g.nonce, &w[4], sizeof(g.nonce));
-	uk_chacha20_block(material, 0, g.nonce, block);
-	memcpy(g.key, block, 32);
-	memcpy(g.nonce, block + 32, 12);
-	g.ctr = 0;
-	g.from_rdseed = rdseed_ok;
-	g.seeded = 1;
-	memset(block, 0, sizeof(block));
-	memset(material, 0, sizeof(material));
+	jitter(w, JITTER_WORDS);
+	uk_pr_warn("no hardware entropy source (RDSEED, RDRAND, "
+		   "virtio-rng): seeding from timer jitter, which may be weak "
+		   "in a VM\n");
+	uk_random_add_entropy(w, sizeof(w), SEED_BITS, "jitter");
 	memset(w, 0, sizeof(w));
 }
 
-static void rekey(void)
+/* Seeded afterwards, unless `may_block` is 0 and only jitter (which takes
+ * time: the equivalent of blocking) could do it. */
+static int ensure_seeded(int may_block)
+{
+	if (g.seeded)
+		return 1;
+	if (!g.cpu_done)
+		collect_cpu();
+	if (g.seeded)
+		return 1;
+	if (!may_block)
+		return 0;
+	seed_from_jitter();
+	return 1;
+}
+
+static void chacha_rekey(void)
 {
 	uint8_t block[64];
 
@@ -219,8 +363,6 @@ static void chacha_fill(uint8_t *p, size_t len)
 	uint8_t block[64];
 	unsigned n = 0;
 
-	if (!g.seeded)
-		seed();
 	while (len) {
 		size_t c = len < 64 ? len : 64;
 		uk_chacha20_block(g.key, g.ctr++, g.nonce, block);
@@ -228,51 +370,49 @@ static void chacha_fill(uint8_t *p, size_t len)
 		p += c;
 		len -= c;
 		if (++n == REKEY_BLOCKS) {
-			rekey();
+			chacha_rekey();
 			n = 0;
 		}
 	}
-	rekey(); /* fast key erasure: the output cannot be recomputed */
+	chacha_rekey(); /* fast key erasure: the output cannot be recomputed */
 	memset(block, 0, sizeof(block));
 }
 
 void uk_random_fill(void *buf, size_t len)
 {
-	uint8_t *p = buf;
-
-	probe();
-	if (!has_rdrand) {
-		chacha_fill(p, len);
-		return;
-	}
-	while (len) {
-		uint64_t v;
-		size_t c = len < 8 ? len : 8;
-		if (!rdrand64(&v))
-			chacha_fill((uint8_t *)&v, sizeof(v));
-		memcpy(p, &v, c);
-		p += c;
-		len -= c;
-	}
-}
-
-const char *uk_random_source(void)
-{
-	probe();
-	if (has_rdrand && !(hide & UK_RANDOM_FAIL_RDRAND))
-		return "rdrand";
-	if (!g.seeded)
-		seed();
-	return g.from_rdseed ? "chacha20 (rdseed seed)"
-			     : "chacha20 (jitter seed)";
+	ensure_seeded(1);
+	chacha_fill(buf, len);
 }
 
 void uk_random_test_hide(unsigned int mask)
 {
 	hide = mask;
 	probed = 0;
-	g.seeded = 0;
+	memset(&g, 0, sizeof(g));
 }
+
+/* ---- boot ---- */
+
+/* Before anything asks: the CPU's instructions (cheap, never block). */
+static int ukrandom_early(void)
+{
+	if (!g.cpu_done)
+		collect_cpu();
+	return 0;
+}
+UK_INIT_CLASS(ukrandom_early, UK_INIT_EARLY, 1);
+
+/* After the device drivers (virtio-rng probes at UK_INIT_LIB 1-2) and before
+ * system services (lwIP's ISN secret): seeded from here on, whatever it
+ * takes. */
+static int ukrandom_seed_check(void)
+{
+	ensure_seeded(1);
+	return 0;
+}
+UK_INIT_CLASS(ukrandom_seed_check, UK_INIT_LIB, 9);
+
+/* ---- getrandom(2), Linux 5.6+ semantics ---- */
 
 UK_SYSCALL_R_DEFINE(ssize_t, getrandom, void *, buf, size_t, len, unsigned int,
 		    flags)
@@ -286,7 +426,16 @@ UK_SYSCALL_R_DEFINE(ssize_t, getrandom, void *, buf, size_t, len, unsigned int,
 		len = 0x7ffff000; /* Linux's largest single transfer */
 	if (!buf && len)
 		return -EFAULT;
-	/* never blocks: the generator is ready from the first call */
-	uk_random_fill(buf, len);
+	/* GRND_RANDOM draws from the same generator (Linux removed the
+	 * separate blocking pool in 5.6); GRND_INSECURE never waits, not
+	 * even for a seed; otherwise an unseeded generator is "waited for"
+	 * by seeding it from jitter, unless the caller cannot wait. */
+	if (flags & RND_GRND_INSECURE) {
+		if (!g.cpu_done)
+			collect_cpu();
+	} else if (!ensure_seeded(!(flags & RND_GRND_NONBLOCK))) {
+		return -EAGAIN;
+	}
+	chacha_fill(buf, len);
 	return (ssize_t)len;
 }

@@ -1,5 +1,6 @@
-/* Native tests of ukrandom: ChaCha20 against RFC 8439, getrandom's flags,
- * every source (CPU features hidden through the test hook). */
+/* Native tests of ukrandom: ChaCha20 (RFC 8439), BLAKE2s (RFC 7693) and
+ * SipHash-2-4 against published vectors, the entropy pool and its sources
+ * (CPU features hidden through the test hook), getrandom's flags. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,21 @@
 #include <cmocka.h>
 #include <uk/random.h>
 #include <uk/syscall.h>
+
+/* ---- a recording uk_printk ---- */
+static char logbuf[8192];
+void uk_printk(int level, const char *lib, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = strlen(logbuf);
+
+	(void)level;
+	(void)lib;
+	va_start(ap, fmt);
+	if (n < sizeof(logbuf) - 1)
+		vsnprintf(logbuf + n, sizeof(logbuf) - n, fmt, ap);
+	va_end(ap);
+}
 
 /* ---- platform doubles: the host's clocks ---- */
 uint64_t ukplat_monotonic_clock(void)
@@ -48,6 +64,64 @@ static void test_chacha20_rfc8439(void **state)
 		key[i] = (uint8_t)i;
 	uk_chacha20_block(key, 1, nonce, out);
 	assert_memory_equal(out, expect, 64);
+}
+
+static void hex(const char *h, uint8_t *out)
+{
+	for (size_t i = 0; h[2 * i]; i++) {
+		unsigned v;
+		sscanf(h + 2 * i, "%2x", &v);
+		out[i] = (uint8_t)v;
+	}
+}
+
+static void test_blake2s(void **state)
+{
+	(void)state;
+	uint8_t out[32], want[32], in[300];
+
+	/* RFC 7693, appendix B */
+	uk_blake2s256("abc", 3, out);
+	hex("508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982",
+	    want);
+	assert_memory_equal(out, want, 32);
+	/* block boundaries: the empty input, 64 and 65 bytes of i*7+1 (the
+	 * digests of Python's hashlib.blake2s for the same bytes) */
+	for (int i = 0; i < 300; i++)
+		in[i] = (uint8_t)(i * 7 + 1);
+	uk_blake2s256(in, 0, out);
+	hex("69217a3079908094e11121d042354a7c1f55b6482ca1a51e1b250dfd1ed0eef9",
+	    want);
+	assert_memory_equal(out, want, 32);
+	uk_blake2s256(in, 64, out);
+	hex("1aa2abc48784c4b7b509e56540ccde672903c613c7aa32c1396e10d716351dfe",
+	    want);
+	assert_memory_equal(out, want, 32);
+	uk_blake2s256(in, 65, out);
+	hex("6abfa13e2982b1bbba3b960049261555c146e4aa817ef504bac543407bdec579",
+	    want);
+	assert_memory_equal(out, want, 32);
+}
+
+static void test_siphash(void **state)
+{
+	(void)state;
+	uint8_t key[16], in[64];
+
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 64; i++)
+		in[i] = (uint8_t)i;
+	/* the SipHash paper, appendix A: 15 bytes 00..0e */
+	assert_int_equal(uk_siphash24(key, in, 15), 0xa129ca6149be45e5ull);
+	/* the reference implementation's vectors for 0, 7, 8 and 63 bytes */
+	assert_int_equal(uk_siphash24(key, in, 0), 0x726fdb47dd0e0e31ull);
+	assert_int_equal(uk_siphash24(key, in, 7), 0xab0200f58b01d137ull);
+	assert_int_equal(uk_siphash24(key, in, 8), 0x93f5f5799a932462ull);
+	assert_int_equal(uk_siphash24(key, in, 63), 0x958a324ceb064572ull);
+	/* another key, another hash */
+	key[0] ^= 1;
+	assert_true(uk_siphash24(key, in, 15) != 0xa129ca6149be45e5ull);
 }
 
 /* Exact length, no overrun, not constant, roughly uniform bytes. */
@@ -97,21 +171,26 @@ static void test_sources(void **state)
 	int rdrand = cpu_has(1, 2, 30), rdseed = cpu_has(7, 1, 18);
 
 	uk_random_test_hide(0);
-	assert_string_equal(uk_random_source(),
-			    rdrand   ? "rdrand"
-			    : rdseed ? "chacha20 (rdseed seed)"
-				     : "chacha20 (jitter seed)");
+	assert_false(uk_random_seeded());
+	assert_string_equal(uk_random_sources(), "none");
 	check_output();
+	assert_true(uk_random_seeded());
+	assert_string_equal(uk_random_sources(), rdseed && rdrand
+							 ? "rdseed, rdrand"
+						 : rdseed ? "rdseed"
+						 : rdrand ? "rdrand"
+							  : "jitter");
 
 	uk_random_test_hide(UK_RANDOM_HIDE_RDRAND);
-	assert_string_equal(uk_random_source(),
-			    rdseed ? "chacha20 (rdseed seed)"
-				   : "chacha20 (jitter seed)");
 	check_output();
+	assert_string_equal(uk_random_sources(), rdseed ? "rdseed" : "jitter");
 
+	logbuf[0] = 0;
 	uk_random_test_hide(UK_RANDOM_HIDE_RDRAND | UK_RANDOM_HIDE_RDSEED);
-	assert_string_equal(uk_random_source(), "chacha20 (jitter seed)");
 	check_output();
+	assert_string_equal(uk_random_sources(), "jitter");
+	assert_non_null(strstr(logbuf, "seeding from timer jitter"));
+	assert_non_null(strstr(logbuf, "seeded from jitter"));
 	no_wall = 1; /* no wall clock either: still works */
 	uk_random_test_hide(UK_RANDOM_HIDE_RDRAND | UK_RANDOM_HIDE_RDSEED);
 	check_output();
@@ -125,13 +204,72 @@ static void test_sources(void **state)
 	uk_random_fill(b, sizeof(b));
 	assert_memory_not_equal(a, b, sizeof(a));
 
-	if (rdrand) { /* RDRAND that keeps failing: fallback per word */
+	if (rdrand) { /* RDRAND that keeps failing counts for nothing */
 		uk_random_test_hide(UK_RANDOM_FAIL_RDRAND |
 				    UK_RANDOM_HIDE_RDSEED);
-		assert_string_equal(uk_random_source(),
-				    "chacha20 (jitter seed)");
 		check_output();
+		assert_string_equal(uk_random_sources(), "jitter");
 	}
+	uk_random_test_hide(0);
+}
+
+/* A device feeds the pool: it seeds the generator once 256 bits are
+ * credited, and only then; the sources are named in order. */
+static void test_add_entropy(void **state)
+{
+	(void)state;
+	uint8_t dev[32], buf[16];
+
+	for (int i = 0; i < 32; i++)
+		dev[i] = (uint8_t)(i * 37 + 5);
+	uk_random_test_hide(UK_RANDOM_HIDE_RDRAND | UK_RANDOM_HIDE_RDSEED);
+	assert_int_equal(uk_random_add_entropy(NULL, 1, 8, "x"), -EINVAL);
+	assert_int_equal(uk_random_add_entropy(dev, 1, 8, NULL), -EINVAL);
+	/* 16 bytes credit at most 128 bits, whatever the caller claims */
+	assert_int_equal(uk_random_add_entropy(dev, 16, 100000, "virtio-rng"),
+			 0);
+	assert_false(uk_random_seeded());
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 1), -EAGAIN);
+	/* a zero-credit contribution is mixed but named nowhere */
+	assert_int_equal(uk_random_add_entropy(dev, 32, 0, "clocks"), 0);
+	assert_false(uk_random_seeded());
+	logbuf[0] = 0;
+	assert_int_equal(uk_random_add_entropy(dev + 16, 16, 128, "virtio-rng"),
+			 0);
+	assert_true(uk_random_seeded());
+	assert_string_equal(uk_random_sources(), "virtio-rng");
+	assert_non_null(strstr(logbuf, "seeded from virtio-rng"));
+	assert_null(strstr(logbuf, "jitter"));
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 1), 16);
+	check_output();
+	assert_string_equal(uk_random_sources(), "virtio-rng");
+
+	/* the key is a function of what was mixed in, nothing else: the
+	 * same device bytes alone give the same stream, and anything mixed
+	 * in before them (at boot: the clocks) another one */
+	uint8_t a[32], b[32];
+	const uint64_t t = 12345;
+	uk_random_test_hide(UK_RANDOM_HIDE_RDRAND | UK_RANDOM_HIDE_RDSEED);
+	uk_random_add_entropy(dev, 32, 256, "virtio-rng");
+	uk_random_fill(a, sizeof(a));
+	uk_random_test_hide(UK_RANDOM_HIDE_RDRAND | UK_RANDOM_HIDE_RDSEED);
+	uk_random_add_entropy(dev, 32, 256, "virtio-rng");
+	uk_random_fill(b, sizeof(b));
+	assert_memory_equal(a, b, sizeof(a));
+	uk_random_test_hide(UK_RANDOM_HIDE_RDRAND | UK_RANDOM_HIDE_RDSEED);
+	uk_random_add_entropy(&t, sizeof(t), 0, "clocks");
+	uk_random_add_entropy(dev, 32, 256, "virtio-rng");
+	uk_random_fill(b, sizeof(b));
+	assert_memory_not_equal(a, b, sizeof(a));
+	/* and consecutive requests never repeat (fast key erasure) */
+	uk_random_fill(a, sizeof(a));
+	assert_memory_not_equal(a, b, sizeof(a));
+
+	/* more sources later: all named, each reseeds */
+	uk_random_test_hide(0);
+	uk_random_fill(a, 1);
+	uk_random_add_entropy(dev, 32, 256, "virtio-rng");
+	assert_non_null(strstr(uk_random_sources(), "virtio-rng"));
 	uk_random_test_hide(0);
 }
 
@@ -140,6 +278,7 @@ static void test_getrandom(void **state)
 	(void)state;
 	uint8_t buf[100] = {0}, zero[100] = {0};
 
+	uk_random_test_hide(0);
 	assert_int_equal(uk_syscall_call(getrandom, buf, 100, 0), 100);
 	assert_memory_not_equal(buf, zero, 100);
 	for (unsigned f = 0; f < 8; f++) {
@@ -157,12 +296,46 @@ static void test_getrandom(void **state)
 	assert_int_equal(uk_syscall_call(getrandom, NULL, 5, 0), -EFAULT);
 }
 
+/* Before any source: GRND_NONBLOCK (with or without GRND_RANDOM) is
+ * EAGAIN; GRND_INSECURE answers; a blocking call seeds (from jitter here)
+ * and answers; then GRND_NONBLOCK answers too. */
+static void test_getrandom_unseeded(void **state)
+{
+	(void)state;
+	uint8_t buf[16];
+
+	uk_random_test_hide(UK_RANDOM_HIDE_RDRAND | UK_RANDOM_HIDE_RDSEED);
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 1), -EAGAIN);
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 3), -EAGAIN);
+	assert_false(uk_random_seeded());
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 4), 16);
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 5), 16);
+	assert_false(uk_random_seeded());
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 2), 16);
+	assert_true(uk_random_seeded());
+	assert_string_equal(uk_random_sources(), "jitter");
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 1), 16);
+	assert_int_equal(uk_syscall_call(getrandom, buf, 16, 3), 16);
+
+	/* with a CPU source, GRND_NONBLOCK never needs to wait */
+	if (cpu_has(7, 1, 18) || cpu_has(1, 2, 30)) {
+		uk_random_test_hide(0);
+		assert_int_equal(uk_syscall_call(getrandom, buf, 16, 1), 16);
+		assert_null(strstr(uk_random_sources(), "jitter"));
+	}
+	uk_random_test_hide(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chacha20_rfc8439),
+		cmocka_unit_test(test_blake2s),
+		cmocka_unit_test(test_siphash),
 		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_add_entropy),
 		cmocka_unit_test(test_getrandom),
+		cmocka_unit_test(test_getrandom_unseeded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

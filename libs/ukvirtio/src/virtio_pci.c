@@ -164,11 +164,14 @@ static int m_queue_enable(struct uk_virtio_dev *d, struct uk_virtq *vq)
 	w64(c, C_Q_DESC, (uint64_t)(uintptr_t)vq->desc);
 	w64(c, C_Q_DRIVER, (uint64_t)(uintptr_t)vq->avail);
 	w64(c, C_Q_DEVICE, (uint64_t)(uintptr_t)vq->used);
-	uint32_t off = (uint32_t)r16(c, C_Q_NOTIFYOFF) * p->notify_mult;
+	/* 16 x 32 bits: computed in 64, so that no product wraps into the
+	 * area */
+	uint64_t off = (uint64_t)r16(c, C_Q_NOTIFYOFF) * p->notify_mult;
 	if (off + 2 > p->notify_len) {
-		uk_pr_err("virtio %s: queue %u notify offset %u beyond the "
+		uk_pr_err("virtio %s: queue %u notify offset %llu beyond the "
 			  "notification area (%u bytes)",
-			  d->name, vq->index, off, p->notify_len);
+			  d->name, vq->index, (unsigned long long)off,
+			  p->notify_len);
 		return -EIO;
 	}
 	vq->notify = (uintptr_t)(p->notify + off);
@@ -282,13 +285,40 @@ static const struct uk_virtio_ops legacy_ops = {
 
 /* ---- probe ---- */
 
+/* A virtio PCI capability (virtio 1.x 4.1.4): cfg_type, bar, offset,
+ * length; notify adds the multiplier. */
+struct vcap {
+	uint8_t type, bar;
+	uint32_t off, len, mult;
+};
+
+/* Read the capability at `cap` (its bytes checked by ukpci against the
+ * configuration space and its cap_len); -1 if unusable. */
+static int cap_get(struct uk_pci_dev *pd, unsigned cap, struct vcap *c)
+{
+	uint8_t raw[20];
+
+	if (uk_pci_vendor_cap_read(pd, cap, raw, 16) < 0)
+		return -1;
+	c->type = raw[3];
+	c->bar = raw[4];
+	memcpy(&c->off, raw + 8, 4);
+	memcpy(&c->len, raw + 12, 4);
+	c->mult = 0;
+	if (c->type == CAP_NOTIFY) {
+		if (uk_pci_vendor_cap_read(pd, cap, raw, 20) < 0)
+			return -1;
+		memcpy(&c->mult, raw + 16, 4);
+	}
+	return 0;
+}
+
 /* Map the structure a capability points to; NULL if unusable. */
-static volatile uint8_t *cap_map(struct uk_pci_dev *pd, unsigned cap,
+static volatile uint8_t *cap_map(struct uk_pci_dev *pd, const struct vcap *c,
 				 uint32_t *lenp)
 {
-	uint8_t bar = uk_pci_read8(pd, cap + 4);
-	uint32_t off = uk_pci_read32(pd, cap + 8);
-	uint32_t len = uk_pci_read32(pd, cap + 12);
+	uint8_t bar = c->bar;
+	uint32_t off = c->off, len = c->len;
 
 	if (bar > 5 || (pd->bar[bar].type != UK_PCI_BAR_MEM32 &&
 			pd->bar[bar].type != UK_PCI_BAR_MEM64)) {
@@ -321,32 +351,36 @@ static int modern_caps(struct vpci *p)
 	struct uk_pci_dev *pd = p->pci;
 	unsigned cap = 0;
 	uint32_t len;
+	struct vcap c;
 
+	/* (uk_pci_find_cap ends on loops and bad pointers; 48 is the most
+	 * capabilities a 256-byte space holds) */
 	for (int n = 0; n < 48; n++) {
 		cap = uk_pci_find_cap(pd, UK_PCI_CAP_VENDOR, cap);
 		if (!cap)
 			break;
-		uint8_t type = uk_pci_read8(pd, cap + 3);
-		switch (type) {
+		if (cap_get(pd, cap, &c) < 0)
+			continue;
+		switch (c.type) {
 		case CAP_COMMON:
 			if (!p->common)
-				p->common = cap_map(pd, cap, &len);
+				p->common = cap_map(pd, &c, &len);
 			if (p->common && len < 0x38)
 				p->common = NULL;
 			break;
 		case CAP_NOTIFY:
 			if (!p->notify) {
-				p->notify = cap_map(pd, cap, &p->notify_len);
-				p->notify_mult = uk_pci_read32(pd, cap + 16);
+				p->notify = cap_map(pd, &c, &p->notify_len);
+				p->notify_mult = c.mult;
 			}
 			break;
 		case CAP_ISR:
 			if (!p->isr)
-				p->isr = cap_map(pd, cap, NULL);
+				p->isr = cap_map(pd, &c, NULL);
 			break;
 		case CAP_DEVICE:
 			if (!p->devcfg)
-				p->devcfg = cap_map(pd, cap, &p->devcfg_len);
+				p->devcfg = cap_map(pd, &c, &p->devcfg_len);
 			break;
 		}
 	}

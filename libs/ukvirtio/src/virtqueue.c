@@ -45,6 +45,8 @@ int uk_virtq_init(struct uk_virtq *vq, uint16_t index, uint16_t num, void *mem,
 	vq->mem = mem;
 	vq->memlen = len;
 	vq->avail_idx = vq->last_used = vq->published = 0;
+	vq->broken = 0;
+	vq->chains = 0;
 	for (uint16_t i = 0; i < num; i++)
 		vq->desc[i].next = (uint16_t)(i + 1);
 	vq->free_head = 0;
@@ -78,6 +80,18 @@ void uk_virtq_free(struct uk_virtq *vq)
 	vq->num = vq->num_free = 0;
 }
 
+/* desc[].next links the free list and the chains; the table is shared with
+ * the device, so every link is checked before it is followed. */
+static int next_ok(const struct uk_virtq *vq, uint16_t from, uint16_t next)
+{
+	if (next < vq->num)
+		return 1;
+	uk_pr_err("virtq %u: descriptor %u: next %u beyond the ring of %u "
+		  "entries: not followed",
+		  vq->index, from, next, vq->num);
+	return 0;
+}
+
 int uk_virtq_add(struct uk_virtq *vq, const struct uk_virtq_seg *seg,
 		 unsigned nout, unsigned nin, void *cookie)
 {
@@ -87,7 +101,17 @@ int uk_virtq_add(struct uk_virtq *vq, const struct uk_virtq_seg *seg,
 		return -EINVAL;
 	if (n > vq->num_free)
 		return -ENOSPC;
-	uint16_t head = vq->free_head, i = head, last = head;
+	/* check the free list's links first: all or nothing */
+	uint16_t head = vq->free_head, i = head;
+	if (!next_ok(vq, head, head))
+		return -EIO;
+	for (unsigned k = 0; k + 1 < n; k++) {
+		if (!next_ok(vq, i, vq->desc[i].next))
+			return -EIO;
+		i = vq->desc[i].next;
+	}
+	uint16_t last = head;
+	i = head;
 	for (unsigned k = 0; k < n; k++) {
 		struct uk_virtq_desc *d = &vq->desc[i];
 		d->addr = (uint64_t)(uintptr_t)seg[k].addr;
@@ -97,9 +121,11 @@ int uk_virtq_add(struct uk_virtq *vq, const struct uk_virtq_seg *seg,
 		last = i;
 		i = d->next;
 	}
+	/* (checked when the next chain is added) */
 	vq->free_head = vq->desc[last].next;
 	vq->num_free = (uint16_t)(vq->num_free - n);
 	vq->cookie[head] = cookie;
+	vq->chains++;
 	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head;
 	vq->avail_idx++;
 	return head;
@@ -131,6 +157,20 @@ int uk_virtq_kick(struct uk_virtq *vq)
 
 void *uk_virtq_get(struct uk_virtq *vq, uint32_t *len)
 {
+	uint16_t ahead = (uint16_t)(vq->used->idx - vq->last_used);
+
+	/* the device cannot return more buffers than it holds; an index
+	 * further ahead is refused as a whole */
+	if (ahead > vq->chains) {
+		if (!vq->broken)
+			uk_pr_err("virtq %u: used index %u is %u entries "
+				  "ahead, more than the %u buffers the device "
+				  "holds: used ring ignored",
+				  vq->index, (unsigned)vq->used->idx,
+				  (unsigned)ahead, (unsigned)vq->chains);
+		vq->broken = 1;
+		return NULL;
+	}
 	/* bounded: at most one full ring of bad entries per call */
 	for (unsigned tries = 0; tries <= vq->num; tries++) {
 		if (vq->used->idx == vq->last_used)
@@ -140,24 +180,54 @@ void *uk_virtq_get(struct uk_virtq *vq, uint32_t *len)
 		uint32_t id = vq->used->ring[slot].id;
 		uint32_t l = vq->used->ring[slot].len;
 		vq->last_used++;
-		if (id >= vq->num || !vq->cookie[id]) {
-			uk_pr_err("virtq %u: device returned descriptor %u, "
-				  "not a buffer in flight: ignored",
+		if (id >= vq->num) {
+			uk_pr_err(
+				"virtq %u: used ring id %u beyond the ring of "
+				"%u entries: ignored",
+				vq->index, (unsigned)id, vq->num);
+			continue;
+		}
+		if (!vq->cookie[id]) {
+			uk_pr_err("virtq %u: used ring id %u is not a buffer "
+				  "in flight: ignored",
 				  vq->index, (unsigned)id);
 			continue;
 		}
 		void *cookie = vq->cookie[id];
 		vq->cookie[id] = NULL;
-		/* free the chain: bounded by num */
+		vq->chains--;
+		/* walk the chain: bounded by num, every link checked; the
+		 * device-writable bytes bound what it may claim to have
+		 * written */
 		uint16_t i = (uint16_t)id, n = 1;
-		while ((vq->desc[i].flags & UK_VIRTQ_DESC_F_NEXT) &&
-		       n < vq->num) {
+		uint64_t wlen = 0;
+		int chain_ok = 1;
+		for (;;) {
+			if (vq->desc[i].flags & UK_VIRTQ_DESC_F_WRITE)
+				wlen += vq->desc[i].len;
+			if (!(vq->desc[i].flags & UK_VIRTQ_DESC_F_NEXT) ||
+			    n >= vq->num)
+				break;
+			if (!next_ok(vq, i, vq->desc[i].next)) {
+				chain_ok = 0;
+				break;
+			}
 			i = vq->desc[i].next;
 			n++;
 		}
-		vq->desc[i].next = vq->free_head;
-		vq->free_head = (uint16_t)id;
-		vq->num_free = (uint16_t)(vq->num_free + n);
+		if (l > wlen) {
+			uk_pr_err("virtq %u: used length %u of buffer %u is "
+				  "beyond its %llu device-writable bytes: "
+				  "taken as 0",
+				  vq->index, (unsigned)l, (unsigned)id,
+				  (unsigned long long)wlen);
+			l = 0;
+		}
+		if (chain_ok) {
+			vq->desc[i].next = vq->free_head;
+			vq->free_head = (uint16_t)id;
+			vq->num_free = (uint16_t)(vq->num_free + n);
+		} /* else its descriptors stay lost: never a wild access */
 		if (len)
 			*len = l;
 		return cookie;

@@ -208,24 +208,77 @@ static void test_vq_exhaustion_and_chains(void **state)
 	uk_virtq_free(&vq);
 }
 
+/* The device's values are checked: used ids beyond the ring or not in
+ * flight skipped, a used length beyond the buffer taken as 0, a used index
+ * ahead of what the device was given refused; each named in the error. */
 static void test_vq_corrupt_used(void **state)
 {
 	(void)state;
 	struct uk_virtq vq;
-	char b[4];
+	char b[3][4];
+	int h[3];
+	uint32_t len = 99;
 	assert_int_equal(uk_virtq_alloc(&vq, 0, 4), 0);
 	vq.dev = &dev;
-	struct uk_virtq_seg s = {b, 4};
-	int h = uk_virtq_add(&vq, &s, 0, 1, b);
+	for (int i = 0; i < 3; i++) {
+		struct uk_virtq_seg s = {b[i], 4};
+		h[i] = uk_virtq_add(&vq, &s, 0, 1, b[i]);
+	}
 	uk_virtq_kick(&vq);
-	dev_use(&vq, 77, 1);		    /* out of range */
-	dev_use(&vq, (uint16_t)(h + 1), 1); /* not in flight */
-	dev_use(&vq, (uint16_t)h, 4);
-	uint32_t len;
-	assert_ptr_equal(uk_virtq_get(&vq, &len), b);
-	assert_non_null(strstr(logbuf, "descriptor 77"));
+	dev_use(&vq, 77, 1); /* out of range */
+	dev_use(&vq, 3, 1);  /* not in flight */
+	dev_use(&vq, (uint16_t)h[0], 4);
+	assert_ptr_equal(uk_virtq_get(&vq, &len), b[0]);
+	assert_int_equal(len, 4);
+	assert_non_null(strstr(logbuf, "used ring id 77 beyond the ring"));
+	assert_non_null(strstr(logbuf, "used ring id 3 is not a buffer in "
+				       "flight"));
+	/* 5 bytes "written" into a 4-byte buffer */
+	dev_use(&vq, (uint16_t)h[1], 5);
+	assert_ptr_equal(uk_virtq_get(&vq, &len), b[1]);
+	assert_int_equal(len, 0);
+	assert_non_null(strstr(logbuf, "used length 5 of buffer"));
+	assert_non_null(strstr(logbuf, "beyond its 4 device-writable bytes"));
 	assert_null(uk_virtq_get(&vq, &len));
-	assert_int_equal(vq.num_free, 4);
+	assert_int_equal(vq.num_free, 3);
+	/* the used index jumps ahead of the one buffer still out */
+	logbuf[0] = 0;
+	vq.used->idx = (uint16_t)(vq.used->idx + 1000);
+	assert_null(uk_virtq_get(&vq, &len));
+	assert_non_null(strstr(logbuf, "used index"));
+	assert_non_null(strstr(logbuf, "more than the 1 buffers the device "
+				       "holds"));
+	logbuf[0] = 0;
+	assert_null(uk_virtq_get(&vq, &len));
+	assert_string_equal(logbuf, ""); /* said once */
+	uk_virtq_free(&vq);
+}
+
+/* Descriptor links beyond the ring are never followed: not when a chain
+ * comes back, not when the free list is walked to queue one. */
+static void test_vq_corrupt_next(void **state)
+{
+	(void)state;
+	struct uk_virtq vq;
+	char b[8];
+	uint32_t len;
+	assert_int_equal(uk_virtq_alloc(&vq, 0, 4), 0);
+	vq.dev = &dev;
+	struct uk_virtq_seg s[2] = {{b, 4}, {b + 4, 4}};
+	int h = uk_virtq_add(&vq, s, 1, 1, b);
+	uk_virtq_kick(&vq);
+	vq.desc[h].next = 100; /* the chain's link, overwritten */
+	dev_use(&vq, (uint16_t)h, 4);
+	assert_ptr_equal(uk_virtq_get(&vq, &len), b);
+	assert_non_null(strstr(logbuf, "next 100 beyond the ring of 4"));
+	assert_int_equal(vq.num_free, 2); /* those two stay lost */
+	/* the free list's link, overwritten */
+	logbuf[0] = 0;
+	vq.desc[vq.free_head].next = 999;
+	assert_int_equal(uk_virtq_add(&vq, s, 1, 1, b), -EIO);
+	assert_non_null(strstr(logbuf, "next 999 beyond the ring"));
+	assert_int_equal(vq.num_free, 2); /* nothing queued */
+	assert_int_equal(vq.avail_idx, 1);
 	uk_virtq_free(&vq);
 }
 
@@ -512,6 +565,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vq_init_errors, setup),
 		cmocka_unit_test_setup(test_vq_exhaustion_and_chains, setup),
 		cmocka_unit_test_setup(test_vq_corrupt_used, setup),
+		cmocka_unit_test_setup(test_vq_corrupt_next, setup),
 		cmocka_unit_test_setup(test_vq_wraparound, setup),
 		cmocka_unit_test_setup(test_vq_intr_and_notify_suppression,
 				       setup),

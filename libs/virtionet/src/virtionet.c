@@ -24,6 +24,7 @@
 #define REFILL_BATCH 64
 #define ETH_HLEN     14
 #define ETH_VLAN     4
+#define VN_MTU_MAX   9000 /* rx buffers hold a whole frame (no MRG_RXBUF) */
 
 struct vnet {
 	struct uk_netdev nd;
@@ -229,6 +230,26 @@ static int vn_rx_burst(struct uk_netdev *d, uint16_t qid,
 		struct uk_netbuf *nb = uk_virtq_get(&vn->rxq, &len);
 		if (!nb)
 			break;
+		/* the device's length: at least the header and an Ethernet
+		 * header, at most what was posted (ukvirtio already turned a
+		 * length beyond the descriptors into 0) */
+		size_t posted = (size_t)((char *)nb->buf + nb->buflen -
+					 (char *)nb->data) +
+				hl;
+		if (len < hl) {
+			uk_pr_err("%s: rx used length %u shorter than the "
+				  "%u-byte virtio-net header: dropped",
+				  vn->name, (unsigned)len, hl);
+			uk_netbuf_free(nb);
+			continue;
+		}
+		if (len > posted) {
+			uk_pr_err("%s: rx used length %u beyond the posted "
+				  "%zu-byte buffer: dropped",
+				  vn->name, (unsigned)len, posted);
+			uk_netbuf_free(nb);
+			continue;
+		}
 		if (len < (uint32_t)hl + ETH_HLEN) {
 			uk_netbuf_free(nb); /* runt: nothing to deliver */
 			continue;
@@ -495,7 +516,12 @@ int uk_virtionet_probe(struct uk_virtio_dev *vd)
 	if (uk_virtio_has(vd, UK_VIRTIO_NET_F_MTU)) {
 		uint16_t m;
 		vd->ops->config_read(vd, 10, &m, 2);
-		if (m >= 68)
+		/* every rx buffer is sized for it: keep it sane */
+		if (m < 68 || m > VN_MTU_MAX)
+			uk_pr_warn("virtio-net %s: config mtu %u outside "
+				   "68..%u: using 1500",
+				   vd->name, m, VN_MTU_MAX);
+		else
 			vn->max_mtu = m;
 	}
 	uint16_t qr = vd->ops->queue_max(vd, RX_Q);

@@ -376,6 +376,16 @@ static void test_probe_refusals(void **state)
 	F.qmax = 0;
 	assert_int_equal(uk_virtionet_probe(&vdev), -EIO);
 	assert_true(F.status & UK_VIRTIO_S_FAILED);
+	/* an MTU in the config that would make every rx buffer 64 KiB */
+	setup(NULL);
+	F.cfg[10] = 0xff;
+	F.cfg[11] = 0xff;
+	assert_int_equal(uk_virtionet_probe(&vdev), 0);
+	assert_non_null(strstr(logbuf, "config mtu 65535 outside 68..9000"));
+	struct uk_netdev_info info = {0};
+	registered->ops->info(registered, &info);
+	assert_int_equal(info.max_mtu, 1500);
+	free_dev();
 }
 
 static void test_random_mac_no_csum(void **state)
@@ -434,6 +444,25 @@ static void test_rx_burst(void **state)
 	d->ops->rx_burst(d, 0, pk, &cnt);
 	assert_int_equal(cnt, 0);
 	assert_int_equal(nb_freed, 1);
+	/* lengths from the device: shorter than the virtio-net header, or
+	 * beyond the posted buffer (ukvirtio makes that 0: same refusal) */
+	nb_freed = 0;
+	assert_int_equal(dev_rx(frame, 60, 0, 12), 0);
+	F.q[0]->used
+		->ring[(uint16_t)(F.q[0]->used->idx - 1) & (F.q[0]->num - 1)]
+		.len = 7;
+	assert_int_equal(dev_rx(frame, 60, 0, 12), 0);
+	F.q[0]->used
+		->ring[(uint16_t)(F.q[0]->used->idx - 1) & (F.q[0]->num - 1)]
+		.len = 100000;
+	cnt = 8;
+	d->ops->rx_burst(d, 0, pk, &cnt);
+	assert_int_equal(cnt, 0);
+	assert_int_equal(nb_freed, 2);
+	assert_non_null(strstr(logbuf, "rx used length 7 shorter than the "
+				       "12-byte virtio-net header"));
+	assert_non_null(strstr(logbuf, "used length 100000 of buffer"));
+	assert_non_null(strstr(logbuf, "rx used length 0 shorter"));
 	/* wrong queue, stopped device */
 	cnt = 8;
 	assert_int_equal(d->ops->rx_burst(d, 1, pk, &cnt), -EINVAL);

@@ -92,45 +92,88 @@ int acpi_s5_from_dsdt(const uint8_t *aml, size_t len)
 	return -1;
 }
 
+/* A table at `addr`, all of it mapped and its checksum right; NULL with
+ * out->what = `name` and out->why set otherwise. */
 static const struct sdt_hdr *table(uint64_t addr,
-				   const void *(*phys)(uint64_t, size_t))
+				   const void *(*phys)(uint64_t, size_t),
+				   const char *name, struct acpi_poweroff *out)
 {
-	const struct sdt_hdr *h = phys(addr, sizeof(*h));
-	if (!h || h->len < sizeof(*h) || h->len > (1u << 20))
+	const struct sdt_hdr *h;
+
+	out->what = name;
+	if (!addr) {
+		out->why = "pointer is 0";
 		return NULL;
-	h = phys(addr, h->len);
-	if (!h || !checksum_ok(h, h->len))
+	}
+	h = phys(addr, sizeof(*h));
+	if (!h) {
+		out->why = "header lies outside the mapped memory";
 		return NULL;
+	}
+	if (h->len < sizeof(*h)) {
+		out->why = "length below its 36-byte header";
+		return NULL;
+	}
+	if (h->len > (1u << 20) || !(h = phys(addr, h->len))) {
+		out->why = "length runs beyond the mapped memory (or above "
+			   "1 MiB)";
+		return NULL;
+	}
+	if (!checksum_ok(h, h->len)) {
+		out->why = "checksum is wrong";
+		return NULL;
+	}
 	return h;
 }
+
+#define REFUSE(w, y)             \
+	do {                     \
+		out->what = (w); \
+		out->why = (y);  \
+		return -1;       \
+	} while (0)
 
 int acpi_prepare_poweroff(uint64_t rsdp_paddr,
 			  const void *(*phys)(uint64_t, size_t),
 			  struct acpi_poweroff *out)
 {
 	int is_xsdt;
-	const void *rsdp = phys(rsdp_paddr, 36);
+	const uint8_t *rsdp = phys(rsdp_paddr, 36);
 
 	memset(out, 0, sizeof(*out));
 	if (!rsdp)
-		return -1;
+		REFUSE("RSDP", "lies outside the mapped memory");
+	if (memcmp(rsdp, "RSD PTR ", 8))
+		REFUSE("RSDP", "no \"RSD PTR \" signature");
+	if (!checksum_ok(rsdp, 20))
+		REFUSE("RSDP", "checksum is wrong");
 	uint64_t root_pa = acpi_rsdp_root(rsdp, &is_xsdt);
-	const struct sdt_hdr *root = root_pa ? table(root_pa, phys) : NULL;
+	if (!root_pa)
+		REFUSE("RSDP", "RSDT address is 0 (and no valid XSDT)");
+	const struct sdt_hdr *root =
+		table(root_pa, phys, is_xsdt ? "XSDT" : "RSDT", out);
 	if (!root)
 		return -1;
 
+	/* entries that are 0 or whose table is broken are skipped: the
+	 * FADT is what matters */
 	const struct sdt_hdr *fadt = NULL;
+	struct acpi_poweroff skip;
 	size_t esz = is_xsdt ? 8 : 4;
 	size_t n = (root->len - sizeof(*root)) / esz;
 	for (size_t i = 0; i < n && !fadt; i++) {
 		uint64_t pa = 0;
 		memcpy(&pa, (const uint8_t *)(root + 1) + i * esz, esz);
-		const struct sdt_hdr *t = table(pa, phys);
+		const struct sdt_hdr *t = table(pa, phys, "", &skip);
 		if (t && !memcmp(t->sig, "FACP", 4))
 			fadt = t;
 	}
-	if (!fadt || fadt->len < 116)
-		return -1;
+	if (!fadt)
+		REFUSE(is_xsdt ? "XSDT" : "RSDT",
+		       "lists no usable FADT (FACP)");
+	if (fadt->len < 116)
+		REFUSE("FADT", "length below the 116 bytes that hold PM1a_CNT "
+			       "and the flags");
 
 	const uint8_t *f = (const uint8_t *)fadt;
 	uint32_t flags, dsdt32;
@@ -149,18 +192,25 @@ int acpi_prepare_poweroff(uint64_t rsdp_paddr,
 	out->hw_reduced = !!(flags & (1u << 20));
 	if (out->hw_reduced) {
 		if (fadt->len < 256)
-			return -1;
+			REFUSE("FADT", "hardware-reduced, but shorter than the "
+				       "256 bytes that hold the sleep control "
+				       "register");
 		out->sleep_space = f[244];
 		memcpy(&out->sleep_addr, f + 248, 8);
 		if (!out->sleep_addr || out->sleep_space > 1)
-			return -1;
+			REFUSE("FADT", "sleep control register at 0 or in "
+				       "neither memory nor I/O space");
 	} else if (!out->pm1a_cnt) {
-		return -1;
+		REFUSE("FADT", "PM1a_CNT is 0");
 	}
 
-	const struct sdt_hdr *d = dsdt ? table(dsdt, phys) : NULL;
-	out->slp_typ = d ? acpi_s5_from_dsdt((const uint8_t *)(d + 1),
-					     d->len - sizeof(*d))
-			 : -1;
-	return out->slp_typ < 0 ? -1 : 0;
+	const struct sdt_hdr *d = table(dsdt, phys, "DSDT", out);
+	if (!d)
+		return -1;
+	out->slp_typ = acpi_s5_from_dsdt((const uint8_t *)(d + 1),
+					 d->len - sizeof(*d));
+	if (out->slp_typ < 0)
+		REFUSE("DSDT", "no well-formed \\_S5 package");
+	out->what = out->why = NULL;
+	return 0;
 }

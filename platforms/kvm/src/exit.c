@@ -54,7 +54,8 @@ static void acpi_poweroff(void)
 		return;
 	}
 	if (acpi_prepare_poweroff(rsdp, phys, &po) < 0) {
-		uk_pr_crit("ACPI tables give no usable S5 power-off");
+		uk_pr_crit("ACPI tables give no usable S5 power-off: %s %s",
+			   po.what, po.why);
 		return;
 	}
 	if (po.hw_reduced) {

@@ -56,6 +56,39 @@ struct pvh_modlist_entry {
 	uint64_t paddr, size, cmdline_paddr, reserved;
 } __attribute__((packed));
 
+/* What the PVH hand-over holds, checked (kvm_pvh_parse). */
+#define KVM_MEMMAP_MAX	1024	    /* E820 entries accepted */
+#define KVM_CMDLINE_CAP (64u << 10) /* bytes, NUL included */
+struct kvm_pvh {
+	uint32_t version;
+	const struct pvh_memmap_entry *memmap; /* NULL: none given */
+	uint32_t memmap_entries;
+	const char *cmdline; /* NULL: none given */
+	size_t cmdline_len;
+	uint32_t nr_modules;
+	uint64_t initrd, initrd_len; /* len 0: none */
+	uint64_t rsdp;		     /* 0: none (ACPI checks it when used) */
+};
+
+/*
+ * Check the start_info a PVH loader left at guest-physical `si_pa` and
+ * everything it points to, before any of it is used. Guest-physical
+ * [0, top) is readable at `mem` (images: 0, the identity map of the first
+ * GiB; tests: a buffer). Refused, -1 with the reason naming the field in
+ * `why`: the magic; a memory map at 0, above KVM_MEMMAP_MAX entries, whose
+ * size overflows, beyond `top` or outside the memory it describes; a
+ * command line beyond `top`, outside the memory map, without a NUL or
+ * longer than KVM_CMDLINE_CAP; a module list at 0, beyond `top` or outside
+ * the memory map; an initrd at 0, wrapping, beyond `top`, outside RAM or
+ * overlapping the image [img_start, img_end). (Loaders keep their own
+ * structures in firmware areas as well as RAM; the initrd must be RAM.) A
+ * command line address of 0 is no command line.
+ * Returns 0 with `out` filled (pointers into `mem`).
+ */
+int kvm_pvh_parse(uint64_t si_pa, const uint8_t *mem, uint64_t top,
+		  uint64_t img_start, uint64_t img_end, struct kvm_pvh *out,
+		  char *why, size_t whylen);
+
 /*
  * ACPI power-off, step by step so that it can be unit tested.
  * acpi_find_rsdp: checks a candidate RSDP (signature + checksum); returns the
@@ -68,10 +101,18 @@ struct acpi_poweroff {
 	uint64_t sleep_addr;
 	uint32_t pm1a_cnt, pm1b_cnt; /* I/O ports, 0 = absent */
 	int slp_typ;
+	/* on refusal: the structure ("RSDP", "RSDT", "FADT"...) and what is
+	 * wrong with it */
+	const char *what, *why;
 };
 uint64_t acpi_rsdp_root(const void *rsdp, int *is_xsdt);
 int acpi_s5_from_dsdt(const uint8_t *aml, size_t len);
-/* `phys` turns a physical address into a pointer, or NULL if unmapped. */
+/* `phys` turns a physical address into a pointer, or NULL if unmapped.
+ * Every address and length read from a table is checked before use:
+ * 0 when all is well, -1 with out->what and out->why naming the structure
+ * and the fault (a bad RSDP signature or checksum, a pointer to 0, a
+ * length below the header or beyond the mapping, a wrong checksum, a FADT
+ * too short for its fields, no \_S5). */
 int acpi_prepare_poweroff(uint64_t rsdp_paddr,
 			  const void *(*phys)(uint64_t addr, size_t len),
 			  struct acpi_poweroff *out);

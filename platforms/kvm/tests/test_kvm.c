@@ -111,6 +111,230 @@ static void test_memmap_overflow(void **s)
 		assert_true(bi.memregions[i - 1].base < bi.memregions[i].base);
 }
 
+/* ---- PVH start_info: every loader value checked ---- */
+#define PMEM (2u << 20)
+static uint8_t pmem[PMEM]; /* guest-physical [0, 2 MiB) */
+#define IMG_START 0x100000ull
+#define IMG_END	  0x140000ull
+#define SI	  0x1000ull
+#define MAP	  0x2000ull
+#define CMD	  0x3000ull
+#define MODS	  0x4000ull
+
+static struct pvh_start_info *si_(void)
+{
+	return (struct pvh_start_info *)(pmem + SI);
+}
+static struct pvh_modlist_entry *mod_(void)
+{
+	return (struct pvh_modlist_entry *)(pmem + MODS);
+}
+static struct pvh_memmap_entry *map_(void)
+{
+	return (struct pvh_memmap_entry *)(pmem + MAP);
+}
+
+/* what QEMU hands over, in miniature: low RAM, a hole, RAM from 1 MiB */
+static void pvh_good(void)
+{
+	memset(pmem, 0, sizeof(pmem));
+	struct pvh_start_info *si = si_();
+	si->magic = PVH_START_MAGIC;
+	si->version = 1;
+	si->cmdline_paddr = CMD;
+	si->rsdp_paddr = 0xf5000;
+	si->memmap_paddr = MAP;
+	si->memmap_entries = 3;
+	map_()[0] = (struct pvh_memmap_entry){0, 0x9fc00, E820_RAM, 0};
+	map_()[1] = (struct pvh_memmap_entry){0x9fc00, 0x400, 2, 0};
+	map_()[2] = (struct pvh_memmap_entry){0x100000, 0x100000, E820_RAM, 0};
+	strcpy((char *)pmem + CMD, "net.ip=10.0.0.2 -- one two");
+	si->nr_modules = 1;
+	si->modlist_paddr = MODS;
+	mod_()->paddr = 0x180000;
+	mod_()->size = 0x10000;
+}
+
+static int pvh_parse(struct kvm_pvh *p, char *why)
+{
+	why[0] = 0;
+	return kvm_pvh_parse(SI, pmem, PMEM, IMG_START, IMG_END, p, why, 256);
+}
+
+static void test_pvh_good(void **s)
+{
+	(void)s;
+	struct kvm_pvh p;
+	char why[256];
+
+	pvh_good();
+	assert_int_equal(pvh_parse(&p, why), 0);
+	assert_int_equal(p.memmap_entries, 3);
+	assert_ptr_equal(p.memmap, pmem + MAP);
+	assert_string_equal(p.cmdline, "net.ip=10.0.0.2 -- one two");
+	assert_int_equal(p.cmdline_len, 26);
+	assert_int_equal(p.initrd, 0x180000);
+	assert_int_equal(p.initrd_len, 0x10000);
+	assert_int_equal(p.rsdp, 0xf5000);
+	/* no command line (address 0), no modules, no memory map:
+	 * accepted, nothing given */
+	si_()->cmdline_paddr = 0;
+	si_()->nr_modules = 0;
+	si_()->version = 0;
+	assert_int_equal(pvh_parse(&p, why), 0);
+	assert_null(p.cmdline);
+	assert_null(p.memmap);
+	assert_int_equal(p.initrd_len, 0);
+	/* an empty module: no initrd */
+	pvh_good();
+	mod_()->size = 0;
+	assert_int_equal(pvh_parse(&p, why), 0);
+	assert_int_equal(p.initrd_len, 0);
+}
+
+static void set_big_cmdline(void)
+{
+	/* a command line running into the end of the mapped memory */
+	si_()->cmdline_paddr = PMEM - 100;
+	memset(pmem + PMEM - 100, 'x', 100);
+	/* (the RAM entry covers it) */
+}
+
+static void test_pvh_refusals(void **s)
+{
+	(void)s;
+	static const struct {
+		int what;
+		const char *why;
+	} cases[] = {
+		{0, "start_info.magic is 0x12345678"},
+		{1, "start_info.memmap_paddr is 0 with 3 entries"},
+		{2, "start_info.memmap_entries is 100000, above the limit"},
+		{3, "overflows"},
+		{4, "start_info.memmap_paddr 0x1ff000 (1000 entries) lies "
+		    "outside the mapped memory"},
+		{5, "the memory map lies outside the memory it describes"},
+		{6,
+		 "start_info.cmdline_paddr 0x200000 lies outside the mapped"},
+		{7, "start_info.cmdline_paddr 0xa0000 lies outside the memory "
+		    "map"},
+		{8, "no terminating NUL before the end of the mapped memory"},
+		{9, "start_info.modlist_paddr is 0 with 1 modules"},
+		{10, "start_info.modlist_paddr 0x1ffff0 lies outside the "
+		     "mapped memory"},
+		{11, "start_info.modlist_paddr 0xa0100 lies outside the memory "
+		     "map"},
+		{12, "module 0 (the initrd): paddr is 0"},
+		{13, "initrd at 0xfffffffffffff000-0xf000 lies beyond"},
+		{14, "initrd at 0x1f0000-0x210000 lies beyond the 2 MiB"},
+		{15, "initrd at 0x9f000-0xa1000 lies outside RAM"},
+		{16, "initrd at 0x130000-0x150000 overlaps the image at "
+		     "0x100000-0x140000"},
+		{17, "start_info at 0x1ffff0 lies outside the mapped memory"},
+		{18, "initrd at 0x9fc00-0x9fe00 lies outside RAM"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kvm_pvh p;
+		char why[256];
+		uint64_t si_pa = SI;
+
+		pvh_good();
+		struct pvh_start_info *si = si_();
+		switch (cases[i].what) {
+		case 0:
+			si->magic = 0x12345678;
+			break;
+		case 1:
+			si->memmap_paddr = 0;
+			break;
+		case 2:
+			si->memmap_entries = 100000;
+			break;
+		case 3:
+			si->memmap_paddr = 0xfffffffffffffff0ull;
+			break;
+		case 4:
+			si->memmap_paddr = PMEM - 0x1000;
+			si->memmap_entries = 1000;
+			break;
+		case 5: /* the map in a hole it leaves */
+			memcpy(pmem + 0xa0100, pmem + MAP, 3 * 24);
+			si->memmap_paddr = 0xa0100;
+			break;
+		case 6:
+			si->cmdline_paddr = PMEM;
+			break;
+		case 7:
+			si->cmdline_paddr = 0xa0000;
+			strcpy((char *)pmem + 0xa0000, "x");
+			break;
+		case 8:
+			set_big_cmdline();
+			break;
+		case 9:
+			si->modlist_paddr = 0;
+			break;
+		case 10:
+			si->modlist_paddr = PMEM - 16;
+			break;
+		case 11:
+			si->modlist_paddr = 0xa0100;
+			break;
+		case 12:
+			mod_()->paddr = 0;
+			break;
+		case 13:
+			mod_()->paddr = 0xfffffffffffff000ull;
+			mod_()->size = 0x10000;
+			break;
+		case 14:
+			mod_()->paddr = 0x1f0000;
+			mod_()->size = 0x20000;
+			break;
+		case 15:
+			mod_()->paddr = 0x9f000;
+			mod_()->size = 0x2000;
+			break;
+		case 16:
+			mod_()->paddr = 0x130000;
+			mod_()->size = 0x20000;
+			break;
+		case 17:
+			si_pa = PMEM - 16;
+			break;
+		case 18: /* in the reserved entry */
+			mod_()->paddr = 0x9fc00;
+			mod_()->size = 0x200;
+			break;
+		}
+		why[0] = 0;
+		int rc = kvm_pvh_parse(si_pa, pmem, PMEM, IMG_START, IMG_END,
+				       &p, why, sizeof(why));
+		if (rc != -1 || !strstr(why, cases[i].why))
+			fail_msg("case %d: rc %d, why '%s' (want '%s')",
+				 cases[i].what, rc, why, cases[i].why);
+	}
+}
+
+/* A command line of the full 64 KiB limit is refused by length. */
+static void test_pvh_cmdline_cap(void **s)
+{
+	(void)s;
+	struct kvm_pvh p;
+	char why[256];
+
+	pvh_good();
+	/* in the RAM above the image: 64 KiB + 1 of 'y' */
+	si_()->cmdline_paddr = 0x150000;
+	mod_()->size = 0;
+	memset(pmem + 0x150000, 'y', KVM_CMDLINE_CAP + 1);
+	assert_int_equal(pvh_parse(&p, why), -1);
+	assert_non_null(strstr(why, "command line is longer than 65535"));
+	pmem[0x150000 + KVM_CMDLINE_CAP - 1] = 0; /* 65535 bytes: fits */
+	assert_int_equal(pvh_parse(&p, why), 0);
+	assert_int_equal(p.cmdline_len, KVM_CMDLINE_CAP - 1);
+}
+
 /* ---- ACPI ---- */
 static uint8_t mem[65536]; /* fake physical memory, address = offset */
 
@@ -202,28 +426,90 @@ static void test_acpi_hw_reduced(void **s)
 	assert_int_equal(po.slp_typ, 5);
 }
 
+/* Every refusal names the structure and the fault. */
+static void expect_refused(const char *what, const char *why)
+{
+	struct acpi_poweroff po;
+
+	assert_int_equal(acpi_prepare_poweroff(0x100, fake_phys, &po), -1);
+	if (!po.what || !po.why || strcmp(po.what, what) ||
+	    !strstr(po.why, why))
+		fail_msg("refused as '%s: %s', want '%s: %s'", po.what, po.why,
+			 what, why);
+}
+
 static void test_acpi_refuses_bad_tables(void **s)
 {
 	(void)s;
 	struct acpi_poweroff po;
+	uint32_t v;
 
 	build_tables(0, s5_zero, sizeof(s5_zero));
 	mem[0x100 + 8] ^= 0xff; /* RSDP checksum */
-	assert_int_equal(acpi_prepare_poweroff(0x100, fake_phys, &po), -1);
+	expect_refused("RSDP", "checksum is wrong");
 
 	build_tables(0, s5_zero, sizeof(s5_zero));
-	mem[0x400 + 20] ^= 1; /* FADT checksum */
-	assert_int_equal(acpi_prepare_poweroff(0x100, fake_phys, &po), -1);
+	mem[0x100] = 'X';
+	expect_refused("RSDP", "signature");
 
 	build_tables(0, s5_zero, sizeof(s5_zero));
-	uint32_t huge = 0xfffffff0;
-	memcpy(mem + 0x200 + 4, &huge, 4); /* RSDT length beyond memory */
-	assert_int_equal(acpi_prepare_poweroff(0x100, fake_phys, &po), -1);
+	v = 0; /* RSDT pointer 0 */
+	memcpy(mem + 0x100 + 16, &v, 4);
+	fix_csum(mem + 0x100, 20, 8);
+	expect_refused("RSDP", "RSDT address is 0");
+
+	build_tables(0, s5_zero, sizeof(s5_zero));
+	mem[0x400 + 20] ^= 1; /* FADT checksum: no usable FADT */
+	expect_refused("RSDT", "lists no usable FADT");
+
+	build_tables(0, s5_zero, sizeof(s5_zero));
+	v = 0xfffffff0; /* RSDT length beyond memory */
+	memcpy(mem + 0x200 + 4, &v, 4);
+	expect_refused("RSDT", "length runs beyond the mapped memory");
+
+	build_tables(0, s5_zero, sizeof(s5_zero));
+	v = 0xff00; /* below 1 MiB, but beyond the 64 KiB mapped here */
+	memcpy(mem + 0x200 + 4, &v, 4);
+	expect_refused("RSDT", "length runs beyond the mapped memory");
+
+	build_tables(0, s5_zero, sizeof(s5_zero));
+	v = 20; /* shorter than a header */
+	memcpy(mem + 0x200 + 4, &v, 4);
+	expect_refused("RSDT", "length below its 36-byte header");
+
+	build_tables(0, s5_zero, sizeof(s5_zero));
+	mem[0x200 + 30] ^= 1;
+	expect_refused("RSDT", "checksum is wrong");
+
+	build_tables(0, s5_zero, sizeof(s5_zero));
+	v = 0; /* DSDT pointer 0 */
+	memcpy(mem + 0x400 + 40, &v, 4);
+	fix_csum(mem + 0x400, 276, 9);
+	expect_refused("DSDT", "pointer is 0");
+
+	build_tables(0, s5_zero, sizeof(s5_zero));
+	v = 0; /* no PM1a control block, not hardware-reduced */
+	memcpy(mem + 0x400 + 64, &v, 4);
+	fix_csum(mem + 0x400, 276, 9);
+	expect_refused("FADT", "PM1a_CNT is 0");
+
+	build_tables(0, s5_zero, sizeof(s5_zero));
+	v = 100; /* a FADT too short for PM1a_CNT and the flags */
+	memcpy(mem + 0x400 + 4, &v, 4);
+	fix_csum(mem + 0x400, 100, 9);
+	expect_refused("FADT", "length below the 116 bytes");
+
+	build_tables(1, s5_byte, sizeof(s5_byte));
+	memset(mem + 0x400 + 248, 0, 8); /* sleep control register at 0 */
+	fix_csum(mem + 0x400, 276, 9);
+	expect_refused("FADT", "sleep control register at 0");
 
 	build_tables(0, (const uint8_t *)"\x08_S4_\x12\x06\x04\x00", 10);
-	assert_int_equal(acpi_prepare_poweroff(0x100, fake_phys, &po), -1);
+	expect_refused("DSDT", "no well-formed \\_S5 package");
 
 	assert_int_equal(acpi_prepare_poweroff(0xfff0, fake_phys, &po), -1);
+	assert_string_equal(po.what, "RSDP");
+	assert_non_null(strstr(po.why, "outside the mapped memory"));
 }
 
 static void test_s5_truncated(void **s)
@@ -246,6 +532,9 @@ int main(void)
 		cmocka_unit_test(test_memmap_clamps_and_splits),
 		cmocka_unit_test(test_memmap_reserve_initrd),
 		cmocka_unit_test(test_memmap_overflow),
+		cmocka_unit_test(test_pvh_good),
+		cmocka_unit_test(test_pvh_refusals),
+		cmocka_unit_test(test_pvh_cmdline_cap),
 		cmocka_unit_test(test_acpi_pm1),
 		cmocka_unit_test(test_acpi_hw_reduced),
 		cmocka_unit_test(test_acpi_refuses_bad_tables),

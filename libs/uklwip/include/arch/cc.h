@@ -48,10 +48,13 @@ __attribute__((noreturn)) void uklwip_assert_fail(const char *msg,
 	} while (0)
 #define LWIP_PLATFORM_ASSERT(x) uklwip_assert_fail(x, __FILE__, __LINE__)
 
-/* A random 32-bit number (DHCP xid, DNS ids and ports, TCP ports) */
+/* A random 32-bit number (DHCP xid, DNS ids and source ports, TCP and UDP
+ * ephemeral ports): ukrandom's generator; fuzzing: a reproducible sequence */
 uint32_t uklwip_rand(void);
-/* restart the sequence (fuzzing: the same input, the same numbers) */
+#ifdef UKLWIP_FUZZ
+/* restart the sequence (the same input, the same numbers) */
 void uklwip_rand_seed(uint64_t seed);
+#endif
 #define LWIP_RAND() uklwip_rand()
 
 #endif /* UKLWIP_ARCH_CC_H */

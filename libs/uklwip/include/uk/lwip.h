@@ -86,6 +86,18 @@ int uklwip_netif_stats(struct netif *nif, struct uklwip_stats *out);
 unsigned uklwip_netif_count(void);
 struct netif *uklwip_netif_get(unsigned i);
 
+/*
+ * TCP initial sequence numbers (RFC 6528): M + F(local address and port,
+ * remote address and port, key), M the clock `now_ns` in 4-microsecond
+ * ticks, F the low 32 bits of SipHash-2-4 under the 128-bit `key` of the
+ * 12-byte tuple (addresses in network byte order as lwIP keeps them, ports
+ * in host order). Pure: lwIP's hook (LWIP_HOOK_TCP_ISN) calls it with a
+ * secret drawn from ukrandom once and the monotonic clock.
+ */
+uint32_t uklwip_isn_compute(const uint8_t key[16], uint64_t now_ns,
+			    uint32_t local_ip, uint16_t local_port,
+			    uint32_t remote_ip, uint16_t remote_port);
+
 #ifdef __cplusplus
 }
 #endif

@@ -110,11 +110,23 @@ int uk_pci_dev_init(struct uk_pci_dev *d, const struct uk_pci_cfg_ops *cfg,
 
 /*
  * Walk the capability list: the offset of the first capability with ID
- * `id` after offset `from` (0: from the start), or 0 when there is none.
- * Bounded (48 entries, offsets >= 0x40, dword-aligned): a looping or broken
- * list ends the walk with a warning.
+ * `id` after the one at `from` (0: from the start), or 0 when there is
+ * none. Every walk starts at the head (so iterating with `from` ends on a
+ * looping list too) and is bounded: a pointer into the header (below 0x40)
+ * or back to a capability already seen ends it with a warning; offsets are
+ * dword-aligned, so a capability's ID and next pointer are always inside
+ * the 256 bytes.
  */
 unsigned uk_pci_find_cap(const struct uk_pci_dev *d, uint8_t id, unsigned from);
+
+/*
+ * Copy the first `len` (>= 3) bytes of the vendor-specific capability at
+ * `cap` (ID, next, cap_len, ...) into buf: 0, or -ERANGE with a warning
+ * when they would run past the 256-byte configuration space or beyond the
+ * capability's own length byte (cap_len).
+ */
+int uk_pci_vendor_cap_read(const struct uk_pci_dev *d, unsigned cap, void *buf,
+			   unsigned len);
 
 /* Set bits of the command register (UK_PCI_CMD_*). */
 void uk_pci_enable(const struct uk_pci_dev *d, uint16_t cmd_bits);

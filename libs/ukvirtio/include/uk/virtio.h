@@ -52,6 +52,7 @@ extern "C" {
 
 /* Device IDs */
 #define UK_VIRTIO_ID_NET 1
+#define UK_VIRTIO_ID_RNG 4 /* entropy source */
 
 struct uk_virtio_dev;
 

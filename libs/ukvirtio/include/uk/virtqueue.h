@@ -76,6 +76,8 @@ struct uk_virtq {
 	void *mem; /* ring memory (UK_VIRTQ_ALIGN aligned) */
 	size_t memlen;
 	uintptr_t notify; /* transport's notification address/port */
+	uint16_t chains;  /* buffers (chains) the device holds */
+	int broken;	  /* the device's used index ran ahead (reported) */
 };
 
 /* One buffer segment of a chain. */
@@ -109,7 +111,8 @@ void uk_virtq_free(struct uk_virtq *vq);
  * when the device is done. Not visible to the device until uk_virtq_kick()
  * or uk_virtq_publish(). Returns the head descriptor index, -ENOSPC when
  * fewer than nout + nin descriptors are free (nothing queued), -EINVAL for
- * an empty chain or a NULL cookie.
+ * an empty chain or a NULL cookie, -EIO when the free list's links were
+ * overwritten with indices beyond the ring (reported; nothing queued).
  */
 int uk_virtq_add(struct uk_virtq *vq, const struct uk_virtq_seg *seg,
 		 unsigned nout, unsigned nin, void *cookie);
@@ -133,8 +136,13 @@ static inline int uk_virtq_has_used(const struct uk_virtq *vq)
 /*
  * Take the next buffer the device is done with: returns its cookie and
  * stores the bytes written in *len (device-writable part), frees its
- * descriptors; NULL when none. A corrupt used entry (bad id, id not a
- * chain head) is skipped with an error message, never followed.
+ * descriptors; NULL when none. The device's values are checked, each
+ * failure reported with an error naming the field: a used id beyond the
+ * ring or not a buffer in flight is skipped, never followed; a used length
+ * beyond the chain's device-writable bytes becomes 0 (the buffer comes
+ * back, nothing in it trusted); a descriptor link beyond the ring stops
+ * the walk (those descriptors stay lost); a used index further ahead than
+ * the buffers published makes the queue return nothing from then on.
  */
 void *uk_virtq_get(struct uk_virtq *vq, uint32_t *len);
 
