@@ -25,3 +25,20 @@ size_t ukarch_backtrace(uintptr_t fp, uintptr_t stack_lo, uintptr_t stack_hi,
 	}
 	return n;
 }
+
+uintptr_t ukarch_leaf_caller(const struct ukarch_regs *r, uintptr_t lo,
+			     uintptr_t hi, int (*in_code)(uintptr_t))
+{
+	uintptr_t sp = ukarch_regs_sp(r), ra;
+
+	if (sp < lo || sp + sizeof(ra) > hi || (sp & 7))
+		return 0;
+	ra = *(const uintptr_t *)sp;
+	if (ra < 16 || !in_code(ra - 5) || !in_code(ra - 1))
+		return 0;
+	const uint8_t *c = (const uint8_t *)ra;
+	if (c[-5] == 0xe8 || (c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0) ||
+	    (c[-3] == 0x41 && c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0))
+		return ra;
+	return 0;
+}

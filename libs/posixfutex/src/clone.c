@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uk/futex.h>
+#include <uk/arch/syscall.h>
 #include <uk/plat/halt.h>
 #include <uk/plat/lcpu.h>
 #include <uk/print.h>
@@ -49,19 +50,11 @@
  * there beyond what the thread itself pushes. */
 #define CLONE_STACK_NOMINAL (64 * 1024)
 
-/* src/x86_64/clone_resume.S: load `f`'s registers, rsp = f->rsp, jump to
- * f->rip. */
-__attribute__((noreturn)) void uk_clone_resume(struct uk_syscall_frame *f);
-
-_Static_assert(offsetof(struct uk_syscall_frame, rsp) == 136 &&
-		       offsetof(struct uk_syscall_frame, rax) == 80,
-	       "src/x86_64/clone_resume.S knows the frame layout");
-
 struct clone_start {
 	int binary; /* resume `frame`, else run fn(arg) */
 	int (*fn)(void *);
 	void *arg;
-	struct uk_syscall_frame frame;
+	struct ukarch_syscall_frame frame;
 };
 
 static void clone_entry(void *p)
@@ -70,10 +63,10 @@ static void clone_entry(void *p)
 
 	if (cs->binary) {
 		/* copy first: the thread may never come back to free it */
-		struct uk_syscall_frame f = cs->frame;
+		struct ukarch_syscall_frame f = cs->frame;
 
 		free(cs);
-		uk_clone_resume(&f);
+		ukarch_syscall_resume(&f);
 	}
 	int (*fn)(void *) = cs->fn;
 	void *arg = cs->arg;
@@ -146,12 +139,18 @@ int uk_clone_fn(int (*fn)(void *), void *stack, int flags, void *arg,
 	return (int)do_clone((unsigned int)flags, stack, ptid, ctid, tls, cs);
 }
 
-/* Binary path (x86_64 argument order). The child resumes where the parent's
- * `syscall` returns to, with its registers, rax = 0 and rsp = newsp. */
+/* Binary path, in the architecture's argument order (<uk/arch/syscall.h>).
+ * The child resumes where the parent's system call returns to, with its
+ * registers, a result of 0 and the stack newsp. */
+#if UKARCH_CLONE_TLS_LAST
 UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, void *, newsp, int *,
 		    ptid, int *, ctid, unsigned long, tls)
+#else
+UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, void *, newsp, int *,
+		    ptid, unsigned long, tls, int *, ctid)
+#endif
 {
-	struct uk_syscall_frame *f = uk_syscall_frame_current();
+	struct ukarch_syscall_frame *f = uk_syscall_frame_current();
 	struct clone_start *cs;
 
 	if (!f)
@@ -161,8 +160,7 @@ UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, void *, newsp, int *,
 		return -ENOMEM;
 	cs->binary = 1;
 	cs->frame = *f;
-	cs->frame.rax = 0;
-	cs->frame.rsp = (uintptr_t)newsp;
+	ukarch_syscall_frame_child(&cs->frame, (uintptr_t)newsp);
 	return do_clone(flags, newsp, ptid, ctid, (void *)tls, cs);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <uk/alloc.h>
+#include <uk/arch/syscall.h>
 #include <uk/futex.h>
 #include <uk/plat/halt.h>
 #include <uk/plat/lcpu.h>
@@ -91,9 +92,9 @@ long uk_syscall_r_clock_gettime(long clk, long ts, long a2, long a3, long a4,
 	return 0;
 }
 
-static struct uk_syscall_frame *frame_now;
+static struct ukarch_syscall_frame *frame_now;
 
-struct uk_syscall_frame *uk_syscall_frame_current(void)
+struct ukarch_syscall_frame *uk_syscall_frame_current(void)
 {
 	return frame_now;
 }
@@ -572,7 +573,7 @@ __attribute__((noinline, used)) static void bin_child(long a, long b, long c)
 static void test_clone_binary(void **state)
 {
 	static char stack[16384] __attribute__((aligned(16)));
-	struct uk_syscall_frame f;
+	struct ukarch_syscall_frame f;
 	int ptid = 0;
 
 	(void)state;

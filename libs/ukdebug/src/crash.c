@@ -31,28 +31,10 @@ static void print_pc(const char *prefix, uintptr_t pc)
 			  (unsigned long)pc);
 }
 
-/*
- * A function that calls nothing may run without a frame of its own (GCC does
- * that even with -fno-omit-frame-pointer). Then the frame chain skips its
- * caller, whose return address is the word at the stack pointer. Accept that
- * word only if it points into a known function just after a call
- * instruction (e8 rel32, or ff /2 through a register).
- */
-static uintptr_t leaf_caller(uintptr_t sp, uintptr_t lo, uintptr_t hi)
+/* For ukarch_leaf_caller(): does addr lie in a known function? */
+static int in_code(uintptr_t addr)
 {
-	uintptr_t ra;
-
-	if (sp < lo || sp + sizeof(ra) > hi || (sp & 7))
-		return 0;
-	ra = *(const uintptr_t *)sp;
-	if (ra < 16 || !uk_symbol_name(ra - 5, NULL) ||
-	    !uk_symbol_name(ra - 1, NULL))
-		return 0;
-	const uint8_t *c = (const uint8_t *)ra;
-	if (c[-5] == 0xe8 || (c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0) ||
-	    (c[-3] == 0x41 && c[-2] == 0xff && (c[-1] & 0xf8) == 0xd0))
-		return ra;
-	return 0;
+	return uk_symbol_name(addr, NULL) != NULL;
 }
 
 static void print_backtrace(uintptr_t fp, uintptr_t lo, uintptr_t hi,
@@ -96,28 +78,14 @@ void uk_crash_report(const struct ukarch_regs *r, uintptr_t stack_hi)
 		uk_sched_current_name ? uk_sched_current_name() : NULL;
 	if (thread)
 		uk_printk(UK_LOG_CRIT, "ukdebug", "in thread '%s'", thread);
-	print_pc("RIP: ", r->rip);
-	uk_printk(UK_LOG_CRIT, "ukdebug",
-		  "RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx",
-		  (unsigned long)r->rax, (unsigned long)r->rbx,
-		  (unsigned long)r->rcx, (unsigned long)r->rdx);
-	uk_printk(UK_LOG_CRIT, "ukdebug",
-		  "RSI=%016lx RDI=%016lx RBP=%016lx RSP=%016lx",
-		  (unsigned long)r->rsi, (unsigned long)r->rdi,
-		  (unsigned long)r->rbp, (unsigned long)r->rsp);
-	uk_printk(UK_LOG_CRIT, "ukdebug",
-		  "R8 =%016lx R9 =%016lx R10=%016lx R11=%016lx",
-		  (unsigned long)r->r8, (unsigned long)r->r9,
-		  (unsigned long)r->r10, (unsigned long)r->r11);
-	uk_printk(UK_LOG_CRIT, "ukdebug",
-		  "R12=%016lx R13=%016lx R14=%016lx R15=%016lx",
-		  (unsigned long)r->r12, (unsigned long)r->r13,
-		  (unsigned long)r->r14, (unsigned long)r->r15);
-	uk_printk(UK_LOG_CRIT, "ukdebug", "RFLAGS=%016lx CS=%04lx SS=%04lx",
-		  (unsigned long)r->rflags, (unsigned long)r->cs,
-		  (unsigned long)r->ss);
-	print_backtrace(r->rbp, r->rsp, stack_hi,
-			leaf_caller(r->rsp, r->rsp, stack_hi));
+	char line[UKARCH_REGS_LINE_MAX];
+
+	print_pc(UKARCH_PC_NAME ": ", ukarch_regs_pc(r));
+	for (unsigned i = 0; ukarch_regs_line(r, i, line); i++)
+		uk_printk(UK_LOG_CRIT, "ukdebug", "%s", line);
+	print_backtrace(
+		ukarch_regs_fp(r), ukarch_regs_sp(r), stack_hi,
+		ukarch_leaf_caller(r, ukarch_regs_sp(r), stack_hi, in_code));
 }
 
 void uk_crash_page_fault(uintptr_t addr, uint64_t e)
@@ -125,12 +93,13 @@ void uk_crash_page_fault(uintptr_t addr, uint64_t e)
 	uk_printk(UK_LOG_CRIT, "ukdebug",
 		  "fault address: 0x%016lx (page 0x%lx): %s %s a %s page%s",
 		  (unsigned long)addr, (unsigned long)(addr & ~0xfffull),
-		  (e & 0x10)  ? "instruction fetch"
-		  : (e & 0x2) ? "write"
-			      : "read",
-		  (e & 0x10) ? "from" : "to",
-		  (e & 0x1) ? "present (protection violation)" : "not-present",
-		  (e & 0x8) ? ", reserved bit set" : "");
+		  (e & UK_CRASH_PF_FETCH)   ? "instruction fetch"
+		  : (e & UK_CRASH_PF_WRITE) ? "write"
+					    : "read",
+		  (e & UK_CRASH_PF_FETCH) ? "from" : "to",
+		  (e & UK_CRASH_PF_PRESENT) ? "present (protection violation)"
+					    : "not-present",
+		  (e & UK_CRASH_PF_RSVD) ? ", reserved bit set" : "");
 	if (addr < 4096)
 		uk_printk(UK_LOG_CRIT, "ukdebug", "NULL pointer dereference");
 	if (uk_sched_guard_owner) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <uk/alloc.h>
+#include <uk/arch/tls.h>
 #include <uk/sched.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -27,9 +28,7 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 #define DEFAULT_STACK_SIZE (64 * 1024)
 #define MIN_STACK_SIZE	   4096
 
-/* Both in src/x86_64/ctx.S / called from there. */
-void uk_thread_trampoline(void);
-__attribute__((noreturn)) void uk_sched_thread_entry(struct uk_thread *t);
+static __attribute__((noreturn)) void thread_entry(void *t);
 
 static struct uk_sched *default_sched;
 
@@ -108,7 +107,7 @@ static void switch_to(struct uk_sched *s, struct uk_thread *prev,
 		next->stack ? next->stack : s->main_stack,
 		next->stack ? next->stack_size : s->main_stack_size);
 #endif
-	uk_ctx_switch(&prev->ctx, &next->ctx);
+	ukarch_ctx_switch(&prev->ctx, &next->ctx);
 	after_switch(s, fake_stack);
 }
 
@@ -406,24 +405,20 @@ static int setup_thread(struct uk_sched *s, struct uk_thread *t,
 			const char *name, uk_thread_fn_t fn, void *arg,
 			void *tp)
 {
-	uint64_t *sp;
-	uint16_t fcw = 0x037f;	 /* x87: all exceptions masked, 64-bit */
-	uint32_t mxcsr = 0x1f80; /* SSE: all exceptions masked, nearest */
-
 	t->tid = alloc_tid(s);
 	if (!t->tid)
 		return -EAGAIN;
 	if (tp) {
 		t->tls = tp;
 	} else if (s->cfg.tls_size) {
-		size_t off = round_up(s->cfg.tls_size, 64);
+		size_t bsize = ukarch_tls_block_size(s->cfg.tls_size);
 
-		t->tls_block = uk_memalign(s->cfg.a, 64, off + 64);
+		t->tls_block =
+			uk_memalign(s->cfg.a, UKARCH_TLS_MAX_ALIGN, bsize);
 		if (!t->tls_block)
 			return -ENOMEM;
-		memset(t->tls_block, 0, off + 64);
-		t->tls = (char *)t->tls_block + off;
-		*(void **)t->tls = t->tls;
+		memset(t->tls_block, 0, bsize);
+		t->tls = ukarch_tls_tp(t->tls_block, s->cfg.tls_size);
 		if (s->cfg.tls_init)
 			s->cfg.tls_init(t->tls);
 	}
@@ -437,27 +432,10 @@ static int setup_thread(struct uk_sched *s, struct uk_thread *t,
 	t->sched = s;
 	t->state = UK_THREAD_RUNNABLE;
 
-	/* Initial FPU state: what a fresh CPU has after fninit, with the SSE
-	 * exceptions masked. fxsave layout: FCW at 0, MXCSR at 24. */
-	memcpy(&t->ctx.fxsave[0], &fcw, sizeof(fcw));
-	memcpy(&t->ctx.fxsave[24], &mxcsr, sizeof(mxcsr));
-
-	/* Initial stack, as uk_ctx_switch pops it: r15 r14 r13 r12(= t) rbx
-	 * rbp, return address (the trampoline), then two zero words so that
-	 * the trampoline runs with a 16-aligned rsp and a NULL "return
-	 * address" above it. */
-	sp = (uint64_t *)(((uintptr_t)t->stack + t->stack_size) &
-			  ~(uintptr_t)15);
-	*--sp = 0;
-	*--sp = 0;
-	*--sp = (uint64_t)(uintptr_t)uk_thread_trampoline;
-	*--sp = 0;			/* rbp */
-	*--sp = 0;			/* rbx */
-	*--sp = (uint64_t)(uintptr_t)t; /* r12 */
-	*--sp = 0;			/* r13 */
-	*--sp = 0;			/* r14 */
-	*--sp = 0;			/* r15 */
-	t->ctx.rsp = (uint64_t)(uintptr_t)sp;
+	/* The first switch to t runs thread_entry(t) at the stack's top,
+	 * with the default FPU state. */
+	ukarch_ctx_init(&t->ctx, (uintptr_t)t->stack + t->stack_size,
+			thread_entry, t);
 
 	link_thread(s, t);
 	s->nr_threads++;
@@ -621,8 +599,10 @@ const char *uk_sched_current_name(void)
 	return t ? t->name : NULL;
 }
 
-void uk_sched_thread_entry(struct uk_thread *t)
+static void thread_entry(void *arg)
 {
+	struct uk_thread *t = arg;
+
 	after_switch(t->sched, NULL);
 	t->entry(t->arg);
 	uk_thread_exit(0);

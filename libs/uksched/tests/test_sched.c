@@ -617,8 +617,8 @@ static void test_on_stack(void **state)
 	assert_true(t->flags & UK_THREAD_EXTSTACK);
 	assert_null(t->tls_block);
 	assert_ptr_equal(t->tls, &tp_word);
-	assert_int_equal((t->ctx.rsp + 9 * 8) % 16, 0); /* 9 words pushed */
-	assert_true(t->ctx.rsp < (uintptr_t)stack + size - 3);
+	assert_int_equal((t->ctx.sp + 9 * 8) % 16, 0); /* 9 words pushed */
+	assert_true(t->ctx.sp < (uintptr_t)stack + size - 3);
 	assert_int_equal(t->tid, 2);
 	assert_ptr_equal(uk_thread_find(2), t);
 	assert_ptr_equal(uk_thread_find(1), &sched.main_thread);

@@ -59,7 +59,8 @@ UK_SYSCALL_LIST(WEAK_)
 #undef WEAK_
 
 /* Without lib uksyscallbin there is never a binary-path frame. */
-__attribute__((weak)) struct uk_syscall_frame *uk_syscall_frame_current(void)
+__attribute__((weak)) struct ukarch_syscall_frame *
+uk_syscall_frame_current(void)
 {
 	return NULL;
 }

@@ -2,6 +2,7 @@
 /* The binary-compatible path's table: call number -> implementation. Only
  * images that take the `syscall` instruction reference it (the linker drops
  * it, and with it the unused defaults, everywhere else). */
+#include <uk/arch/syscall.h>
 #include <uk/syscall.h>
 
 /* Numbers Linux skips (and the entry's bound check) land here: every slot
@@ -9,10 +10,10 @@
  * in the caller's frame. */
 static long hole(long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	struct uk_syscall_frame *f = uk_syscall_frame_current();
+	struct ukarch_syscall_frame *f = uk_syscall_frame_current();
 
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return uk_syscall_enosys(f ? (long)f->rax : -1);
+	return uk_syscall_enosys(f ? ukarch_syscall_frame_nr(f) : -1);
 }
 
 #pragma GCC diagnostic push

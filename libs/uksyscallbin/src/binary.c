@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <uk/init.h>
+#include <uk/arch/syscall.h>
 #include <uk/plat/lcpu.h>
 #include <uk/print.h>
 #include <uk/syscall.h>
@@ -17,14 +18,14 @@ uintptr_t uk_syscall_aux_sp;
 
 /* The entry pushes the frame at the very top of the thread's auxiliary
  * stack, and clears its rip on the way out. */
-struct uk_syscall_frame *uk_syscall_frame_current(void)
+struct ukarch_syscall_frame *uk_syscall_frame_current(void)
 {
-	struct uk_syscall_frame *f;
+	struct ukarch_syscall_frame *f;
 
 	if (!uk_syscall_aux_sp)
 		return NULL;
-	f = (struct uk_syscall_frame *)uk_syscall_aux_sp - 1;
-	return f->rip ? f : NULL;
+	f = (struct ukarch_syscall_frame *)uk_syscall_aux_sp - 1;
+	return ukarch_syscall_frame_active(f) ? f : NULL;
 }
 
 /* Threads: uksched gives every thread its own auxiliary stack and stores

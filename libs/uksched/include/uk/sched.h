@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <uk/arch/ctx.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,18 +122,8 @@ enum uk_thread_state {
 
 typedef void (*uk_thread_fn_t)(void *arg);
 
-/* Saved CPU state of a thread that is not running. `fxsave` holds the x87,
- * MMX and SSE state (fxsave format; 512 bytes, 16-aligned); the
- * callee-saved integer registers are pushed on the thread's own stack and
- * only `rsp` is kept here. Layout known to src/x86_64/ctx.S. */
-struct uk_ctx {
-	uint64_t rsp;	     /* offset 0 */
-	uint64_t pad;	     /* offset 8 */
-	uint8_t fxsave[512]; /* offset 16 */
-} __attribute__((aligned(16)));
-
 struct uk_thread {
-	struct uk_ctx ctx; /* first: 16-aligned when the struct is */
+	struct ukarch_ctx ctx; /* first: 16-aligned when the struct is */
 	const char *name;
 	uk_thread_fn_t entry;
 	void *arg;
@@ -222,8 +213,9 @@ struct uk_sched_config {
 	void (*idle)(uint64_t next_deadline);
 	/* Per-thread TLS block: size (0: threads get tls = NULL) and an
 	 * initialiser called with the thread pointer (MAY be NULL: zeroed
-	 * block). Layout is x86_64 variant II: `tls_size` bytes end at tp,
-	 * and *(void **)tp = tp. */
+	 * block). Laid out as the architecture's TLS ABI wants it
+	 * (<uk/arch/tls.h>: on x86_64, `tls_size` bytes end at tp and
+	 * *(void **)tp = tp). */
 	size_t tls_size;
 	void (*tls_init)(void *tp);
 	/* Stack size when uk_thread_create() is given 0 (0 here: 64 KiB). */
@@ -340,10 +332,6 @@ void *uk_thread_get_tp(void);
  * (then nothing changed).
  */
 int uk_sched_set_aux_stacks(size_t size, uintptr_t *sp_slot);
-
-/* Context switch (src/x86_64/ctx.S): save the current state into `prev`,
- * resume `next`. Internal to uksched; exported for tests. */
-void uk_ctx_switch(struct uk_ctx *prev, struct uk_ctx *next);
 
 #ifdef __cplusplus
 }

@@ -34,21 +34,11 @@ extern "C" {
 
 typedef long (*uk_syscall_fn_t)(long, long, long, long, long, long);
 
-/*
- * The registers of a `syscall` instruction in progress (binary path), as the
- * entry saved them on the thread's auxiliary stack. rip, rflags and rsp are
- * where the instruction returns to (Linux preserves every register but rax,
- * rcx and r11; the entry restores rcx and r11 too).
- */
-#define UK_SYSCALL_FRAME_DEFINED 1
-struct uk_syscall_frame {
-	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx,
-		rdx, rsi, rdi, rip, rflags, rsp;
-};
-
-/* The frame of the binary-path call the current thread is in, or NULL on
- * the native path. Valid until the implementation first blocks. */
-struct uk_syscall_frame *uk_syscall_frame_current(void);
+/* The frame of the binary-path call the current thread is in (the
+ * architecture's registers: include <uk/arch/syscall.h> to read them), or
+ * NULL on the native path. Valid until the implementation first blocks. */
+struct ukarch_syscall_frame;
+struct ukarch_syscall_frame *uk_syscall_frame_current(void);
 
 /* Declarations of every call's entry point. */
 #define UK_SYSCALL_DECL_(nr, name) \

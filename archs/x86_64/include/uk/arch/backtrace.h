@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <uk/arch/regs.h>
 
 /*
  * Walk the frame chain starting at frame pointer `fp` and store up to `max`
@@ -19,5 +20,17 @@
  */
 size_t ukarch_backtrace(uintptr_t fp, uintptr_t stack_lo, uintptr_t stack_hi,
 			uintptr_t *pcs, size_t max);
+
+/*
+ * A function that calls nothing may run without a frame of its own (GCC does
+ * that even with -fno-omit-frame-pointer); the frame chain then skips its
+ * caller. Return that caller's return address if `r` shows one: on x86_64
+ * the word at the stack pointer (inside [stack_lo, stack_hi)), accepted only
+ * if it points into code (`in_code(addr)` non-zero for addr and addr - 5)
+ * right after a call instruction (e8 rel32, or ff /2 through a register).
+ * Returns 0 otherwise.
+ */
+uintptr_t ukarch_leaf_caller(const struct ukarch_regs *r, uintptr_t stack_lo,
+			     uintptr_t stack_hi, int (*in_code)(uintptr_t));
 
 #endif /* UK_ARCH_BACKTRACE_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * uk_clone_resume(f = %rdi): become the thread a binary-path clone()
- * describes: every register from struct uk_syscall_frame (offsets: r15 0,
+ * ukarch_syscall_resume(f = %rdi) (<uk/arch/syscall.h>): become the thread a
+ * binary-path clone() describes: every register from struct
+ * ukarch_syscall_frame (offsets: r15 0,
  * r14 8, r13 16, r12 24, rbp 32, rbx 40, r11 48, r10 56, r9 64, r8 72,
  * rax 80, rcx 88, rdx 96, rsi 104, rdi 112, rip 120, rflags 128, rsp 136),
  * then rsp = f->rsp and a jump to f->rip.
@@ -14,10 +15,10 @@
  * popfq changes the flags.
  */
 	.text
-	.globl	uk_clone_resume
-	.type	uk_clone_resume, @function
+	.globl	ukarch_syscall_resume
+	.type	ukarch_syscall_resume, @function
 	.p2align 4
-uk_clone_resume:
+ukarch_syscall_resume:
 	.cfi_startproc
 	.cfi_undefined rip
 	movq	136(%rdi), %rax
@@ -48,6 +49,6 @@ uk_clone_resume:
 	popq	%rdi
 	ret
 	.cfi_endproc
-	.size	uk_clone_resume, . - uk_clone_resume
+	.size	ukarch_syscall_resume, . - ukarch_syscall_resume
 
 	.section .note.GNU-stack, "", @progbits

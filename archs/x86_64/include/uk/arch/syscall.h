@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The binary-compatible system call ABI of the architecture: the register
+ * frame the entry saves (uksyscallbin's entry code writes it) and what clone
+ * needs to start a thread from it. x86_64: the `syscall` instruction, number
+ * in rax, arguments in rdi, rsi, rdx, r10, r8, r9, result in rax.
+ */
+#ifndef UK_ARCH_SYSCALL_H
+#define UK_ARCH_SYSCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The registers of a `syscall` instruction in progress. rip, rflags and rsp
+ * are where the instruction returns to (Linux preserves every register but
+ * rax, rcx and r11; the entry restores rcx and r11 too). Layout known to
+ * the entry code and to src/syscall_resume.S.
+ */
+struct ukarch_syscall_frame {
+	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx,
+		rdx, rsi, rdi, rip, rflags, rsp;
+};
+#ifndef __cplusplus
+_Static_assert(offsetof(struct ukarch_syscall_frame, rsp) == 136 &&
+		       offsetof(struct ukarch_syscall_frame, rax) == 80,
+	       "src/syscall_resume.S and the entry know the frame layout");
+#endif
+
+/* The call number of the frame. */
+static inline long ukarch_syscall_frame_nr(const struct ukarch_syscall_frame *f)
+{
+	return (long)f->rax;
+}
+
+/* Non-zero while the frame belongs to a call in progress (the entry clears
+ * the return address on its way out). */
+static inline int
+ukarch_syscall_frame_active(const struct ukarch_syscall_frame *f)
+{
+	return f->rip != 0;
+}
+
+/* Turn a copy of a caller's frame into a clone child's: the call returns 0
+ * on the stack `sp`. */
+static inline void ukarch_syscall_frame_child(struct ukarch_syscall_frame *f,
+					      uintptr_t sp)
+{
+	f->rax = 0;
+	f->rsp = sp;
+}
+
+/*
+ * Become the thread `f` describes: load every register of the frame and
+ * continue where its call returns to. `f` MAY lie on the stack in use,
+ * below f's stack pointer.
+ */
+__attribute__((noreturn)) void
+ukarch_syscall_resume(const struct ukarch_syscall_frame *f);
+
+/* Linux's clone argument order on this architecture: x86_64 passes the child
+ * tid pointer before the TLS value (flags, newsp, ptid, ctid, tls). */
+#define UKARCH_CLONE_TLS_LAST 1
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UK_ARCH_SYSCALL_H */
