@@ -119,8 +119,20 @@ def strip_lto_suffix(name):
 # Code is attributed through the DWARF line table of the final image: every
 # byte of code knows the source file it came from, also after LTO inlined it
 # somewhere else. Data is attributed by symbol name.
+def member_label(member, default):
+    """The library an archive member came from: Meson builds every object of
+    a static library in `lib<name>.a.p/`, so a member whose path has one
+    belongs to <name> even inside another archive (lwIP's objects inside
+    libuklwip.a are lwip's)."""
+    m = re.search(r"(?:^|/)lib([^/]+)\.a\.p/", member)
+    # (a library's objects built without LTO sit in a helper archive named
+    # after it: libmusl-nolto, libnewlib-mem, libnolibc-mem)
+    return re.sub(r"-(nolto|mem)$", "", m.group(1)) if m else default
+
+
 def archive_symbols(toolchain, archive):
-    """Names defined in an archive, static ones included."""
+    """{library label: names defined there} of an archive, static names
+    included, split by where each member was built (member_label)."""
     if toolchain == "gcc":
         # objdump reads the fat objects' real symbol tables (nm would read
         # the LTO plugin's, which leaves out static symbols).
@@ -131,17 +143,53 @@ def archive_symbols(toolchain, archive):
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError) as e:
         raise ComposeError(f"cannot list symbols of {archive}: {e}")
-    names = set()
+    default = lib_label(archive)
+    label = default
+    names = {}
     for line in out.splitlines():
         parts = line.split()
-        if not parts or line.endswith(":") or line.startswith("SYMBOL") or "*UND*" in line:
+        if line.endswith("elf64-x86-64") or line.endswith("elf64-littleaarch64") or \
+                (line.endswith(":") and len(parts) == 1):
+            # a member's header: "path.o:     file format ..." (objdump)
+            # or "path.o:" (llvm-nm)
+            label = member_label(line.split(":")[0].strip(), default)
+            continue
+        if not parts or line.startswith("SYMBOL") or "*UND*" in line or \
+                line.startswith("In archive"):
             continue
         if toolchain == "gcc":
             if len(parts) >= 5 and parts[1] in ("l", "g", "w", "u") or (len(parts) >= 5 and "O" in parts[1:3] or "F" in parts[1:3]):
-                names.add(strip_lto_suffix(parts[-1]))
+                names.setdefault(label, set()).add(strip_lto_suffix(parts[-1]))
         elif len(parts) >= 2 and len(parts[-2]) == 1:
-            names.add(strip_lto_suffix(parts[-1]))
+            names.setdefault(label, set()).add(strip_lto_suffix(parts[-1]))
     return names
+
+
+def source_owners(compile_db, labels):
+    """{normalised source path: library label} from Meson's
+    compile_commands.json: the library whose archive each source was
+    compiled into (the `lib<name>.a.p/` directory of its object). A source
+    compiled for several (native test builds too) goes to one of the
+    image's libraries when it can."""
+    try:
+        with open(compile_db) as f:
+            db = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    found = {}
+    for e in db:
+        out = e.get("output", "")
+        m = re.search(r"(?:^|/)lib([^/]+)\.a\.p/", out)
+        if not m:
+            continue
+        src = os.path.normpath(os.path.join(e.get("directory", ""), e.get("file", "")))
+        found.setdefault(src, []).append(re.sub(r"-(nolto|mem)$", "", m.group(1)))
+    owners = {}
+    for src, cands in found.items():
+        pick = [c for c in cands if c in labels] or \
+            [c for c in cands if not re.search(r"test|asan|fuzz|native", c)] or cands
+        owners[src] = pick[0]
+    return owners
 
 
 def lib_label(archive):
@@ -149,8 +197,10 @@ def lib_label(archive):
     return re.sub(r"\.a$", "", base)
 
 
-def line_table_owners(dbg, archives):
-    """[(start, end, label)] for code, from `readelf --debug-dump=decodedline`."""
+def line_table_owners(dbg, archives, sources=None, comp_dir=None):
+    """[(start, end, label)] for code, from `readelf --debug-dump=decodedline`.
+    `sources` (source_owners()) names the library of each source file; the
+    directories of the archives are the fallback."""
     try:
         out = subprocess.run(["readelf", "--debug-dump=decodedline", "-W", dbg], check=True,
                              capture_output=True, text=True).stdout
@@ -160,6 +210,10 @@ def line_table_owners(dbg, archives):
              lib_label(a)) for a in archives]
 
     def owner(path):
+        if sources:
+            full = os.path.normpath(os.path.join(comp_dir or "", path))
+            if full in sources:
+                return sources[full]
         p = "/" + path.replace(os.sep, "/").lstrip("./")
         best = None
         for d, label in dirs:
@@ -393,8 +447,13 @@ def compose(a):
 
     run([a.strip, "--strip-all", "-R", ".comment", "-o", out, dbg], "stripping")
     image_bytes = os.path.getsize(out)
-    owners = [(lib_label(p), archive_symbols(a.toolchain, p)) for p in a.archives + a.lib]
-    rows, totals = size_report(elf, owners, line_table_owners(dbg, a.archives + a.lib))
+    owners = []
+    for p in a.archives + a.lib:
+        owners += sorted(archive_symbols(a.toolchain, p).items())
+    sources = source_owners(a.compile_db, {label for label, _ in owners}) if a.compile_db else None
+    comp_dir = os.path.dirname(os.path.abspath(a.compile_db)) if a.compile_db else None
+    rows, totals = size_report(elf, owners, line_table_owners(dbg, a.archives + a.lib, sources,
+                                                              comp_dir))
     report = format_report(rows, totals, image_bytes, os.path.basename(out))
     with open(sizef, "w") as f:
         f.write(report)
@@ -418,6 +477,8 @@ def main(argv=None):
     p.add_argument("--no-symbols", dest="symbols", action="store_false",
                    help="do not embed function names for crash reports")
     p.add_argument("--print-size", action="store_true")
+    p.add_argument("--compile-db", help="Meson's compile_commands.json: code is counted for the "
+                                        "library each source file was compiled into")
     p.add_argument("archives", nargs="+", help="app archive first, then libraries and the platform")
     a = p.parse_args(argv)
     try:

@@ -73,6 +73,9 @@ def make(a):
         archives.append(target["archive"])
         argv = pool["compose"] + ["--script", target["script"], "--app-name", name,
                                   "--out", img]
+        db = os.path.join(pool.get("build_root", ""), "compile_commands.json")
+        if pool.get("build_root") and os.path.isfile(db):
+            argv += ["--compile-db", db]
         for o in ordinary:
             argv += ["--lib", o]
         argv += archives

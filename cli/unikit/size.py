@@ -25,9 +25,11 @@ def read_report(image):
                         "composer always do")
     rows = []
     for line in open(rep):
-        f = line.split()
-        if len(f) == 6 and f[1].isdigit() and f[0] != "TOTAL":
-            rows.append((f[0], [int(x) for x in f[1:5]]))
+        # a 24-column label (which may hold spaces: "(symbol table)"), then
+        # text, rodata, data, bss and the total
+        label, f = line[:24].strip(), line[24:].split()
+        if len(f) == 5 and all(x.isdigit() for x in f) and label not in ("TOTAL", "library"):
+            rows.append((label, [int(x) for x in f[:4]]))
     return open(rep).read(), rows
 
 
@@ -48,10 +50,11 @@ def archive_symbols(nm, path):
     return defined, undefined - defined
 
 
-def libc_members(mapfile):
-    """{archive member: (referencing file, symbol)} from the linker map's
-    "Archive member included to satisfy reference by file (symbol)"."""
-    out = {}
+def archive_members(mapfile):
+    """[(member, referencing file, symbol)] for every archive member the
+    linker took for a symbol (not --whole-archive), from the map's "Archive
+    member included to satisfy reference by file (symbol)" section."""
+    out = []
     try:
         text = open(mapfile).read()
     except OSError:
@@ -62,11 +65,19 @@ def libc_members(mapfile):
         return out
     lines = m.group(1).splitlines()
     for first, second in zip(lines, lines[1:]):
-        if first and not first[0].isspace() and second.startswith(" "):
-            mm = re.match(r"\s+(\S+) \((.+)\)", second)
-            member = re.search(r"\(([^)]+)\)$", first)
-            if mm and member:
-                out[member.group(1)] = (os.path.basename(mm.group(1)), mm.group(2))
+        if not first or first[0].isspace() or not second.startswith(" "):
+            continue
+        ref = second.strip()
+        if ref.startswith("(--whole-archive)"):
+            continue
+        sym = re.search(r"\(([^()]+)\)\s*$", ref)
+        by = ref.split()[0]
+        # thin archives name the object itself (libmusl.a.p/src_x.c.o),
+        # ordinary ones the member in parentheses (libgcc.a(_udivdi3.o))
+        mem = re.search(r"\(([^()]+)\)$", first)
+        member = mem.group(1) if mem else os.path.basename(first)
+        member = re.sub(r"^src_", "", member)
+        out.append((first, member, os.path.basename(by), sym.group(1) if sym else "?"))
     return out
 
 
@@ -103,12 +114,17 @@ def why(image):
             else:
                 reasons.append(w)
         lines.append(f"  {name:<14} " + "; ".join(dict.fromkeys(reasons)))
-    members = libc_members(image + ".map")
-    if members:
-        lines.append(f"  {info['libc']}: {len(members)} archive members, each pulled in by a "
-                     f"symbol (an ordinary archive: only what is referenced comes in):")
-        for member, (by, sym) in sorted(members.items()):
-            lines.append(f"    {member:<24} for {sym} (from {by})")
+    members = archive_members(image + ".map")
+    groups = {}
+    for path, member, by, sym in members:
+        lib = re.search(r"lib([A-Za-z0-9_-]+?)(-nolto)?\.a", path)
+        groups.setdefault(lib.group(1) if lib else "other", []).append((member, by, sym))
+    for lib, mems in sorted(groups.items()):
+        lines.append(f"  {lib}: {len(mems)} archive members, each pulled in by a symbol (an "
+                     f"ordinary archive: only what is referenced comes in):")
+        for member, by, sym in sorted(mems):
+            by = re.sub(r"^src_", "", by)
+            lines.append(f"    {member:<36} for {sym:<24} (from {by})")
     return "\n".join(lines) + "\n"
 
 
@@ -162,13 +178,16 @@ def symbol_sizes(image, rows):
     for name, p in paths.items():
         if os.path.isfile(p):
             try:
-                owners.append((compose.lib_label(p), compose.archive_symbols(info.get("toolchain", "gcc"), p)))
+                owners += sorted(compose.archive_symbols(info.get("toolchain", "gcc"), p).items())
             except compose.ComposeError:
                 pass
     elf = compose.Elf(image + ".dbg")
     out = {}
     for name, value, size, typ, bind, shndx in elf.symbols():
         if not size or typ not in (1, 2) or not name:
+            continue
+        # what is in the image: bss (SHT_NOBITS) takes RAM, not image bytes
+        if shndx >= len(elf.sections) or elf.sections[shndx]["type"] == 8:
             continue
         base = compose.strip_lto_suffix(name)
         for label, names in owners:
