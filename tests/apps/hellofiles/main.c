@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "count.h"
 
 #define THREADS 4
 #define LINES	100
@@ -29,10 +30,20 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/* every thread's lines must come in order */
+static int check_line(const char *line, void *arg)
+{
+	int *per = arg;
+	long id;
+	int i;
+
+	return sscanf(line, "thread %ld line %d", &id, &i) == 2 && id >= 0 &&
+	       id < THREADS && i == per[id]++;
+}
+
 int main(void)
 {
 	pthread_t t[THREADS];
-	char line[64];
 	int n = 0, bad = 0, per[THREADS] = {0};
 
 	if (mkdir("/tmp", 0755) && errno != EEXIST) {
@@ -51,21 +62,11 @@ int main(void)
 		if (r)
 			bad++;
 	}
-	FILE *f = fopen("/tmp/hello", "r");
-	if (!f) {
-		perror("fopen /tmp/hello");
+	n = count_lines("/tmp/hello", check_line, per, &bad);
+	if (n < 0) {
+		perror("open /tmp/hello");
 		return 1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		long id;
-		int i;
-
-		n++;
-		if (sscanf(line, "thread %ld line %d", &id, &i) != 2 ||
-		    id < 0 || id >= THREADS || i != per[id]++)
-			bad++;
-	}
-	fclose(f);
 	printf("hellofiles: %d threads wrote %d lines; /tmp/hello: %d lines, "
 	       "%d bad\n",
 	       THREADS, THREADS * LINES, n, bad);
