@@ -6,6 +6,7 @@ Modules (each with one job; commands live in cli.py and call into them):
   errors   UserError and the one-line message helper
   host     the Debian packages each group of commands needs
   targets  the table of platforms and architectures (platforms/targets.txt)
+  check    `unikit check`: boot an app's images and check them (its meson test)
   build    configuring and building unikit's own tree and app repositories
   apps     finding the images an app registers (the .images manifests)
   qemu     accelerator choice, QEMU command lines, exit statuses

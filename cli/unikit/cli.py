@@ -7,14 +7,15 @@ import shutil
 import subprocess
 import sys
 
-from . import ROOT, check, fuzz, new, pool, run, size, sources
+from . import ROOT, check, fuzz, new, pool, run, size, sources, targets
 from .build import app_build, app_configure, build, builddir, configure, is_app_dir, run_checked
 from .errors import UserError, say
 from .host import SETUP_GROUPS, apt_line, missing_packages, require
 from .initrd import cpio_newc
 
-ARCHES = ("x86_64",)
-PLATS = ("kvm", "linuxu")
+# platforms and architectures: the targets table (platforms/targets.txt)
+ARCHES = targets.arches()
+PLATS = targets.platforms()
 TOOLCHAINS = ("gcc", "clang")
 
 

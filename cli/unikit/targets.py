@@ -1,0 +1,44 @@
+"""The targets table (platforms/targets.txt), which unikit's meson.build
+reads too: every platform x architecture an image can be built for, with its
+linker script, boot protocol and how it runs."""
+import os
+from collections import namedtuple
+
+from . import ROOT
+from .errors import UserError
+
+Target = namedtuple("Target", "platform arch script boot runner")
+TABLE = os.path.join(ROOT, "platforms", "targets.txt")
+
+
+def load():
+    out = []
+    try:
+        lines = open(TABLE).read().splitlines()
+    except OSError as e:
+        raise UserError(f"cannot read the targets table {TABLE}: {e}")
+    for n, line in enumerate(lines, 1):
+        f = line.split()
+        if not f or f[0].startswith("#"):
+            continue
+        if len(f) != 5:
+            raise UserError(f"{TABLE}:{n}: a line needs 5 fields (platform arch script boot "
+                            f"runner): {line!r}")
+        out.append(Target(*f))
+    return out
+
+
+def platforms():
+    return tuple(dict.fromkeys(t.platform for t in load()))
+
+
+def arches():
+    return tuple(dict.fromkeys(t.arch for t in load()))
+
+
+def find(platform, arch):
+    for t in load():
+        if t.platform == platform and t.arch == arch:
+            return t
+    raise UserError(f"no target {platform}-{arch} in {TABLE}; targets: "
+                    f"{', '.join(t.platform + '-' + t.arch for t in load())}")
