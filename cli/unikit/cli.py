@@ -234,6 +234,12 @@ def main(argv=None):
     size.add_parser(sub)
 
     s = sub.add_parser("fetch-sources", help="third-party sources from Debian source packages (offline fallback)")
+    s.add_argument("--plan", action="store_true",
+                   help="fetch nothing: say where a configure takes each wrap's source from, and check "
+                        "that every wrap's upstream is pinned (a real sha256 or a release tag)")
+    s.add_argument("--no-debian", action="store_true",
+                   help="with --plan: as on a machine that cannot reach Debian's source packages")
+    s.add_argument("--subprojects", help="with --plan: the subprojects directory (default: unikit's)")
     s.set_defaults(fn=sources.cmd_fetch_sources)
 
     s = sub.add_parser("fuzz", help="build a libFuzzer target natively with clang and run it")
