@@ -26,6 +26,7 @@ from . import ROOT
 
 # the VM's init program (a C file, built with musl-gcc)
 INIT_C = os.path.join(ROOT, "tests", "net", "linuxvm", "init.c")
+SYSBENCH_C = os.path.join(ROOT, "tests", "bench", "sysbench.c")
 WANT = ["virtio_net", "virtio_pci", "virtio_mmio"]
 MEM = 256 << 20
 # sysctls for the guest (uksysctl=, applied by init): none, the baseline is
@@ -185,6 +186,9 @@ def build_initramfs(cache, moddir, cpio_newc):
           INIT_C], "building init")
     _run(["musl-gcc", "-static", "-O2", "-s", "-o", os.path.join(root, "httpreply"),
           os.path.join(src, "main.c"), os.path.join(src, "http_parse.c")], "building httpreply")
+    # `bench syscall`'s program (run with ukexec=/sysbench)
+    _run(["musl-gcc", "-static", "-O2", "-s", "-o", os.path.join(root, "sysbench"), SYSBENCH_C],
+         "building sysbench")
     lines = []
     for rel in module_order(moddir):
         name = os.path.basename(rel)
@@ -221,11 +225,16 @@ def host_tsc_khz():
 
 
 def qemu_command(kernel, initrd, machine, accel, net_args, mem=MEM, ip="10.77.0.2/24",
-                 gw="10.77.0.1", port=80, sysctl=SYSCTL):
+                 gw="10.77.0.1", port=80, sysctl=SYSCTL, extra="", icount=False):
+    """The VM's QEMU command. `extra`: more kernel parameters (e.g.
+    mitigations=off, ukexec=/sysbench); `icount`: -icount shift=0 (the TSC
+    counts guest instructions, at 1 GHz)."""
     append = f"console=ttyS0 quiet panic=-1 ukip={ip} ukgw={gw} ukport={port}"
     if sysctl:
         append += f" uksysctl={sysctl}"
-    khz = host_tsc_khz()
+    if extra:
+        append += " " + extra
+    khz = 1000000 if icount else host_tsc_khz()
     if machine.startswith("microvm") and accel == "tcg" and khz:
         # microvm has no PIT/HPET/ACPI PM timer to calibrate the TSC against
         # under TCG: Linux would hang at "Marking TSC unstable"; tell it the
@@ -235,4 +244,13 @@ def qemu_command(kernel, initrd, machine, accel, net_args, mem=MEM, ip="10.77.0.
            "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
            "-kernel", kernel, "-initrd", initrd, "-append", append]
     cmd += ["-accel", "kvm", "-cpu", "host"] if accel == "kvm" else ["-accel", "tcg"]
+    if icount:
+        cmd += ["-icount", "shift=0"]
     return cmd + list(net_args)
+
+
+def cpu_report(text):
+    """(cpu model, {vulnerability: state}) from init's report lines."""
+    m = re.search(r"^init: cpu: (.*)$", text, re.M)
+    vulns = dict(re.findall(r"^init: vulnerability (\S+): (.*)$", text, re.M))
+    return (m.group(1).strip() if m else None), vulns

@@ -6,6 +6,16 @@
  * a new block, a full one is freed (long-lived slots, 1 in 8, are replaced
  * only one time in 16). Sizes: 70% 16-128 B, 20% 128 B-1 KiB, 8% 1-8 KiB,
  * 2% 8-64 KiB. Each new block is written to (first and last byte).
+ *
+ * Overhead, the same for every backend and for glibc: the span of memory the
+ * allocator holds for the blocks it handed out - from the lowest block start
+ * to the highest block end seen so far (what it has carved out of its heap,
+ * or for glibc out of the memory it got from the system) - at the peak,
+ * minus the live bytes at the peak, over the live bytes. Headers, rounding
+ * and free holes inside the span all count; memory past the highest block
+ * (glibc's untouched top, the rest of a unikit heap) does not.
+ * Fragmentation, separately: at the end of the workload (steady state, not
+ * the peak), the share of that span which is not live data.
  * Output: `bench: alloc.<name>.<metric> VALUE UNIT` lines. */
 #define _GNU_SOURCE
 #include <malloc.h>
@@ -51,11 +61,9 @@ struct ops {
 	const char *name;
 	void *(*alloc)(size_t);
 	void (*free)(void *);
-	size_t (*consumed)(void); /* bytes taken from the system/heap */
 };
 
 static struct uk_alloc *cur;
-static size_t cur_avail0;
 static void *u_alloc(size_t n)
 {
 	return uk_malloc(cur, n);
@@ -64,22 +72,20 @@ static void u_free(void *p)
 {
 	uk_free(cur, p);
 }
-static size_t u_consumed(void)
-{
-	return cur_avail0 - uk_alloc_availmem(cur);
-}
-static size_t g_consumed(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-	return mi.arena + mi.hblkhd;
-}
 
-/* Returns ops/s; with `measure`, also the peak overhead in percent. */
+struct figures {
+	double overhead_pct;	  /* (span - live) / live at the peak */
+	double fragmentation_pct; /* (span - live) / span at the end */
+};
+
+/* Returns ops/s; with `measure` (slower: it tracks the span), also the
+ * overhead and fragmentation. */
 static double run(const struct ops *o, long steps, int measure,
-		  double *overhead_pct)
+		  struct figures *f)
 {
 	static struct slot s[SLOTS];
-	size_t live = 0, peak_live = 0, peak_consumed = 0;
+	size_t live = 0, peak_live = 0, peak_span = 0;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
 	struct timespec t0, t1;
 
 	memset(s, 0, sizeof(s));
@@ -106,11 +112,15 @@ static double run(const struct ops *o, long steps, int measure,
 			s[k].size = n;
 			live += n;
 			if (measure) {
-				size_t c = o->consumed();
-				if (live > peak_live)
+				if ((uintptr_t)p < lo)
+					lo = (uintptr_t)p;
+				if ((uintptr_t)p + n > hi)
+					hi = (uintptr_t)p + n;
+				/* the peak: where live data is largest */
+				if (live > peak_live) {
 					peak_live = live;
-				if (c > peak_consumed)
-					peak_consumed = c;
+					peak_span = hi - lo;
+				}
 			}
 		}
 	}
@@ -118,10 +128,14 @@ static double run(const struct ops *o, long steps, int measure,
 	for (int k = 0; k < SLOTS; k++)
 		if (s[k].p)
 			o->free(s[k].p);
-	if (measure)
-		*overhead_pct = 100.0 *
-				((double)peak_consumed - (double)peak_live) /
-				(double)peak_live;
+	if (measure) {
+		f->overhead_pct = 100.0 *
+				  ((double)peak_span - (double)peak_live) /
+				  (double)peak_live;
+		f->fragmentation_pct = 100.0 *
+				       ((double)(hi - lo) - (double)live) /
+				       (double)(hi - lo);
+	}
 	double secs = (double)(t1.tv_sec - t0.tv_sec) +
 		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return (double)steps / secs;
@@ -143,12 +157,13 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 1;
 	}
-	struct ops glibc = {"glibc", malloc, free, g_consumed};
-	struct ops uk = {NULL, u_alloc, u_free, u_consumed};
-	double g_best = 0, g_over = 0;
+	struct ops glibc = {"glibc", malloc, free};
+	struct ops uk = {NULL, u_alloc, u_free};
+	double g_best = 0;
+	struct figures g_fig, fig[3];
 
 	/* interleave: glibc, each backend, glibc, ... best of `reps` */
-	double best[3] = {0}, over[3] = {0};
+	double best[3] = {0};
 	for (int r = 0; r < reps; r++) {
 		double v = run(&glibc, steps, 0, NULL);
 		if (v > g_best)
@@ -160,7 +175,6 @@ int main(int argc, char **argv)
 					 ? steps
 					 : steps / 20;
 			cur = backends[b].init(heap, HEAP);
-			cur_avail0 = uk_alloc_availmem(cur);
 			uk.name = backends[b].name;
 			v = run(&uk, n, 0, NULL);
 			if (v > best[b])
@@ -168,23 +182,26 @@ int main(int argc, char **argv)
 			madvise(heap, HEAP, MADV_DONTNEED);
 		}
 	}
-	run(&glibc, steps / 4, 1, &g_over);
+	run(&glibc, steps / 4, 1, &g_fig);
 	printf("bench: alloc.glibc.ops_per_s %.0f ops/s\n", g_best);
-	printf("bench: alloc.glibc.overhead_pct %.1f %%\n", g_over);
+	printf("bench: alloc.glibc.overhead_pct %.1f %%\n", g_fig.overhead_pct);
+	printf("bench: alloc.glibc.fragmentation_pct %.1f %%\n",
+	       g_fig.fragmentation_pct);
 	for (int b = 0; b < 3; b++) {
 		long n = strcmp(backends[b].name, "region") ? steps / 4
 							    : steps / 20;
 		cur = backends[b].init(heap, HEAP);
-		cur_avail0 = uk_alloc_availmem(cur);
 		uk.name = backends[b].name;
-		run(&uk, n, 1, &over[b]);
+		run(&uk, n, 1, &fig[b]);
 		madvise(heap, HEAP, MADV_DONTNEED);
 		printf("bench: alloc.%s.ops_per_s %.0f ops/s\n",
 		       backends[b].name, best[b]);
 		printf("bench: alloc.%s.vs_glibc %.3f x\n", backends[b].name,
 		       best[b] / g_best);
 		printf("bench: alloc.%s.overhead_pct %.1f %%\n",
-		       backends[b].name, over[b]);
+		       backends[b].name, fig[b].overhead_pct);
+		printf("bench: alloc.%s.fragmentation_pct %.1f %%\n",
+		       backends[b].name, fig[b].fragmentation_pct);
 	}
 	return 0;
 }
