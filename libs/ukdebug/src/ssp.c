@@ -32,7 +32,8 @@ UK_SSP_KEEP UK_NO_STACK_PROTECTOR void __stack_chk_fail(void)
 
 	if (name)
 		uk_printk(UK_LOG_CRIT, "ukdebug",
-			  "stack smashing detected in %s (at 0x%016lx <%s+0x%lx>)",
+			  "stack smashing detected in %s (at 0x%016lx "
+			  "<%s+0x%lx>)",
 			  name, (unsigned long)ra, name,
 			  (unsigned long)off + 1);
 	else

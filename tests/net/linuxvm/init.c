@@ -239,7 +239,8 @@ static void cpu_report(void)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path),
-			 "/sys/devices/system/cpu/vulnerabilities/%s", e->d_name);
+			 "/sys/devices/system/cpu/vulnerabilities/%s",
+			 e->d_name);
 		f = fopen(path, "r");
 		if (!f)
 			continue;
