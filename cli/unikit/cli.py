@@ -3,6 +3,7 @@ package's modules. `main()` is what ./unikit runs."""
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,23 +100,84 @@ def cmd_test(a):
     t = subprocess.run(["meson", "test", "-C", ndir, "--print-errorlogs", "--suite", "boot",
                         "--num-processes", "2"])
     rc |= t.returncode
-    passed = failed = skipped = 0
+    passed, failed, skips = 0, 0, []
     for d in [bdir, ndir] + ([] if a.gcc_only else [builddir("clang")]):
         try:
-            with open(os.path.join(d, "meson-logs", "testlog.json")) as f:
-                for line in f:
-                    r = json.loads(line).get("result")
-                    if r in ("OK", "EXPECTEDFAIL"):
-                        passed += 1
-                    elif r == "SKIP":
-                        skipped += 1
-                    else:
-                        failed += 1
-        except (OSError, ValueError):
+            p, f, sk = read_testlog(os.path.join(d, "meson-logs", "testlog.json"))
+        except (OSError, ValueError) as e:
+            say(f"{os.path.relpath(d, ROOT)}: no readable test log ({e})")
             failed += 1
-    say("all tests passed" if rc == 0 else "some tests FAILED (see above)")
+            continue
+        passed, failed = passed + p, failed + f
+        skips += [(os.path.basename(d),) + x for x in sk]
+    ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    lines, passed, failed, skipped, bad = summarize_skips(skips, passed, failed, ci)
+    for l in lines:
+        print(l)
+    rc |= bad
+    say("all tests passed" if rc == 0 and not failed else "some tests FAILED (see above)")
     print(f"test: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if rc or failed else 0
+
+
+def summarize_skips(skips, passed, failed, ci):
+    """Lines naming every skip and why; in CI (`ci`) a skip in a suite the
+    README promises counts as a failure. Returns (lines, passed, failed,
+    skipped, rc)."""
+    lines = []
+    promised = [x for x in skips if x[2] & PROMISED_SUITES]
+    if skips:
+        lines.append(f"skipped ({len(skips)}):")
+        for build, name, suites, whole, why in skips:
+            lines.append(f"  {build}: {name} [{', '.join(sorted(suites))}]: "
+                         f"{'skipped' if whole else 'partly skipped'}: {why}")
+    skipped = sum(1 for x in skips if x[3])
+    rc = 0
+    if ci and promised:
+        lines.append(f"CI: {len(promised)} of these are in suites the README promises "
+                     f"({', '.join(sorted(PROMISED_SUITES))}): in CI a skip is a failure")
+        whole = sum(1 for x in promised if x[3])
+        passed -= len(promised) - whole  # partly skipped tests had passed
+        skipped -= whole
+        failed += len(promised)
+        rc = 1
+    return lines, passed, failed, skipped, rc
+
+
+# the suites the README's `./unikit test` promises
+PROMISED_SUITES = {"unit", "sanitize", "boot", "posix", "standalone", "cli", "lint"}
+
+
+def skip_reason(stdout):
+    """What a test said about its skip: its last line naming SKIP."""
+    lines = [l.strip() for l in (stdout or "").splitlines() if re.search(r"\bSKIP\b", l)]
+    return lines[-1] if lines else None
+
+
+def read_testlog(path):
+    """(passed, failed, skips) from a Meson testlog.json; a skip is (name,
+    suites, whole, why): whole tests that exited 77, and tests that passed
+    but said they left a part out (a line with SKIP)."""
+    passed = failed = 0
+    skips = []
+    with open(path) as f:
+        for line in f:
+            t = json.loads(line)
+            r = t.get("result")
+            name = t.get("name", "?")
+            # Meson names a test "project:suite / name" (its first suite)
+            suites = {x.split(":")[-1] for x in t.get("suite", [])} or \
+                ({name.split(" / ")[0].split(":")[-1]} if " / " in name else set())
+            why = skip_reason(t.get("stdout"))
+            if r in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+                if why:
+                    skips.append((name, suites, False, why))
+            elif r == "SKIP":
+                skips.append((name, suites, True, why or "exit 77, no reason printed"))
+            else:
+                failed += 1
+    return passed, failed, skips
 
 
 def cmd_setup(a):
@@ -234,6 +296,12 @@ def main(argv=None):
     size.add_parser(sub)
 
     s = sub.add_parser("fetch-sources", help="third-party sources from Debian source packages (offline fallback)")
+    s.add_argument("--plan", action="store_true",
+                   help="fetch nothing: say where a configure takes each wrap's source from, and check "
+                        "that every wrap's upstream is pinned (a real sha256 or a release tag)")
+    s.add_argument("--no-debian", action="store_true",
+                   help="with --plan: as on a machine that cannot reach Debian's source packages")
+    s.add_argument("--subprojects", help="with --plan: the subprojects directory (default: unikit's)")
     s.set_defaults(fn=sources.cmd_fetch_sources)
 
     s = sub.add_parser("fuzz", help="build a libFuzzer target natively with clang and run it")

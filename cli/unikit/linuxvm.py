@@ -26,6 +26,7 @@ from . import ROOT
 
 # the VM's init program (a C file, built with musl-gcc)
 INIT_C = os.path.join(ROOT, "tests", "net", "linuxvm", "init.c")
+SYSBENCH_C = os.path.join(ROOT, "tests", "bench", "sysbench.c")
 WANT = ["virtio_net", "virtio_pci", "virtio_mmio"]
 MEM = 256 << 20
 # sysctls for the guest (uksysctl=, applied by init): none, the baseline is
@@ -80,38 +81,96 @@ def fetch_kernel(cache):
     return os.path.join(dest, "boot", f"vmlinuz-{ver}"), os.path.join(dest, "lib", "modules", ver), ver
 
 
+def elf_modinfo(data, what="module"):
+    """{key: [values]} from a kernel module's .modinfo section (NUL-separated
+    key=value strings), read from the ELF64 little-endian section table."""
+    import struct
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        raise VMError(f"{what}: not a 64-bit little-endian ELF file")
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+    if shentsize < 64 or shstrndx >= shnum or shoff + shnum * shentsize > len(data):
+        raise VMError(f"{what}: bad ELF section table")
+
+    def sect(i):
+        _, _, _, _, off, size = struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+        if off + size > len(data):
+            raise VMError(f"{what}: section {i} lies beyond the file")
+        return off, size
+
+    stroff, strsize = sect(shstrndx)
+    for i in range(shnum):
+        name_off, = struct.unpack_from("<I", data, shoff + i * shentsize)
+        if name_off >= strsize:
+            continue
+        end = data.find(b"\0", stroff + name_off, stroff + strsize)
+        if data[stroff + name_off:end] == b".modinfo":
+            off, size = sect(i)
+            info = {}
+            for kv in data[off:off + size].split(b"\0"):
+                k, eq, v = kv.partition(b"=")
+                if eq:
+                    info.setdefault(k.decode(errors="replace"), []).append(v.decode(errors="replace"))
+            return info
+    raise VMError(f"{what}: no .modinfo section")
+
+
+def read_module(path):
+    """A module file's bytes, decompressed (.ko, .ko.xz; .ko.zst refused)."""
+    data = open(path, "rb").read()
+    if path.endswith(".xz"):
+        return lzma.decompress(data)
+    if path.endswith(".zst"):
+        raise VMError(f"{path}: zstd-compressed modules are not supported")
+    return data
+
+
+def _modname(path):
+    return os.path.basename(path).split(".")[0].replace("-", "_")
+
+
 def module_order(moddir):
     """Module files (relative to moddir) to load, dependencies first; names
-    built into the kernel are skipped."""
-    deps = {}
-    with open(os.path.join(moddir, "modules.dep")) as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            deps[k.strip()] = v.split()
+    built into the kernel are skipped. Without depmod: the package ships no
+    modules.dep (depmod makes it at install time), so each module's own
+    .modinfo `depends=` field gives its dependencies."""
+    files = {}
+    for dirpath, _, names in os.walk(os.path.join(moddir, "kernel")):
+        for n in names:
+            if n.endswith((".ko", ".ko.xz", ".ko.zst")):
+                rel = os.path.relpath(os.path.join(dirpath, n), moddir)
+                files.setdefault(_modname(rel), rel)
+    if not files:
+        raise VMError(f"{moddir}: no kernel modules (.ko, .ko.xz) under kernel/")
     builtin = set()
     try:
         with open(os.path.join(moddir, "modules.builtin")) as f:
-            builtin = {os.path.basename(l.strip()).split(".")[0] for l in f}
+            builtin = {_modname(l.strip()) for l in f if l.strip()}
     except OSError:
         pass
-    byname = {os.path.basename(k).split(".")[0].replace("-", "_"): k for k in deps}
-    order = []
+    order, state = [], {}
 
-    def add(path, depth=0):
-        if path in order or depth > 16:
+    def add(name, chain):
+        name = name.replace("-", "_")
+        if name in builtin or state.get(name) == "done":
             return
-        # modules.dep lists all (transitive) dependencies; the last ones are
-        # the deepest: load them first
-        for d in reversed(deps.get(path, [])):
-            add(d, depth + 1)
-        order.append(path)
+        if state.get(name) == "busy":
+            raise VMError("module dependency cycle: " + " -> ".join(chain + [name]))
+        if name not in files:
+            raise VMError(f"{moddir}: no module {name} (needed by {' -> '.join(chain) or 'the VM'}) "
+                          f"and it is not built in")
+        if len(chain) > 32:
+            raise VMError("module dependencies deeper than 32: " + " -> ".join(chain))
+        state[name] = "busy"
+        info = elf_modinfo(read_module(os.path.join(moddir, files[name])), files[name])
+        for dep in ",".join(info.get("depends", [])).split(","):
+            if dep.strip():
+                add(dep.strip(), chain + [name])
+        state[name] = "done"
+        order.append(files[name])
 
     for name in WANT:
-        if name in builtin:
-            continue
-        if name not in byname:
-            raise VMError(f"{moddir}: no module {name} (and it is not built in)")
-        add(byname[name])
+        add(name, [])
     return order
 
 
@@ -127,14 +186,15 @@ def build_initramfs(cache, moddir, cpio_newc):
           INIT_C], "building init")
     _run(["musl-gcc", "-static", "-O2", "-s", "-o", os.path.join(root, "httpreply"),
           os.path.join(src, "main.c"), os.path.join(src, "http_parse.c")], "building httpreply")
+    # `bench syscall`'s program (run with ukexec=/sysbench)
+    _run(["musl-gcc", "-static", "-O2", "-s", "-o", os.path.join(root, "sysbench"), SYSBENCH_C],
+         "building sysbench")
     lines = []
     for rel in module_order(moddir):
         name = os.path.basename(rel)
-        data = open(os.path.join(moddir, rel), "rb").read()
+        data = read_module(os.path.join(moddir, rel))
         if name.endswith(".xz"):
-            data, name = lzma.decompress(data), name[:-3]
-        elif name.endswith(".zst"):
-            raise VMError(f"{rel}: zstd-compressed modules are not supported")
+            name = name[:-3]
         with open(os.path.join(root, "modules", name), "wb") as f:
             f.write(data)
         lines.append(f"/modules/{name}")
@@ -165,11 +225,16 @@ def host_tsc_khz():
 
 
 def qemu_command(kernel, initrd, machine, accel, net_args, mem=MEM, ip="10.77.0.2/24",
-                 gw="10.77.0.1", port=80, sysctl=SYSCTL):
+                 gw="10.77.0.1", port=80, sysctl=SYSCTL, extra="", icount=False):
+    """The VM's QEMU command. `extra`: more kernel parameters (e.g.
+    mitigations=off, ukexec=/sysbench); `icount`: -icount shift=0 (the TSC
+    counts guest instructions, at 1 GHz)."""
     append = f"console=ttyS0 quiet panic=-1 ukip={ip} ukgw={gw} ukport={port}"
     if sysctl:
         append += f" uksysctl={sysctl}"
-    khz = host_tsc_khz()
+    if extra:
+        append += " " + extra
+    khz = 1000000 if icount else host_tsc_khz()
     if machine.startswith("microvm") and accel == "tcg" and khz:
         # microvm has no PIT/HPET/ACPI PM timer to calibrate the TSC against
         # under TCG: Linux would hang at "Marking TSC unstable"; tell it the
@@ -179,4 +244,13 @@ def qemu_command(kernel, initrd, machine, accel, net_args, mem=MEM, ip="10.77.0.
            "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
            "-kernel", kernel, "-initrd", initrd, "-append", append]
     cmd += ["-accel", "kvm", "-cpu", "host"] if accel == "kvm" else ["-accel", "tcg"]
+    if icount:
+        cmd += ["-icount", "shift=0"]
     return cmd + list(net_args)
+
+
+def cpu_report(text):
+    """(cpu model, {vulnerability: state}) from init's report lines."""
+    m = re.search(r"^init: cpu: (.*)$", text, re.M)
+    vulns = dict(re.findall(r"^init: vulnerability (\S+): (.*)$", text, re.M))
+    return (m.group(1).strip() if m else None), vulns

@@ -195,9 +195,126 @@ def missing_sources():
     return missing
 
 
+# ------------------------------------------------------ where sources come from
+ZERO_HASH = "0" * 64
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+SHA1 = re.compile(r"^[0-9a-f]{40}$")
+# a release tag: not a branch name that moves (master, main, HEAD, ...)
+MOVING = {"head", "master", "main", "trunk", "develop", "devel", "stable"}
+
+
+def parse_wrap(path):
+    """{section: {key: value}} of a wrap file (Meson's ini syntax, comments
+    dropped)."""
+    out, cur = {}, None
+    for n, line in enumerate(open(path), 1):
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            cur = out.setdefault(line[1:-1].strip(), {})
+            continue
+        k, eq, v = line.partition("=")
+        if not eq or cur is None:
+            raise UserError(f"{os.path.basename(path)}:{n}: not a 'key = value' line in a section: {line}")
+        cur[k.strip()] = v.strip()
+    return out
+
+
+def upstream_problem(wrap):
+    """Why the wrap's upstream source is not pinned (None when it is): a
+    wrap-file needs an https URL, a file name and a real sha256 (Meson
+    checks it on every download); a wrap-git an https URL and a revision
+    that cannot move (a release tag or a full commit id)."""
+    if "wrap-file" in wrap:
+        w = wrap["wrap-file"]
+        for k in ("directory", "source_url", "source_filename", "source_hash"):
+            if not w.get(k):
+                return f"[wrap-file] has no {k}"
+        if not w["source_url"].startswith("https://"):
+            return f"source_url is not https: {w['source_url']}"
+        h = w["source_hash"].lower()
+        if not HEX64.match(h):
+            return f"source_hash is not a sha256: {w['source_hash']}"
+        if h == ZERO_HASH:
+            return "source_hash is a placeholder of zeros: no download can pass Meson's check"
+        return None
+    if "wrap-git" in wrap:
+        w = wrap["wrap-git"]
+        for k in ("directory", "url", "revision"):
+            if not w.get(k):
+                return f"[wrap-git] has no {k}"
+        if not w["url"].startswith("https://"):
+            return f"url is not https: {w['url']}"
+        rev = w["revision"]
+        if rev.lower() in MOVING:
+            return f"revision '{rev}' is a branch that moves: pin a release tag or a commit id"
+        if not (SHA1.match(rev) or re.search(r"\d", rev)):
+            return f"revision '{rev}' does not look like a release tag or a commit id"
+        return None
+    return f"neither [wrap-file] nor [wrap-git] (sections: {', '.join(wrap) or 'none'})"
+
+
+def source_plan(sub=None, debian=True):
+    """[(wrap, source, problem)]: for every wrap in `sub`, where a configure
+    takes its source from - "unpacked DIR" (already there: Meson uses it as
+    it is), "packagecache FILE" (Meson checks its hash), "debian PKG"
+    (./unikit fetch-sources can get it; only with `debian`) or "upstream
+    URL" - and why that cannot work (None when it can)."""
+    sub = sub or os.path.join(ROOT, "subprojects")
+    plan = []
+    for w in sorted(f for f in os.listdir(sub) if f.endswith(".wrap")):
+        path = os.path.join(sub, w)
+        text = open(path).read()
+        wrap = parse_wrap(path)
+        sect = wrap.get("wrap-file") or wrap.get("wrap-git") or {}
+        d = sect.get("directory", w[:-5])
+        why = upstream_problem(wrap)
+        if os.path.isdir(os.path.join(sub, d)):
+            plan.append((w, f"unpacked {d}/", None))
+            continue
+        fn = sect.get("source_filename")
+        cached = fn and os.path.join(sub, "packagecache", fn)
+        if cached and os.path.isfile(cached):
+            got = hashlib.sha256(open(cached, "rb").read()).hexdigest()
+            if got == sect.get("source_hash", "").lower():
+                plan.append((w, f"packagecache {fn}", None))
+                continue
+        deb = re.search(r"^# unikit-debian-(source|unpack|srcunpack): (\S+)", text, re.M)
+        if debian and deb:
+            plan.append((w, f"debian {deb.group(2)} (./unikit fetch-sources)", None))
+            continue
+        url = sect.get("source_url") or sect.get("url", "?")
+        if "wrap-git" in wrap:
+            url += f" at {sect.get('revision', '?')}"
+        plan.append((w, f"upstream {url}", why))
+    return plan
+
+
+def cmd_source_plan(a):
+    """Print where each wrap's source would come from; 1 when one cannot
+    work (and, always, when a wrap's upstream is not pinned: a sha256 or a
+    release tag)."""
+    sub = a.subprojects or os.path.join(ROOT, "subprojects")
+    if not os.path.isdir(sub):
+        raise UserError(f"--subprojects {sub}: no such directory")
+    rc = 0
+    for w, src, why in source_plan(sub, debian=not a.no_debian):
+        pin = upstream_problem(parse_wrap(os.path.join(sub, w)))
+        print(f"{w}: {src}" + (f": CANNOT WORK: {why}" if why else ""))
+        if why:
+            rc = 1
+        elif pin:
+            print(f"{w}: upstream not pinned: {pin}")
+            rc = 1
+    return rc
+
+
 def cmd_fetch_sources(a):
     """Put third-party source tarballs into subprojects/packagecache/ from
     Debian source packages, for machines that cannot reach upstream."""
+    if getattr(a, "plan", False):
+        return cmd_source_plan(a)
     cache = os.path.join(ROOT, "subprojects", "packagecache")
     os.makedirs(cache, exist_ok=True)
     todo = [t[:5] for t in debian_wraps()]

@@ -1,8 +1,9 @@
 /* Faults on purpose, so tests can check the crash report.
- * Usage: fault [null|ud|div0|panic|assert|wx|nx|stack]   (default: null)
+ * Usage: fault [null|ud|div0|panic|assert|wx|nx|stack|smash] (default: null)
  *   wx:    write to the image's own code (W^X: text is read-only)
  *   nx:    jump into data (W^X: data is not executable)
- *   stack: endless recursion into the stack's guard page */
+ *   stack: endless recursion into the stack's guard page
+ *   smash: write past a stack array over the stack protector's canary */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,20 @@ __attribute__((noinline)) unsigned long fault_recurse(unsigned long n)
 	return recurse_fn(n + 1) + pad[0];
 }
 
+/* 8 bytes past the array: the canary sits right above it (the protector
+ * puts arrays next to it), so only the canary is overwritten and the check
+ * before the return fails. The length goes through a volatile so that the
+ * compiler cannot see the overflow. */
+static volatile size_t smash_len = 16 + 8;
+__attribute__((noinline)) int fault_smash(const char *what)
+{
+	char buf[16];
+
+	memset(buf, 'A', smash_len);
+	__asm__ __volatile__("" ::"r"(buf) : "memory");
+	return buf[0] + what[0];
+}
+
 __attribute__((noinline)) void fault_dispatch(const char *what)
 {
 	if (!strcmp(what, "null"))
@@ -77,8 +92,10 @@ __attribute__((noinline)) void fault_dispatch(const char *what)
 		fault_exec_data();
 	else if (!strcmp(what, "stack"))
 		printf("%lu\n", fault_recurse(0));
+	else if (!strcmp(what, "smash"))
+		printf("%d\n", fault_smash(what));
 	printf("fault: unknown fault '%s' (use null, ud, div0, panic, "
-	       "assert, wx, nx or stack)\n",
+	       "assert, wx, nx, stack or smash)\n",
 	       what);
 }
 

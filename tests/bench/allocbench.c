@@ -6,9 +6,22 @@
  * a new block, a full one is freed (long-lived slots, 1 in 8, are replaced
  * only one time in 16). Sizes: 70% 16-128 B, 20% 128 B-1 KiB, 8% 1-8 KiB,
  * 2% 8-64 KiB. Each new block is written to (first and last byte).
+ *
+ * Overhead, the same for every backend and for glibc: the memory the
+ * allocator holds - the resident pages (mincore) between the lowest block
+ * start and the highest block end it has handed out, i.e. what of the heap
+ * (or, for glibc, of the memory it got from the system) it has touched and
+ * kept - at the peak of live bytes, minus the live bytes, over the live
+ * bytes. In these measuring runs every page of every block is written, so
+ * live data is resident; headers, rounding and freed holes that stay
+ * resident count; untouched memory (glibc's top, the rest of a unikit heap)
+ * does not. The peak is sampled whenever live bytes grow by 1% past the
+ * last sample. Each measuring run comes first, on fresh memory.
+ * Fragmentation, separately: at the end of the workload (steady state, not
+ * the peak), the share of the resident memory which is not live data.
  * Output: `bench: alloc.<name>.<metric> VALUE UNIT` lines. */
 #define _GNU_SOURCE
-#include <malloc.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,11 +64,9 @@ struct ops {
 	const char *name;
 	void *(*alloc)(size_t);
 	void (*free)(void *);
-	size_t (*consumed)(void); /* bytes taken from the system/heap */
 };
 
 static struct uk_alloc *cur;
-static size_t cur_avail0;
 static void *u_alloc(size_t n)
 {
 	return uk_malloc(cur, n);
@@ -64,22 +75,48 @@ static void u_free(void *p)
 {
 	uk_free(cur, p);
 }
-static size_t u_consumed(void)
+
+struct figures {
+	double overhead_pct;	  /* (held - live) / live at the peak */
+	double fragmentation_pct; /* (held - live) / held at the end */
+};
+
+/* Bytes of resident pages in [lo, hi); pages no longer mapped (glibc
+ * trims its heap's top) hold nothing. */
+static size_t resident(uintptr_t lo, uintptr_t hi)
 {
-	return cur_avail0 - uk_alloc_availmem(cur);
-}
-static size_t g_consumed(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-	return mi.arena + mi.hblkhd;
+	static unsigned char vec[256];
+	uintptr_t a = lo & ~(uintptr_t)4095;
+	size_t n = 0;
+
+	for (; a < hi; a += sizeof(vec) << 12) {
+		size_t pages = (hi - a + 4095) >> 12;
+		if (pages > sizeof(vec))
+			pages = sizeof(vec);
+		if (!mincore((void *)a, pages << 12, vec)) {
+			for (size_t i = 0; i < pages; i++)
+				n += vec[i] & 1;
+			continue;
+		}
+		if (errno != ENOMEM) {
+			fprintf(stderr, "mincore: %s\n", strerror(errno));
+			exit(1);
+		}
+		for (size_t i = 0; i < pages; i++) /* some page unmapped */
+			if (!mincore((void *)(a + (i << 12)), 4096, vec))
+				n += vec[0] & 1;
+	}
+	return n << 12;
 }
 
-/* Returns ops/s; with `measure`, also the peak overhead in percent. */
+/* Returns ops/s; with `measure` (slower: it tracks the span), also the
+ * overhead and fragmentation. */
 static double run(const struct ops *o, long steps, int measure,
-		  double *overhead_pct)
+		  struct figures *f)
 {
 	static struct slot s[SLOTS];
-	size_t live = 0, peak_live = 0, peak_consumed = 0;
+	size_t live = 0, peak_live = 0, peak_held = 0, sampled = 0;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
 	struct timespec t0, t1;
 
 	memset(s, 0, sizeof(s));
@@ -106,22 +143,33 @@ static double run(const struct ops *o, long steps, int measure,
 			s[k].size = n;
 			live += n;
 			if (measure) {
-				size_t c = o->consumed();
-				if (live > peak_live)
+				/* live data resident: every page written */
+				for (size_t off = 4096; off < n; off += 4096)
+					p[off] = 3;
+				if ((uintptr_t)p < lo)
+					lo = (uintptr_t)p;
+				if ((uintptr_t)p + n > hi)
+					hi = (uintptr_t)p + n;
+				if (live > sampled + sampled / 100) {
+					sampled = live;
 					peak_live = live;
-				if (c > peak_consumed)
-					peak_consumed = c;
+					peak_held = resident(lo, hi);
+				}
 			}
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	size_t held = measure ? resident(lo, hi) : 0; /* before the frees */
 	for (int k = 0; k < SLOTS; k++)
 		if (s[k].p)
 			o->free(s[k].p);
-	if (measure)
-		*overhead_pct = 100.0 *
-				((double)peak_consumed - (double)peak_live) /
-				(double)peak_live;
+	if (measure) {
+		f->overhead_pct = 100.0 *
+				  ((double)peak_held - (double)peak_live) /
+				  (double)peak_live;
+		f->fragmentation_pct =
+			100.0 * ((double)held - (double)live) / (double)held;
+	}
 	double secs = (double)(t1.tv_sec - t0.tv_sec) +
 		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return (double)steps / secs;
@@ -143,12 +191,24 @@ int main(int argc, char **argv)
 		perror("mmap");
 		return 1;
 	}
-	struct ops glibc = {"glibc", malloc, free, g_consumed};
-	struct ops uk = {NULL, u_alloc, u_free, u_consumed};
-	double g_best = 0, g_over = 0;
+	struct ops glibc = {"glibc", malloc, free};
+	struct ops uk = {NULL, u_alloc, u_free};
+	double g_best = 0, best[3] = {0};
+	struct figures g_fig, fig[3];
 
-	/* interleave: glibc, each backend, glibc, ... best of `reps` */
-	double best[3] = {0}, over[3] = {0};
+	/* the measuring runs first, each on fresh memory (glibc's arena is
+	 * still unused: nothing before allocated much) */
+	run(&glibc, steps / 4, 1, &g_fig);
+	for (int b = 0; b < 3; b++) {
+		long n = strcmp(backends[b].name, "region") ? steps / 4
+							    : steps / 20;
+		cur = backends[b].init(heap, HEAP);
+		uk.name = backends[b].name;
+		run(&uk, n, 1, &fig[b]);
+		madvise(heap, HEAP, MADV_DONTNEED);
+	}
+	/* throughput: interleave glibc, each backend, glibc, ... best of
+	 * `reps` */
 	for (int r = 0; r < reps; r++) {
 		double v = run(&glibc, steps, 0, NULL);
 		if (v > g_best)
@@ -160,7 +220,6 @@ int main(int argc, char **argv)
 					 ? steps
 					 : steps / 20;
 			cur = backends[b].init(heap, HEAP);
-			cur_avail0 = uk_alloc_availmem(cur);
 			uk.name = backends[b].name;
 			v = run(&uk, n, 0, NULL);
 			if (v > best[b])
@@ -168,23 +227,19 @@ int main(int argc, char **argv)
 			madvise(heap, HEAP, MADV_DONTNEED);
 		}
 	}
-	run(&glibc, steps / 4, 1, &g_over);
 	printf("bench: alloc.glibc.ops_per_s %.0f ops/s\n", g_best);
-	printf("bench: alloc.glibc.overhead_pct %.1f %%\n", g_over);
+	printf("bench: alloc.glibc.overhead_pct %.1f %%\n", g_fig.overhead_pct);
+	printf("bench: alloc.glibc.fragmentation_pct %.1f %%\n",
+	       g_fig.fragmentation_pct);
 	for (int b = 0; b < 3; b++) {
-		long n = strcmp(backends[b].name, "region") ? steps / 4
-							    : steps / 20;
-		cur = backends[b].init(heap, HEAP);
-		cur_avail0 = uk_alloc_availmem(cur);
-		uk.name = backends[b].name;
-		run(&uk, n, 1, &over[b]);
-		madvise(heap, HEAP, MADV_DONTNEED);
 		printf("bench: alloc.%s.ops_per_s %.0f ops/s\n",
 		       backends[b].name, best[b]);
 		printf("bench: alloc.%s.vs_glibc %.3f x\n", backends[b].name,
 		       best[b] / g_best);
 		printf("bench: alloc.%s.overhead_pct %.1f %%\n",
-		       backends[b].name, over[b]);
+		       backends[b].name, fig[b].overhead_pct);
+		printf("bench: alloc.%s.fragmentation_pct %.1f %%\n",
+		       backends[b].name, fig[b].fragmentation_pct);
 	}
 	return 0;
 }

@@ -28,5 +28,18 @@ def main(names):
     rc = 0
     for n in names:
         print(f"# benchmark {n}", flush=True)
-        rc |= known[n]()
+        rc |= run_one(n, known[n])
     return rc
+
+
+def run_one(name, fn):
+    """One benchmark; whatever stops it becomes one line naming it (a
+    UserError already is one), never a traceback."""
+    import subprocess
+    from ..linuxvm import VMError
+    try:
+        return fn()
+    except UserError as e:
+        raise UserError(f"bench {name}: {e}") from None
+    except (VMError, RuntimeError, OSError, ValueError, subprocess.SubprocessError) as e:
+        raise UserError(f"bench {name}: {type(e).__name__}: {e}") from None

@@ -54,13 +54,30 @@ def min_mem_kib(image, accel):
     return hi
 
 
+def traced_instructions(image):
+    """Guest instructions from the first instruction to main(): TSC stamps
+    under -icount shift=0 (one TSC tick per instruction), from a build with
+    boot tracing on."""
+    cmd = qemu_command(image, "microvm", 64 << 20, "tcg", "") + ["-icount", "shift=0"]
+    rc, out, err = run_qemu(cmd, 120, echo=False)
+    m = re.search(r"trace: tsc_entry=(\d+) tsc_main=(\d+) delta=(\d+)", out)
+    if not m:
+        raise UserError(f"no boot trace line in {os.path.basename(image)}'s output:\n" + out[-2000:])
+    return int(m.group(3))
+
+
 def bench_boot():
     """The smallest image (helloworld on nolibc: what the boot goals are
-    about), and helloworld on the default libc, musl."""
+    about), and helloworld on the default libc, musl; each also built with
+    -Dstack_protector=false, for what the protector costs."""
     require("build", "run", "clang")
     nolibc = ["libc=nolibc"]
+    nossp = ["stack_protector=false"]
     hello = build("helloworld", "kvm", variant="-nolibc", options=nolibc)
     emit("boot.image_bytes", os.path.getsize(hello), "bytes")
+    hello_nossp = build("helloworld", "kvm", variant="-nolibc-nossp", options=nolibc + nossp)
+    emit("boot.nossp.image_bytes", os.path.getsize(hello_nossp), "bytes")
+    emit("boot.ssp_cost_bytes", os.path.getsize(hello) - os.path.getsize(hello_nossp), "bytes")
     try:
         hello_clang = build("helloworld", "kvm", toolchain="clang", variant="-nolibc",
                               options=nolibc)
@@ -69,6 +86,9 @@ def bench_boot():
         print(f"# clang image not built: {e}", file=sys.stderr)
     hello_musl = build("helloworld", "kvm")
     emit("boot.musl.image_bytes", os.path.getsize(hello_musl), "bytes")
+    musl_nossp = build("helloworld", "kvm", variant="-nossp", options=nossp)
+    emit("boot.musl.nossp.image_bytes", os.path.getsize(musl_nossp), "bytes")
+    emit("boot.musl.ssp_cost_bytes", os.path.getsize(hello_musl) - os.path.getsize(musl_nossp), "bytes")
 
     bdir = builddir("gcc")
     run_checked(["ninja", "-C", bdir, "tests/bench/pvh-empty", "tests/bench/pvh-probe"], "ninja", quiet=True)
@@ -88,16 +108,16 @@ def bench_boot():
     emit("boot.wall_ms_helloworld", mh * 1000, "ms")
     emit("boot.wall_ratio", mh / me, "x")
 
-    # Guest instructions from the first instruction to main(): TSC stamps
-    # under -icount shift=0 (one TSC tick per instruction), from a build
-    # with boot tracing on.
-    traced = build("helloworld", "kvm", variant="-trace", options=["boot_trace=true"] + nolibc)
-    cmd = qemu_command(traced, "microvm", 64 << 20, "tcg", "") + ["-icount", "shift=0"]
-    rc, out, err = run_qemu(cmd, 120, echo=False)
-    m = re.search(r"trace: tsc_entry=(\d+) tsc_main=(\d+) delta=(\d+)", out)
-    if not m:
-        raise UserError("no boot trace line in the traced helloworld's output:\n" + out)
-    emit("boot.instructions_to_main", int(m.group(3)), "instructions")
+    # Guest instructions from the first instruction to main(), with and
+    # without the stack protector (whose canary set-up runs at the entry).
+    traced = build("helloworld", "kvm", variant="-trace",
+                   options=["boot_trace=true", "stack_protector=true"] + nolibc)
+    with_ssp = traced_instructions(traced)
+    emit("boot.instructions_to_main", with_ssp, "instructions")
+    traced = build("helloworld", "kvm", variant="-trace-nossp", options=["boot_trace=true"] + nolibc + nossp)
+    without = traced_instructions(traced)
+    emit("boot.nossp.instructions_to_main", without, "instructions")
+    emit("boot.ssp_cost_instructions", with_ssp - without, "instructions")
 
     # What the first use of a clock costs (nothing at boot: clocks are set
     # up lazily). The clock example prints the calibration time it paid.
@@ -198,41 +218,52 @@ def bench_sched():
     return 0
 
 
+SYSCALLS = ("getpid", "clock_gettime", "write", "read")
+
+
+def sysbench_figures(out, who):
+    """{(call, "libc"|"syscall"): ticks per call} from sysbench's output."""
+    m = re.search(r"^sysbench: FAILED: (.*)$", out, re.M)
+    if m:
+        raise UserError(f"{who}: sysbench failed: {m.group(1)}")
+    res = {(c, p): float(v) for c, p, v in
+           re.findall(r"^sysbench: (\w+) (libc|syscall) ([\d.]+)\r?$", out, re.M)}
+    if not re.search(r"^sysbench: done", out, re.M) or len(res) != 2 * len(SYSCALLS):
+        raise UserError(f"{who}: sysbench's output is incomplete:\n{out[-2000:]}")
+    return res
+
+
 def bench_syscall():
-    """A no-op system call (getppid) through the native path (a direct
-    call the compiler may inline), through the `syscall` instruction (the
-    binary path), and a plain function call: guest instructions under
-    -icount shift=0, then ns under plain TCG; on linuxu the native path
-    against a real system call of the host kernel, same run."""
-    require("build", "run")
-    img = build("syscalltest", "kvm", known=False)
-    cmd = qemu_command(img, "microvm", 64 << 20, "tcg", "bench") + ["-icount", "shift=0"]
-    rc, out, err = run_qemu(cmd, 300, echo=False)
-    m = re.search(r"syscall-bench: empty ([\d.]+) native ([\d.]+) call ([\d.]+) binary ([\d.]+)", out)
-    if not m:
-        raise UserError("no bench line from the syscalltest image:\n" + out[-2000:])
-    emit("syscall.native.instructions", float(m.group(2)), "instructions")
-    emit("syscall.call.instructions", float(m.group(3)), "instructions")
-    emit("syscall.binary.instructions", float(m.group(4)), "instructions")
-    cmd = qemu_command(img, "microvm", 64 << 20, "tcg", "bench-ns")
-    rc, out, err = run_qemu(cmd, 300, echo=False)
-    m = re.search(r"syscall-bench-ns: native ([\d.]+) call ([\d.]+) binary ([\d.]+)", out)
-    if not m:
-        raise UserError("no bench-ns line from the syscalltest image:\n" + out[-2000:])
-    emit("syscall.native.tcg_ns", float(m.group(1)), "ns")
-    emit("syscall.call.tcg_ns", float(m.group(2)), "ns")
-    emit("syscall.binary.tcg_ns", float(m.group(3)), "ns")
-    # linuxu: there the `syscall` instruction is the host kernel's
-    img = build("syscallhost", "linuxu", known=False)
-    q = subprocess.run([img, "bench-ns"], capture_output=True, text=True, timeout=300)
-    m = re.search(r"syscall-bench-ns: native ([\d.]+) call ([\d.]+) binary ([\d.]+)", q.stdout)
-    if not m or q.returncode:
-        raise UserError("no bench line from the syscallhost image:\n" + q.stdout[-2000:])
-    native, host = float(m.group(1)), float(m.group(3))
-    emit("syscall.linuxu.native_ns", native, "ns")
-    emit("syscall.linuxu.host_ns", host, "ns")
-    emit("syscall.linuxu.vs_host", round(host / max(native, 0.01), 1), "x")
-    # helloworld on musl, when the musl build exists
-    img = build("helloworld", "kvm")  # musl, the default libc
-    emit("syscall.musl_hello.image_bytes", os.path.getsize(img), "bytes")
+    """Four real system calls (getpid, clock_gettime, a 1-byte write to
+    /dev/null, a 1-byte read from a ramfs file), in guest instructions per
+    call (TSC under -icount shift=0, the loop's own instructions included):
+    through musl in a unikit image (native: function calls into the pool),
+    through the `syscall` instruction into the same image (binary), and
+    through the `syscall` instruction into Linux in the Debian-kernel VM of
+    `bench http` (its libc's figure too: clock_gettime goes through the
+    vDSO there), all in the same run."""
+    require("build", "run", "linuxbin")
+    from .. import BUILD, linuxvm
+    from ..initrd import cpio_newc
+    img = build("sysbench", "kvm", known=False)
+    cmd = qemu_command(img, "microvm", 64 << 20, "tcg", "") + ["-icount", "shift=0"]
+    rc, out, err = run_qemu(cmd, 900, echo=False)
+    uk = sysbench_figures(out, "the unikit image")
+    try:
+        kernel, initrd, ver = linuxvm.prepare(os.path.join(BUILD, "linuxvm"), cpio_newc)
+    except linuxvm.VMError as e:
+        raise UserError(str(e))
+    print(f"# linux: Debian kernel {ver}, default mitigations, -icount shift=0", flush=True)
+    cmd = linuxvm.qemu_command(kernel, initrd, "microvm", "tcg", [], extra="ukexec=/sysbench",
+                               icount=True)
+    rc, out, err = run_qemu(cmd, 1800, echo=False)
+    lx = sysbench_figures(out, "the Linux VM")
+    cpu, vulns = linuxvm.cpu_report(out)
+    print(f"# linux VM cpu: {cpu or 'unknown'}; mitigations: "
+          + "; ".join(f"{k}: {v}" for k, v in sorted(vulns.items())), flush=True)
+    for c in SYSCALLS:
+        emit(f"syscall.{c}.native_instructions", uk[(c, "libc")], "instructions")
+        emit(f"syscall.{c}.binary_instructions", uk[(c, "syscall")], "instructions")
+        emit(f"syscall.{c}.linux_instructions", lx[(c, "syscall")], "instructions")
+        emit(f"syscall.{c}.linux_libc_instructions", lx[(c, "libc")], "instructions")
     return 0

@@ -35,9 +35,10 @@ static uint64_t mix(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-/* AT_RANDOM seeds musl's stack-protector canary only (images are built
- * without -fstack-protector and malloc is not musl's): RDRAND when the CPU
- * has it, else TSC readings run through a mixer. */
+/* AT_RANDOM: what a Linux program finds there, for code that reads it
+ * through getauxval (musl's own stack-protector set-up, which used it, is
+ * left out: the canary is unikit's, set by the platform); RDRAND when the
+ * CPU has it, else TSC readings run through a mixer. */
 static void fill_random(unsigned char *out, size_t len)
 {
 	uint32_t r[4];

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <cmocka.h>
 #include <uk/random.h>
+#include <uk/stackguard.h>
 #include <uk/syscall.h>
 
 /* ---- a recording uk_printk ---- */
@@ -326,6 +327,36 @@ static void test_getrandom_unseeded(void **state)
 	uk_random_test_hide(0);
 }
 
+/* The canary (<uk/stackguard.h>): NUL low byte, never the same twice,
+ * from each source; the generator is not touched. */
+static void test_stack_guard(void **state)
+{
+	(void)state;
+	const unsigned masks[] = {
+		0, UK_STACKGUARD_HIDE_RDSEED,
+		UK_STACKGUARD_HIDE_RDSEED | UK_STACKGUARD_HIDE_RDRAND,
+		UK_STACKGUARD_HIDE_RDSEED | UK_STACKGUARD_FAIL_RDRAND};
+	uk_random_test_hide(0);
+	for (size_t m = 0; m < sizeof(masks) / sizeof(*masks); m++) {
+		uintptr_t seen[16];
+		const char *src = NULL;
+		for (int i = 0; i < 16; i++) {
+			seen[i] = uk_random_stack_guard(masks[m], &src);
+			assert_int_equal(seen[i] & 0xff, 0);
+			assert_true(seen[i] >> 8 != 0);
+			for (int j = 0; j < i; j++)
+				assert_true(seen[j] != seen[i]);
+		}
+		assert_non_null(src);
+		if (m >= 2)
+			assert_string_equal(src, "jitter");
+		else
+			assert_string_not_equal(src, "jitter");
+		assert_false(uk_random_seeded());
+		assert_string_equal(uk_random_sources(), "none");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_add_entropy),
 		cmocka_unit_test(test_getrandom),
 		cmocka_unit_test(test_getrandom_unseeded),
+		cmocka_unit_test(test_stack_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,10 @@
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/halt.h>
 #include <uk/print.h>
+#include <uk/ssp.h>
+#ifdef UK_STACK_PROTECTOR
+#include <uk/stackguard.h>
+#endif
 #include "kvm.h"
 
 extern char __uk_image_start[], __uk_image_end[];
@@ -29,14 +33,11 @@ static void region_overflow(void)
 		   UKPLAT_MEMREGION_MAX);
 }
 
-void ukplat_kvm_entry(const struct pvh_start_info *si);
-void ukplat_kvm_entry(const struct pvh_start_info *si)
+/* The boot proper, protected (not inlined into the entry, which is not). */
+static __attribute__((noinline)) void kvm_setup(const struct pvh_start_info *si)
 {
 	struct kvm_pvh pvh;
 	char why[192];
-
-	kvm_serial_init();
-	kvm_cpu_init();
 
 	bootinfo.plat_name = "kvm";
 	bootinfo.loader_name = "pvh";
@@ -96,4 +97,19 @@ void ukplat_kvm_entry(const struct pvh_start_info *si)
 				    ? "image"
 				    : "reserved");
 	ukboot_entry();
+}
+
+void ukplat_kvm_entry(const struct pvh_start_info *si);
+/* Unprotected: the stack protector's canary changes while it runs. */
+UK_NO_STACK_PROTECTOR void ukplat_kvm_entry(const struct pvh_start_info *si)
+{
+	kvm_serial_init();
+	kvm_cpu_init();
+#ifdef UK_STACK_PROTECTOR
+	/* before anything reads the loader's data; only the two calls above
+	 * ran before, and they are done */
+	const char *src;
+	__stack_chk_guard = uk_random_stack_guard(0, &src);
+#endif
+	kvm_setup(si);
 }

@@ -15,6 +15,10 @@
 #include <uk/plat/halt.h>
 #include <uk/plat/stack.h>
 #include <uk/print.h>
+#include <uk/ssp.h>
+#ifdef UK_STACK_PROTECTOR
+#include <uk/stackguard.h>
+#endif
 #include "linuxu.h"
 
 #ifndef LINUXU_HEAP_SIZE
@@ -198,8 +202,8 @@ static void linuxu_map_initrd(const char *path)
 	ukplat_linuxu_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
-void ukplat_linuxu_entry(long *sp);
-void ukplat_linuxu_entry(long *sp)
+/* The boot proper, protected (not inlined into the entry, which is not). */
+static __attribute__((noinline)) void linuxu_setup(long *sp)
 {
 	int argc = (int)sp[0];
 	char **argv = (char **)(sp + 1);
@@ -249,4 +253,16 @@ void ukplat_linuxu_entry(long *sp)
 		bootinfo.nr_memregions = 1;
 	}
 	ukboot_entry();
+}
+
+void ukplat_linuxu_entry(long *sp);
+/* Unprotected: the stack protector's canary changes while it runs. */
+UK_NO_STACK_PROTECTOR void ukplat_linuxu_entry(long *sp)
+{
+#ifdef UK_STACK_PROTECTOR
+	/* the first call of the process */
+	const char *src;
+	__stack_chk_guard = uk_random_stack_guard(0, &src);
+#endif
+	linuxu_setup(sp);
 }

@@ -1,25 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Boot test and benchmark of the system call paths.
+ * Boot test of the binary system call path.
  *
- *   syscall           check the binary path: results, errors, six
- *                     arguments, every register (general and SSE) preserved
- *                     but rax, the caller's red zone untouched, unknown
- *                     numbers -ENOSYS
- *   syscall bench     guest instructions (read the TSC under -icount
- *                     shift=0) and TSC ticks per call: native, binary, and
- *                     a plain function call
- *   syscall bench-ns  the same in ns by the platform clock
- *
- * Built for linuxu too (app syscallhost, bench modes only): there the
- * `syscall` instruction is a real system call of the host kernel.
+ * Checks the binary path: results, errors, six arguments, every register
+ * (general and SSE) preserved but rax, the caller's red zone untouched,
+ * unknown numbers -ENOSYS. (The benchmark is tests/bench/sysbench.c.)
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <uk/arch/x86_64.h>
-#include <uk/plat/time.h>
 #include <uk/syscall.h>
 
 /* ---- the implementations this test calls ---- */
@@ -52,18 +43,6 @@ static inline long bin6(long n, long a, long b, long c, long d, long e, long f)
 			     : "=a"(ret)
 			     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10),
 			       "r"(r8), "r"(r9)
-			     : "rcx", "r11", "memory");
-	return ret;
-}
-
-/* A call without arguments: only rax is set up (the no-op round trip). */
-static inline long bin0(long n)
-{
-	long ret;
-
-	__asm__ __volatile__("syscall"
-			     : "=a"(ret)
-			     : "a"(n)
 			     : "rcx", "r11", "memory");
 	return ret;
 }
@@ -255,76 +234,10 @@ static void check(void)
 		printf("syscall: binary path ok\n");
 }
 
-/* ---- benchmark ---- */
-#define N 100000
-
-__attribute__((noinline)) static long plain_call(long x)
-{
-	__asm__ __volatile__("" : : : "memory");
-	return x;
-}
-
-/* ns per call of each loop, by the platform clock (not under icount) */
-static void bench_ns(void)
-{
-	long sink = 0;
-	uint64_t t0, t1, t2, t3;
-
-	(void)ukplat_monotonic_clock(); /* calibration, if any, first */
-	t0 = ukplat_monotonic_clock();
-	for (long i = 0; i < N; i++) {
-		sink += uk_syscall6(UK_SYSCALL_NR_getppid, 0, 0, 0, 0, 0, 0);
-		__asm__ __volatile__("" : : : "memory");
-	}
-	t1 = ukplat_monotonic_clock();
-	for (long i = 0; i < N; i++)
-		sink += plain_call(i);
-	t2 = ukplat_monotonic_clock();
-	for (long i = 0; i < N; i++)
-		sink += bin0(UK_SYSCALL_NR_getppid);
-	t3 = ukplat_monotonic_clock();
-	printf("syscall-bench-ns: native %.2f call %.2f binary %.2f (sink "
-	       "%ld)\n",
-	       (double)(t1 - t0) / N, (double)(t2 - t1) / N,
-	       (double)(t3 - t2) / N, sink);
-}
-
-static void bench(void)
-{
-	uint64_t t0, t1, t2, t3, t4;
-	long sink = 0;
-
-	t0 = ukarch_rdtsc();
-	for (long i = 0; i < N; i++)
-		__asm__ __volatile__("" : : : "memory");
-	t1 = ukarch_rdtsc();
-	for (long i = 0; i < N; i++) {
-		sink += uk_syscall6(UK_SYSCALL_NR_getppid, 0, 0, 0, 0, 0, 0);
-		__asm__ __volatile__("" : : : "memory");
-	}
-	t2 = ukarch_rdtsc();
-	for (long i = 0; i < N; i++)
-		sink += plain_call(i);
-	t3 = ukarch_rdtsc();
-	for (long i = 0; i < N; i++)
-		sink += bin0(UK_SYSCALL_NR_getppid);
-	t4 = ukarch_rdtsc();
-	double empty = (double)(t1 - t0) / N;
-	/* per call, the loop's own cost taken out */
-	printf("syscall-bench: empty %.2f native %.2f call %.2f binary %.2f "
-	       "(sink %ld)\n",
-	       empty, (double)(t2 - t1) / N - empty,
-	       (double)(t3 - t2) / N - empty, (double)(t4 - t3) / N - empty,
-	       sink);
-}
-
 int main(int argc, char *argv[])
 {
-	if (argc > 1 && !strcmp(argv[1], "bench"))
-		bench();
-	else if (argc > 1 && !strcmp(argv[1], "bench-ns"))
-		bench_ns();
-	else
-		check();
+	(void)argc;
+	(void)argv;
+	check();
 	return failures ? 1 : 0;
 }

@@ -150,13 +150,25 @@ static int many(void)
 	return done != 10000;
 }
 
-/* `threads sleeporder`: threads sleeping 1..100 ms wake in that order */
-static int wake_order[100], woken;
+/*
+ * `threads sleeporder`: threads sleeping until base + 1..100 ms wake in
+ * that order. The deadlines are absolute, from one base, so that the time
+ * it takes to create and start the threads does not change the expected
+ * order. A thread that starts after its deadline has passed proves
+ * nothing about the order (it does not sleep at all): then the run is
+ * repeated with a base further ahead, up to 5 times.
+ */
+static int wake_order[100], woken, late;
+static uint64_t order_base;
 
 static void orderly(void *arg)
 {
 	long ms = (long)(intptr_t)arg;
-	uk_sched_sleep_ns((uint64_t)ms * 1000000);
+	uint64_t deadline = order_base + (uint64_t)ms * 1000000;
+
+	if (uk_sched_now() >= deadline)
+		late++;
+	uk_sched_sleep_until(deadline);
 	wake_order[woken++] = (int)ms;
 }
 
@@ -165,16 +177,31 @@ static int sleeporder(void)
 	static struct uk_thread *t[100];
 	int i, ok = 1;
 
-	for (i = 0; i < 100; i++) /* created in reverse: 100 ms first */
-		t[i] = uk_thread_create(NULL, "z", orderly,
-					(void *)(intptr_t)(100 - i), 0);
-	for (i = 0; i < 100; i++)
-		uk_thread_join(t[i], NULL);
-	for (i = 0; i < 100; i++)
-		ok &= wake_order[i] == i + 1;
-	printf("threads: sleeporder: %d woke, %s\n", woken,
-	       ok ? "in deadline order" : "OUT OF ORDER");
-	return !ok || woken != 100;
+	for (int attempt = 0; attempt < 5; attempt++) {
+		uint64_t margin_ms = 20ull << attempt;
+
+		woken = late = 0;
+		order_base = uk_sched_now() + margin_ms * 1000000;
+		for (i = 0; i < 100; i++) /* created in reverse: 100 ms first */
+			t[i] = uk_thread_create(NULL, "z", orderly,
+						(void *)(intptr_t)(100 - i), 0);
+		for (i = 0; i < 100; i++)
+			uk_thread_join(t[i], NULL);
+		if (late) {
+			printf("threads: sleeporder: %d threads started after "
+			       "their deadline (base %llu ms ahead), again\n",
+			       late, (unsigned long long)margin_ms);
+			continue;
+		}
+		for (i = 0; i < 100; i++)
+			ok &= wake_order[i] == i + 1;
+		printf("threads: sleeporder: %d woke, %s\n", woken,
+		       ok ? "in deadline order" : "OUT OF ORDER");
+		return !ok || woken != 100;
+	}
+	printf("threads: sleeporder: inconclusive, threads kept starting "
+	       "after their deadlines\n");
+	return 1;
 }
 
 /* `threads sem`: a semaphore ping-pong, 10,000 rounds */

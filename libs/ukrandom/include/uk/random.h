@@ -42,6 +42,9 @@ int uk_random_seeded(void);
  * ("rdseed, rdrand", "virtio-rng", "jitter"); "none" before any. */
 const char *uk_random_sources(void);
 
+/* The stack protector's canary: <uk/stackguard.h> (header-only, so that
+ * the platforms use it without linking the generator). */
+
 /* One ChaCha20 block (RFC 8439 section 2.3): 64 bytes of key stream for
  * `key`, block `counter` and `nonce`. */
 void uk_chacha20_block(const uint8_t key[32], uint32_t counter,
