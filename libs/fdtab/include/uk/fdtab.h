@@ -7,7 +7,8 @@
  *
  * System calls (uk_syscall_r_*): close dup dup2 dup3 fcntl read write readv
  * writev pread64 pwrite64 preadv pwritev lseek fstat ioctl fsync fdatasync
- * ftruncate getdents64.
+ * ftruncate getdents64 preadv2 pwritev2 sendfile copy_file_range; fcntl's
+ * lock commands go to the registered lock ops (<uk/file.h>).
  */
 #ifndef UK_FDTAB_H
 #define UK_FDTAB_H

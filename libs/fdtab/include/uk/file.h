@@ -193,6 +193,20 @@ static inline void uk_file_notify(struct uk_file *f, unsigned events)
 		uk_file_notify_watchers(f, events);
 }
 
+/*
+ * Record and whole-file locks (lib posixlock registers these at init;
+ * without it fcntl's lock commands answer -EINVAL). fcntl gets F_GETLK,
+ * F_SETLK(W) and F_OFD_* with the caller's struct flock; close is told
+ * that a descriptor of `f` was closed (POSIX locks of the process on that
+ * file go), release that `f` is being freed (its OFD and flock locks go).
+ */
+struct uk_file_lock_ops {
+	int (*fcntl)(struct uk_file *f, int cmd, void *arg);
+	void (*close)(struct uk_file *f);
+	void (*release)(struct uk_file *f);
+};
+void uk_file_set_lock_ops(const struct uk_file_lock_ops *ops);
+
 /* lseek for files whose end is `size`: SEEK_SET/CUR/END, -EINVAL else. */
 off_t uk_file_lseek_size(struct uk_file *f, off_t off, int whence, off_t size);
 

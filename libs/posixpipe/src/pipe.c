@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Pipes and FIFOs: a ring buffer of UK_PIPE_SIZE bytes shared by the ends
+ * (files) open on it. Readers sleep on `rq`, writers on `wq`, FIFO opens on
+ * `oq`; every change of readiness also goes to the ends' watchers
+ * (uk_file_notify) for poll/select/epoll. UP, cooperative: nothing changes
+ * between a check and its use unless the thread sleeps.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uk/fdtab.h>
+#include <uk/pipe.h>
+#include <uk/sched.h>
+#include <uk/syscall.h>
+
+#define FIONREAD_ 0x541B
+#define SIGPIPE_  13
+#define HDR	  2 /* packet mode: a 16-bit length before each packet */
+#define IN_EV	  (UK_POLLIN | UK_POLLRDNORM)
+#define OUT_EV	  (UK_POLLOUT | UK_POLLWRNORM)
+
+struct pipe;
+
+struct pend { /* one open end: the priv of its file */
+	struct pend *next;
+	struct pipe *p;
+	struct uk_file *f;
+	int rd, wr;
+	void (*put)(void *arg);
+	void *arg;
+};
+
+struct pipe {
+	char *buf;
+	size_t head, len; /* ring: bytes at head..head+len (mod size) */
+	size_t bytes;	  /* payload bytes (len less packet headers) */
+	unsigned readers, writers;
+	unsigned long ropens, wopens; /* FIFO opens so far, per side */
+	int packet;
+	uint64_t ino;
+	void **slot; /* FIFO: where the vnode keeps us */
+	struct pend *ends;
+	struct uk_waitq rq, wq, oq;
+};
+
+static uint64_t next_ino = 1;
+
+/*
+ * The one place a pipe sleeps. When signals are delivered asynchronously
+ * (issue 14, part B), this is where a pending unblocked signal ends the
+ * wait with -EINTR; until then it always returns 0.
+ */
+static int sleep_on(struct uk_waitq *wq)
+{
+	uk_waitq_wait(wq);
+	return 0;
+}
+
+/*
+ * A write found no reader: SIGPIPE to the writing thread, through the
+ * shim so that whichever signal library the image has decides what happens
+ * (posixprocess today: synchronous delivery; default action: the image
+ * ends with 128 + 13).
+ */
+static void raise_sigpipe(void)
+{
+	long tid = uk_syscall_call(gettid);
+
+	uk_syscall_call(tkill, tid, SIGPIPE_);
+}
+
+static void notify(struct pipe *p, unsigned rd_ev, unsigned wr_ev)
+{
+	for (struct pend *e = p->ends; e; e = e->next) {
+		unsigned ev = (e->rd ? rd_ev : 0) | (e->wr ? wr_ev : 0);
+
+		if (ev)
+			uk_file_notify(e->f, ev);
+	}
+}
+
+static void ring_put(struct pipe *p, const void *src, size_t n)
+{
+	size_t at = (p->head + p->len) % UK_PIPE_SIZE;
+	size_t first = UK_PIPE_SIZE - at < n ? UK_PIPE_SIZE - at : n;
+
+	memcpy(p->buf + at, src, first);
+	memcpy(p->buf, (const char *)src + first, n - first);
+	p->len += n;
+}
+
+/* Copy n bytes from the ring's head into dst (NULL: drop them). */
+static void ring_get(struct pipe *p, void *dst, size_t n)
+{
+	size_t first = UK_PIPE_SIZE - p->head < n ? UK_PIPE_SIZE - p->head : n;
+
+	if (dst) {
+		memcpy(dst, p->buf + p->head, first);
+		memcpy((char *)dst + first, p->buf, n - first);
+	}
+	p->head = (p->head + n) % UK_PIPE_SIZE;
+	p->len -= n;
+}
+
+/* Payload bytes a write could add now as one piece. */
+static size_t room(const struct pipe *p)
+{
+	size_t free_ = UK_PIPE_SIZE - p->len;
+
+	if (!p->packet)
+		return free_;
+	return free_ > HDR ? free_ - HDR : 0;
+}
+
+static ssize_t p_read(struct uk_file *f, void *buf, size_t len, off_t *off)
+{
+	struct pend *e = f->priv;
+	struct pipe *p = e->p;
+	size_t n;
+	int r;
+
+	(void)off;
+	if (!len)
+		return 0;
+	while (!p->len) { /* each pass follows a wake-up */
+		if (!p->writers)
+			return 0;
+		if (f->flags & UK_O_NONBLOCK)
+			return -EAGAIN;
+		r = sleep_on(&p->rq);
+		if (r)
+			return r;
+	}
+	if (p->packet) {
+		uint16_t plen;
+
+		ring_get(p, &plen, HDR);
+		n = plen < len ? plen : len;
+		ring_get(p, buf, n);
+		ring_get(p, NULL, plen - n); /* what did not fit is gone */
+		p->bytes -= plen;
+	} else {
+		n = p->len < len ? p->len : len;
+		ring_get(p, buf, n);
+		p->bytes -= n;
+	}
+	uk_waitq_wake_all(&p->wq);
+	notify(p, 0, OUT_EV);
+	return (ssize_t)n;
+}
+
+static ssize_t p_write(struct uk_file *f, const void *buf, size_t len,
+		       off_t *off)
+{
+	struct pend *e = f->priv;
+	struct pipe *p = e->p;
+	const char *src = buf;
+	size_t done = 0;
+	int r;
+
+	(void)off;
+	if (!len)
+		return 0;
+	for (;;) { /* each pass writes a piece or follows a wake-up */
+		size_t want = len - done, n;
+
+		if (!p->readers) {
+			raise_sigpipe();
+			return done ? (ssize_t)done : -EPIPE;
+		}
+		if (p->packet && want > UK_PIPE_BUF)
+			want = UK_PIPE_BUF;
+		n = room(p);
+		/* up to PIPE_BUF bytes (and every packet) go in whole */
+		if (n >= want || (!p->packet && len > UK_PIPE_BUF && n)) {
+			n = n < want ? n : want;
+			if (p->packet) {
+				uint16_t plen = (uint16_t)n;
+
+				ring_put(p, &plen, HDR);
+			}
+			ring_put(p, src + done, n);
+			p->bytes += n;
+			done += n;
+			uk_waitq_wake_all(&p->rq);
+			notify(p, IN_EV, 0);
+			if (done == len)
+				return (ssize_t)done;
+			continue;
+		}
+		if (f->flags & UK_O_NONBLOCK)
+			return done ? (ssize_t)done : -EAGAIN;
+		r = sleep_on(&p->wq);
+		if (r)
+			return done ? (ssize_t)done : r;
+	}
+}
+
+static unsigned p_poll(struct uk_file *f, unsigned events, struct uk_waitq **wq)
+{
+	struct pend *e = f->priv;
+	struct pipe *p = e->p;
+	unsigned r = 0;
+
+	if (e->rd) {
+		if (p->len)
+			r |= IN_EV;
+		if (!p->writers)
+			r |= UK_POLLHUP;
+	}
+	if (e->wr) {
+		if (room(p) >= UK_PIPE_BUF)
+			r |= OUT_EV;
+		if (!p->readers)
+			r |= UK_POLLERR;
+	}
+	if (wq)
+		*wq = e->rd ? &p->rq : &p->wq;
+	return r & (events | UK_POLLHUP | UK_POLLERR);
+}
+
+static int p_fstat(struct uk_file *f, struct uk_stat *st)
+{
+	struct pend *e = f->priv;
+
+	st->st_mode = UK_S_IFIFO | 0600;
+	st->st_ino = e->p->ino;
+	st->st_nlink = 1;
+	st->st_blksize = UK_PIPE_BUF;
+	return 0;
+}
+
+static int p_ioctl(struct uk_file *f, unsigned long cmd, void *arg)
+{
+	struct pend *e = f->priv;
+
+	if (cmd != FIONREAD_)
+		return -ENOTTY;
+	if (!arg)
+		return -EFAULT;
+	*(int *)arg = (int)e->p->bytes;
+	return 0;
+}
+
+static void p_release(struct uk_file *f)
+{
+	struct pend *e = f->priv, **pp;
+	struct pipe *p = e->p;
+
+	for (pp = &p->ends; *pp != e;)
+		pp = &(*pp)->next;
+	*pp = e->next;
+	if (e->rd && !--p->readers) { /* writers see EPIPE */
+		uk_waitq_wake_all(&p->wq);
+		notify(p, 0, UK_POLLERR);
+	}
+	if (e->wr && !--p->writers) { /* readers see EOF */
+		uk_waitq_wake_all(&p->rq);
+		notify(p, UK_POLLHUP, 0);
+	}
+	if (e->put)
+		e->put(e->arg);
+	free(e);
+	if (!p->ends) {
+		if (p->slot)
+			*p->slot = NULL;
+		free(p->buf);
+		free(p);
+	}
+}
+
+static const struct uk_file_ops pipe_ops = {
+	.read = p_read,
+	.write = p_write,
+	.fstat = p_fstat,
+	.ioctl = p_ioctl,
+	.poll = p_poll,
+	.release = p_release,
+};
+
+int uk_pipe_is(const struct uk_file *f)
+{
+	return f->ops == &pipe_ops;
+}
+
+static struct pipe *pipe_new(int packet)
+{
+	struct pipe *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->buf = malloc(UK_PIPE_SIZE);
+	if (!p->buf) {
+		free(p);
+		return NULL;
+	}
+	p->packet = packet;
+	p->ino = next_ino++;
+	return p;
+}
+
+/* A new end of `p` (not counted as reader/writer yet). */
+static struct uk_file *end_new(struct pipe *p, unsigned flags)
+{
+	struct pend *e = calloc(1, sizeof(*e));
+	unsigned acc = flags & UK_O_ACCMODE;
+
+	if (!e)
+		return NULL;
+	e->f = uk_file_create(&pipe_ops, e, flags);
+	if (!e->f) {
+		free(e);
+		return NULL;
+	}
+	e->p = p;
+	e->rd = acc == UK_O_RDONLY || acc == UK_O_RDWR;
+	e->wr = acc == UK_O_WRONLY || acc == UK_O_RDWR;
+	e->next = p->ends;
+	p->ends = e;
+	p->readers += e->rd;
+	p->writers += e->wr;
+	p->ropens += e->rd;
+	p->wopens += e->wr;
+	return e->f;
+}
+
+int uk_pipe_create(unsigned flags, struct uk_file *f[2])
+{
+	struct pipe *p;
+
+	if (flags & ~(UK_O_NONBLOCK | UK_O_DIRECT))
+		return -EINVAL;
+	p = pipe_new(!!(flags & UK_O_DIRECT));
+	if (!p)
+		return -ENOMEM;
+	f[0] = end_new(p, UK_O_RDONLY | flags);
+	f[1] = f[0] ? end_new(p, UK_O_WRONLY | flags) : NULL;
+	if (!f[1]) {
+		if (f[0])
+			uk_file_put(f[0]); /* frees p */
+		else
+			free(p->buf), free(p);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int uk_pipe_fifo_open(void **slot, unsigned flags, void (*put)(void *arg),
+		      void *arg, struct uk_file **out)
+{
+	struct pipe *p = *slot;
+	unsigned acc = flags & UK_O_ACCMODE;
+	struct uk_file *f;
+	unsigned long seen;
+
+	if (acc == 3)
+		return -EINVAL;
+	if (!p && acc == UK_O_WRONLY && (flags & UK_O_NONBLOCK))
+		return -ENXIO; /* no reader */
+	if (!p) {
+		p = pipe_new(0);
+		if (!p)
+			return -ENOMEM;
+		p->slot = slot;
+		*slot = p;
+	}
+	if (acc == UK_O_WRONLY && (flags & UK_O_NONBLOCK) && !p->readers)
+		return -ENXIO; /* p has ends: it stays */
+	f = end_new(p, flags & ~(UK_O_CREAT | UK_O_EXCL | UK_O_TRUNC |
+				 UK_O_NOCTTY | UK_O_CLOEXEC));
+	if (!f) {
+		if (!p->ends) {
+			*slot = NULL;
+			free(p->buf), free(p);
+		}
+		return -ENOMEM;
+	}
+	((struct pend *)f->priv)->put = put;
+	((struct pend *)f->priv)->arg = arg;
+	/* the other side may be waiting in its open, or for data */
+	uk_waitq_wake_all(&p->oq);
+	uk_waitq_wake_all(&p->rq);
+	uk_waitq_wake_all(&p->wq);
+	notify(p, IN_EV | UK_POLLHUP, OUT_EV | UK_POLLERR); /* re-poll */
+	if (!(flags & UK_O_NONBLOCK) && acc != UK_O_RDWR) {
+		/* until an open of the other side (it may have closed again) */
+		seen = acc == UK_O_RDONLY ? p->wopens : p->ropens;
+		while ((acc == UK_O_RDONLY ? p->wopens : p->ropens) == seen &&
+		       !(acc == UK_O_RDONLY ? p->writers : p->readers)) {
+			int r = sleep_on(&p->oq);
+
+			if (r) {
+				uk_file_put(f);
+				return r;
+			}
+		}
+	}
+	*out = f;
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, pipe2, int *, fds, int, flags)
+{
+	struct uk_file *f[2];
+	int r, fd0, fd1;
+
+	if ((unsigned)flags & ~(UK_O_CLOEXEC | UK_O_NONBLOCK | UK_O_DIRECT))
+		return -EINVAL;
+	if (!fds)
+		return -EFAULT;
+	r = uk_pipe_create((unsigned)flags & ~UK_O_CLOEXEC, f);
+	if (r)
+		return r;
+	fd0 = uk_fdtab_alloc(f[0], (unsigned)flags & UK_O_CLOEXEC);
+	if (fd0 < 0) {
+		uk_file_put(f[0]);
+		uk_file_put(f[1]);
+		return fd0;
+	}
+	fd1 = uk_fdtab_alloc(f[1], (unsigned)flags & UK_O_CLOEXEC);
+	if (fd1 < 0) {
+		uk_file_put(f[1]);
+		uk_syscall_call(close, fd0);
+		return fd1;
+	}
+	fds[0] = fd0;
+	fds[1] = fd1;
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, pipe, int *, fds)
+{
+	return uk_syscall_call(pipe2, fds, 0);
+}
