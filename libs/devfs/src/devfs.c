@@ -72,9 +72,8 @@ static const struct uk_file_ops dev_file_ops = {
 	.fstat = d_fstat,
 };
 
-static int d_open(struct uk_vnode *vn, unsigned flags, struct uk_file **out)
+static int dev_open(const struct dev *d, unsigned flags, struct uk_file **out)
 {
-	const struct dev *d = vn->priv;
 	struct uk_file *con;
 
 	if (d->kind == CONSOLE) { /* a description of its own, same ops */
@@ -82,9 +81,22 @@ static int d_open(struct uk_vnode *vn, unsigned flags, struct uk_file **out)
 		*out = uk_file_create(con->ops, con->priv, flags);
 		uk_file_put(con);
 	} else {
-		*out = uk_file_create(&dev_file_ops, vn->priv, flags);
+		*out = uk_file_create(&dev_file_ops, (void *)d, flags);
 	}
 	return *out ? 0 : -ENOMEM;
+}
+
+static int d_open(struct uk_vnode *vn, unsigned flags, struct uk_file **out)
+{
+	return dev_open(vn->priv, flags, out);
+}
+
+int uk_devfs_open_rdev(uint64_t rdev, unsigned flags, struct uk_file **out)
+{
+	for (size_t i = 0; i < NDEV; i++)
+		if (devs[i].rdev == rdev)
+			return dev_open(&devs[i], flags, out);
+	return -ENXIO;
 }
 
 static int d_lookup(struct uk_vnode *dir, const char *name, size_t len,

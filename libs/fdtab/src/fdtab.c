@@ -712,3 +712,66 @@ UK_SYSCALL_R_DEFINE(ssize_t, copy_file_range, int, in_fd, off_t *, in_off, int,
 	}
 	return r;
 }
+
+static int file_mode(struct uk_file *f, uint32_t *mode)
+{
+	struct uk_stat st;
+
+	memset(&st, 0, sizeof(st));
+	if (f->ops->fstat && f->ops->fstat(f, &st))
+		return -EINVAL;
+	*mode = st.st_mode;
+	return 0;
+}
+
+/* Accepted and checked; nothing to tune for memory-backed files. */
+UK_SYSCALL_R_DEFINE(int, fadvise64, int, fd, off_t, off, off_t, len, int,
+		    advice)
+{
+	struct uk_file *f = fd_file(fd);
+	uint32_t mode = 0;
+
+	(void)off;
+	if (!f)
+		return -EBADF;
+	if (file_mode(f, &mode) == 0 && UK_S_ISTYPE(mode, UK_S_IFIFO))
+		return -ESPIPE;
+	if (advice < 0 || advice > 5 || len < 0)
+		return -EINVAL;
+	return 0;
+}
+
+#define FALLOC_FL_KEEP_SIZE 1
+
+/*
+ * Partial: mode 0 extends the file (ftruncate) and KEEP_SIZE is accepted,
+ * but blocks are not reserved (a later write can still fail with
+ * -ENOSPC); punching, zeroing, collapsing and inserting ranges:
+ * -EOPNOTSUPP.
+ */
+UK_SYSCALL_R_DEFINE(int, fallocate, int, fd, int, mode, off_t, off, off_t, len)
+{
+	struct uk_file *f = fd_acc(fd, 2);
+	struct uk_stat st;
+
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
+		return -EOPNOTSUPP;
+	memset(&st, 0, sizeof(st));
+	if (f->ops->fstat)
+		f->ops->fstat(f, &st);
+	if (UK_S_ISTYPE(st.st_mode, UK_S_IFIFO))
+		return -ESPIPE;
+	if (UK_S_ISTYPE(st.st_mode, UK_S_IFDIR))
+		return -EISDIR;
+	if (!UK_S_ISTYPE(st.st_mode, UK_S_IFREG) || !f->ops->ftruncate)
+		return -ENODEV;
+	if (off > LONG_MAX - len)
+		return -EFBIG;
+	if (mode & FALLOC_FL_KEEP_SIZE || off + len <= st.st_size)
+		return 0;
+	return f->ops->ftruncate(f, off + len);
+}

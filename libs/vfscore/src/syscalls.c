@@ -8,8 +8,20 @@
 #include <uk/vfs.h>
 #include "vfs_impl.h"
 
+/*
+ * Optional libraries, weak (NULL when the image does not link them; their
+ * headers are not included because devfs sits above vfscore): FIFOs open
+ * through posixpipe (<uk/pipe.h>), device nodes made by mknod through
+ * devfs (<uk/devfs.h>).
+ */
+int uk_pipe_fifo_open(void **slot, unsigned flags, void (*put)(void *arg),
+		      void *arg, struct uk_file **out) __attribute__((weak));
+int uk_devfs_open_rdev(uint64_t rdev, unsigned flags, struct uk_file **out)
+	__attribute__((weak));
+
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_REMOVEDIR	    0x200
+#define AT_SYMLINK_FOLLOW   0x400
 #define AT_NO_AUTOMOUNT	    0x800
 #define AT_EMPTY_PATH	    0x1000
 #define RENAME_NOREPLACE    1
@@ -18,6 +30,7 @@
 #define ISDIR(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFDIR)
 #define ISLNK(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFLNK)
 #define ISREG(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFREG)
+#define O_TMPFILE_	    (020000000 | UK_O_DIRECTORY)
 
 static unsigned cur_umask = 022;
 
@@ -73,6 +86,75 @@ static int open_vn(struct uk_vnode *start, const char *path, unsigned flags,
 	return r;
 }
 
+/* FIFOs, sockets and device nodes of a filesystem that has no open hook
+ * for them (ramfs: made by mknod). */
+static int special(struct uk_vnode *vn)
+{
+	uint32_t t = vn->mode & UK_S_IFMT;
+
+	return t == UK_S_IFIFO || t == UK_S_IFSOCK ||
+	       ((t == UK_S_IFCHR || t == UK_S_IFBLK) && !vn->ops->open);
+}
+
+static void put_vn(void *vn)
+{
+	uk_vnode_put(vn);
+}
+
+/* Open special vnode `vn` (referenced: the reference is taken over). */
+static int open_special(struct uk_vnode *vn, unsigned fl, struct uk_file **out)
+{
+	uint32_t t = vn->mode & UK_S_IFMT;
+	int r = -ENXIO; /* a socket, or no library for it in the image */
+
+	if (t == UK_S_IFIFO && uk_pipe_fifo_open) {
+		r = uk_pipe_fifo_open(&vn->fifo, fl, put_vn, vn, out);
+		if (!r)
+			return 0; /* the FIFO end keeps the reference */
+	} else if (t == UK_S_IFCHR && uk_devfs_open_rdev) {
+		r = uk_devfs_open_rdev(vn->rdev, fl, out);
+	}
+	uk_vnode_put(vn);
+	return r;
+}
+
+/* O_TMPFILE: an unnamed regular file in directory `path` (made under a
+ * hidden name and unlinked at once; linkat(AT_EMPTY_PATH) names it). */
+static int tmpfile_vn(struct uk_vnode *start, const char *path, unsigned fl,
+		      unsigned mode, struct uk_vnode **out)
+{
+	static unsigned long seq;
+	struct uk_vnode *dir;
+	int links = 0, r;
+	char name[40];
+
+	if ((fl & UK_O_ACCMODE) == UK_O_RDONLY)
+		return -EINVAL;
+	r = vfs_walk(start, path, strlen(path), 1, &links, &dir);
+	if (r)
+		return r;
+	r = ISDIR(dir) ? -EEXIST : -ENOTDIR;
+	if (ISDIR(dir) && (!dir->ops->create || !dir->ops->unlink))
+		r = -EOPNOTSUPP;
+	for (int i = 0; i < 100 && r == -EEXIST; i++) { /* bounded retries */
+		int n = 0;
+		unsigned long v = ++seq;
+
+		memcpy(name, ".tmpfile-", 9);
+		n = 9;
+		do
+			name[n++] = (char)('0' + v % 10);
+		while ((v /= 10) && n < 30);
+		r = dir->ops->create(dir, name, (size_t)n,
+				     UK_S_IFREG | (mode & 07777 & ~cur_umask),
+				     out);
+		if (!r)
+			dir->ops->unlink(dir, name, (size_t)n);
+	}
+	uk_vnode_put(dir);
+	return r;
+}
+
 UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path, int, flags,
 		    unsigned, mode)
 {
@@ -86,7 +168,11 @@ UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path, int, flags,
 	r = vfs_start(dirfd, path, &start);
 	if (r)
 		return r;
-	r = open_vn(start, path, fl, mode, &links, &vn);
+	if ((fl & O_TMPFILE_) == O_TMPFILE_) {
+		r = tmpfile_vn(start, path, fl, mode, &vn);
+		fl &= ~O_TMPFILE_; /* a regular file from here on */
+	} else
+		r = open_vn(start, path, fl, mode, &links, &vn);
 	uk_vnode_put(start);
 	if (r)
 		return r;
@@ -103,7 +189,11 @@ UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path, int, flags,
 		uk_vnode_put(vn);
 		return r;
 	}
-	if (vn->ops->open && !(fl & UK_O_PATH)) {
+	if (!(fl & UK_O_PATH) && special(vn)) {
+		r = open_special(vn, fl, &f); /* takes over the reference */
+		if (r)
+			return r;
+	} else if (vn->ops->open && !(fl & UK_O_PATH)) {
 		r = vn->ops->open(vn, fl, &f);
 		uk_vnode_put(vn);
 		if (r)
@@ -640,4 +730,163 @@ UK_SYSCALL_R_DEFINE(int, fchown, int, fd, unsigned, uid, unsigned, gid)
 	if (r == -ENOTDIR)
 		return 0; /* a device file of its own: nothing to store */
 	return r ? r : chown_vn(vn, uid, gid);
+}
+
+UK_SYSCALL_R_DEFINE(int, linkat, int, odirfd, const char *, opath, int, ndirfd,
+		    const char *, npath, int, flags)
+{
+	struct uk_vnode *vn;
+	struct vfs_nd nd;
+	int r;
+
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && opath && !opath[0])
+		r = vfs_fd_vnode(odirfd, &vn);
+	else
+		r = vfs_resolve(odirfd, opath, !!(flags & AT_SYMLINK_FOLLOW),
+				&vn);
+	if (r)
+		return r;
+	r = vfs_resolve_parent(ndirfd, npath, &nd);
+	if (r) {
+		uk_vnode_put(vn);
+		return r;
+	}
+	if (ISDIR(vn))
+		r = -EPERM;
+	else if (vfs_is_dot(nd.name, nd.len))
+		r = -EEXIST;
+	else if (nd.slash)
+		r = -ENOENT;
+	else if (vn->mnt != nd.dir->mnt)
+		r = -EXDEV;
+	else if (!vn->nlink && !(flags & AT_EMPTY_PATH))
+		r = -ENOENT; /* removed meanwhile */
+	else if (!nd.dir->ops->link)
+		r = -EPERM;
+	else
+		r = nd.dir->ops->link(nd.dir, nd.name, nd.len, vn);
+	uk_vnode_put(nd.dir);
+	uk_vnode_put(vn);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, link, const char *, opath, const char *, npath)
+{
+	return uk_syscall_call(linkat, VFS_AT_FDCWD, opath, VFS_AT_FDCWD, npath,
+			       0);
+}
+
+UK_SYSCALL_R_DEFINE(int, mknodat, int, dirfd, const char *, path, unsigned,
+		    mode, unsigned, dev)
+{
+	uint32_t t = mode & UK_S_IFMT, m = mode & 07777 & ~cur_umask;
+	struct vfs_nd nd;
+	struct uk_vnode *vn;
+	int r;
+
+	if (t == 0 || t == UK_S_IFREG) {
+		r = uk_syscall_call(openat, dirfd, path,
+				    UK_O_CREAT | UK_O_EXCL | UK_O_WRONLY |
+					    UK_O_CLOEXEC,
+				    mode & 07777);
+		return r < 0 ? r : (int)uk_syscall_call(close, r);
+	}
+	if (t == UK_S_IFDIR)
+		return -EPERM;
+	if (t != UK_S_IFIFO && t != UK_S_IFSOCK && t != UK_S_IFCHR &&
+	    t != UK_S_IFBLK)
+		return -EINVAL;
+	r = vfs_resolve_parent(dirfd, path, &nd);
+	if (r)
+		return r;
+	if (vfs_is_dot(nd.name, nd.len) ||
+	    (nd.dir->ops->lookup &&
+	     !nd.dir->ops->lookup(nd.dir, nd.name, nd.len, &vn) &&
+	     (uk_vnode_put(vn), 1)))
+		r = -EEXIST;
+	else if (nd.slash)
+		r = -ENOENT;
+	else if (!nd.dir->ops->mknod)
+		r = -EPERM;
+	else
+		r = nd.dir->ops->mknod(nd.dir, nd.name, nd.len, t | m,
+				       (uint64_t)dev);
+	uk_vnode_put(nd.dir);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, mknod, const char *, path, unsigned, mode, unsigned,
+		    dev)
+{
+	return uk_syscall_call(mknodat, VFS_AT_FDCWD, path, mode, dev);
+}
+
+/* struct statx of Linux (256 bytes) */
+struct statx_ts {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t reserved;
+};
+struct uk_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct statx_ts atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint32_t dio_mem_align, dio_offset_align;
+	uint64_t spare3[12];
+};
+
+#define STATX_BASIC_STATS  0x7ffU
+#define STATX_RESERVED	   0x80000000U
+#define AT_STATX_SYNC_MASK 0x6000
+#define MAJOR(d)	   ((uint32_t)((((d) >> 8) & 0xfff) | (((d) >> 32) & ~0xfffULL)))
+#define MINOR(d)	   ((uint32_t)(((d)&0xff) | (((d) >> 12) & ~0xffULL)))
+
+/* Partial: the basic statistics only (no birth time, no STATX_MNT_ID,
+ * no attributes); the mask returned says so. */
+UK_SYSCALL_R_DEFINE(int, statx, int, dirfd, const char *, path, int, flags,
+		    unsigned, mask, struct uk_statx *, sx)
+{
+	struct uk_stat st;
+	int r;
+
+	if ((flags & AT_STATX_SYNC_MASK) == AT_STATX_SYNC_MASK ||
+	    (mask & STATX_RESERVED))
+		return -EINVAL;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
+		      AT_STATX_SYNC_MASK))
+		return -EINVAL;
+	if (!sx)
+		return -EFAULT;
+	r = uk_syscall_call(newfstatat, dirfd, path, &st,
+			    flags & ~AT_STATX_SYNC_MASK);
+	if (r)
+		return r;
+	memset(sx, 0, sizeof(*sx));
+	sx->mask = STATX_BASIC_STATS;
+	sx->blksize = (uint32_t)st.st_blksize;
+	sx->nlink = (uint32_t)st.st_nlink;
+	sx->uid = st.st_uid;
+	sx->gid = st.st_gid;
+	sx->mode = (uint16_t)st.st_mode;
+	sx->ino = st.st_ino;
+	sx->size = (uint64_t)st.st_size;
+	sx->blocks = (uint64_t)st.st_blocks;
+	sx->atime =
+		(struct statx_ts){st.st_atim_sec, (uint32_t)st.st_atim_nsec, 0};
+	sx->mtime =
+		(struct statx_ts){st.st_mtim_sec, (uint32_t)st.st_mtim_nsec, 0};
+	sx->ctime =
+		(struct statx_ts){st.st_ctim_sec, (uint32_t)st.st_ctim_nsec, 0};
+	sx->rdev_major = MAJOR(st.st_rdev);
+	sx->rdev_minor = MINOR(st.st_rdev);
+	sx->dev_major = MAJOR(st.st_dev);
+	sx->dev_minor = MINOR(st.st_dev);
+	return 0;
 }

@@ -70,6 +70,13 @@ struct uk_vnode_ops {
 		     uint32_t mode);
 	int (*symlink)(struct uk_vnode *dir, const char *name, size_t len,
 		       const char *target);
+	/* a new name for `vn` (not a directory, same mount: vfscore checks) */
+	int (*link)(struct uk_vnode *dir, const char *name, size_t len,
+		    struct uk_vnode *vn);
+	/* a FIFO, socket or device node: mode has its type, rdev the
+	 * device number; -EEXIST if the name is in use */
+	int (*mknod)(struct uk_vnode *dir, const char *name, size_t len,
+		     uint32_t mode, uint64_t rdev);
 	int (*unlink)(struct uk_vnode *dir, const char *name, size_t len);
 	int (*rmdir)(struct uk_vnode *dir, const char *name, size_t len);
 	/* same filesystem (vfscore checks); Linux rules: replaces the target,
@@ -105,6 +112,7 @@ struct uk_vnode {
 	off_t size;
 	struct uk_vfs_time atime, mtime, ctime;
 	void *priv; /* the filesystem's */
+	void *fifo; /* a FIFO's pipe while open (posixpipe's), else NULL */
 };
 
 struct uk_fstype {
