@@ -744,10 +744,9 @@ UK_SYSCALL_R_DEFINE(int, fadvise64, int, fd, off_t, off, off_t, len, int,
 #define FALLOC_FL_KEEP_SIZE 1
 
 /*
- * Partial: mode 0 extends the file (ftruncate) and KEEP_SIZE is accepted,
- * but blocks are not reserved (a later write can still fail with
- * -ENOSPC); punching, zeroing, collapsing and inserting ranges:
- * -EOPNOTSUPP.
+ * uk-syscall-partial(fallocate): blocks are not reserved (mode 0 extends
+ * the file, KEEP_SIZE is accepted; a later write can still fail with
+ * ENOSPC); punch/zero/collapse/insert ranges answer EOPNOTSUPP.
  */
 UK_SYSCALL_R_DEFINE(int, fallocate, int, fd, int, mode, off_t, off, off_t, len)
 {
@@ -774,4 +773,50 @@ UK_SYSCALL_R_DEFINE(int, fallocate, int, fd, int, mode, off_t, off, off_t, len)
 	if (mode & FALLOC_FL_KEEP_SIZE || off + len <= st.st_size)
 		return 0;
 	return f->ops->ftruncate(f, off + len);
+}
+
+#define CLOSE_RANGE_UNSHARE 2
+#define CLOSE_RANGE_CLOEXEC 4
+
+UK_SYSCALL_R_DEFINE(int, close_range, unsigned, first, unsigned, last, unsigned,
+		    flags)
+{
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+		return -EINVAL;
+	if (first > last)
+		return -EINVAL;
+	/* one table: UNSHARE changes nothing */
+	for (unsigned fd = first; fd <= last && fd < tab_cap; fd++) {
+		if (!tab[fd].f)
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			tab[fd].fdflags |= UK_FD_CLOEXEC;
+		else
+			uk_syscall_call(close, fd);
+	}
+	return 0;
+}
+
+/* Memory-backed files: nothing to write back. */
+UK_SYSCALL_R_DEFINE(int, sync)
+{
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, syncfs, int, fd)
+{
+	return fd_file(fd) ? 0 : -EBADF;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, readahead, int, fd, off_t, off, size_t, count)
+{
+	struct uk_file *f = fd_acc(fd, 1);
+	uint32_t mode = 0;
+
+	(void)off, (void)count;
+	if (!f)
+		return -EBADF;
+	if (file_mode(f, &mode) || !UK_S_ISTYPE(mode, UK_S_IFREG))
+		return -EINVAL;
+	return 0;
 }

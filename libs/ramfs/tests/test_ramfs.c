@@ -16,6 +16,9 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/time.h>
+#include <utime.h>
+#include <linux/close_range.h>
 #include <linux/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -1409,8 +1412,54 @@ static void test_copy_alloc(void **state)
 		SC(close, ro);
 	}
 	assert_int_equal(SC(fadvise64, 99, 0, 0, 0), -EBADF);
-	SC(close, a);
-	SC(close, b);
+	/* readahead, sync, syncfs */
+	assert_int_equal(SC(readahead, a, 0, 100), 0);
+	assert_int_equal(SC(readahead, 99, 0, 100), -EBADF);
+	{
+		int d = SC(open, "/cd", O_RDONLY, 0);
+
+		assert_int_equal(SC(readahead, d, 0, 100), -EINVAL);
+		assert_int_equal(SC(syncfs, d), 0);
+		SC(close, d);
+	}
+	assert_int_equal(uk_syscall_call(sync), 0);
+	assert_int_equal(SC(syncfs, 99), -EBADF);
+	/* close_range: CLOEXEC marks, plain closes */
+	assert_int_equal(SC(close_range, a, b, CLOSE_RANGE_CLOEXEC), 0);
+	assert_int_equal(SC(fcntl, a, F_GETFD, 0), FD_CLOEXEC);
+	assert_int_equal(SC(fcntl, b, F_GETFD, 0), FD_CLOEXEC);
+	assert_int_equal(SC(close_range, b, a, 0), -EINVAL);
+	assert_int_equal(SC(close_range, a, b, 0x80), -EINVAL);
+	assert_int_equal(SC(close_range, a, ~0U, 0), 0);
+	assert_int_equal(SC(fcntl, a, F_GETFD, 0), -EBADF);
+	assert_int_equal(SC(fcntl, b, F_GETFD, 0), -EBADF);
+}
+
+static void test_utimes(void **state)
+{
+	struct stat st;
+	struct timeval tv[2] = {{100, 5}, {200, 7}};
+	struct utimbuf ub = {300, 400};
+
+	(void)state;
+	SC(close, SC(open, "/u", O_CREAT | O_RDWR, 0644));
+	assert_int_equal(SC(utimes, "/u", tv), 0);
+	assert_int_equal(SC(stat, "/u", &st), 0);
+	assert_int_equal(st.st_atim.tv_sec, 100);
+	assert_int_equal(st.st_atim.tv_nsec, 5000);
+	assert_int_equal(st.st_mtim.tv_sec, 200);
+	assert_int_equal(st.st_mtim.tv_nsec, 7000);
+	assert_int_equal(SC(utime, "/u", &ub), 0);
+	assert_int_equal(SC(stat, "/u", &st), 0);
+	assert_int_equal(st.st_atim.tv_sec, 300);
+	assert_int_equal(st.st_mtim.tv_sec, 400);
+	assert_int_equal(SC(futimesat, AT_FDCWD, "u", tv), 0);
+	assert_int_equal(SC(stat, "/u", &st), 0);
+	assert_int_equal(st.st_mtim.tv_sec, 200);
+	tv[0].tv_usec = 1000000;
+	assert_int_equal(SC(utimes, "/u", tv), -EINVAL);
+	assert_int_equal(SC(utimes, "/nope", NULL), -ENOENT);
+	assert_int_equal(SC(utime, "/u", NULL), 0);
 }
 
 int main(void)
@@ -1423,6 +1472,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_copy_alloc, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_utimes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dirs, setup, teardown),

@@ -848,8 +848,8 @@ struct uk_statx {
 #define MAJOR(d)	   ((uint32_t)((((d) >> 8) & 0xfff) | (((d) >> 32) & ~0xfffULL)))
 #define MINOR(d)	   ((uint32_t)(((d)&0xff) | (((d) >> 12) & ~0xffULL)))
 
-/* Partial: the basic statistics only (no birth time, no STATX_MNT_ID,
- * no attributes); the mask returned says so. */
+/* uk-syscall-partial(statx): the basic statistics only (no birth time,
+ * STATX_MNT_ID or attributes); the mask returned says so. */
 UK_SYSCALL_R_DEFINE(int, statx, int, dirfd, const char *, path, int, flags,
 		    unsigned, mask, struct uk_statx *, sx)
 {
@@ -889,4 +889,46 @@ UK_SYSCALL_R_DEFINE(int, statx, int, dirfd, const char *, path, int, flags,
 	sx->dev_major = MAJOR(st.st_dev);
 	sx->dev_minor = MINOR(st.st_dev);
 	return 0;
+}
+
+struct l_timeval {
+	int64_t sec, usec;
+};
+
+/* utimes/futimesat: microseconds, both times or NULL for "now". */
+UK_SYSCALL_R_DEFINE(int, futimesat, int, dirfd, const char *, path,
+		    const struct l_timeval *, tv)
+{
+	struct uk_vfs_time ts[2];
+
+	if (!tv)
+		return uk_syscall_call(utimensat, dirfd, path, NULL, 0);
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].usec < 0 || tv[i].usec >= 1000000)
+			return -EINVAL;
+		ts[i].sec = tv[i].sec;
+		ts[i].nsec = tv[i].usec * 1000;
+	}
+	return uk_syscall_call(utimensat, dirfd, path, ts, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, utimes, const char *, path, const struct l_timeval *,
+		    tv)
+{
+	return uk_syscall_call(futimesat, VFS_AT_FDCWD, path, tv);
+}
+
+struct l_utimbuf {
+	int64_t actime, modtime;
+};
+
+UK_SYSCALL_R_DEFINE(int, utime, const char *, path, const struct l_utimbuf *, t)
+{
+	struct uk_vfs_time ts[2];
+
+	if (!t)
+		return uk_syscall_call(utimensat, VFS_AT_FDCWD, path, NULL, 0);
+	ts[0] = (struct uk_vfs_time){t->actime, 0};
+	ts[1] = (struct uk_vfs_time){t->modtime, 0};
+	return uk_syscall_call(utimensat, VFS_AT_FDCWD, path, ts, 0);
 }
