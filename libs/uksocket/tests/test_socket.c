@@ -11,6 +11,8 @@
 #include <uk/socket.h>
 #include <uk/syscall.h>
 
+#include <uk/plat_doubles.h>
+
 static const struct uk_file_ops sops, plain_ops;
 static int last_fd, last_backlog;
 
