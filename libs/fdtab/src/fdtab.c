@@ -20,6 +20,8 @@
 #define F_OFD_SETLK	37
 #define F_OFD_SETLKW	38
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ	1031
+#define F_GETPIPE_SZ	1032
 #define RWF_HIPRI	1
 #define RWF_DSYNC	2
 #define RWF_SYNC	4
@@ -204,6 +206,14 @@ int uk_fdtab_alloc_from(struct uk_file *f, unsigned flags, int min)
 	return (int)fd;
 }
 
+int uk_fdtab_next(int fd)
+{
+	for (unsigned i = fd < 0 ? 0 : (unsigned)fd; i < tab_cap; i++)
+		if (tab[i].f)
+			return (int)i;
+	return -1;
+}
+
 int uk_fdtab_alloc(struct uk_file *f, unsigned flags)
 {
 	return uk_fdtab_alloc_from(f, flags, 0);
@@ -216,6 +226,16 @@ void uk_fdtab_close_on_exec(void)
 			uk_syscall_call(close, fd);
 }
 
+/* A descriptor's reference to `f` goes (close, or dup2/dup3 over it). */
+static void fd_closed(struct uk_file *f)
+{
+	if (lock_ops) /* POSIX: closing any descriptor drops the locks */
+		lock_ops->close(f);
+	if (f->ops->flush)
+		f->ops->flush(f);
+	uk_file_put(f);
+}
+
 UK_SYSCALL_R_DEFINE(int, close, int, fd)
 {
 	struct uk_file *f = fd_file(fd);
@@ -225,9 +245,7 @@ UK_SYSCALL_R_DEFINE(int, close, int, fd)
 	tab[fd].f = NULL;
 	if ((unsigned)fd < low_free)
 		low_free = (unsigned)fd;
-	if (lock_ops) /* POSIX: closing any descriptor drops the locks */
-		lock_ops->close(f);
-	uk_file_put(f);
+	fd_closed(f);
 	return 0;
 }
 
@@ -266,7 +284,7 @@ UK_SYSCALL_R_DEFINE(int, dup3, int, old, int, new, int, flags)
 	prev = tab[new].f;
 	install(new, uk_file_ref(f), (unsigned)flags);
 	if (prev)
-		uk_file_put(prev);
+		fd_closed(prev);
 	return new;
 }
 
@@ -315,6 +333,10 @@ UK_SYSCALL_R_DEFINE(int, fcntl, int, fd, int, cmd, unsigned long, arg)
 		return r;
 	}
 	default:
+		if (f->ops->fcntl)
+			return f->ops->fcntl(f, cmd, arg);
+		if (cmd == F_SETPIPE_SZ || cmd == F_GETPIPE_SZ)
+			return -EBADF; /* Linux: not a pipe */
 		return -EINVAL;
 	}
 }

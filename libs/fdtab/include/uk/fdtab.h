@@ -38,6 +38,9 @@ int uk_fdtab_alloc_from(struct uk_file *f, unsigned flags, int min);
  * NULL if `fd` is not open. */
 struct uk_file *uk_fdtab_get(int fd);
 
+/* The lowest open descriptor >= fd, or -1 if there is none. */
+int uk_fdtab_next(int fd);
+
 /* Set the limit: descriptors are < `limit`. Descriptors already open above
  * it stay open. Returns 0, or -EINVAL for 0 or more than UK_FDTAB_MAX. */
 int uk_fdtab_set_limit(unsigned limit);

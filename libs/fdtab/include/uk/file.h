@@ -154,6 +154,15 @@ struct uk_file_ops {
 			 off_t *off);
 	ssize_t (*writev)(struct uk_file *f, const struct uk_iovec *iov,
 			  int cnt, off_t *off);
+	/* Optional: a descriptor of `f` is being closed (close, dup2/dup3 or
+	 * close_range over it); the caller still holds that descriptor's
+	 * reference, which it drops right after. Linux's ->flush. */
+	void (*flush)(struct uk_file *f);
+	/* Optional: fcntl commands of this kind of file (F_GETPIPE_SZ,
+	 * F_SETPIPE_SZ); -EINVAL for commands it does not know. Without it,
+	 * the pipe commands answer -EBADF (Linux: not a pipe), others
+	 * -EINVAL. */
+	int (*fcntl)(struct uk_file *f, int cmd, unsigned long arg);
 };
 
 struct uk_file {
