@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Pipes and FIFOs: a ring buffer of UK_PIPE_SIZE bytes shared by the ends
+ * Pipes and FIFOs: a ring buffer (UK_PIPE_SIZE bytes unless F_SETPIPE_SZ
+ * changed it) shared by the ends
  * (files) open on it. Readers sleep on `rq`, writers on `wq`, FIFO opens on
  * `oq`; every change of readiness also goes to the ends' watchers
  * (uk_file_notify) for poll/select/epoll. UP, cooperative: nothing changes
@@ -14,11 +15,14 @@
 #include <uk/sched.h>
 #include <uk/syscall.h>
 
-#define FIONREAD_ 0x541B
-#define SIGPIPE_  13
-#define HDR	  2 /* packet mode: a 16-bit length before each packet */
-#define IN_EV	  (UK_POLLIN | UK_POLLRDNORM)
-#define OUT_EV	  (UK_POLLOUT | UK_POLLWRNORM)
+#define FIONREAD_     0x541B
+#define F_SETPIPE_SZ_ 1031
+#define F_GETPIPE_SZ_ 1032
+#define PAGE_	      4096
+#define SIGPIPE_      13
+#define HDR	      2 /* packet mode: a 16-bit length before each packet */
+#define IN_EV	      (UK_POLLIN | UK_POLLRDNORM)
+#define OUT_EV	      (UK_POLLOUT | UK_POLLWRNORM)
 
 struct pipe;
 
@@ -27,12 +31,11 @@ struct pend { /* one open end: the priv of its file */
 	struct pipe *p;
 	struct uk_file *f;
 	int rd, wr;
-	void (*put)(void *arg);
-	void *arg;
 };
 
 struct pipe {
 	char *buf;
+	size_t size;	  /* of buf */
 	size_t head, len; /* ring: bytes at head..head+len (mod size) */
 	size_t bytes;	  /* payload bytes (len less packet headers) */
 	unsigned readers, writers;
@@ -40,6 +43,10 @@ struct pipe {
 	int packet;
 	uint64_t ino;
 	void **slot; /* FIFO: where the vnode keeps us */
+	/* FIFO: drops the one reference to the vnode the pipe holds while
+	 * it has ends (later opens' references are dropped at once) */
+	void (*put)(void *arg);
+	void *arg;
 	struct pend *ends;
 	struct uk_waitq rq, wq, oq;
 };
@@ -82,8 +89,8 @@ static void notify(struct pipe *p, unsigned rd_ev, unsigned wr_ev)
 
 static void ring_put(struct pipe *p, const void *src, size_t n)
 {
-	size_t at = (p->head + p->len) % UK_PIPE_SIZE;
-	size_t first = UK_PIPE_SIZE - at < n ? UK_PIPE_SIZE - at : n;
+	size_t at = (p->head + p->len) % p->size;
+	size_t first = p->size - at < n ? p->size - at : n;
 
 	memcpy(p->buf + at, src, first);
 	memcpy(p->buf, (const char *)src + first, n - first);
@@ -93,20 +100,20 @@ static void ring_put(struct pipe *p, const void *src, size_t n)
 /* Copy n bytes from the ring's head into dst (NULL: drop them). */
 static void ring_get(struct pipe *p, void *dst, size_t n)
 {
-	size_t first = UK_PIPE_SIZE - p->head < n ? UK_PIPE_SIZE - p->head : n;
+	size_t first = p->size - p->head < n ? p->size - p->head : n;
 
 	if (dst) {
 		memcpy(dst, p->buf + p->head, first);
 		memcpy((char *)dst + first, p->buf, n - first);
 	}
-	p->head = (p->head + n) % UK_PIPE_SIZE;
+	p->head = (p->head + n) % p->size;
 	p->len -= n;
 }
 
 /* Payload bytes a write could add now as one piece. */
 static size_t room(const struct pipe *p)
 {
-	size_t free_ = UK_PIPE_SIZE - p->len;
+	size_t free_ = p->size - p->len;
 
 	if (!p->packet)
 		return free_;
@@ -171,6 +178,8 @@ static ssize_t p_write(struct uk_file *f, const void *buf, size_t len,
 		}
 		if (p->packet && want > UK_PIPE_BUF)
 			want = UK_PIPE_BUF;
+		if (p->packet && want > p->size - HDR)
+			want = p->size - HDR; /* a 4 KiB pipe: 4094 */
 		n = room(p);
 		/* up to PIPE_BUF bytes (and every packet) go in whole */
 		if (n >= want || (!p->packet && len > UK_PIPE_BUF && n)) {
@@ -210,7 +219,8 @@ static unsigned p_poll(struct uk_file *f, unsigned events, struct uk_waitq **wq)
 			r |= UK_POLLHUP;
 	}
 	if (e->wr) {
-		if (room(p) >= UK_PIPE_BUF)
+		/* room for an atomic write (all of a pipe smaller than that) */
+		if (room(p) >= UK_PIPE_BUF || !p->len)
 			r |= OUT_EV;
 		if (!p->readers)
 			r |= UK_POLLERR;
@@ -243,6 +253,46 @@ static int p_ioctl(struct uk_file *f, unsigned long cmd, void *arg)
 	return 0;
 }
 
+/* F_SETPIPE_SZ: Linux rounds up to a power of two of pages (one page at
+ * least); refuses less room than the data in the pipe (EBUSY). */
+static int p_setsize(struct pipe *p, unsigned long arg)
+{
+	size_t want = PAGE_, i;
+	char *nb;
+
+	if (arg > UK_PIPE_MAX_SIZE)
+		return arg > 0x80000000UL ? -EINVAL : -EPERM;
+	while (want < arg) /* bounded: UK_PIPE_MAX_SIZE */
+		want <<= 1;
+	if (want == p->size)
+		return (int)want;
+	if (want < p->len)
+		return -EBUSY;
+	nb = malloc(want);
+	if (!nb)
+		return -ENOMEM;
+	for (i = 0; i < p->len; i++) /* unwrap the ring */
+		nb[i] = p->buf[(p->head + i) % p->size];
+	free(p->buf);
+	p->buf = nb;
+	p->head = 0;
+	p->size = want;
+	uk_waitq_wake_all(&p->wq); /* more room, maybe */
+	notify(p, 0, OUT_EV);
+	return (int)want;
+}
+
+static int p_fcntl(struct uk_file *f, int cmd, unsigned long arg)
+{
+	struct pend *e = f->priv;
+
+	if (cmd == F_GETPIPE_SZ_)
+		return (int)e->p->size;
+	if (cmd == F_SETPIPE_SZ_)
+		return p_setsize(e->p, arg);
+	return -EINVAL;
+}
+
 static void p_release(struct uk_file *f)
 {
 	struct pend *e = f->priv, **pp;
@@ -259,12 +309,13 @@ static void p_release(struct uk_file *f)
 		uk_waitq_wake_all(&p->rq);
 		notify(p, UK_POLLHUP, 0);
 	}
-	if (e->put)
-		e->put(e->arg);
 	free(e);
 	if (!p->ends) {
+		/* the slot first: the put may free the vnode it is in */
 		if (p->slot)
 			*p->slot = NULL;
+		if (p->put)
+			p->put(p->arg);
 		free(p->buf);
 		free(p);
 	}
@@ -277,6 +328,7 @@ static const struct uk_file_ops pipe_ops = {
 	.ioctl = p_ioctl,
 	.poll = p_poll,
 	.release = p_release,
+	.fcntl = p_fcntl,
 };
 
 int uk_pipe_is(const struct uk_file *f)
@@ -290,7 +342,8 @@ static struct pipe *pipe_new(int packet)
 
 	if (!p)
 		return NULL;
-	p->buf = malloc(UK_PIPE_SIZE);
+	p->size = UK_PIPE_SIZE;
+	p->buf = malloc(p->size);
 	if (!p->buf) {
 		free(p);
 		return NULL;
@@ -376,8 +429,6 @@ int uk_pipe_fifo_open(void **slot, unsigned flags, void (*put)(void *arg),
 		}
 		return -ENOMEM;
 	}
-	((struct pend *)f->priv)->put = put;
-	((struct pend *)f->priv)->arg = arg;
 	/* the other side may be waiting in its open, or for data */
 	uk_waitq_wake_all(&p->oq);
 	uk_waitq_wake_all(&p->rq);
@@ -396,7 +447,36 @@ int uk_pipe_fifo_open(void **slot, unsigned flags, void (*put)(void *arg),
 			}
 		}
 	}
+	if (!p->put) { /* the pipe keeps this open's vnode reference */
+		p->put = put;
+		p->arg = arg;
+	} else if (put) {
+		put(arg);
+	}
 	*out = f;
+	return 0;
+}
+
+int uk_pipe_reopen(struct uk_file *f, unsigned flags, struct uk_file **out)
+{
+	struct pend *e;
+	struct pipe *p;
+	struct uk_file *nf;
+
+	if (!uk_pipe_is(f) || (flags & UK_O_ACCMODE) == 3)
+		return -EINVAL;
+	e = f->priv;
+	p = e->p;
+	nf = end_new(p, flags & ~(UK_O_CREAT | UK_O_EXCL | UK_O_TRUNC |
+				  UK_O_NOCTTY | UK_O_CLOEXEC));
+	if (!nf)
+		return -ENOMEM;
+	/* a FIFO's vnode stays held by the pipe while it has ends */
+	uk_waitq_wake_all(&p->rq);
+	uk_waitq_wake_all(&p->wq);
+	uk_waitq_wake_all(&p->oq);
+	notify(p, IN_EV | UK_POLLHUP, OUT_EV | UK_POLLERR);
+	*out = nf;
 	return 0;
 }
 

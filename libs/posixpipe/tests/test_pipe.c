@@ -450,6 +450,127 @@ static void test_fifo(void **state)
 	assert_null(slot);
 }
 
+/* F_GETPIPE_SZ / F_SETPIPE_SZ: Linux's rounding and limits; the data in
+ * the pipe survives a resize in order. */
+static void test_pipe_size(void **state)
+{
+	int fds[2], n = 0;
+	char buf[9000], c;
+
+	(void)state;
+	mkpipe(fds, UK_O_NONBLOCK);
+	assert_int_equal(uk_syscall_call(fcntl, fds[0], 1032, 0), 65536);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 1), 4096);
+	assert_int_equal(uk_syscall_call(fcntl, fds[0], 1032, 0), 4096);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 5000), 8192);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 0), 4096);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 1024 * 1024),
+			 1024 * 1024);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 1024 * 1024 + 1),
+			 -EPERM);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 0x80000001UL),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 4096), 4096);
+	/* a 4 KiB pipe holds 4096 bytes, then EAGAIN */
+	for (int i = 0; i < 9000; i++)
+		buf[i] = (char)('a' + i % 26);
+	assert_int_equal(wr(fds[1], buf, 4096), 4096);
+	assert_int_equal(wr(fds[1], buf, 1), -EAGAIN);
+	/* less room than the data: EBUSY, nothing lost */
+	assert_int_equal(rd(fds[0], &c, 1), 1);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 4096), 4096);
+	/* wrap the ring, then grow it: order kept */
+	assert_int_equal(rd(fds[0], buf + 4096, 3000), 3000);
+	assert_int_equal(wr(fds[1], "0123456789", 10), 10);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 16384), 16384);
+	assert_int_equal(wr(fds[1], "ABC", 3), 3);
+	n = (int)rd(fds[0], buf + 4096, sizeof(buf) - 4096);
+	assert_int_equal(n, 4096 - 3001 + 10 + 3);
+	for (int i = 0; i < 4096 - 3001; i++)
+		assert_int_equal(buf[4096 + i], (char)('a' + (3001 + i) % 26));
+	assert_memory_equal(buf + 4096 + 4096 - 3001, "0123456789ABC", 13);
+	/* shrinking below what is queued */
+	assert_int_equal(wr(fds[1], buf, 5000), 5000);
+	assert_int_equal(uk_syscall_call(fcntl, fds[1], 1031, 4096), -EBUSY);
+	assert_int_equal(uk_syscall_call(fcntl, fds[0], 1032, 0), 16384);
+	assert_int_equal(rd(fds[0], buf, sizeof(buf)), 5000);
+	/* other fcntl commands still answer EINVAL */
+	assert_int_equal(uk_syscall_call(fcntl, fds[0], 9999, 0), -EINVAL);
+	uk_syscall_call(close, fds[0]);
+	uk_syscall_call(close, fds[1]);
+}
+
+/* A new end of an existing pipe (/proc/self/fd/N of a pipe). */
+static void test_reopen(void **state)
+{
+	struct uk_file *f[2], *w2, *r2;
+	off_t off = 0;
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(uk_pipe_create(0, f), 0);
+	assert_int_equal(uk_pipe_reopen(f[0], UK_O_WRONLY | UK_O_NONBLOCK, &w2),
+			 0);
+	assert_int_equal(uk_pipe_reopen(f[1], UK_O_RDONLY, &r2), 0);
+	assert_true(w2->flags & UK_O_NONBLOCK);
+	assert_int_equal(uk_pipe_reopen(f[0], 3, &r2), -EINVAL);
+	/* the originals go: the new ends keep the pipe */
+	uk_file_put(f[0]);
+	uk_file_put(f[1]);
+	assert_int_equal(w2->ops->write(w2, "re", 2, &off), 2);
+	assert_int_equal(r2->ops->read(r2, buf, sizeof(buf), &off), 2);
+	assert_memory_equal(buf, "re", 2);
+	uk_file_put(w2);
+	assert_int_equal(r2->ops->read(r2, buf, sizeof(buf), &off), 0);
+	uk_file_put(r2);
+	/* not a pipe */
+	{
+		struct uk_file *con = uk_console_file();
+
+		assert_int_equal(uk_pipe_reopen(con, UK_O_RDONLY, &r2),
+				 -EINVAL);
+		uk_file_put(con);
+	}
+}
+
+/* The FIFO's vnode is held once by the pipe and dropped only after the
+ * slot in it is cleared (an unlinked FIFO's vnode goes with that put). */
+struct fake_vn {
+	void *fifo;
+	int refs;
+};
+
+static void vn_put(void *arg)
+{
+	struct fake_vn *v = arg;
+
+	if (--v->refs == 0)
+		free(v);
+}
+
+static void test_fifo_vnode_refs(void **state)
+{
+	struct fake_vn *v = calloc(1, sizeof(*v));
+	struct uk_file *a, *b, *c;
+
+	(void)state;
+	assert_non_null(v);
+	v->refs = 1; /* the caller's */
+	v->refs++;   /* what vfscore hands over with each open */
+	assert_int_equal(uk_pipe_fifo_open(&v->fifo, UK_O_RDWR, vn_put, v, &a),
+			 0);
+	v->refs++;
+	assert_int_equal(uk_pipe_fifo_open(&v->fifo, UK_O_RDWR, vn_put, v, &b),
+			 0);
+	assert_int_equal(v->refs, 2); /* the second one's went at once */
+	assert_int_equal(uk_pipe_reopen(a, UK_O_RDONLY, &c), 0);
+	vn_put(v); /* the caller's reference: unlinked, closed */
+	uk_file_put(a);
+	uk_file_put(b);
+	assert_int_equal(v->refs, 1); /* c keeps the pipe and the vnode */
+	uk_file_put(c);		      /* frees v: ASan checks the order */
+}
+
 static int setup(void **state)
 {
 	struct uk_sched_config cfg = {
@@ -487,6 +608,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_poll, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipe_size, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_vnode_refs, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * posixpipe: pipes and FIFOs as fdtab files (Linux x86_64 semantics).
  * System calls: pipe, pipe2 (O_CLOEXEC, O_NONBLOCK, O_DIRECT: packet mode).
  * vfscore opens FIFOs (S_IFIFO nodes made by mknod/mkfifo) through
- * uk_pipe_fifo_open(). A 64 KiB buffer per pipe; writes of at most
+ * uk_pipe_fifo_open(). A 64 KiB buffer per pipe (fcntl F_SETPIPE_SZ: 4 KiB
+ * to UK_PIPE_MAX_SIZE, powers of two); writes of at most
  * UK_PIPE_BUF bytes are atomic; writing with no reader left raises SIGPIPE
  * (through the syscall shim's tkill) and fails with -EPIPE.
  * UP, cooperative threads: no locks.
@@ -18,7 +19,10 @@ extern "C" {
 #endif
 
 #define UK_PIPE_BUF  4096  /* atomic write size (PIPE_BUF) */
-#define UK_PIPE_SIZE 65536 /* buffer bytes per pipe (F_GETPIPE_SZ) */
+#define UK_PIPE_SIZE 65536 /* default buffer bytes per pipe (F_GETPIPE_SZ) */
+/* F_SETPIPE_SZ's limit (Linux's default /proc/sys/fs/pipe-max-size): -EPERM
+ * above it, as for a process without CAP_SYS_RESOURCE */
+#define UK_PIPE_MAX_SIZE (1024 * 1024)
 
 /*
  * A new pipe: f[0] the read end, f[1] the write end, one reference each.
@@ -39,6 +43,12 @@ int uk_pipe_create(unsigned flags, struct uk_file *f[2]);
  */
 int uk_pipe_fifo_open(void **slot, unsigned flags, void (*put)(void *arg),
 		      void *arg, struct uk_file **out);
+
+/* A new end of the pipe `f` is an end of, opened with `flags` as open()
+ * got them (what opening /proc/self/fd/N of a pipe does): 0 with *out
+ * referenced, -EINVAL (f is no pipe end, or the access mode is 3) or
+ * -ENOMEM. It never waits, even without the other side. */
+int uk_pipe_reopen(struct uk_file *f, unsigned flags, struct uk_file **out);
 
 /* Whether `f` is one end of a pipe or FIFO. */
 int uk_pipe_is(const struct uk_file *f);
