@@ -7,6 +7,9 @@
  * accept(). One wait queue per socket, woken on every change of its state;
  * every change of readiness also goes to uk_file_notify. A closed socket
  * unhooks itself from its peers; files still queued are released with it.
+ * Sockets whose only references are in queues of such sockets (a socket
+ * sent over itself, two sent over each other) are found by a garbage
+ * collection pass when a descriptor of a socket is closed.
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,6 +25,7 @@
 #define AF_UNIX_	     1
 #define SOCK_STREAM_	     1
 #define SOCK_DGRAM_	     2
+#define SOCK_SEQPACKET_	     5
 #define SOCK_NONBLOCK_	     04000
 #define SOCK_CLOEXEC_	     02000000
 #define SOL_SOCKET_	     1
@@ -74,12 +78,18 @@ struct l_cmsghdr {
 #define CMSG_ALIGN_(n) (((n) + 7) & ~(size_t)7)
 #define CMSG_HDR       sizeof(struct l_cmsghdr)
 
+struct ucred_ { /* struct ucred */
+	int32_t pid;
+	uint32_t uid, gid;
+};
+
 struct msg {
 	struct msg *next;
 	size_t len, off;
 	struct uk_file **files; /* SCM_RIGHTS, nfiles references */
 	unsigned nfiles;
-	struct sun from; /* datagrams: the sender's name */
+	struct ucred_ cred; /* the sender's, or what it sent */
+	struct sun from;    /* datagrams: the sender's name */
 	uint32_t fromlen;
 	char data[];
 };
@@ -101,10 +111,29 @@ struct usock {
 	struct usock *listener;			   /* while pending */
 	int backlog, npend;
 	int shut_rd, shut_wr, peer_gone;
+	int passcred;	   /* SO_PASSCRED */
+	unsigned inflight; /* references to f held by queued messages */
+	/* garbage collection (gc()): 0 no candidate, 1 candidate, 2 reachable
+	 * candidate; references from outside the candidates' queues */
+	int gc_mark, gc_ext;
+	struct usock *gc_next, *gc_work;
 	struct uk_waitq wq;
 };
 
 static struct usock *all;
+static unsigned nr_socks, total_inflight;
+
+/* Connection-oriented (stream, seqpacket) / keeps message boundaries
+ * (datagram, seqpacket). */
+static int conn(const struct usock *s)
+{
+	return s->type != SOCK_DGRAM_;
+}
+
+static int msgs(const struct usock *s)
+{
+	return s->type != SOCK_STREAM_;
+}
 static const struct uk_file_ops unix_ops;
 
 int uk_unix_is(const struct uk_file *f)
@@ -141,10 +170,22 @@ static void changed(struct usock *s, unsigned ev)
 	uk_file_notify(s->f, ev);
 }
 
+/* A file leaves a message (delivered or dropped): one reference fewer in
+ * flight. The caller then owns the reference. */
+static void leave_flight(struct uk_file *f)
+{
+	if (uk_unix_is(f)) {
+		((struct usock *)f->priv)->inflight--;
+		total_inflight--;
+	}
+}
+
 static void msg_free(struct msg *m)
 {
-	for (unsigned i = 0; i < m->nfiles; i++)
+	for (unsigned i = 0; i < m->nfiles; i++) {
+		leave_flight(m->files[i]);
 		uk_file_put(m->files[i]);
+	}
 	free(m->files);
 	free(m);
 }
@@ -178,7 +219,13 @@ static struct usock *usock_new(int type, unsigned fflags)
 	if (all)
 		all->all_prev = s;
 	all = s;
+	nr_socks++;
 	return s;
+}
+
+unsigned uk_unix_count(void)
+{
+	return nr_socks;
 }
 
 /* ---- names ---- */
@@ -195,7 +242,7 @@ static int name_check(const void *addr, uint32_t len, int *abstract)
 	if (a->family != AF_UNIX_)
 		return -EINVAL;
 	if (len == sizeof(uint16_t))
-		return -EINVAL; /* autobind: not offered */
+		return -EINVAL; /* no name (bind: autobind, see u_bind) */
 	*abstract = a->path[0] == 0;
 	if (!*abstract && !memchr(a->path, 0, len - sizeof(uint16_t)) &&
 	    len == sizeof(struct sun))
@@ -254,12 +301,40 @@ static struct usock *lookup(const void *addr, uint32_t len, int type, int *err)
 	return NULL;
 }
 
+/* Linux's autobind: an abstract name of five hex digits, unused. */
+static int autobind(struct usock *s)
+{
+	static uint32_t next;
+	struct sun n = {AF_UNIX_, {0}};
+
+	for (uint32_t tries = 0; tries < 0x100000; tries++) { /* bounded */
+		uint32_t v = next++ & 0xfffff;
+		int used = 0;
+
+		for (int i = 5; i >= 1; i--, v >>= 4)
+			n.path[i] = "0123456789abcdef"[v & 0xf];
+		for (struct usock *o = all; o && !used; o = o->all_next)
+			used = o->namelen == 8 && !o->ino &&
+			       !memcmp(&o->name, &n, 8);
+		if (!used) {
+			s->name = n;
+			s->namelen = 8; /* family, NUL, five digits */
+			return 0;
+		}
+	}
+	return -ENOSPC; /* 2^20 names in use */
+}
+
 static int u_bind(int fd, struct uk_file *f, const void *addr, uint32_t len)
 {
 	struct usock *s = f->priv;
-	int abstract, r = name_check(addr, len, &abstract);
+	int abstract, r;
 
 	(void)fd;
+	if (addr && len == sizeof(uint16_t) &&
+	    ((const struct sun *)addr)->family == AF_UNIX_)
+		return s->namelen ? -EINVAL : autobind(s);
+	r = name_check(addr, len, &abstract);
 	if (r)
 		return r;
 	if (s->namelen)
@@ -334,7 +409,7 @@ static int u_listen(int fd, struct uk_file *f, int backlog)
 	struct usock *s = f->priv;
 
 	(void)fd;
-	if (s->type != SOCK_STREAM_)
+	if (!conn(s))
 		return -EOPNOTSUPP;
 	if (s->state == S_CONNECTED || !s->namelen)
 		return -EINVAL;
@@ -354,6 +429,8 @@ static int u_connect(int fd, struct uk_file *f, const void *addr, uint32_t len)
 	if (!l)
 		return r;
 	if (s->type == SOCK_DGRAM_) {
+		if (s->passcred && !s->namelen && (r = autobind(s)) != 0)
+			return r;
 		s->peer = l;
 		return 0;
 	}
@@ -361,6 +438,8 @@ static int u_connect(int fd, struct uk_file *f, const void *addr, uint32_t len)
 		return -EISCONN;
 	if (s->state == S_LISTEN)
 		return -EINVAL;
+	if (s->passcred && !s->namelen && (r = autobind(s)) != 0)
+		return r;
 	while (l->npend > l->backlog) { /* Linux: backlog + 1 pending */
 		if (f->flags & UK_O_NONBLOCK)
 			return -EAGAIN;
@@ -374,7 +453,7 @@ static int u_connect(int fd, struct uk_file *f, const void *addr, uint32_t len)
 	}
 	if (l->state != S_LISTEN)
 		return -ECONNREFUSED;
-	srv = usock_new(SOCK_STREAM_, 0);
+	srv = usock_new(s->type, 0);
 	if (!srv)
 		return -ENOMEM;
 	srv->state = s->state = S_CONNECTED;
@@ -443,7 +522,7 @@ static int u_shutdown(int fd, struct uk_file *f, int how)
 	(void)fd;
 	if (how < 0 || how > 2)
 		return -EINVAL;
-	if (s->type == SOCK_STREAM_ && s->state != S_CONNECTED)
+	if (conn(s) && s->state != S_CONNECTED)
 		return -ENOTCONN;
 	if (how != 1)
 		s->shut_rd = 1;
@@ -457,17 +536,62 @@ static int u_shutdown(int fd, struct uk_file *f, int how)
 
 /* ---- data ---- */
 
-/* Take the SCM_RIGHTS files of `mh` (referenced). -EBADF for a descriptor
- * not open, -EINVAL for bad control data: then nothing is kept. */
-static int take_rights(const struct l_msghdr *mh, struct uk_file ***files,
-		       unsigned *n)
+/* What the control data of a sendmsg carries. */
+struct ctl {
+	struct uk_file **files; /* SCM_RIGHTS, referenced */
+	unsigned nfiles;
+	struct ucred_ cred; /* SCM_CREDENTIALS */
+	int has_cred;
+};
+
+static void ctl_drop(struct ctl *c)
+{
+	for (unsigned i = 0; i < c->nfiles; i++)
+		uk_file_put(c->files[i]);
+	free(c->files);
+	c->files = NULL;
+	c->nfiles = 0;
+}
+
+/* The caller's credentials (one process, root unless posixprocess says
+ * otherwise). */
+static void my_cred(struct ucred_ *c)
+{
+	long v = uk_syscall_call(getpid);
+
+	c->pid = v > 0 ? (int32_t)v : 1;
+	v = uk_syscall_call(getuid);
+	c->uid = v > 0 ? (uint32_t)v : 0;
+	v = uk_syscall_call(getgid);
+	c->gid = v > 0 ? (uint32_t)v : 0;
+}
+
+/* Credentials a sender claims: Linux's rules for a privileged process
+ * (root: any uid and gid but -1, any pid that exists). */
+static int cred_check(const struct ucred_ *c)
+{
+	long me = uk_syscall_call(getpid);
+
+	if (c->uid == (uint32_t)-1 || c->gid == (uint32_t)-1)
+		return -EINVAL;
+	if (c->pid == (me > 0 ? me : 1))
+		return 0;
+	if (c->pid <= 0 || uk_syscall_call(kill, c->pid, 0) != 0)
+		return -ESRCH;
+	return 0;
+}
+
+/* Take the control data of `mh`: SCM_RIGHTS files (referenced) and
+ * SCM_CREDENTIALS. -EBADF for a descriptor not open, -EINVAL for bad
+ * control data, -ESRCH/-EINVAL for bad credentials: then nothing is
+ * kept. */
+static int take_control(const struct l_msghdr *mh, struct ctl *out)
 {
 	const char *c = mh->control, *end;
-	struct uk_file **v = NULL;
-	unsigned cnt = 0;
+	struct ctl k = {NULL, 0, {0, 0, 0}, 0};
+	int r = -EINVAL;
 
-	*files = NULL;
-	*n = 0;
+	*out = k;
 	if (!mh->controllen)
 		return 0;
 	if (!c)
@@ -478,49 +602,53 @@ static int take_rights(const struct l_msghdr *mh, struct uk_file ***files,
 		size_t nfd;
 
 		if (h->len < CMSG_HDR || h->len > (size_t)(end - c))
-			goto einval;
-		if (h->level == SOL_SOCKET_ && h->type == SCM_RIGHTS_) {
+			goto fail;
+		if (h->level != SOL_SOCKET_)
+			goto fail;
+		if (h->type == SCM_RIGHTS_) {
 			struct uk_file **nv;
 
 			nfd = (h->len - CMSG_HDR) / sizeof(int);
-			if (cnt + nfd > SCM_MAX_FD)
-				goto einval;
-			nv = realloc(v, (cnt + nfd + 1) * sizeof(*v));
+			if (k.nfiles + nfd > SCM_MAX_FD)
+				goto fail;
+			nv = realloc(k.files,
+				     (k.nfiles + nfd + 1) * sizeof(*nv));
 			if (!nv) {
-				for (unsigned i = 0; i < cnt; i++)
-					uk_file_put(v[i]);
-				free(v);
-				return -ENOMEM;
+				r = -ENOMEM;
+				goto fail;
 			}
-			v = nv;
+			k.files = nv;
 			for (size_t i = 0; i < nfd; i++) {
 				int fd;
 
 				memcpy(&fd, c + CMSG_HDR + i * sizeof(int),
 				       sizeof(int));
-				v[cnt] = uk_fdtab_get(fd);
-				if (!v[cnt]) {
-					for (unsigned j = 0; j < cnt; j++)
-						uk_file_put(v[j]);
-					free(v);
-					return -EBADF;
+				k.files[k.nfiles] = uk_fdtab_get(fd);
+				if (!k.files[k.nfiles]) {
+					r = -EBADF;
+					goto fail;
 				}
-				cnt++;
+				k.nfiles++;
 			}
-		} else if (h->level != SOL_SOCKET_ ||
-			   h->type != SCM_CREDENTIALS_) {
-			goto einval; /* credentials: accepted, not passed */
+		} else if (h->type == SCM_CREDENTIALS_) {
+			if (h->len != CMSG_HDR + sizeof(struct ucred_))
+				goto fail;
+			memcpy(&k.cred, c + CMSG_HDR, sizeof(k.cred));
+			r = cred_check(&k.cred);
+			if (r)
+				goto fail;
+			r = -EINVAL;
+			k.has_cred = 1;
+		} else {
+			goto fail;
 		}
 		c += CMSG_ALIGN_(h->len);
 	}
-	*files = v;
-	*n = cnt;
+	*out = k;
 	return 0;
-einval:
-	for (unsigned i = 0; i < cnt; i++)
-		uk_file_put(v[i]);
-	free(v);
-	return -EINVAL;
+fail:
+	ctl_drop(&k);
+	return r;
 }
 
 static ssize_t iov_total(const struct uk_iovec *iov, size_t cnt)
@@ -591,17 +719,21 @@ static void enqueue(struct usock *to, struct msg *m)
 	to->qt = m;
 	to->qbytes += m->len;
 	to->qcount++;
+	for (unsigned i = 0; i < m->nfiles; i++) /* in flight now */
+		if (uk_unix_is(m->files[i])) {
+			((struct usock *)m->files[i]->priv)->inflight++;
+			total_inflight++;
+		}
 	changed(to, UK_POLLIN | UK_POLLRDNORM);
 }
 
 static ssize_t do_send(struct usock *s, const struct l_msghdr *mh, int flags)
 {
 	int nb = (s->f->flags & UK_O_NONBLOCK) || (flags & MSG_DONTWAIT_);
-	struct uk_file **files;
-	unsigned nfiles;
+	struct ctl ctl;
 	ssize_t total = iov_total(mh->iov, mh->iovlen);
 	size_t done = 0;
-	struct usock *to;
+	struct usock *to = NULL;
 	int r;
 
 	if (total < 0)
@@ -615,21 +747,26 @@ static ssize_t do_send(struct usock *s, const struct l_msghdr *mh, int flags)
 		if (!to)
 			return s->peer_gone ? -ECONNREFUSED : -ENOTCONN;
 	} else {
-		if (mh->name && mh->namelen)
+		/* Linux: a seqpacket socket ignores the address */
+		if (s->type == SOCK_STREAM_ && mh->name && mh->namelen)
 			return s->state == S_CONNECTED ? -EISCONN : -EOPNOTSUPP;
 		if (s->state != S_CONNECTED)
 			return -ENOTCONN;
 	}
-	if (s->type == SOCK_DGRAM_ && (size_t)total > QMAX)
+	if (msgs(s) && (size_t)total > QMAX)
 		return -EMSGSIZE;
-	r = take_rights(mh, &files, &nfiles);
+	/* the receiver learns the sender's name when credentials are on */
+	if (s->type == SOCK_DGRAM_ && !s->namelen &&
+	    (s->passcred || to->passcred) && (r = autobind(s)) != 0)
+		return r;
+	r = take_control(mh, &ctl);
 	if (r)
 		return r;
 	for (;;) { /* each pass queues a piece or follows a wake-up */
 		size_t room, n;
 		struct msg *m;
 
-		if (s->type == SOCK_STREAM_) {
+		if (conn(s)) {
 			to = s->peer;
 			if (s->shut_wr || !to || to->shut_rd) {
 				r = -EPIPE;
@@ -638,8 +775,9 @@ static ssize_t do_send(struct usock *s, const struct l_msghdr *mh, int flags)
 			}
 		}
 		room = to->qbytes < QMAX ? QMAX - to->qbytes : 0;
-		if (s->type == SOCK_DGRAM_
-			    ? (room >= (size_t)total && to->qcount < DGRAM_QLEN)
+		if (msgs(s) ? (room >= (size_t)total &&
+			       (s->type != SOCK_DGRAM_ ||
+				to->qcount < DGRAM_QLEN))
 			    : (room > 0 || !total)) {
 			n = (size_t)total - done;
 			if (n > room)
@@ -652,10 +790,16 @@ static ssize_t do_send(struct usock *s, const struct l_msghdr *mh, int flags)
 			memset(m, 0, sizeof(*m));
 			gather(m->data, mh->iov, mh->iovlen, done, n);
 			m->len = n;
-			m->files = files; /* with the first piece */
-			m->nfiles = nfiles;
-			files = NULL;
-			nfiles = 0;
+			m->files = ctl.files; /* with the first piece */
+			m->nfiles = ctl.nfiles;
+			ctl.files = NULL;
+			ctl.nfiles = 0;
+			if (ctl.has_cred || to->passcred) {
+				if (!ctl.has_cred)
+					my_cred(&ctl.cred);
+				ctl.has_cred = 1;
+			}
+			m->cred = ctl.cred; /* pid 0: the receiver fills it */
 			if (s->type == SOCK_DGRAM_) {
 				m->from = s->name;
 				m->fromlen = s->namelen;
@@ -682,71 +826,134 @@ static ssize_t do_send(struct usock *s, const struct l_msghdr *mh, int flags)
 			break;
 		}
 	}
-	for (unsigned i = 0; i < nfiles; i++)
-		uk_file_put(files[i]);
-	free(files);
+	ctl_drop(&ctl);
 	return done ? (ssize_t)done : r;
 }
 
-/* Give the files of `m` to the caller as descriptors in mh's control. */
-static void deliver_rights(struct msg *m, struct l_msghdr *mh, int flags)
-{
-	size_t room = mh->controllen, fit = 0;
-	struct l_cmsghdr h;
-	int *fds;
+/* Writes control messages into a recvmsg's buffer as Linux's put_cmsg
+ * and scm_detach_fds do. */
+struct cw {
+	char *buf;
+	size_t room, used;
+	int *flags;
+};
 
-	if (room >= CMSG_HDR && mh->control)
-		fit = (room - CMSG_HDR) / sizeof(int);
-	if (fit > m->nfiles)
-		fit = m->nfiles;
-	fds = (int *)((char *)mh->control + CMSG_HDR);
+/* A control message with `len` bytes of data: where the data goes (the
+ * caller copies at most *fit bytes), or NULL when not even the header
+ * fits (MSG_CTRUNC). */
+static char *cw_put(struct cw *w, int type, size_t len, size_t *fit)
+{
+	struct l_cmsghdr h = {CMSG_HDR + len, SOL_SOCKET_, type};
+	size_t left = w->room - w->used;
+	char *at = w->buf + w->used;
+
+	if (!w->buf || left < CMSG_HDR) {
+		*w->flags |= MSG_CTRUNC_;
+		return NULL;
+	}
+	if (left < h.len) {
+		*w->flags |= MSG_CTRUNC_;
+		h.len = left;
+	}
+	memcpy(at, &h, sizeof(h));
+	*fit = h.len - CMSG_HDR;
+	w->used += CMSG_ALIGN_(h.len) < left ? CMSG_ALIGN_(h.len) : left;
+	return at + CMSG_HDR;
+}
+
+/* (pid 0: sent without credentials while the receiver had none on: the
+ * sender's, which are the caller's - one process) */
+static void cred_of(const struct msg *m, struct ucred_ *c)
+{
+	if (m->cred.pid)
+		*c = m->cred;
+	else
+		my_cred(c);
+}
+
+static void deliver_cred(struct msg *m, struct cw *w)
+{
+	struct ucred_ c;
+	size_t fit;
+	char *d;
+
+	cred_of(m, &c);
+	d = cw_put(w, SCM_CREDENTIALS_, sizeof(c), &fit);
+	if (d)
+		memcpy(d, &c, fit < sizeof(c) ? fit : sizeof(c));
+}
+
+/* Give the files of `m` to the caller as descriptors. */
+static void deliver_rights(struct msg *m, struct cw *w, int flags)
+{
+	size_t left = w->room - w->used, fit = 0, got = 0;
+	struct l_cmsghdr h = {0, SOL_SOCKET_, SCM_RIGHTS_};
+	char *at = w->buf + w->used;
+
+	if (w->buf && left > CMSG_HDR)
+		fit = (left - CMSG_HDR) / sizeof(int);
 	for (unsigned i = 0; i < m->nfiles; i++) {
 		int fd = -1;
 
-		if (i < fit)
+		leave_flight(m->files[i]);
+		if (got < fit)
 			fd = uk_fdtab_alloc(
 				m->files[i],
 				(flags & MSG_CMSG_CLOEXEC_) ? UK_O_CLOEXEC : 0);
 		if (fd < 0) { /* no room or no descriptor: dropped */
 			uk_file_put(m->files[i]);
-			mh->flags |= MSG_CTRUNC_;
-			if (i < fit)
-				fit = i;
+			*w->flags |= MSG_CTRUNC_;
+			fit = got;
 			continue;
 		}
-		memcpy(fds + i, &fd, sizeof(fd));
+		memcpy(at + CMSG_HDR + got * sizeof(int), &fd, sizeof(fd));
+		got++;
 	}
 	free(m->files);
 	m->files = NULL;
 	m->nfiles = 0;
-	if (fit) {
-		h.len = CMSG_HDR + fit * sizeof(int);
-		h.level = SOL_SOCKET_;
-		h.type = SCM_RIGHTS_;
-		memcpy(mh->control, &h, sizeof(h));
-		mh->controllen = CMSG_ALIGN_(h.len);
-	} else {
-		mh->controllen = 0;
+	if (got) {
+		h.len = CMSG_HDR + got * sizeof(int);
+		memcpy(at, &h, sizeof(h));
+		w->used +=
+			CMSG_ALIGN_(h.len) < left ? CMSG_ALIGN_(h.len) : left;
 	}
+}
+
+/* Control data of message m for the receiver s. */
+static void deliver(struct usock *s, struct msg *m, struct cw *w, int flags)
+{
+	if (s->passcred)
+		deliver_cred(m, w);
+	if (m->nfiles)
+		deliver_rights(m, w, flags);
+}
+
+static int cred_eq(const struct ucred_ *x, const struct ucred_ *y)
+{
+	return x->pid == y->pid && x->uid == y->uid && x->gid == y->gid;
 }
 
 static int at_eof(struct usock *s)
 {
-	return s->shut_rd || (s->type == SOCK_STREAM_ &&
-			      (!s->peer || s->peer->shut_wr || s->peer_gone));
+	return s->shut_rd ||
+	       (conn(s) && (!s->peer || s->peer->shut_wr || s->peer_gone));
 }
 
 static ssize_t do_recv(struct usock *s, struct l_msghdr *mh, int flags)
 {
 	int nb = (s->f->flags & UK_O_NONBLOCK) || (flags & MSG_DONTWAIT_);
 	ssize_t want = iov_total(mh->iov, mh->iovlen);
+	struct cw w = {mh->control, mh->control ? mh->controllen : 0, 0,
+		       &mh->flags};
+	struct ucred_ first_cred = {0, 0, 0};
 	size_t done = 0;
 	int r, got_rights = 0;
 
 	if (want < 0)
 		return want;
 	mh->flags = 0;
-	if (s->type == SOCK_STREAM_ && s->state != S_CONNECTED)
+	if (conn(s) && s->state != S_CONNECTED)
 		return s->state == S_LISTEN ? -EINVAL : -ENOTCONN;
 	while (!s->qh) { /* each pass follows a wake-up */
 		if (at_eof(s) || (!want && s->type == SOCK_STREAM_))
@@ -757,17 +964,21 @@ static ssize_t do_recv(struct usock *s, struct l_msghdr *mh, int flags)
 		if (r)
 			return r;
 	}
-	if (s->type == SOCK_DGRAM_) {
+	if (msgs(s)) {
 		struct msg *m = s->qh;
 		size_t n = m->len < (size_t)want ? m->len : (size_t)want;
 
 		scatter(mh->iov, mh->iovlen, 0, m->data, n);
 		if (n < m->len)
 			mh->flags |= MSG_TRUNC_;
-		if (mh->name)
+		if (mh->name && s->type == SOCK_DGRAM_)
 			name_out(&m->from, m->fromlen, mh->name, &mh->namelen);
+		else if (mh->name)
+			mh->namelen = 0;
 		if (flags & MSG_PEEK_) {
-			mh->controllen = 0;
+			if (s->passcred)
+				deliver_cred(m, &w);
+			mh->controllen = w.used;
 			return (ssize_t)((flags & MSG_TRUNC_) ? m->len : n);
 		}
 		s->qh = m->next;
@@ -775,23 +986,34 @@ static ssize_t do_recv(struct usock *s, struct l_msghdr *mh, int flags)
 			s->qt = NULL;
 		s->qbytes -= m->len;
 		s->qcount--;
-		if (m->nfiles)
-			deliver_rights(m, mh, flags);
-		else
-			mh->controllen = 0;
+		deliver(s, m, &w, flags);
+		mh->controllen = w.used;
 		r = (int)((flags & MSG_TRUNC_) ? m->len : n);
 		msg_free(m);
 		changed(s, UK_POLLOUT);
+		if (s->peer)
+			changed(s->peer, UK_POLLOUT | UK_POLLWRNORM);
 		return r;
 	}
-	/* stream: across messages, stopping after one that carried files */
+	/* stream: across messages, stopping after one that carried files
+	 * and, with SO_PASSCRED, before one of other credentials */
 	for (struct msg *m = s->qh; m && done < (size_t)want;) {
 		size_t n = m->len - m->off;
+		struct ucred_ c;
 
 		if (n > (size_t)want - done)
 			n = (size_t)want - done;
 		if (m->nfiles && done)
 			break; /* files come with their first byte */
+		if (s->passcred) {
+			cred_of(m, &c);
+			if (done && !cred_eq(&c, &first_cred))
+				break;
+			if (!done) {
+				first_cred = c;
+				deliver_cred(m, &w);
+			}
+		}
 		scatter(mh->iov, mh->iovlen, done, m->data + m->off, n);
 		done += n;
 		if (flags & MSG_PEEK_) {
@@ -799,7 +1021,7 @@ static ssize_t do_recv(struct usock *s, struct l_msghdr *mh, int flags)
 			continue;
 		}
 		if (m->nfiles) {
-			deliver_rights(m, mh, flags);
+			deliver_rights(m, &w, flags);
 			got_rights = 1;
 		}
 		m->off += n;
@@ -815,8 +1037,7 @@ static ssize_t do_recv(struct usock *s, struct l_msghdr *mh, int flags)
 		if (got_rights)
 			break;
 	}
-	if (!got_rights)
-		mh->controllen = 0;
+	mh->controllen = w.used;
 	if (mh->name)
 		mh->namelen = 0;
 	if (!(flags & MSG_PEEK_)) {
@@ -937,8 +1158,7 @@ static int f_ioctl(struct uk_file *f, unsigned long cmd, void *arg)
 		return -ENOTTY;
 	if (!arg)
 		return -EFAULT;
-	*(int *)arg =
-		(int)(s->type == SOCK_DGRAM_ && s->qh ? s->qh->len : s->qbytes);
+	*(int *)arg = (int)(msgs(s) && s->qh ? s->qh->len : s->qbytes);
 	return 0;
 }
 
@@ -979,7 +1199,96 @@ static void f_release(struct uk_file *f)
 		all = s->all_next;
 	if (s->all_next)
 		s->all_next->all_prev = s->all_prev;
+	nr_socks--;
 	free(s);
+}
+
+/*
+ * Garbage collection of sockets kept alive only by messages in queues of
+ * such sockets (Linux's unix_gc, simplified for one CPU): candidates are
+ * sockets all of whose references are in flight; a candidate referenced
+ * from outside the candidates' queues (a descriptor, a thread inside a
+ * call, the queue of a socket that is no candidate) is reachable, and so
+ * is everything queued on a reachable one. The rest is garbage: their
+ * queues are emptied, which drops the last references. `closing` is the
+ * socket whose descriptor is being closed: that reference still counts
+ * in its refs but is about to go. Bounded: the sockets and their queues.
+ */
+static void gc(struct usock *closing)
+{
+	struct usock *cand = NULL, *work = NULL, *c;
+
+	for (struct usock *o = all; o; o = o->all_next) {
+		unsigned refs = o->f->refs - (o == closing);
+
+		o->gc_mark = 0;
+		if (o->inflight && refs == o->inflight) {
+			o->gc_mark = 1; /* candidate */
+			o->gc_next = cand;
+			cand = o;
+		}
+	}
+	if (!cand)
+		return;
+	/* external references: all but those the candidates' queues hold */
+	for (c = cand; c; c = c->gc_next)
+		c->gc_ext = (int)(c->f->refs - (c == closing));
+	for (c = cand; c; c = c->gc_next)
+		for (struct msg *m = c->qh; m; m = m->next)
+			for (unsigned i = 0; i < m->nfiles; i++) {
+				struct uk_file *f = m->files[i];
+				struct usock *o = f->priv;
+
+				if (uk_unix_is(f) && o->gc_mark)
+					o->gc_ext--;
+			}
+	/* reachable: external references, then what they hold */
+	for (c = cand; c; c = c->gc_next)
+		if (c->gc_ext > 0) {
+			c->gc_mark = 2;
+			c->gc_work = work;
+			work = c;
+		}
+	while (work) { /* each candidate enters the work list once */
+		c = work;
+		work = c->gc_work;
+		for (struct msg *m = c->qh; m; m = m->next)
+			for (unsigned i = 0; i < m->nfiles; i++) {
+				struct uk_file *f = m->files[i];
+				struct usock *o;
+
+				if (!uk_unix_is(f))
+					continue;
+				o = f->priv;
+				if (o->gc_mark == 1) {
+					o->gc_mark = 2;
+					o->gc_work = work;
+					work = o;
+				}
+			}
+	}
+	/* garbage: hold each, empty the queues, let go */
+	for (c = cand; c; c = c->gc_next)
+		if (c->gc_mark == 1)
+			uk_file_ref(c->f);
+	for (c = cand; c; c = c->gc_next)
+		if (c->gc_mark == 1)
+			queue_drop(c);
+	for (c = cand; c;) {
+		struct usock *next = c->gc_next;
+
+		if (c->gc_mark == 1)
+			uk_file_put(c->f); /* frees it */
+		c = next;
+	}
+}
+
+/* A descriptor of the socket is being closed (fdtab's flush): collect
+ * cycles it may complete. */
+static void f_flush(struct uk_file *f)
+{
+	if (total_inflight)
+		gc(f->priv);
 }
 
 static const struct uk_file_ops unix_ops = {
@@ -989,6 +1298,7 @@ static const struct uk_file_ops unix_ops = {
 	.fstat = f_fstat,
 	.ioctl = f_ioctl,
 	.release = f_release,
+	.flush = f_flush,
 };
 
 static int getint(const void *val, uint32_t len, int *out)
@@ -1004,15 +1314,20 @@ static int getint(const void *val, uint32_t len, int *out)
 static int u_setsockopt(int fd, struct uk_file *f, int level, int name,
 			const void *val, uint32_t len)
 {
-	int v;
+	struct usock *s = f->priv;
+	int v, r;
 
-	(void)fd, (void)f;
+	(void)fd;
 	if (level != SOL_SOCKET_)
 		return -ENOPROTOOPT;
 	switch (name) {
+	case SO_PASSCRED_:
+		r = getint(val, len, &v);
+		if (!r)
+			s->passcred = v != 0;
+		return r;
 	case SO_SNDBUF_:
 	case SO_RCVBUF_:
-	case SO_PASSCRED_:
 	case SO_REUSEADDR_:
 		return getint(val, len, &v); /* accepted, no effect */
 	default:
@@ -1051,13 +1366,20 @@ static int u_getsockopt(int fd, struct uk_file *f, int level, int name,
 		v[0] = QMAX;
 		break;
 	case SO_PASSCRED_:
+		v[0] = s->passcred;
 		break;
-	case SO_PEERCRED_: /* pid 1, uid 0, gid 0: one process, root */
-		if (!s->peer)
+	case SO_PEERCRED_: { /* the peer is in this process */
+		struct ucred_ c;
+
+		if (!s->peer && !(conn(s) && s->state == S_CONNECTED))
 			return -ENOTCONN;
-		v[0] = 1;
+		my_cred(&c);
+		v[0] = c.pid;
+		v[1] = (int)c.uid;
+		v[2] = (int)c.gid;
 		n = sizeof(v);
 		break;
+	}
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -1070,9 +1392,8 @@ static int check_type(int type, int protocol, int *t, unsigned *fflags,
 		      unsigned *fdflags)
 {
 	*t = type & ~(SOCK_NONBLOCK_ | SOCK_CLOEXEC_);
-	if (*t != SOCK_STREAM_ && *t != SOCK_DGRAM_)
-		return *t == 5 ? -EPROTONOSUPPORT /* SEQPACKET: not yet */
-			       : -EINVAL;
+	if (*t != SOCK_STREAM_ && *t != SOCK_DGRAM_ && *t != SOCK_SEQPACKET_)
+		return -EINVAL;
 	if (protocol != 0)
 		return -EPROTONOSUPPORT;
 	*fflags = (type & SOCK_NONBLOCK_) ? UK_O_NONBLOCK : 0;

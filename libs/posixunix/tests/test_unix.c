@@ -4,6 +4,7 @@
  * Threads count errors instead of asserting. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,6 +44,24 @@ UK_SYSCALL_R_DEFINE(int, tkill, int, tid, int, sig)
 	if (sig == 13)
 		sigpipes++;
 	return 0;
+}
+
+/* one process: pid 7, root; kill(pid, 0) finds 7 and 9 */
+UK_SYSCALL_R_DEFINE(int, getpid)
+{
+	return 7;
+}
+UK_SYSCALL_R_DEFINE(int, getuid)
+{
+	return 0;
+}
+UK_SYSCALL_R_DEFINE(int, getgid)
+{
+	return 0;
+}
+UK_SYSCALL_R_DEFINE(int, kill, int, pid, int, sig)
+{
+	return (pid == 7 || pid == 9) && sig == 0 ? 0 : -ESRCH;
 }
 
 static socklen_t sun_of(struct sockaddr_un *a, const char *path, int abstract)
@@ -111,8 +130,7 @@ static void test_pair(void **state)
 			 -EPROTONOSUPPORT);
 	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_STREAM, 0, NULL),
 			 -EFAULT);
-	assert_int_equal(SC(socket, AF_UNIX, SOCK_SEQPACKET, 0),
-			 -EPROTONOSUPPORT);
+	assert_int_equal(SC(socket, AF_UNIX, SOCK_RAW, 0), -EINVAL);
 }
 
 static void test_nonblock_full(void **state)
@@ -428,6 +446,398 @@ static void test_block_epoll(void **state)
 	SC(close, sv[1]);
 }
 
+/* ---- SOCK_SEQPACKET ---- */
+
+static void test_seqpacket(void **state)
+{
+	int sv[2], n, l, c, a, big;
+	char buf[64], *huge;
+	struct iovec iov = {buf, 1};
+	struct msghdr mh = {0};
+	struct sockaddr_un sa;
+	socklen_t len = sun_of(&sa, "/seq", 0);
+
+	(void)state;
+	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	assert_int_equal(SC(getsockopt, sv[0], SOL_SOCKET, SO_TYPE, &n,
+			    &(socklen_t){sizeof(n)}),
+			 0);
+	assert_int_equal(n, SOCK_SEQPACKET);
+	/* boundaries kept, an empty record is a record */
+	assert_int_equal(SC(write, sv[0], "ab", 2), 2);
+	assert_int_equal(SC(write, sv[0], "", 0), 0);
+	assert_int_equal(SC(write, sv[0], "cde", 3), 3);
+	assert_int_equal(SC(ioctl, sv[1], 0x541B, &n), 0);
+	assert_int_equal(n, 2); /* the next record */
+	assert_int_equal(SC(read, sv[1], buf, sizeof(buf)), 2);
+	assert_int_equal(SC(read, sv[1], buf, sizeof(buf)), 0);
+	/* a short buffer: the rest of the record is gone, MSG_TRUNC */
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	assert_int_equal(SC(recvmsg, sv[1], &mh, 0), 1);
+	assert_true(mh.msg_flags & MSG_TRUNC);
+	assert_int_equal(buf[0], 'c');
+	assert_int_equal(SC(recvfrom, sv[1], buf, 1, MSG_DONTWAIT, NULL, NULL),
+			 -EAGAIN);
+	/* an address is ignored on a connected seqpacket socket */
+	assert_int_equal(SC(sendto, sv[0], "x", 1, 0, &sa, len), 1);
+	assert_int_equal(SC(read, sv[1], buf, sizeof(buf)), 1);
+	/* a record larger than the receive queue */
+	huge = malloc(256 * 1024 + 1);
+	assert_non_null(huge);
+	memset(huge, 'h', 256 * 1024 + 1);
+	assert_int_equal(SC(write, sv[0], huge, 256 * 1024 + 1), -EMSGSIZE);
+	/* full, non-blocking: whole records or EAGAIN */
+	assert_int_equal(SC(fcntl, sv[0], F_SETFL, O_NONBLOCK), 0);
+	for (n = 0; n < 100 && SC(write, sv[0], huge, 100000) == 100000; n++)
+		;
+	assert_int_equal(n, 2);
+	assert_int_equal(SC(write, sv[0], huge, 100000), -EAGAIN);
+	assert_int_equal(SC(write, sv[0], huge, 1000), 1000); /* it fits */
+	assert_int_equal(SC(read, sv[1], huge, 256 * 1024), 100000);
+	assert_int_equal(SC(write, sv[0], huge, 100000), 100000);
+	free(huge);
+	/* EOF and EPIPE */
+	SC(close, sv[1]);
+	sigpipes = 0;
+	assert_int_equal(SC(write, sv[0], "x", 1), -EPIPE);
+	assert_int_equal(sigpipes, 1);
+	SC(close, sv[0]);
+	/* listen, connect, accept on a path; a stream client is refused */
+	l = (int)SC(socket, AF_UNIX, SOCK_SEQPACKET, 0);
+	assert_int_equal(SC(bind, l, &sa, len), 0);
+	assert_int_equal(SC(listen, l, 4), 0);
+	c = (int)SC(socket, AF_UNIX, SOCK_SEQPACKET, 0);
+	assert_int_equal(SC(connect, c, &sa, len), 0);
+	a = (int)SC(accept4, l, NULL, NULL, 0);
+	assert_true(a >= 0);
+	assert_int_equal(SC(write, c, "rec1", 4), 4);
+	assert_int_equal(SC(write, c, "rec2", 4), 4);
+	assert_int_equal(SC(read, a, buf, sizeof(buf)), 4);
+	assert_int_equal(SC(read, a, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "rec2", 4);
+	SC(close, c);
+	assert_int_equal(SC(read, a, buf, sizeof(buf)), 0); /* EOF */
+	big = (int)SC(socket, AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(SC(connect, big, &sa, len), -EPROTOTYPE);
+	SC(close, big);
+	SC(close, a);
+	SC(close, l);
+	assert_int_equal(SC(unlink, "/seq"), 0);
+}
+
+/* ---- autobind ---- */
+
+static void test_autobind(void **state)
+{
+	struct sockaddr_un a, b, from;
+	socklen_t al = sizeof(a), bl = sizeof(b), fl = sizeof(from);
+	sa_family_t fam = AF_UNIX;
+	int x, y;
+	char buf[8];
+
+	(void)state;
+	x = (int)SC(socket, AF_UNIX, SOCK_DGRAM, 0);
+	y = (int)SC(socket, AF_UNIX, SOCK_DGRAM, 0);
+	assert_int_equal(SC(bind, x, &fam, sizeof(fam)), 0);
+	assert_int_equal(SC(bind, x, &fam, sizeof(fam)), -EINVAL); /* bound */
+	assert_int_equal(SC(bind, y, &fam, sizeof(fam)), 0);
+	assert_int_equal(SC(getsockname, x, &a, &al), 0);
+	assert_int_equal(SC(getsockname, y, &b, &bl), 0);
+	assert_int_equal(al, offsetof(struct sockaddr_un, sun_path) + 6);
+	assert_int_equal(a.sun_path[0], 0);
+	for (int i = 1; i < 6; i++)
+		assert_non_null(strchr("0123456789abcdef", a.sun_path[i]));
+	assert_memory_not_equal(&a, &b, al);
+	/* the names work: y sends to x, x sees where from */
+	assert_int_equal(SC(sendto, y, "hi", 2, 0, &a, al), 2);
+	assert_int_equal(SC(recvfrom, x, buf, sizeof(buf), 0, &from, &fl), 2);
+	assert_int_equal(fl, bl);
+	assert_memory_equal(&from, &b, bl);
+	/* a wrong family is no autobind */
+	fam = AF_INET;
+	assert_int_equal(SC(bind, (int)SC(socket, AF_UNIX, SOCK_STREAM, 0),
+			    &fam, sizeof(fam)),
+			 -EINVAL);
+	/* connect with an empty address is still EINVAL */
+	fam = AF_UNIX;
+	assert_int_equal(SC(connect, y, &fam, sizeof(fam)), -EINVAL);
+	SC(close, x);
+	SC(close, y);
+}
+
+/* ---- SCM_CREDENTIALS ---- */
+
+struct cmsg_buf {
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred)) +
+			 CMSG_SPACE(sizeof(int) * 2)];
+		struct cmsghdr align;
+	};
+};
+
+static long send_cred(int s, const void *data, size_t len,
+		      const struct ucred *cr, int fd)
+{
+	struct iovec iov = {(void *)data, len};
+	struct cmsg_buf u;
+	struct msghdr mh = {0};
+	struct cmsghdr *c;
+	size_t ctl = 0;
+
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	c = CMSG_FIRSTHDR(&mh);
+	if (cr) {
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_CREDENTIALS;
+		c->cmsg_len = CMSG_LEN(sizeof(*cr));
+		memcpy(CMSG_DATA(c), cr, sizeof(*cr));
+		ctl += CMSG_SPACE(sizeof(*cr));
+		c = CMSG_NXTHDR(&mh, c);
+	}
+	if (fd >= 0) {
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		ctl += CMSG_SPACE(sizeof(int));
+	}
+	mh.msg_controllen = ctl;
+	if (!ctl)
+		mh.msg_control = NULL;
+	return SC(sendmsg, s, &mh, 0);
+}
+
+/* recvmsg; the credentials and a passed descriptor it brought */
+static long recv_cred(int s, char *buf, size_t len, size_t ctl,
+		      struct ucred *cr, int *fd, int *flags)
+{
+	struct iovec iov = {buf, len};
+	struct cmsg_buf u;
+	struct msghdr mh = {0};
+	long r;
+
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = ctl;
+	cr->pid = -1;
+	*fd = -1;
+	r = SC(recvmsg, s, &mh, 0);
+	*flags = mh.msg_flags;
+	if (r < 0)
+		return r;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
+	     c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(*cr))) {
+			memcpy(cr, CMSG_DATA(c), sizeof(*cr));
+			assert_int_equal(*fd, -1); /* credentials come first */
+		}
+		if (c->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	}
+	return r;
+}
+
+static void test_credentials(void **state)
+{
+	int sv[2], on = 1, v = 0, fd, flags, d[2];
+	socklen_t vl = sizeof(v);
+	struct ucred cr, got, peer;
+	socklen_t pl = sizeof(peer);
+	char buf[16];
+	struct sockaddr_un from;
+	socklen_t fl = sizeof(from);
+
+	(void)state;
+	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(
+		SC(getsockopt, sv[1], SOL_SOCKET, SO_PEERCRED, &peer, &pl), 0);
+	assert_int_equal(peer.pid, 7);
+	assert_int_equal(peer.uid, 0);
+	assert_int_equal(
+		SC(setsockopt, sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)),
+		0);
+	assert_int_equal(
+		SC(getsockopt, sv[1], SOL_SOCKET, SO_PASSCRED, &v, &vl), 0);
+	assert_int_equal(v, 1);
+	/* without SCM_CREDENTIALS: the sender's own */
+	assert_int_equal(send_cred(sv[0], "aa", 2, NULL, -1), 2);
+	assert_int_equal(recv_cred(sv[1], buf, sizeof(buf),
+				   sizeof(struct cmsg_buf), &got, &fd, &flags),
+			 2);
+	assert_int_equal(got.pid, 7);
+	assert_int_equal(got.uid, 0);
+	assert_int_equal(got.gid, 0);
+	/* explicit ones (root may name any uid, gid and existing pid); a
+	 * record of other credentials is not joined to them */
+	cr.pid = 9;
+	cr.uid = 1000;
+	cr.gid = 100;
+	assert_int_equal(send_cred(sv[0], "bb", 2, &cr, -1), 2);
+	assert_int_equal(send_cred(sv[0], "cc", 2, NULL, -1), 2);
+	assert_int_equal(recv_cred(sv[1], buf, sizeof(buf),
+				   sizeof(struct cmsg_buf), &got, &fd, &flags),
+			 2);
+	assert_memory_equal(buf, "bb", 2);
+	assert_int_equal(got.pid, 9);
+	assert_int_equal(got.uid, 1000);
+	assert_int_equal(got.gid, 100);
+	/* no room for the credentials: MSG_CTRUNC */
+	assert_int_equal(
+		recv_cred(sv[1], buf, sizeof(buf), 8, &got, &fd, &flags), 2);
+	assert_true(flags & MSG_CTRUNC);
+	assert_int_equal(got.pid, -1);
+	/* with a descriptor: credentials first, then the rights */
+	assert_int_equal(send_cred(sv[0], "dd", 2, &cr, sv[0]), 2);
+	assert_int_equal(recv_cred(sv[1], buf, sizeof(buf),
+				   sizeof(struct cmsg_buf), &got, &fd, &flags),
+			 2);
+	assert_int_equal(got.uid, 1000);
+	assert_true(fd >= 0);
+	SC(close, fd);
+	/* bad credentials: nothing is sent */
+	cr.pid = 12345;
+	assert_int_equal(send_cred(sv[0], "x", 1, &cr, -1), -ESRCH);
+	cr.pid = 7;
+	cr.uid = (uid_t)-1;
+	assert_int_equal(send_cred(sv[0], "x", 1, &cr, -1), -EINVAL);
+	cr.uid = 0;
+	cr.gid = (gid_t)-1;
+	assert_int_equal(send_cred(sv[0], "x", 1, &cr, -1), -EINVAL);
+	assert_int_equal(SC(recvfrom, sv[1], buf, 1, MSG_DONTWAIT, NULL, NULL),
+			 -EAGAIN);
+	/* without SO_PASSCRED, credentials are accepted and not passed */
+	on = 0;
+	SC(setsockopt, sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+	cr.gid = 0;
+	assert_int_equal(send_cred(sv[0], "y", 1, &cr, -1), 1);
+	assert_int_equal(recv_cred(sv[1], buf, sizeof(buf),
+				   sizeof(struct cmsg_buf), &got, &fd, &flags),
+			 1);
+	assert_int_equal(got.pid, -1);
+	SC(close, sv[0]);
+	SC(close, sv[1]);
+	/* datagrams: an unnamed sender is autobound when the receiver wants
+	 * credentials, so it can be answered */
+	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_DGRAM, 0, d), 0);
+	on = 1;
+	SC(setsockopt, d[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+	assert_int_equal(SC(write, d[0], "dg", 2), 2);
+	assert_int_equal(SC(recvfrom, d[1], buf, sizeof(buf), 0, &from, &fl),
+			 2);
+	assert_int_equal(fl, offsetof(struct sockaddr_un, sun_path) + 6);
+	assert_int_equal(from.sun_path[0], 0);
+	SC(close, d[0]);
+	SC(close, d[1]);
+}
+
+/* ---- garbage collection of sockets in flight ---- */
+
+static void test_gc(void **state)
+{
+	int base = (int)uk_unix_count(), a[2], b[2], d, f;
+	struct sockaddr_un sa;
+	socklen_t len = sun_of(&sa, "self", 1);
+	char buf[4];
+
+	(void)state;
+	/* a socket whose only reference is in its own queue */
+	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_STREAM, 0, a), 0);
+	assert_int_equal(send_fds(a[1], &a[0], 1), 1); /* into a[0]'s queue */
+	assert_int_equal((int)uk_unix_count(), base + 2);
+	SC(close, a[0]);
+	assert_int_equal((int)uk_unix_count(), base + 1);
+	assert_int_equal(SC(write, a[1], "x", 1), -EPIPE); /* peer gone */
+	SC(close, a[1]);
+	assert_int_equal((int)uk_unix_count(), base);
+	/* a datagram socket sent to itself, with a file beside it */
+	d = (int)SC(socket, AF_UNIX, SOCK_DGRAM, 0);
+	assert_int_equal(SC(bind, d, &sa, len), 0);
+	f = (int)SC(open, "/held", UK_O_CREAT | UK_O_RDWR, 0644);
+	{
+		int two[2] = {d, f};
+		struct iovec iov = {"s", 1};
+		union {
+			char buf[CMSG_SPACE(sizeof(int) * 2)];
+			struct cmsghdr align;
+		} u;
+		struct msghdr mh = {0};
+		struct cmsghdr *c;
+
+		memset(&u, 0, sizeof(u));
+		mh.msg_name = &sa;
+		mh.msg_namelen = len;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(two));
+		memcpy(CMSG_DATA(c), two, sizeof(two));
+		assert_int_equal(SC(sendmsg, d, &mh, 0), 1);
+	}
+	SC(close, f);
+	SC(close, d);
+	assert_int_equal((int)uk_unix_count(), base);
+	/* (the file's vnode reference went too: teardown unmounts "/") */
+	assert_int_equal(SC(unlink, "/held"), 0);
+	/* two sockets in each other's queue: alive while one has a
+	 * descriptor, collected when the last one goes */
+	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_STREAM, 0, a), 0);
+	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_STREAM, 0, b), 0);
+	assert_int_equal(send_fds(a[1], &b[0], 1), 1); /* b0 in a0's queue */
+	assert_int_equal(send_fds(b[1], &a[0], 1), 1); /* a0 in b0's queue */
+	SC(close, a[0]);
+	assert_int_equal((int)uk_unix_count(), base + 4); /* b0 reaches a0 */
+	{
+		/* a0 can still be had: receive it through b0 */
+		int got;
+		char data;
+		struct iovec iov = {&data, 1};
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct msghdr mh = {0};
+
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		assert_int_equal(SC(recvmsg, b[0], &mh, 0), 1);
+		memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+		/* and put it back into the cycle */
+		assert_int_equal(send_fds(b[1], &got, 1), 1);
+		SC(close, got);
+	}
+	assert_int_equal((int)uk_unix_count(), base + 4);
+	SC(close, b[0]);
+	assert_int_equal((int)uk_unix_count(), base + 2);
+	assert_int_equal(SC(read, a[1], buf, 1), 0); /* its peer is gone */
+	SC(close, a[1]);
+	SC(close, b[1]);
+	assert_int_equal((int)uk_unix_count(), base);
+	/* a dup()ed descriptor is a reference from outside */
+	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_STREAM, 0, a), 0);
+	assert_int_equal(send_fds(a[1], &a[0], 1), 1);
+	d = (int)SC(dup, a[0]);
+	SC(close, a[0]);
+	assert_int_equal((int)uk_unix_count(), base + 2);
+	SC(close, d);
+	assert_int_equal((int)uk_unix_count(), base + 1);
+	SC(close, a[1]);
+	assert_int_equal((int)uk_unix_count(), base);
+}
+
 static int setup(void **state)
 {
 	struct uk_sched_config cfg = {
@@ -453,8 +863,9 @@ static int teardown(void **state)
 	for (int fd = 0; fd < 64; fd++)
 		SC(close, fd);
 	/* nothing leaked: every vnode reference is gone */
+	/* nothing leaked: every socket and vnode reference is gone */
 	return errors != 0 || coop.sched.nr_threads != 1 ||
-	       SC(umount2, "/", 0) != 0;
+	       uk_unix_count() != 0 || SC(umount2, "/", 0) != 0;
 }
 
 int main(void)
@@ -470,6 +881,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rights, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_epoll, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_seqpacket, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_autobind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_credentials, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_gc, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
