@@ -1462,6 +1462,81 @@ static void test_utimes(void **state)
 	assert_int_equal(SC(utime, "/u", NULL), 0);
 }
 
+/* uk_vfs_path: directories by "..", other files by a bounded search of
+ * their filesystem, across mounts. */
+static struct uk_vnode *vn_of(int fd)
+{
+	struct uk_file *f = uk_fdtab_get(fd);
+	struct uk_vnode *vn;
+
+	assert_non_null(f);
+	vn = uk_vfs_file_vnode(f);
+	uk_file_put(f);
+	assert_non_null(vn);
+	return vn;
+}
+
+static void test_vnode_path(void **state)
+{
+	char buf[128], deep[200];
+	int fd, d, m;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/a", 0755), 0);
+	assert_int_equal(SC(mkdir, "/a/b", 0755), 0);
+	assert_int_equal(put("/a/b/f", "x"), 0);
+	assert_int_equal(put("/top", "y"), 0);
+	fd = (int)SC(open, "/a/b/f", O_RDONLY);
+	d = (int)SC(open, "/a/b", O_RDONLY | O_DIRECTORY);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "/a/b/f");
+	assert_int_equal(uk_vfs_path(vn_of(d), buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "/a/b");
+	SC(close, fd);
+	fd = (int)SC(open, "/top", O_RDONLY);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "/top");
+	/* the buffer: the length and the NUL must fit */
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, 4), -ENAMETOOLONG);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, 5), 4);
+	/* hard links: one of the names; unlinked: none */
+	assert_int_equal(SC(link, "/top", "/a/other"), 0);
+	assert_int_equal(SC(unlink, "/top"), 0);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "/a/other");
+	assert_int_equal(SC(unlink, "/a/other"), 0);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, sizeof(buf)), -ENOENT);
+	SC(close, fd);
+	/* another mount below */
+	assert_int_equal(SC(mkdir, "/mnt", 0755), 0);
+	assert_int_equal(SC(mount, "none", "/mnt", "ramfs", 0, NULL), 0);
+	assert_int_equal(SC(mkdir, "/mnt/in", 0755), 0);
+	assert_int_equal(put("/mnt/in/g", "z"), 0);
+	m = (int)SC(open, "/mnt/in/g", O_RDONLY);
+	assert_int_equal(uk_vfs_path(vn_of(m), buf, sizeof(buf)), 9);
+	assert_string_equal(buf, "/mnt/in/g");
+	SC(close, m);
+	m = (int)SC(open, "/mnt", O_RDONLY | O_DIRECTORY);
+	assert_int_equal(uk_vfs_path(vn_of(m), buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "/mnt");
+	SC(close, m);
+	/* 40 levels down: beyond the search's 32, found for directories */
+	strcpy(deep, "/a");
+	for (int i = 0; i < 40; i++) {
+		strcat(deep, "/d");
+		assert_int_equal(SC(mkdir, deep, 0755), 0);
+	}
+	m = (int)SC(open, deep, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(uk_vfs_path(vn_of(m), buf, sizeof(buf)), 82);
+	SC(close, m);
+	strcat(deep, "/leaf");
+	assert_int_equal(put(deep, "l"), 0);
+	m = (int)SC(open, deep, O_RDONLY);
+	assert_int_equal(uk_vfs_path(vn_of(m), buf, sizeof(buf)), -ENOENT);
+	SC(close, m);
+	SC(close, d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1486,6 +1561,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_oom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vnode_path, setup,
+						teardown),
 	};
 	assert_int_equal(uk_fdtab_init(), 0);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,15 +61,22 @@ static int open_vn(struct uk_vnode *start, const char *path, unsigned flags,
 		r = -EEXIST;
 	} else if (!r && ISLNK(vn) && !(flags & UK_O_NOFOLLOW)) {
 		struct uk_vnode *link = vn;
-		char *buf = malloc(UK_VFS_PATH_MAX);
+		int magic = link->ops->follow != NULL;
+		char *buf = magic ? NULL : malloc(UK_VFS_PATH_MAX);
 		ssize_t n = -ENOMEM;
 
 		if (++*links > UK_VFS_MAXLINKS)
 			n = -ELOOP;
+		else if (magic) /* resolves by itself */
+			n = link->ops->follow(link, &vn);
 		else if (buf)
 			n = link->ops->readlink(link, buf, UK_VFS_PATH_MAX - 1);
 		uk_vnode_put(link);
-		if (n > 0) {
+		if (n == 0 && magic) {
+			r = ISDIR(vn) ? -EISDIR : 0;
+			if (r)
+				uk_vnode_put(vn);
+		} else if (n > 0) {
 			buf[n] = 0;
 			r = open_vn(nd.dir, buf, flags, mode, links, &vn);
 		} else {
@@ -92,8 +99,8 @@ static int special(struct uk_vnode *vn)
 {
 	uint32_t t = vn->mode & UK_S_IFMT;
 
-	return t == UK_S_IFIFO || t == UK_S_IFSOCK ||
-	       ((t == UK_S_IFCHR || t == UK_S_IFBLK) && !vn->ops->open);
+	return t == UK_S_IFIFO || t == UK_S_IFSOCK || t == UK_S_IFCHR ||
+	       t == UK_S_IFBLK;
 }
 
 static void put_vn(void *vn)
@@ -189,13 +196,13 @@ UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path, int, flags,
 		uk_vnode_put(vn);
 		return r;
 	}
-	if (!(fl & UK_O_PATH) && special(vn)) {
-		r = open_special(vn, fl, &f); /* takes over the reference */
-		if (r)
-			return r;
-	} else if (vn->ops->open && !(fl & UK_O_PATH)) {
+	if (vn->ops->open && !(fl & UK_O_PATH)) {
 		r = vn->ops->open(vn, fl, &f);
 		uk_vnode_put(vn);
+		if (r)
+			return r;
+	} else if (!(fl & UK_O_PATH) && special(vn)) {
+		r = open_special(vn, fl, &f); /* takes over the reference */
 		if (r)
 			return r;
 	} else {
@@ -546,23 +553,19 @@ static int find_ino(void *ctx, const char *name, size_t len, uint64_t ino,
 	return 1;
 }
 
-UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
+/* The path of directory `x` (borrowed) into tmp (UK_VFS_PATH_MAX bytes),
+ * built backwards: it starts at tmp + *pos on success. -ENOENT when x was
+ * removed, -ENAMETOOLONG. */
+static long dir_path(struct uk_vnode *x, char *tmp, size_t *pos)
 {
-	struct uk_vnode *x = vfs_cwd(), *root = vfs_root(), *p;
-	char *tmp, name[UK_VFS_NAME_MAX + 1];
-	size_t pos = UK_VFS_PATH_MAX - 1, n;
+	struct uk_vnode *root = vfs_root(), *p;
+	char name[UK_VFS_NAME_MAX + 1];
 	long r = 0;
 
-	if (!buf)
-		return -EFAULT;
-	if (!x)
-		return -ENOENT;
-	tmp = malloc(UK_VFS_PATH_MAX);
-	if (!tmp)
-		return -ENOMEM;
-	tmp[pos] = 0;
+	*pos = UK_VFS_PATH_MAX - 1;
+	tmp[*pos] = 0;
 	uk_vnode_ref(x);
-	for (;;) {
+	for (;;) { /* each pass goes one level up, at most PATH_MAX/2 */
 		struct find_ctx c = {0, name, 0};
 
 		while (x != root && x == x->mnt->root && x->mnt->covered) {
@@ -581,19 +584,37 @@ UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
 		if (!p->ops->readdir ||
 		    p->ops->readdir(p, 0, find_ino, &c) <= 0)
 			r = -ENOENT;
-		else if (c.len + 1 > pos)
+		else if (c.len + 1 > *pos)
 			r = -ENAMETOOLONG;
 		uk_vnode_put(x);
 		x = p;
 		if (r)
 			break;
-		pos -= c.len;
-		memcpy(tmp + pos, name, c.len);
-		tmp[--pos] = '/';
+		*pos -= c.len;
+		memcpy(tmp + *pos, name, c.len);
+		tmp[--*pos] = '/';
 	}
 	uk_vnode_put(x);
-	if (!r && pos == UK_VFS_PATH_MAX - 1)
-		tmp[--pos] = '/';
+	if (!r && *pos == UK_VFS_PATH_MAX - 1)
+		tmp[--*pos] = '/';
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
+{
+	struct uk_vnode *x = vfs_cwd();
+	size_t pos, n;
+	char *tmp;
+	long r;
+
+	if (!buf)
+		return -EFAULT;
+	if (!x)
+		return -ENOENT;
+	tmp = malloc(UK_VFS_PATH_MAX);
+	if (!tmp)
+		return -ENOMEM;
+	r = dir_path(x, tmp, &pos);
 	n = UK_VFS_PATH_MAX - pos;
 	if (!r && n > size)
 		r = -ERANGE;
@@ -603,6 +624,136 @@ UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
 	}
 	free(tmp);
 	return r;
+}
+
+/* ---- the name of a vnode that is no directory ---- */
+
+#define SEARCH_DEPTH 32	   /* directory levels */
+#define SEARCH_MAX   10000 /* entries looked at */
+
+struct one_ctx { /* readdir: the next entry that is not "." or ".." */
+	char *name;
+	size_t len;
+	uint64_t ino, next;
+	unsigned type;
+	int got;
+};
+
+static int one_entry(void *ctx, const char *name, size_t len, uint64_t ino,
+		     unsigned type, uint64_t next)
+{
+	struct one_ctx *c = ctx;
+
+	c->next = next;
+	if (vfs_is_dot(name, len))
+		return 0;
+	memcpy(c->name, name, len);
+	c->len = len;
+	c->ino = ino;
+	c->type = type;
+	c->got = 1;
+	return 1;
+}
+
+/* Look for `vn` below its mount's root, depth first and bounded; its path
+ * relative to that root goes into rel (UK_VFS_PATH_MAX bytes). Returns the
+ * length, or -ENOENT. */
+static long find_in_mount(struct uk_vnode *vn, char *rel)
+{
+	struct {
+		struct uk_vnode *dir;
+		uint64_t cookie;
+		size_t len; /* of rel at this level */
+	} st[SEARCH_DEPTH];
+	char name[UK_VFS_NAME_MAX + 1];
+	int depth = 1, budget = SEARCH_MAX;
+	long r = -ENOENT;
+
+	st[0].dir = vn->mnt->root;
+	st[0].cookie = 0;
+	st[0].len = 0;
+	uk_vnode_ref(st[0].dir);
+	while (depth > 0 && budget-- > 0 && r == -ENOENT) {
+		struct uk_vnode *d = st[depth - 1].dir, *child;
+		struct one_ctx c = {name, 0, 0, 0, 0, 0};
+		size_t at = st[depth - 1].len;
+
+		if (!d->ops->readdir ||
+		    d->ops->readdir(d, st[depth - 1].cookie, one_entry, &c) <
+			    0 ||
+		    !c.got) {
+			uk_vnode_put(d); /* done with this directory */
+			depth--;
+			continue;
+		}
+		st[depth - 1].cookie = c.next;
+		if (c.type != 4 && c.ino != vn->ino)
+			continue;
+		if (at + 1 + c.len >= UK_VFS_PATH_MAX || !d->ops->lookup ||
+		    d->ops->lookup(d, name, c.len, &child))
+			continue;
+		if (at)
+			rel[at++] = '/';
+		memcpy(rel + at, name, c.len);
+		rel[at + c.len] = 0;
+		if (child == vn) {
+			r = (long)(at + c.len);
+		} else if (UK_S_ISTYPE(child->mode, UK_S_IFDIR) &&
+			   !child->mounted && depth < SEARCH_DEPTH) {
+			st[depth].dir = child;
+			st[depth].cookie = 0;
+			st[depth].len = at + c.len;
+			depth++;
+			continue; /* the reference is the stack's */
+		}
+		uk_vnode_put(child);
+	}
+	while (depth > 0) /* bounded: SEARCH_DEPTH */
+		uk_vnode_put(st[--depth].dir);
+	return r;
+}
+
+int uk_vfs_path(struct uk_vnode *vn, char *buf, size_t size)
+{
+	char *tmp, *rel = NULL;
+	size_t pos = 0, mlen = 0, n = 0;
+	long r, k = 0;
+
+	if (!vfs_root())
+		return -ENOENT;
+	tmp = malloc(UK_VFS_PATH_MAX);
+	if (!tmp)
+		return -ENOMEM;
+	if (UK_S_ISTYPE(vn->mode, UK_S_IFDIR)) {
+		r = dir_path(vn, tmp, &pos);
+		n = UK_VFS_PATH_MAX - 1 - pos;
+	} else {
+		rel = malloc(UK_VFS_PATH_MAX);
+		r = !rel	     ? -ENOMEM
+		    : vn->nlink == 0 ? -ENOENT /* unlinked */
+				     : (k = find_in_mount(vn, rel));
+		if (r >= 0)
+			r = dir_path(vn->mnt->root, tmp, &pos);
+		if (r >= 0) { /* the mount's path (none for "/"), "/", rel */
+			mlen = UK_VFS_PATH_MAX - 1 - pos;
+			if (mlen == 1)
+				mlen = 0;
+			n = mlen + 1 + (size_t)k;
+		}
+	}
+	if (r >= 0 && n + 1 > size)
+		r = -ENAMETOOLONG;
+	if (r >= 0 && rel) {
+		memcpy(buf, tmp + pos, mlen);
+		buf[mlen] = '/';
+		memcpy(buf + mlen + 1, rel, (size_t)k);
+		buf[n] = 0;
+	} else if (r >= 0) {
+		memcpy(buf, tmp + pos, n + 1);
+	}
+	free(rel);
+	free(tmp);
+	return r < 0 ? (int)r : (int)n;
 }
 
 UK_SYSCALL_R_DEFINE(unsigned, umask, unsigned, mask)

@@ -25,6 +25,9 @@ int uk_devfs_init(void);
  * -ENOMEM. */
 int uk_devfs_open_rdev(uint64_t rdev, unsigned flags, struct uk_file **out);
 
+/* The name under /dev of device `rdev` ("console"), or NULL. */
+const char *uk_devfs_rdev_name(uint64_t rdev);
+
 #ifdef __cplusplus
 }
 #endif

@@ -86,6 +86,10 @@ struct uk_vnode_ops {
 		      struct uk_vnode *ndir, const char *nname, size_t nlen);
 	/* copies at most len bytes, no NUL; returns the count */
 	ssize_t (*readlink)(struct uk_vnode *vn, char *buf, size_t len);
+	/* optional, symlinks: resolve to a vnode without a path (procfs's
+	 * /proc/self/fd/N, Linux's "magic links"); 0 with *out referenced,
+	 * or a negative errno. Lookups use it instead of readlink. */
+	int (*follow)(struct uk_vnode *link, struct uk_vnode **out);
 	/* optional: refine a stat vfscore filled from the vnode */
 	int (*getattr)(struct uk_vnode *vn, struct uk_stat *st);
 	/* optional: told after vfscore changed mode or times */
@@ -148,6 +152,13 @@ struct uk_vfs_time uk_vfs_now(void);
 
 /* The vnode of a file opened through vfscore, NULL for another file. */
 struct uk_vnode *uk_vfs_file_vnode(struct uk_file *f);
+
+/* The absolute path of `vn` into buf (NUL-terminated): a directory's by
+ * walking "..", another file's by a bounded search of its filesystem
+ * (10,000 entries, 32 levels; with several names, one of them). Returns
+ * the length, -ENOENT (unlinked, or not found), -ENAMETOOLONG (buf too
+ * small) or -ENOMEM. */
+int uk_vfs_path(struct uk_vnode *vn, char *buf, size_t size);
 
 /*
  * Init-table entry (UK_INIT_ROOTFS, priority 1): mounts "ramfs" at "/" and
