@@ -94,6 +94,7 @@ static void uk_sock_event(struct netconn *conn, enum netconn_evt evt,
 #include <uk/init.h>
 #include <uk/syscall.h>
 #include <uk/posixsocket.h>
+#include <uk/rootfs.h> /* the mark of a default file: header only */
 #include <uk/socket.h>
 
 /* Linux values */
@@ -1113,18 +1114,40 @@ struct uk_fstype;
 extern int uk_vfs_register(struct uk_fstype *t) __attribute__((weak));
 
 #define L_AT_FDCWD  (-100)
+#define L_O_RDONLY  00
 #define L_O_WRONLY  01
 #define L_O_CREAT   0100
 #define L_O_EXCL    0200
+#define L_O_TRUNC   01000
 #define L_O_CLOEXEC 02000000
 
-/* Write `text` to a new file `path` (kept if it exists already). */
+/* Whether `path` is rootfs's default (its first bytes are the mark). */
+static int is_default(const char *path)
+{
+	char head[sizeof(UK_ROOTFS_DEFAULT_MARK) - 1];
+	long fd = uk_syscall_call(openat, L_AT_FDCWD, path,
+				  L_O_RDONLY | L_O_CLOEXEC, 0);
+	long n;
+
+	if (fd < 0)
+		return 0;
+	n = uk_syscall_call(read, fd, head, sizeof(head));
+	uk_syscall_call(close, fd);
+	return n == (long)sizeof(head) &&
+	       !memcmp(head, UK_ROOTFS_DEFAULT_MARK, sizeof(head));
+}
+
+/* Write `text` to `path`: a new file, or over rootfs's default; a file of
+ * the user's (an initrd's) is kept. */
 static void etc_write(const char *path, const char *text, size_t len)
 {
 	long fd = uk_syscall_call(
 		openat, L_AT_FDCWD, path,
 		L_O_WRONLY | L_O_CREAT | L_O_EXCL | L_O_CLOEXEC, 0644);
 
+	if (fd == -EEXIST && is_default(path))
+		fd = uk_syscall_call(openat, L_AT_FDCWD, path,
+				     L_O_WRONLY | L_O_TRUNC | L_O_CLOEXEC, 0);
 	if (fd < 0)
 		return; /* no filesystem (-ENOSYS), or the user's own file */
 	uk_syscall_call(write, fd, text, len);
