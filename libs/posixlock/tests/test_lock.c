@@ -110,6 +110,15 @@ static void test_posix_process_owned(void **state)
 	/* the OFD locks go with their description */
 	assert_int_equal(uk_syscall_call(close, a), 0);
 	assert_int_equal(uk_posixlock_count(), 0);
+	/* dup2 over a descriptor of the file closes it: the locks go too */
+	a = topen(1, UK_O_RDWR);
+	b = topen(2, UK_O_RDWR);
+	assert_int_equal(lk(a, F_SETLK, UK_F_WRLCK, 0, 10), 0);
+	assert_int_equal(uk_posixlock_count(), 1);
+	assert_int_equal(uk_syscall_call(dup2, b, a), a);
+	assert_int_equal(uk_posixlock_count(), 0);
+	assert_int_equal(uk_syscall_call(close, a), 0);
+	assert_int_equal(uk_syscall_call(close, b), 0);
 }
 
 static void test_ofd_conflicts(void **state)
