@@ -191,12 +191,152 @@ static void test_nodename(void **state)
 	param = NULL;
 }
 
+static void test_sched(void **state)
+{
+	int prio = 0;
+	int64_t ts[2] = {9, 9};
+
+	(void)state;
+	assert_int_equal(uk_syscall_call(sched_get_priority_max, 1), 99);
+	assert_int_equal(uk_syscall_call(sched_get_priority_min, 2), 1);
+	assert_int_equal(uk_syscall_call(sched_get_priority_max, 0), 0);
+	assert_int_equal(uk_syscall_call(sched_get_priority_min, 6), 0);
+	assert_int_equal(uk_syscall_call(sched_get_priority_max, 4), -EINVAL);
+	assert_int_equal(uk_syscall_call(sched_getscheduler, 0), 0);
+	assert_int_equal(uk_syscall_call(sched_getparam, 0, &prio), 0);
+	assert_int_equal(prio, 0);
+	/* a real-time policy for thread 7: recorded per thread */
+	prio = 50;
+	assert_int_equal(uk_syscall_call(sched_setscheduler, 7, 2, &prio), 0);
+	assert_int_equal(uk_syscall_call(sched_getscheduler, 7), 2);
+	assert_int_equal(uk_syscall_call(sched_getscheduler, 1), 0);
+	prio = 0;
+	assert_int_equal(uk_syscall_call(sched_getparam, 7, &prio), 0);
+	assert_int_equal(prio, 50);
+	assert_int_equal(uk_syscall_call(sched_rr_get_interval, 7, ts), 0);
+	assert_true(ts[0] == 0 && ts[1] == 100000000);
+	assert_int_equal(uk_syscall_call(sched_rr_get_interval, 0, ts), 0);
+	assert_true(ts[0] == 0 && ts[1] == 0);
+	prio = 10;
+	assert_int_equal(uk_syscall_call(sched_setparam, 7, &prio), 0);
+	prio = 0;
+	assert_int_equal(uk_syscall_call(sched_setparam, 7, &prio), -EINVAL);
+	/* errors: priorities, policies, threads, pointers */
+	prio = 0;
+	assert_int_equal(uk_syscall_call(sched_setscheduler, 0, 1, &prio),
+			 -EINVAL);
+	prio = 100;
+	assert_int_equal(uk_syscall_call(sched_setscheduler, 0, 1, &prio),
+			 -EINVAL);
+	prio = 5;
+	assert_int_equal(uk_syscall_call(sched_setscheduler, 0, 0, &prio),
+			 -EINVAL);
+	prio = 0;
+	assert_int_equal(uk_syscall_call(sched_setscheduler, 0, 6, &prio),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(sched_setscheduler, 0, 0, NULL),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(sched_setscheduler, 42, 0, &prio),
+			 -ESRCH);
+	assert_int_equal(uk_syscall_call(sched_getscheduler, -1), -EINVAL);
+	assert_int_equal(uk_syscall_call(sched_getparam, 0, NULL), -EINVAL);
+	assert_int_equal(uk_syscall_call(sched_rr_get_interval, 0, NULL),
+			 -EFAULT);
+	/* SCHED_BATCH with the reset-on-fork flag */
+	assert_int_equal(
+		uk_syscall_call(sched_setscheduler, 0, 3 | 0x40000000, &prio),
+		0);
+	assert_int_equal(uk_syscall_call(sched_getscheduler, 0),
+			 3 | 0x40000000);
+	/* the thread ends, another gets tid 7: SCHED_OTHER again */
+	gen = 1;
+	assert_int_equal(uk_syscall_call(sched_getscheduler, 7), 0);
+}
+
+struct cap_header {
+	uint32_t version;
+	int pid;
+};
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+static void test_caps(void **state)
+{
+	struct cap_header h = {0x20080522, 0};
+	struct cap_data d[2];
+
+	(void)state;
+	assert_int_equal(uk_syscall_call(capget, &h, d), 0);
+	assert_int_equal(d[0].effective, 0xffffffff);
+	assert_int_equal(d[1].permitted, 0x1ff); /* caps 32..40 */
+	assert_int_equal(d[0].inheritable, 0);
+	/* an unknown version: the kernel's in the header */
+	h.version = 1;
+	assert_int_equal(uk_syscall_call(capget, &h, d), -EINVAL);
+	assert_int_equal(h.version, 0x20080522);
+	h.version = 1;
+	assert_int_equal(uk_syscall_call(capget, &h, NULL), 0);
+	assert_int_equal(uk_syscall_call(capget, NULL, d), -EFAULT);
+	h.pid = 42;
+	assert_int_equal(uk_syscall_call(capget, &h, d), -ESRCH);
+	/* drop CAP_NET_RAW (13) from effective and permitted */
+	h.pid = 0;
+	d[0].effective = d[0].permitted = ~(1u << 13);
+	d[0].inheritable = 1u << 12;
+	assert_int_equal(uk_syscall_call(capset, &h, d), 0);
+	assert_int_equal(uk_syscall_call(capget, &h, d), 0);
+	assert_int_equal(d[0].permitted, ~(1u << 13));
+	assert_int_equal(d[0].inheritable, 1u << 12);
+	/* never back: not permitted any more */
+	d[0].permitted = 0xffffffff;
+	assert_int_equal(uk_syscall_call(capset, &h, d), -EPERM);
+	d[0].permitted = ~(1u << 13);
+	d[0].effective = 0xffffffff; /* effective beyond permitted */
+	assert_int_equal(uk_syscall_call(capset, &h, d), -EPERM);
+	d[0].effective = 0;
+	h.pid = 7;
+	cur = 1;
+	assert_int_equal(uk_syscall_call(capset, &h, d), -EPERM);
+	h.pid = 0;
+	assert_int_equal(uk_syscall_call(capset, &h, NULL), -EFAULT);
+	/* version 1: the low 32 bits only */
+	h.version = 0x19980330;
+	assert_int_equal(uk_syscall_call(capget, &h, d), 0);
+}
+
+static void test_personality_ioprio(void **state)
+{
+	(void)state;
+	assert_int_equal(uk_syscall_call(personality, 0xffffffff), 0);
+	assert_int_equal(uk_syscall_call(personality, 0x0040000), 0);
+	assert_int_equal(uk_syscall_call(personality, 0xffffffff), 0x0040000);
+	assert_int_equal(uk_syscall_call(personality, 0), 0x0040000);
+	/* I/O priority: BE 4 by default; classes and levels checked */
+	assert_int_equal(uk_syscall_call(ioprio_get, 1, 0), (2 << 13) | 4);
+	assert_int_equal(uk_syscall_call(ioprio_set, 1, 0, (1 << 13) | 3), 0);
+	assert_int_equal(uk_syscall_call(ioprio_get, 1, 7), (1 << 13) | 3);
+	assert_int_equal(uk_syscall_call(ioprio_get, 2, 0), (1 << 13) | 3);
+	assert_int_equal(uk_syscall_call(ioprio_set, 1, 0, (2 << 13) | 8),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(ioprio_set, 1, 0, (4 << 13)), -EINVAL);
+	assert_int_equal(uk_syscall_call(ioprio_set, 1, 0, 5), -EINVAL);
+	assert_int_equal(uk_syscall_call(ioprio_set, 9, 0, 0), -EINVAL);
+	assert_int_equal(uk_syscall_call(ioprio_set, 1, 42, 0), -ESRCH);
+	assert_int_equal(uk_syscall_call(ioprio_get, 3, 1000), -ESRCH);
+	assert_int_equal(uk_syscall_call(ioprio_set, 1, 0, 3 << 13), 0);
+	assert_int_equal(uk_syscall_call(ioprio_get, 3, 0), 3 << 13);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_names, setup),
 		cmocka_unit_test_setup(test_flags, setup),
 		cmocka_unit_test_setup(test_nodename, setup),
+		cmocka_unit_test_setup(test_sched, setup),
+		cmocka_unit_test_setup(test_caps, setup),
+		cmocka_unit_test_setup(test_personality_ioprio, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
