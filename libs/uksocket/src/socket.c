@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The socket system calls: dispatch to the registered address families. */
 #include <errno.h>
+#include <stdint.h>
 #include <uk/fdtab.h>
 #include <uk/socket.h>
 #include <uk/syscall.h>
@@ -152,4 +153,95 @@ UK_SYSCALL_R_DEFINE(int, getsockname, int, fd, void *, addr, uint32_t *, alen)
 UK_SYSCALL_R_DEFINE(int, getpeername, int, fd, void *, addr, uint32_t *, alen)
 {
 	DISPATCH(getpeername, fd, addr, alen);
+}
+
+/* ---- several messages per call, on top of sendmsg/recvmsg ---- */
+
+#define UIO_MAXIOV_	 1024
+#define MSG_DONTWAIT_	 0x40
+#define MSG_WAITFORONE_	 0x10000
+#define CLOCK_MONOTONIC_ 1
+
+struct l_mmsghdr {	 /* struct mmsghdr of Linux x86_64 */
+	uint64_t hdr[7]; /* struct msghdr */
+	uint32_t len;
+	uint32_t pad;
+};
+
+struct l_timespec {
+	int64_t sec, nsec;
+};
+
+/* As many as were sent (a later error ends the batch), or the first
+ * message's error. */
+UK_SYSCALL_R_DEFINE(int, sendmmsg, int, fd, struct l_mmsghdr *, vec, unsigned,
+		    vlen, int, flags)
+{
+	unsigned i;
+
+	if (vlen > UIO_MAXIOV_)
+		vlen = UIO_MAXIOV_;
+	if (vlen && !vec)
+		return -EFAULT;
+	for (i = 0; i < vlen; i++) {
+		long r = uk_syscall_call(sendmsg, fd, vec[i].hdr, flags);
+
+		if (r < 0)
+			return i ? (int)i : (int)r;
+		vec[i].len = (uint32_t)r;
+	}
+	return (int)i;
+}
+
+static int64_t mono_ns(void)
+{
+	struct l_timespec t = {0, 0};
+
+	uk_syscall_call(clock_gettime, CLOCK_MONOTONIC_, &t);
+	return t.sec * 1000000000LL + t.nsec;
+}
+
+/* Linux's semantics: MSG_WAITFORONE makes every receive after the first
+ * non-blocking; the timeout is looked at after each message (a receive
+ * that blocks is not cut short) and what is left of it written back. */
+UK_SYSCALL_R_DEFINE(int, recvmmsg, int, fd, struct l_mmsghdr *, vec, unsigned,
+		    vlen, int, flags, struct l_timespec *, timeout)
+{
+	int64_t end = 0, left;
+	unsigned i;
+
+	if (timeout) {
+		if (timeout->sec < 0 || timeout->nsec < 0 ||
+		    timeout->nsec >= 1000000000LL)
+			return -EINVAL;
+		end = mono_ns() + timeout->sec * 1000000000LL + timeout->nsec;
+	}
+	if (vlen > UIO_MAXIOV_)
+		vlen = UIO_MAXIOV_;
+	if (vlen && !vec)
+		return -EFAULT;
+	for (i = 0; i < vlen; i++) {
+		long r = uk_syscall_call(recvmsg, fd, vec[i].hdr, flags);
+
+		if (r < 0) {
+			if (!i)
+				return (int)r;
+			break;
+		}
+		vec[i].len = (uint32_t)r;
+		if (flags & MSG_WAITFORONE_)
+			flags |= MSG_DONTWAIT_;
+		if (timeout) {
+			left = end - mono_ns();
+			if (left < 0)
+				left = 0;
+			timeout->sec = left / 1000000000LL;
+			timeout->nsec = left % 1000000000LL;
+			if (!left) {
+				i++;
+				break;
+			}
+		}
+	}
+	return (int)i;
 }
