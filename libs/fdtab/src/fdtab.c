@@ -572,6 +572,31 @@ UK_SYSCALL_R_DEFINE(ssize_t, getdents64, int, fd, void *, buf, size_t, len)
 	return f->ops->getdents(f, buf, len);
 }
 
+/* The old getdents record: d_name right after d_reclen and d_type in the
+ * record's last byte. Its records have the same size as getdents64's
+ * (20 bytes + the name, rounded to 8), so they are converted in place. */
+UK_SYSCALL_R_DEFINE(ssize_t, getdents, int, fd, void *, buf, size_t, len)
+{
+	ssize_t n = uk_syscall_call(getdents64, fd, buf, len);
+	char *p = buf;
+
+	for (ssize_t at = 0; n > 0 && at < n;) { /* bounded: n */
+		struct uk_dirent64 *d = (struct uk_dirent64 *)(p + at);
+		uint16_t rl = d->d_reclen;
+		uint8_t type = d->d_type;
+		size_t nl;
+
+		if (rl < 24 || (size_t)(n - at) < rl)
+			return -EIO; /* a filesystem's bad record */
+		nl = strnlen(d->d_name, rl - 19);
+		memmove((char *)d + 18, d->d_name, nl);
+		memset((char *)d + 18 + nl, 0, rl - 18 - nl);
+		((char *)d)[rl - 1] = (char)type;
+		at += rl;
+	}
+	return n;
+}
+
 /* preadv2/pwritev2: pos -1 is the file offset; RWF_NOWAIT and RWF_APPEND
  * hold for this call only; HIPRI, DSYNC and SYNC change nothing in memory. */
 static ssize_t rw2(int fd, int wr, const struct uk_iovec *iov, int cnt,
@@ -743,6 +768,26 @@ static int file_mode(struct uk_file *f, uint32_t *mode)
 	if (f->ops->fstat && f->ops->fstat(f, &st))
 		return -EINVAL;
 	*mode = st.st_mode;
+	return 0;
+}
+
+/* Memory-backed files have nothing to write back: Linux's checks, then 0. */
+UK_SYSCALL_R_DEFINE(int, sync_file_range, int, fd, off_t, off, off_t, nbytes,
+		    unsigned, flags)
+{
+	struct uk_file *f = fd_file(fd);
+	uint32_t mode = 0;
+
+	if (flags & ~7u)
+		return -EINVAL;
+	if (off < 0 || nbytes < 0 || off > LONG_MAX - nbytes)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (file_mode(f, &mode) ||
+	    !(UK_S_ISTYPE(mode, UK_S_IFREG) || UK_S_ISTYPE(mode, UK_S_IFDIR) ||
+	      UK_S_ISTYPE(mode, UK_S_IFBLK) || UK_S_ISTYPE(mode, UK_S_IFLNK)))
+		return -ESPIPE;
 	return 0;
 }
 

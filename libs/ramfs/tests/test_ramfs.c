@@ -1537,6 +1537,65 @@ static void test_vnode_path(void **state)
 	SC(close, d);
 }
 
+/* getdents (the old record), faccessat2, sync_file_range */
+static void test_old_and_new_calls(void **state)
+{
+	char buf[256], names[128] = "";
+	long n;
+	int fd, d;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/dd", 0755), 0);
+	assert_int_equal(put("/dd/file", "x"), 0);
+	assert_int_equal(SC(symlink, "/nowhere", "/dd/link"), 0);
+	assert_int_equal(SC(mkdir, "/dd/sub", 0755), 0);
+	d = (int)SC(open, "/dd", O_RDONLY | O_DIRECTORY);
+	n = SC(getdents, d, buf, sizeof(buf));
+	assert_true(n > 0);
+	for (long at = 0; at < n;) {
+		unsigned short rl;
+		char *name = buf + at + 18, type;
+
+		memcpy(&rl, buf + at + 16, 2);
+		assert_int_equal(rl % 8, 0);
+		type = buf[at + rl - 1];
+		strcat(names, name);
+		strcat(names, type == 4 ? "/ " : type == 10 ? "@ " : " ");
+		at += rl;
+	}
+	assert_non_null(strstr(names, "./ ../ "));
+	assert_non_null(strstr(names, "file "));
+	assert_non_null(strstr(names, "link@ "));
+	assert_non_null(strstr(names, "sub/ "));
+	assert_int_equal(SC(getdents, d, buf, sizeof(buf)), 0);
+	assert_int_equal(SC(getdents, 999, buf, sizeof(buf)), -EBADF);
+	/* faccessat2 */
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd/file", R_OK, 0), 0);
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd/file", X_OK, AT_EACCESS),
+			 -EACCES);
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd/link", F_OK, 0),
+			 -ENOENT);
+	assert_int_equal(
+		SC(faccessat2, AT_FDCWD, "/dd/link", F_OK, AT_SYMLINK_NOFOLLOW),
+		0);
+	fd = (int)SC(open, "/dd/file", O_RDONLY);
+	assert_int_equal(SC(faccessat2, fd, "", R_OK, AT_EMPTY_PATH), 0);
+	assert_int_equal(SC(faccessat2, fd, "", R_OK, 0), -ENOENT);
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd", R_OK, 0x4000),
+			 -EINVAL);
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd", 8, 0), -EINVAL);
+	/* sync_file_range: checks, then nothing to do */
+	assert_int_equal(SC(sync_file_range, fd, 0, 10, 7), 0);
+	assert_int_equal(SC(sync_file_range, fd, 0, 10, 8), -EINVAL);
+	assert_int_equal(SC(sync_file_range, fd, -1, 10, 0), -EINVAL);
+	assert_int_equal(SC(sync_file_range, fd, 1, 0x7fffffffffffffffL, 0),
+			 -EINVAL);
+	assert_int_equal(SC(sync_file_range, 999, 0, 0, 0), -EBADF);
+	assert_int_equal(SC(sync_file_range, 1, 0, 0, 0), -ESPIPE);
+	SC(close, fd);
+	SC(close, d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1562,6 +1621,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vnode_path, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_old_and_new_calls, setup,
 						teardown),
 	};
 	assert_int_equal(uk_fdtab_init(), 0);

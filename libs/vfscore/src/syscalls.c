@@ -288,6 +288,28 @@ UK_SYSCALL_R_DEFINE(int, faccessat, int, dirfd, const char *, path, int, mode)
 	return r;
 }
 
+#define AT_EACCESS 0x200
+
+/* faccessat with flags: AT_EACCESS (one user: the same answer),
+ * AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH */
+UK_SYSCALL_R_DEFINE(int, faccessat2, int, dirfd, const char *, path, int, mode,
+		    int, flags)
+{
+	struct uk_vnode *vn;
+	int r;
+
+	if (mode & ~7)
+		return -EINVAL;
+	r = at_vnode(dirfd, path, flags & ~AT_EACCESS,
+		     AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, &vn);
+	if (r)
+		return r;
+	if ((mode & 1) && !ISDIR(vn) && !(vn->mode & 0111))
+		r = -EACCES;
+	uk_vnode_put(vn);
+	return r;
+}
+
 UK_SYSCALL_R_DEFINE(int, access, const char *, path, int, mode)
 {
 	return uk_syscall_call(faccessat, VFS_AT_FDCWD, path, mode);
