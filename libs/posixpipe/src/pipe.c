@@ -513,3 +513,323 @@ UK_SYSCALL_R_DEFINE(int, pipe, int *, fds)
 {
 	return uk_syscall_call(pipe2, fds, 0);
 }
+
+/* ---- splice, tee, vmsplice ---- */
+
+#define SPLICE_F_MOVE_	   1
+#define SPLICE_F_NONBLOCK_ 2
+#define SPLICE_F_MORE_	   4
+#define SPLICE_F_GIFT_	   8
+#define SPLICE_FLAGS_ \
+	(SPLICE_F_MOVE_ | SPLICE_F_NONBLOCK_ | SPLICE_F_MORE_ | SPLICE_F_GIFT_)
+#define CHUNK_	 65536 /* bytes moved per call at most */
+#define IOV_MAX_ 1024
+
+/* Copy n bytes from `skip` bytes after the ring's head, consuming nothing. */
+static void ring_peek(struct pipe *p, size_t skip, void *dst, size_t n)
+{
+	size_t at = (p->head + skip) % p->size;
+	size_t first = p->size - at < n ? p->size - at : n;
+
+	memcpy(dst, p->buf + at, first);
+	memcpy((char *)dst + first, p->buf, n - first);
+}
+
+static int nonblocking(struct uk_file *f, unsigned flags)
+{
+	return (flags & SPLICE_F_NONBLOCK_) || (f->flags & UK_O_NONBLOCK);
+}
+
+/* Wait for data in the read end `f`: 1 data, 0 end of file, or -EAGAIN /
+ * a sleep's error. */
+static int wait_data(struct uk_file *f, unsigned flags)
+{
+	struct pipe *p = ((struct pend *)f->priv)->p;
+
+	while (!p->len) { /* each pass follows a wake-up */
+		int r;
+
+		if (!p->writers)
+			return 0;
+		if (nonblocking(f, flags))
+			return -EAGAIN;
+		r = sleep_on(&p->rq);
+		if (r)
+			return r;
+	}
+	return 1;
+}
+
+/* Wait for room in the write end `f`: 0, -EPIPE (and SIGPIPE) without
+ * readers, -EAGAIN, or a sleep's error. */
+static int wait_room(struct uk_file *f, unsigned flags)
+{
+	struct pipe *p = ((struct pend *)f->priv)->p;
+
+	for (;;) { /* each pass follows a wake-up */
+		int r;
+
+		if (!p->readers) {
+			raise_sigpipe();
+			return -EPIPE;
+		}
+		if (room(p))
+			return 0;
+		if (nonblocking(f, flags))
+			return -EAGAIN;
+		r = sleep_on(&p->wq);
+		if (r)
+			return r;
+	}
+}
+
+static void took(struct pipe *p, size_t n)
+{
+	ring_get(p, NULL, n);
+	p->bytes -= n;
+	uk_waitq_wake_all(&p->wq);
+	notify(p, 0, OUT_EV);
+}
+
+static void gave(struct pipe *p, const void *src, size_t n)
+{
+	ring_put(p, src, n);
+	p->bytes += n;
+	uk_waitq_wake_all(&p->rq);
+	notify(p, IN_EV, 0);
+}
+
+/* A descriptor's file for splice: referenced; `acc` 1 read, 2 write. */
+static int splice_file(int fd, unsigned acc, struct uk_file **out)
+{
+	struct uk_file *f = uk_fdtab_get(fd);
+	unsigned m;
+
+	if (!f)
+		return -EBADF;
+	m = f->flags & UK_O_ACCMODE;
+	if ((f->flags & UK_O_PATH) || (acc == 1 && m == UK_O_WRONLY) ||
+	    (acc == 2 && m == UK_O_RDONLY)) {
+		uk_file_put(f);
+		return -EBADF;
+	}
+	if (uk_pipe_is(f) && ((struct pend *)f->priv)->p->packet) {
+		uk_file_put(f);
+		return -EINVAL; /* packet mode (O_DIRECT): not offered */
+	}
+	*out = f;
+	return 0;
+}
+
+/* Between pipe ends; the caller checked the ends and their directions. */
+static ssize_t pipe_to_pipe(struct uk_file *in, struct uk_file *out, size_t len,
+			    unsigned flags, int keep)
+{
+	struct pipe *pi = ((struct pend *)in->priv)->p;
+	struct pipe *po = ((struct pend *)out->priv)->p;
+	char *buf;
+	size_t n;
+	int r = wait_data(in, flags);
+
+	if (r <= 0)
+		return r;
+	r = wait_room(out, flags);
+	if (r)
+		return r;
+	n = pi->len < len ? pi->len : len;
+	n = room(po) < n ? room(po) : n;
+	n = n < CHUNK_ ? n : CHUNK_;
+	buf = malloc(n);
+	if (!buf)
+		return -ENOMEM;
+	ring_peek(pi, 0, buf, n);
+	gave(po, buf, n);
+	if (!keep) /* tee leaves the input as it is */
+		took(pi, n);
+	free(buf);
+	return (ssize_t)n;
+}
+
+/* Positional access of a file other than a pipe: *off (or the file's). */
+static off_t *file_off(struct uk_file *f, const off_t *user, off_t *local)
+{
+	if (!user)
+		return &f->off;
+	*local = *user;
+	return local;
+}
+
+static ssize_t do_splice(struct uk_file *in, off_t *off_in, struct uk_file *out,
+			 off_t *off_out, size_t len, unsigned flags)
+{
+	int pin = uk_pipe_is(in), pout = uk_pipe_is(out);
+	off_t pos;
+	char *buf;
+	ssize_t r;
+	size_t n;
+
+	if ((pin && off_in) || (pout && off_out))
+		return -ESPIPE;
+	if ((off_in && !in->ops->lseek) || (off_out && !out->ops->lseek))
+		return -ESPIPE; /* a stream has no offsets */
+	if ((off_in && *off_in < 0) || (off_out && *off_out < 0))
+		return -EINVAL;
+	if (pin && pout) {
+		if (((struct pend *)in->priv)->p ==
+		    ((struct pend *)out->priv)->p)
+			return -EINVAL;
+		return pipe_to_pipe(in, out, len, flags, 0);
+	}
+	if (pin) { /* pipe -> file: only what the file took leaves the pipe */
+		struct pipe *p = ((struct pend *)in->priv)->p;
+		off_t *o = file_off(out, off_out, &pos);
+
+		if (out->flags & UK_O_APPEND)
+			return -EINVAL;
+		if (!out->ops->write)
+			return -EINVAL;
+		r = wait_data(in, flags);
+		if (r <= 0)
+			return r;
+		n = p->len < len ? p->len : len;
+		n = n < CHUNK_ ? n : CHUNK_;
+		buf = malloc(n);
+		if (!buf)
+			return -ENOMEM;
+		ring_peek(p, 0, buf, n);
+		r = out->ops->write(out, buf, n, o);
+		free(buf);
+		if (r > 0) {
+			took(p, (size_t)r);
+			if (off_out)
+				*off_out = pos;
+		}
+		return r;
+	}
+	if (pout) { /* file -> pipe: no more than fits */
+		struct pipe *p = ((struct pend *)out->priv)->p;
+		off_t *o = file_off(in, off_in, &pos);
+
+		if (!in->ops->read)
+			return -EINVAL;
+		r = wait_room(out, flags);
+		if (r)
+			return r;
+		n = room(p) < len ? room(p) : len;
+		n = n < CHUNK_ ? n : CHUNK_;
+		buf = malloc(n);
+		if (!buf)
+			return -ENOMEM;
+		r = in->ops->read(in, buf, n, o);
+		if (r > 0) {
+			gave(p, buf, (size_t)r);
+			if (off_in)
+				*off_in = pos;
+		}
+		free(buf);
+		return r;
+	}
+	return -EINVAL; /* one side must be a pipe */
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, splice, int, fd_in, off_t *, off_in, int, fd_out,
+		    off_t *, off_out, size_t, len, unsigned, flags)
+{
+	struct uk_file *in, *out;
+	ssize_t r;
+
+	if (flags & ~SPLICE_FLAGS_)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	r = splice_file(fd_in, 1, &in);
+	if (r)
+		return r;
+	r = splice_file(fd_out, 2, &out);
+	if (r) {
+		uk_file_put(in);
+		return r;
+	}
+	r = do_splice(in, off_in, out, off_out, len, flags);
+	uk_file_put(out);
+	uk_file_put(in);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, tee, int, fd_in, int, fd_out, size_t, len,
+		    unsigned, flags)
+{
+	struct uk_file *in, *out;
+	ssize_t r;
+
+	if (flags & ~SPLICE_FLAGS_)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	r = splice_file(fd_in, 1, &in);
+	if (r)
+		return r;
+	r = splice_file(fd_out, 2, &out);
+	if (r) {
+		uk_file_put(in);
+		return r;
+	}
+	if (!uk_pipe_is(in) || !uk_pipe_is(out) ||
+	    ((struct pend *)in->priv)->p == ((struct pend *)out->priv)->p)
+		r = -EINVAL;
+	else
+		r = pipe_to_pipe(in, out, len, flags, 1);
+	uk_file_put(out);
+	uk_file_put(in);
+	return r;
+}
+
+/* The user's memory into the pipe (a write end) or the pipe's data into
+ * it (a read end): copies, as SPLICE_F_GIFT is only a hint. */
+UK_SYSCALL_R_DEFINE(ssize_t, vmsplice, int, fd, const struct uk_iovec *, iov,
+		    size_t, cnt, unsigned, flags)
+{
+	struct uk_file *f = uk_fdtab_get(fd);
+	struct pend *e;
+	unsigned saved;
+	ssize_t done = 0, r = 0;
+
+	if (!f)
+		return -EBADF;
+	if (!uk_pipe_is(f)) {
+		uk_file_put(f);
+		return -EBADF;
+	}
+	e = f->priv;
+	if ((flags & ~SPLICE_FLAGS_) || cnt > IOV_MAX_) {
+		uk_file_put(f);
+		return -EINVAL;
+	}
+	if (cnt && !iov) {
+		uk_file_put(f);
+		return -EFAULT;
+	}
+	saved = f->flags;
+	if (flags & SPLICE_F_NONBLOCK_)
+		f->flags |= UK_O_NONBLOCK; /* for this call only */
+	for (size_t i = 0; i < cnt; i++) { /* bounded: IOV_MAX_ */
+		if (!iov[i].iov_len)
+			continue;
+		if (!iov[i].iov_base) {
+			r = -EFAULT;
+			break;
+		}
+		r = e->wr ? p_write(f, iov[i].iov_base, iov[i].iov_len, NULL)
+			  : p_read(f, iov[i].iov_base, iov[i].iov_len, NULL);
+		if (r <= 0)
+			break;
+		done += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+		if (!e->wr && !e->p->len)
+			break; /* read what there was; do not wait for more */
+	}
+	f->flags = (f->flags & ~UK_O_NONBLOCK) | (saved & UK_O_NONBLOCK);
+	uk_file_put(f);
+	return done ? done : r;
+}

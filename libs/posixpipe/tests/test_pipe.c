@@ -571,6 +571,191 @@ static void test_fifo_vnode_refs(void **state)
 	uk_file_put(c);		      /* frees v: ASan checks the order */
 }
 
+/* ---- splice, tee, vmsplice ---- */
+
+/* a memory file: 64 bytes; `cap` limits what one write takes */
+struct mfile {
+	char data[64];
+	size_t size, cap;
+};
+
+static ssize_t mf_read(struct uk_file *f, void *buf, size_t len, off_t *off)
+{
+	struct mfile *m = f->priv;
+
+	if ((size_t)*off >= m->size)
+		return 0;
+	if (len > m->size - (size_t)*off)
+		len = m->size - (size_t)*off;
+	memcpy(buf, m->data + *off, len);
+	*off += (off_t)len;
+	return (ssize_t)len;
+}
+
+static ssize_t mf_write(struct uk_file *f, const void *buf, size_t len,
+			off_t *off)
+{
+	struct mfile *m = f->priv;
+
+	if (m->cap && len > m->cap)
+		len = m->cap;
+	if ((size_t)*off + len > sizeof(m->data))
+		return -ENOSPC;
+	memcpy(m->data + *off, buf, len);
+	*off += (off_t)len;
+	if ((size_t)*off > m->size)
+		m->size = (size_t)*off;
+	return (ssize_t)len;
+}
+
+static off_t mf_lseek(struct uk_file *f, off_t off, int whence)
+{
+	return uk_file_lseek_size(f, off, whence,
+				  (off_t)((struct mfile *)f->priv)->size);
+}
+
+static const struct uk_file_ops mf_ops = {
+	.read = mf_read, .write = mf_write, .lseek = mf_lseek};
+
+static int mf_open(struct mfile *m, unsigned acc)
+{
+	struct uk_file *f = uk_file_create(&mf_ops, m, acc);
+	int fd = uk_fdtab_alloc(f, 0);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
+struct later_write {
+	int fd;
+	uint64_t delay;
+};
+
+static void write_later(void *arg)
+{
+	struct later_write *w = arg;
+
+	uk_sched_sleep_ns(w->delay);
+	CHECK(wr(w->fd, "late", 4) == 4);
+}
+
+#define SPLICE(...) uk_syscall_call(splice, __VA_ARGS__)
+
+static void test_splice(void **state)
+{
+	int a[2], b[2], fd, ro, nb[2];
+	struct mfile m = {.size = 0};
+	struct later_write lw;
+	struct uk_thread *t;
+	off_t off;
+	char buf[64];
+
+	(void)state;
+	mkpipe(a, 0);
+	mkpipe(b, 0);
+	/* pipe -> pipe, and tee leaving the input as it was */
+	assert_int_equal(wr(a[1], "abcdef", 6), 6);
+	assert_int_equal(uk_syscall_call(tee, a[0], b[1], 4, 0), 4);
+	assert_int_equal(rd(b[0], buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "abcd", 4);
+	assert_int_equal(SPLICE(a[0], NULL, b[1], NULL, 100, 0), 6);
+	assert_int_equal(rd(b[0], buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "abcdef", 6);
+	/* errors: flags, offsets on pipes, the same pipe, directions */
+	assert_int_equal(SPLICE(a[0], NULL, b[1], NULL, 1, 16), -EINVAL);
+	off = 0;
+	assert_int_equal(SPLICE(a[0], &off, b[1], NULL, 1, 0), -ESPIPE);
+	assert_int_equal(SPLICE(a[0], NULL, a[1], NULL, 1, 0), -EINVAL);
+	assert_int_equal(uk_syscall_call(tee, a[0], a[1], 1, 0), -EINVAL);
+	assert_int_equal(SPLICE(a[1], NULL, b[1], NULL, 1, 0), -EBADF);
+	assert_int_equal(SPLICE(a[0], NULL, b[0], NULL, 1, 0), -EBADF);
+	assert_int_equal(SPLICE(999, NULL, b[1], NULL, 1, 0), -EBADF);
+	assert_int_equal(SPLICE(a[0], NULL, b[1], NULL, 0, 0), 0);
+	/* an empty pipe: EAGAIN with SPLICE_F_NONBLOCK; a blocking one
+	 * waits for the writer thread */
+	assert_int_equal(SPLICE(a[0], NULL, b[1], NULL, 8, 2), -EAGAIN);
+	lw = (struct later_write){a[1], 3 * MS};
+	t = uk_thread_create(NULL, "w", write_later, &lw, 0);
+	assert_int_equal(SPLICE(a[0], NULL, b[1], NULL, 8, 0), 4);
+	assert_true(fake_ns >= 3 * MS);
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	assert_int_equal(rd(b[0], buf, sizeof(buf)), 4);
+	/* file -> pipe, at an offset and at the file's */
+	memcpy(m.data, "0123456789", 10);
+	m.size = 10;
+	fd = mf_open(&m, UK_O_RDWR);
+	off = 2;
+	assert_int_equal(SPLICE(fd, &off, a[1], NULL, 3, 0), 3);
+	assert_int_equal(off, 5);
+	assert_int_equal(uk_syscall_call(lseek, fd, 0, 1), 0);
+	assert_int_equal(SPLICE(fd, NULL, a[1], NULL, 4, 0), 4);
+	assert_int_equal(uk_syscall_call(lseek, fd, 0, 1), 4);
+	assert_int_equal(rd(a[0], buf, sizeof(buf)), 7);
+	assert_memory_equal(buf, "2340123", 7);
+	off = 10;
+	assert_int_equal(SPLICE(fd, &off, a[1], NULL, 4, 0), 0); /* EOF */
+	/* pipe -> file: only what the file takes leaves the pipe */
+	assert_int_equal(wr(a[1], "XYZW", 4), 4);
+	m.cap = 3;
+	off = 20;
+	assert_int_equal(SPLICE(a[0], NULL, fd, &off, 10, 0), 3);
+	assert_int_equal(off, 23);
+	assert_memory_equal(m.data + 20, "XYZ", 3);
+	assert_int_equal(rd(a[0], buf, sizeof(buf)), 1); /* W stayed */
+	assert_int_equal(buf[0], 'W');
+	m.cap = 0;
+	/* a full file: the error, the data stays in the pipe */
+	assert_int_equal(wr(a[1], "Q", 1), 1);
+	off = 64;
+	assert_int_equal(SPLICE(a[0], NULL, fd, &off, 1, 0), -ENOSPC);
+	assert_int_equal(rd(a[0], buf, 1), 1);
+	/* neither side a pipe; a read-only output */
+	assert_int_equal(SPLICE(fd, NULL, fd, NULL, 1, 0), -EINVAL);
+	ro = mf_open(&m, UK_O_RDONLY);
+	assert_int_equal(SPLICE(a[0], NULL, ro, NULL, 1, 0), -EBADF);
+	/* no reader: EPIPE and SIGPIPE; no writer: 0 */
+	mkpipe(nb, 0);
+	uk_syscall_call(close, nb[0]);
+	sigpipes = 0;
+	assert_int_equal(SPLICE(fd, NULL, nb[1], NULL, 1, 0), -EPIPE);
+	assert_int_equal(sigpipes, 1);
+	uk_syscall_call(close, nb[1]);
+	uk_syscall_call(close, a[1]);
+	assert_int_equal(SPLICE(a[0], NULL, b[1], NULL, 1, 0), 0);
+	assert_int_equal(uk_syscall_call(tee, a[0], b[1], 1, 0), 0);
+	/* packet-mode pipes are not offered */
+	mkpipe(nb, UK_O_DIRECT);
+	assert_int_equal(SPLICE(nb[0], NULL, b[1], NULL, 1, 0), -EINVAL);
+}
+
+static void test_vmsplice(void **state)
+{
+	int p[2], fd;
+	struct mfile m = {.size = 0};
+	struct uk_iovec in[2] = {{"ab", 2}, {"cde", 3}}, out[2];
+	char x[2], y[8];
+
+	(void)state;
+	mkpipe(p, 0);
+	assert_int_equal(uk_syscall_call(vmsplice, p[1], in, 2, 0), 5);
+	out[0] = (struct uk_iovec){x, 2};
+	out[1] = (struct uk_iovec){y, 8};
+	assert_int_equal(uk_syscall_call(vmsplice, p[0], out, 2, 0), 5);
+	assert_memory_equal(x, "ab", 2);
+	assert_memory_equal(y, "cde", 3);
+	/* empty, non-blocking for this call only */
+	assert_int_equal(uk_syscall_call(vmsplice, p[0], out, 1, 2), -EAGAIN);
+	assert_int_equal(uk_syscall_call(fcntl, p[0], 3, 0) & UK_O_NONBLOCK, 0);
+	/* errors */
+	fd = mf_open(&m, UK_O_RDWR);
+	assert_int_equal(uk_syscall_call(vmsplice, fd, in, 1, 0), -EBADF);
+	assert_int_equal(uk_syscall_call(vmsplice, 999, in, 1, 0), -EBADF);
+	assert_int_equal(uk_syscall_call(vmsplice, p[1], in, 1, 64), -EINVAL);
+	assert_int_equal(uk_syscall_call(vmsplice, p[1], in, 1025, 0), -EINVAL);
+	assert_int_equal(uk_syscall_call(vmsplice, p[1], NULL, 1, 0), -EFAULT);
+	assert_int_equal(uk_syscall_call(vmsplice, p[1], in, 0, 0), 0);
+}
+
 static int setup(void **state)
 {
 	struct uk_sched_config cfg = {
@@ -613,6 +798,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_vnode_refs, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_splice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vmsplice, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
