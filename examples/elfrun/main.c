@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <uk/elfloader.h>
+#include <uk/procfs.h>
 
 static char *const envp[] = {"HOME=/", "PATH=/bin:/usr/bin", "TERM=dumb",
 			     "PWD=/", NULL};
@@ -36,6 +37,9 @@ int main(int argc, char *argv[])
 		printf("elfrun: %s: %s\n", path, p.err);
 		return rc == -ENOENT ? 127 : 126;
 	}
+	/* what the program finds in /proc/self/exe and cmdline */
+	uk_procfs_set_exe(path);
+	uk_procfs_set_cmdline(argc - 1, argv + 1);
 	uk_elf_exec(&p, argc - 1, argv + 1, envp, path);
 	printf("elfrun: %s: %s\n", path, p.err);
 	return 126;

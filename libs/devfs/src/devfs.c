@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* devfs: a fixed directory of character devices. Opening one gives a file
- * with the device's own ops (vnode `open` hook). UP: no locks. */
+/* devfs: a fixed directory of character devices and of the symlinks
+ * Linux's udev makes (fd, stdin, stdout, stderr into /proc/self/fd).
+ * Opening a device gives a file with the device's own ops (vnode `open`
+ * hook). UP: no locks. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,23 @@ static const struct dev devs[] = {
 	{"urandom", 0x109, 0666, RANDOM}, {"console", 0x501, 0600, CONSOLE},
 };
 #define NDEV (sizeof(devs) / sizeof(devs[0]))
+
+/* where they point without procfs: nowhere (ENOENT), as on Linux */
+static const struct {
+	const char *name, *target;
+} links[] = {
+	{"fd", "/proc/self/fd"},
+	{"stdin", "/proc/self/fd/0"},
+	{"stdout", "/proc/self/fd/1"},
+	{"stderr", "/proc/self/fd/2"},
+};
+#define NLINK (sizeof(links) / sizeof(links[0]))
+#define NENT  (NDEV + NLINK)
+
+static const char *ent_name(size_t i)
+{
+	return i < NDEV ? devs[i].name : links[i - NDEV].name;
+}
 
 static ssize_t d_read(struct uk_file *f, void *buf, size_t len, off_t *off)
 {
@@ -72,9 +91,8 @@ static const struct uk_file_ops dev_file_ops = {
 	.fstat = d_fstat,
 };
 
-static int d_open(struct uk_vnode *vn, unsigned flags, struct uk_file **out)
+static int dev_open(const struct dev *d, unsigned flags, struct uk_file **out)
 {
-	const struct dev *d = vn->priv;
 	struct uk_file *con;
 
 	if (d->kind == CONSOLE) { /* a description of its own, same ops */
@@ -82,17 +100,48 @@ static int d_open(struct uk_vnode *vn, unsigned flags, struct uk_file **out)
 		*out = uk_file_create(con->ops, con->priv, flags);
 		uk_file_put(con);
 	} else {
-		*out = uk_file_create(&dev_file_ops, vn->priv, flags);
+		*out = uk_file_create(&dev_file_ops, (void *)d, flags);
 	}
 	return *out ? 0 : -ENOMEM;
+}
+
+static int d_open(struct uk_vnode *vn, unsigned flags, struct uk_file **out)
+{
+	return dev_open(vn->priv, flags, out);
+}
+
+int uk_devfs_open_rdev(uint64_t rdev, unsigned flags, struct uk_file **out)
+{
+	for (size_t i = 0; i < NDEV; i++)
+		if (devs[i].rdev == rdev)
+			return dev_open(&devs[i], flags, out);
+	return -ENXIO;
+}
+
+const char *uk_devfs_rdev_name(uint64_t rdev)
+{
+	for (size_t i = 0; i < NDEV; i++)
+		if (devs[i].rdev == rdev)
+			return devs[i].name;
+	return NULL;
+}
+
+static ssize_t d_readlink(struct uk_vnode *vn, char *buf, size_t len)
+{
+	const char *t = vn->priv;
+	size_t n = strlen(t);
+
+	n = n < len ? n : len;
+	memcpy(buf, t, n);
+	return (ssize_t)n;
 }
 
 static int d_lookup(struct uk_vnode *dir, const char *name, size_t len,
 		    struct uk_vnode **out)
 {
-	for (size_t i = 0; i < NDEV; i++) {
-		if (strlen(devs[i].name) == len &&
-		    !memcmp(devs[i].name, name, len)) {
+	for (size_t i = 0; i < NENT; i++) {
+		if (strlen(ent_name(i)) == len &&
+		    !memcmp(ent_name(i), name, len)) {
 			*out = dir + 1 + i;
 			uk_vnode_ref(*out);
 			return 0;
@@ -108,13 +157,14 @@ static int d_lookup(struct uk_vnode *dir, const char *name, size_t len,
 static int d_readdir(struct uk_vnode *dir, uint64_t cookie,
 		     uk_vfs_filldir_t fill, void *ctx)
 {
-	for (uint64_t c = cookie; c < NDEV + 2; c++) {
+	for (uint64_t c = cookie; c < NENT + 2; c++) {
 		const char *name = c == 0   ? "."
 				   : c == 1 ? ".."
-					    : devs[c - 2].name;
+					    : ent_name(c - 2);
 		uint64_t ino = c < 2 ? dir->ino : dir[c - 1].ino;
+		unsigned type = c < 2 ? 4 : c - 2 < NDEV ? 2 : 10;
 
-		if (fill(ctx, name, strlen(name), ino, c < 2 ? 4 : 2, c + 1))
+		if (fill(ctx, name, strlen(name), ino, type, c + 1))
 			return 1;
 	}
 	return 0;
@@ -129,20 +179,29 @@ static const struct uk_vnode_ops dev_ops = {
 	.open = d_open,
 };
 
+static const struct uk_vnode_ops link_ops = {
+	.readlink = d_readlink,
+};
+
 static int d_mount(struct uk_mount *m, const char *data)
 {
-	struct uk_vnode *v = calloc(NDEV + 1, sizeof(*v));
+	struct uk_vnode *v = calloc(NENT + 1, sizeof(*v));
 	struct uk_vfs_time now = uk_vfs_now();
 
 	(void)data;
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i <= NDEV; i++) {
+	for (size_t i = 0; i <= NENT; i++) {
 		v[i].mnt = m;
 		v[i].ino = i + 1;
 		v[i].nlink = 1;
 		v[i].atime = v[i].mtime = v[i].ctime = now;
-		if (i) {
+		if (i > NDEV) {
+			v[i].ops = &link_ops;
+			v[i].priv = (void *)links[i - 1 - NDEV].target;
+			v[i].mode = UK_S_IFLNK | 0777;
+			v[i].size = (off_t)strlen(links[i - 1 - NDEV].target);
+		} else if (i) {
 			v[i].ops = &dev_ops;
 			v[i].priv = (void *)&devs[i - 1];
 			v[i].mode = UK_S_IFCHR | devs[i - 1].perm;

@@ -63,8 +63,21 @@ static void test_boot_mounts(void **state)
 		for (long o = 0; o < n; names++)
 			o += ((struct uk_dirent64 *)(buf + o))->d_reclen;
 	assert_int_equal(n, 0);
-	assert_int_equal(names, 8);
+	assert_int_equal(names, 12); /* . .. 6 devices, 4 links */
 	SC(close, fd);
+	/* udev's links into /proc/self/fd (dangling without procfs) */
+	n = SC(readlink, "/dev/stdout", buf, sizeof(buf));
+	assert_int_equal(n, 15);
+	assert_memory_equal(buf, "/proc/self/fd/1", 15);
+	assert_int_equal(SC(readlink, "/dev/fd", buf, sizeof(buf)), 13);
+	assert_int_equal(SC(lstat, "/dev/stdin", &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(st.st_size, 15);
+	assert_int_equal(SC(stat, "/dev/stderr", &st), -ENOENT);
+	assert_int_equal(SC(open, "/dev/stdin", O_RDONLY), -ENOENT);
+	assert_string_equal(uk_devfs_rdev_name(0x501), "console");
+	assert_string_equal(uk_devfs_rdev_name(0x109), "urandom");
+	assert_null(uk_devfs_rdev_name(0x999));
 	assert_int_equal(SC(chdir, "/dev"), 0);
 	assert_int_equal(SC(getcwd, buf, sizeof(buf)), 5);
 	assert_string_equal(buf, "/dev");

@@ -13,7 +13,20 @@
 #define F_SETFD		2
 #define F_GETFL		3
 #define F_SETFL		4
+#define F_GETLK		5
+#define F_SETLK		6
+#define F_SETLKW	7
+#define F_OFD_GETLK	36
+#define F_OFD_SETLK	37
+#define F_OFD_SETLKW	38
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ	1031
+#define F_GETPIPE_SZ	1032
+#define RWF_HIPRI	1
+#define RWF_DSYNC	2
+#define RWF_SYNC	4
+#define RWF_NOWAIT	8
+#define RWF_APPEND	16
 #define FIONBIO		0x5421
 #define SEEK_SET_	0
 #define SEEK_CUR_	1
@@ -30,6 +43,8 @@ struct fdent {
 	struct uk_file *f;
 	unsigned fdflags;
 };
+
+static const struct uk_file_lock_ops *lock_ops;
 
 static struct fdent *tab;
 static unsigned tab_cap;
@@ -92,6 +107,8 @@ void uk_file_put(struct uk_file *f)
 		uk_file_watch_del(f, w);
 		w->fn(w, f, UK_POLL_RELEASE);
 	}
+	if (lock_ops)
+		lock_ops->release(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	free(f);
@@ -112,6 +129,11 @@ off_t uk_file_lseek_size(struct uk_file *f, off_t off, int whence, off_t size)
 	if ((off > 0 && base > LONG_MAX - off) || base + off < 0)
 		return -EINVAL;
 	return f->off = base + off;
+}
+
+void uk_file_set_lock_ops(const struct uk_file_lock_ops *ops)
+{
+	lock_ops = ops;
 }
 
 int uk_fdtab_set_limit(unsigned limit)
@@ -184,6 +206,14 @@ int uk_fdtab_alloc_from(struct uk_file *f, unsigned flags, int min)
 	return (int)fd;
 }
 
+int uk_fdtab_next(int fd)
+{
+	for (unsigned i = fd < 0 ? 0 : (unsigned)fd; i < tab_cap; i++)
+		if (tab[i].f)
+			return (int)i;
+	return -1;
+}
+
 int uk_fdtab_alloc(struct uk_file *f, unsigned flags)
 {
 	return uk_fdtab_alloc_from(f, flags, 0);
@@ -196,6 +226,16 @@ void uk_fdtab_close_on_exec(void)
 			uk_syscall_call(close, fd);
 }
 
+/* A descriptor's reference to `f` goes (close, or dup2/dup3 over it). */
+static void fd_closed(struct uk_file *f)
+{
+	if (lock_ops) /* POSIX: closing any descriptor drops the locks */
+		lock_ops->close(f);
+	if (f->ops->flush)
+		f->ops->flush(f);
+	uk_file_put(f);
+}
+
 UK_SYSCALL_R_DEFINE(int, close, int, fd)
 {
 	struct uk_file *f = fd_file(fd);
@@ -205,7 +245,7 @@ UK_SYSCALL_R_DEFINE(int, close, int, fd)
 	tab[fd].f = NULL;
 	if ((unsigned)fd < low_free)
 		low_free = (unsigned)fd;
-	uk_file_put(f);
+	fd_closed(f);
 	return 0;
 }
 
@@ -244,7 +284,7 @@ UK_SYSCALL_R_DEFINE(int, dup3, int, old, int, new, int, flags)
 	prev = tab[new].f;
 	install(new, uk_file_ref(f), (unsigned)flags);
 	if (prev)
-		uk_file_put(prev);
+		fd_closed(prev);
 	return new;
 }
 
@@ -277,7 +317,26 @@ UK_SYSCALL_R_DEFINE(int, fcntl, int, fd, int, cmd, unsigned long, arg)
 	case F_SETFL:
 		f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
 		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW: {
+		int r;
+
+		if (!lock_ops)
+			return -EINVAL;
+		uk_file_ref(f); /* F_SETLKW sleeps */
+		r = lock_ops->fcntl(f, cmd, (void *)arg);
+		uk_file_put(f);
+		return r;
+	}
 	default:
+		if (f->ops->fcntl)
+			return f->ops->fcntl(f, cmd, arg);
+		if (cmd == F_SETPIPE_SZ || cmd == F_GETPIPE_SZ)
+			return -EBADF; /* Linux: not a pipe */
 		return -EINVAL;
 	}
 }
@@ -315,15 +374,31 @@ static ssize_t xfer(struct uk_file *f, int wr, void *buf, size_t len, off_t pos)
 
 /* read/write/pread/pwrite/readv/... on descriptor `fd`. pos < 0: no
  * explicit offset; pos == -2: an explicit offset was negative. */
+static ssize_t rw_file(struct uk_file *f, int wr, const struct uk_iovec *iov,
+		       int cnt, off_t pos, int positional);
+
+/* The file stays referenced during the transfer: a pipe or socket may
+ * sleep, and another thread may close the descriptor meanwhile. */
 static ssize_t rw(int fd, int wr, const struct uk_iovec *iov, int cnt,
 		  off_t pos, int positional)
 {
 	struct uk_file *f = fd_acc(fd, wr ? 2 : 1);
-	ssize_t total = 0, r = 0;
-	size_t sum = 0;
+	ssize_t r;
 
 	if (!f)
 		return -EBADF;
+	uk_file_ref(f);
+	r = rw_file(f, wr, iov, cnt, pos, positional);
+	uk_file_put(f);
+	return r;
+}
+
+static ssize_t rw_file(struct uk_file *f, int wr, const struct uk_iovec *iov,
+		       int cnt, off_t pos, int positional)
+{
+	ssize_t total = 0, r = 0;
+	size_t sum = 0;
+
 	if (cnt < 0 || cnt > IOV_MAX_)
 		return -EINVAL;
 	if (positional && (pos < 0))
@@ -495,4 +570,320 @@ UK_SYSCALL_R_DEFINE(ssize_t, getdents64, int, fd, void *, buf, size_t, len)
 	if (!buf)
 		return -EFAULT;
 	return f->ops->getdents(f, buf, len);
+}
+
+/* The old getdents record: d_name right after d_reclen and d_type in the
+ * record's last byte. Its records have the same size as getdents64's
+ * (20 bytes + the name, rounded to 8), so they are converted in place. */
+UK_SYSCALL_R_DEFINE(ssize_t, getdents, int, fd, void *, buf, size_t, len)
+{
+	ssize_t n = uk_syscall_call(getdents64, fd, buf, len);
+	char *p = buf;
+
+	for (ssize_t at = 0; n > 0 && at < n;) { /* bounded: n */
+		struct uk_dirent64 *d = (struct uk_dirent64 *)(p + at);
+		uint16_t rl = d->d_reclen;
+		uint8_t type = d->d_type;
+		size_t nl;
+
+		if (rl < 24 || (size_t)(n - at) < rl)
+			return -EIO; /* a filesystem's bad record */
+		nl = strnlen(d->d_name, rl - 19);
+		memmove((char *)d + 18, d->d_name, nl);
+		memset((char *)d + 18 + nl, 0, rl - 18 - nl);
+		((char *)d)[rl - 1] = (char)type;
+		at += rl;
+	}
+	return n;
+}
+
+/* preadv2/pwritev2: pos -1 is the file offset; RWF_NOWAIT and RWF_APPEND
+ * hold for this call only; HIPRI, DSYNC and SYNC change nothing in memory. */
+static ssize_t rw2(int fd, int wr, const struct uk_iovec *iov, int cnt,
+		   off_t pos, int flags)
+{
+	struct uk_file *f = fd_acc(fd, wr ? 2 : 1);
+	unsigned saved, extra = 0;
+	ssize_t r;
+
+	if (flags &
+	    ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND))
+		return -EOPNOTSUPP;
+	if (!f)
+		return -EBADF;
+	if (pos < -1)
+		return -EINVAL;
+	if (flags & RWF_NOWAIT)
+		extra |= UK_O_NONBLOCK;
+	if (wr && (flags & RWF_APPEND))
+		extra |= UK_O_APPEND;
+	uk_file_ref(f);
+	saved = f->flags;
+	f->flags |= extra;
+	r = rw_file(f, wr, iov, cnt, pos, pos != -1);
+	f->flags = (f->flags & ~extra) | (saved & extra);
+	uk_file_put(f);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, preadv2, int, fd, const struct uk_iovec *, iov,
+		    int, cnt, off_t, pos, int, flags)
+{
+	return rw2(fd, 0, iov, cnt, pos, flags);
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, pwritev2, int, fd, const struct uk_iovec *, iov,
+		    int, cnt, off_t, pos, int, flags)
+{
+	return rw2(fd, 1, iov, cnt, pos, flags);
+}
+
+#define COPY_CHUNK 65536
+
+/* Copy up to len bytes from `in` (at *ipos, or its offset if NULL) to
+ * `out` (likewise) through a bounce buffer. Stops at the end of `in` or a
+ * short write. Returns the count, or the error if nothing was copied. */
+static ssize_t copy(struct uk_file *in, off_t *ipos, struct uk_file *out,
+		    off_t *opos, size_t len)
+{
+	size_t total = 0, chunk = len < COPY_CHUNK ? len : COPY_CHUNK;
+	char *buf;
+	ssize_t r = 0;
+
+	if (!len)
+		return 0;
+	if (!in->ops->read || !out->ops->write)
+		return -EINVAL;
+	buf = malloc(chunk);
+	if (!buf)
+		return -ENOMEM;
+	while (total < len) { /* bounded by len */
+		size_t want = len - total < chunk ? len - total : chunk;
+		ssize_t w;
+
+		r = in->ops->read(in, buf, want, ipos ? ipos : &in->off);
+		if (r <= 0)
+			break;
+		w = out->ops->write(out, buf, (size_t)r,
+				    opos ? opos : &out->off);
+		if (w < 0) {
+			/* what was read but not written goes back */
+			if (ipos)
+				*ipos -= r;
+			else if (in->ops->lseek)
+				in->off -= r;
+			r = w;
+			break;
+		}
+		total += (size_t)w;
+		if (w < r) {
+			if (ipos)
+				*ipos -= r - w;
+			else if (in->ops->lseek)
+				in->off -= r - w;
+			break;
+		}
+	}
+	free(buf);
+	return total ? (ssize_t)total : r;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, sendfile, int, out_fd, int, in_fd, off_t *, off,
+		    size_t, count)
+{
+	struct uk_file *in = fd_acc(in_fd, 1), *out = fd_acc(out_fd, 2);
+	off_t pos;
+	ssize_t r;
+
+	if (!in || !out)
+		return -EBADF;
+	if (off && (!in->ops->lseek))
+		return -ESPIPE;
+	if (off && *off < 0)
+		return -EINVAL;
+	if (out->flags & UK_O_APPEND)
+		return -EINVAL;
+	pos = off ? *off : 0;
+	uk_file_ref(in), uk_file_ref(out);
+	r = copy(in, off ? &pos : NULL, out, NULL, CLAMP(count));
+	uk_file_put(in), uk_file_put(out);
+	if (off && r >= 0)
+		*off = pos;
+	return r;
+}
+
+static int regular(struct uk_file *f)
+{
+	struct uk_stat st;
+
+	memset(&st, 0, sizeof(st));
+	if (!f->ops->fstat || f->ops->fstat(f, &st))
+		return -EINVAL;
+	if (UK_S_ISTYPE(st.st_mode, UK_S_IFDIR))
+		return -EISDIR;
+	return UK_S_ISTYPE(st.st_mode, UK_S_IFREG) ? 0 : -EINVAL;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, copy_file_range, int, in_fd, off_t *, in_off, int,
+		    out_fd, off_t *, out_off, size_t, len, unsigned, flags)
+{
+	struct uk_file *in = fd_acc(in_fd, 1), *out = fd_acc(out_fd, 2);
+	off_t ipos, opos;
+	ssize_t r;
+
+	if (flags)
+		return -EINVAL;
+	if (!in || !out || (out->flags & UK_O_APPEND))
+		return -EBADF;
+	if ((r = regular(in)) || (r = regular(out)))
+		return r;
+	ipos = in_off ? *in_off : in->off;
+	opos = out_off ? *out_off : out->off;
+	if (ipos < 0 || opos < 0)
+		return -EINVAL;
+	len = CLAMP(len);
+	if (in == out && ipos < opos + (off_t)len && opos < ipos + (off_t)len)
+		return -EINVAL; /* overlapping ranges of one file */
+	uk_file_ref(in), uk_file_ref(out);
+	r = copy(in, &ipos, out, &opos, len);
+	uk_file_put(in), uk_file_put(out);
+	if (r > 0) {
+		if (in_off)
+			*in_off = ipos;
+		else
+			in->off = ipos;
+		if (out_off)
+			*out_off = opos;
+		else
+			out->off = opos;
+	}
+	return r;
+}
+
+static int file_mode(struct uk_file *f, uint32_t *mode)
+{
+	struct uk_stat st;
+
+	memset(&st, 0, sizeof(st));
+	if (f->ops->fstat && f->ops->fstat(f, &st))
+		return -EINVAL;
+	*mode = st.st_mode;
+	return 0;
+}
+
+/* Memory-backed files have nothing to write back: Linux's checks, then 0. */
+UK_SYSCALL_R_DEFINE(int, sync_file_range, int, fd, off_t, off, off_t, nbytes,
+		    unsigned, flags)
+{
+	struct uk_file *f = fd_file(fd);
+	uint32_t mode = 0;
+
+	if (flags & ~7u)
+		return -EINVAL;
+	if (off < 0 || nbytes < 0 || off > LONG_MAX - nbytes)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (file_mode(f, &mode) ||
+	    !(UK_S_ISTYPE(mode, UK_S_IFREG) || UK_S_ISTYPE(mode, UK_S_IFDIR) ||
+	      UK_S_ISTYPE(mode, UK_S_IFBLK) || UK_S_ISTYPE(mode, UK_S_IFLNK)))
+		return -ESPIPE;
+	return 0;
+}
+
+/* Accepted and checked; nothing to tune for memory-backed files. */
+UK_SYSCALL_R_DEFINE(int, fadvise64, int, fd, off_t, off, off_t, len, int,
+		    advice)
+{
+	struct uk_file *f = fd_file(fd);
+	uint32_t mode = 0;
+
+	(void)off;
+	if (!f)
+		return -EBADF;
+	if (file_mode(f, &mode) == 0 && UK_S_ISTYPE(mode, UK_S_IFIFO))
+		return -ESPIPE;
+	if (advice < 0 || advice > 5 || len < 0)
+		return -EINVAL;
+	return 0;
+}
+
+#define FALLOC_FL_KEEP_SIZE 1
+
+/*
+ * uk-syscall-partial(fallocate): blocks are not reserved (mode 0 extends
+ * the file, KEEP_SIZE is accepted; a later write can still fail with
+ * ENOSPC); punch/zero/collapse/insert ranges answer EOPNOTSUPP.
+ */
+UK_SYSCALL_R_DEFINE(int, fallocate, int, fd, int, mode, off_t, off, off_t, len)
+{
+	struct uk_file *f = fd_acc(fd, 2);
+	struct uk_stat st;
+
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
+		return -EOPNOTSUPP;
+	memset(&st, 0, sizeof(st));
+	if (f->ops->fstat)
+		f->ops->fstat(f, &st);
+	if (UK_S_ISTYPE(st.st_mode, UK_S_IFIFO))
+		return -ESPIPE;
+	if (UK_S_ISTYPE(st.st_mode, UK_S_IFDIR))
+		return -EISDIR;
+	if (!UK_S_ISTYPE(st.st_mode, UK_S_IFREG) || !f->ops->ftruncate)
+		return -ENODEV;
+	if (off > LONG_MAX - len)
+		return -EFBIG;
+	if (mode & FALLOC_FL_KEEP_SIZE || off + len <= st.st_size)
+		return 0;
+	return f->ops->ftruncate(f, off + len);
+}
+
+#define CLOSE_RANGE_UNSHARE 2
+#define CLOSE_RANGE_CLOEXEC 4
+
+UK_SYSCALL_R_DEFINE(int, close_range, unsigned, first, unsigned, last, unsigned,
+		    flags)
+{
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+		return -EINVAL;
+	if (first > last)
+		return -EINVAL;
+	/* one table: UNSHARE changes nothing */
+	for (unsigned fd = first; fd <= last && fd < tab_cap; fd++) {
+		if (!tab[fd].f)
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			tab[fd].fdflags |= UK_FD_CLOEXEC;
+		else
+			uk_syscall_call(close, fd);
+	}
+	return 0;
+}
+
+/* Memory-backed files: nothing to write back. */
+UK_SYSCALL_R_DEFINE(int, sync)
+{
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, syncfs, int, fd)
+{
+	return fd_file(fd) ? 0 : -EBADF;
+}
+
+UK_SYSCALL_R_DEFINE(ssize_t, readahead, int, fd, off_t, off, size_t, count)
+{
+	struct uk_file *f = fd_acc(fd, 1);
+	uint32_t mode = 0;
+
+	(void)off, (void)count;
+	if (!f)
+		return -EBADF;
+	if (file_mode(f, &mode) || !UK_S_ISTYPE(mode, UK_S_IFREG))
+		return -EINVAL;
+	return 0;
 }

@@ -353,6 +353,90 @@ static void test_watch(void **state)
 	assert_int_equal(m.released, 1);
 }
 
+/* ---- flush on every descriptor close, fcntl of a kind of file ---- */
+static int flushes, flush_refs;
+
+static void h_flush(struct uk_file *f)
+{
+	flushes++;
+	flush_refs = (int)f->refs; /* the closing descriptor's still counts */
+}
+
+static int h_fcntl(struct uk_file *f, int cmd, unsigned long arg)
+{
+	(void)f;
+	if (cmd == 1032 /* F_GETPIPE_SZ */)
+		return 4096;
+	if (cmd == 1031 /* F_SETPIPE_SZ */)
+		return arg > 65536 ? -EPERM : (int)arg;
+	return -EINVAL;
+}
+
+static const struct uk_file_ops hook_ops = {
+	.read = m_read,
+	.release = m_release,
+	.flush = h_flush,
+	.fcntl = h_fcntl,
+};
+
+static void test_flush_fcntl(void **state)
+{
+	struct mem m = {.size = 0}, other = {.size = 0};
+	struct uk_file *f = uk_file_create(&hook_ops, &m, UK_O_RDWR);
+	int fd, d, o;
+
+	(void)state;
+	flushes = 0;
+	fd = uk_fdtab_alloc(f, 0);
+	assert_true(fd >= 3);
+	d = uk_syscall_call(dup, fd);
+	assert_int_equal(uk_syscall_call(close, d), 0);
+	assert_int_equal(flushes, 1);
+	assert_int_equal(flush_refs, 2);
+	assert_int_equal(m.released, 0);
+	/* dup2 over a descriptor of it closes that one: flushed too */
+	d = uk_syscall_call(dup, fd);
+	o = mem_open(&other, UK_O_RDWR);
+	assert_int_equal(uk_syscall_call(dup2, o, d), d);
+	assert_int_equal(flushes, 2);
+	assert_int_equal(uk_syscall_call(close, d), 0);
+	assert_int_equal(flushes, 2); /* mem_ops has no flush */
+	/* file-specific commands go to the file; unknown ones -EINVAL */
+	assert_int_equal(uk_syscall_call(fcntl, fd, 1032, 0), 4096);
+	assert_int_equal(uk_syscall_call(fcntl, fd, 1031, 8192), 8192);
+	assert_int_equal(uk_syscall_call(fcntl, fd, 1031, 1 << 20), -EPERM);
+	assert_int_equal(uk_syscall_call(fcntl, fd, 9999, 0), -EINVAL);
+	/* a file without the op: the pipe commands say "not a pipe" */
+	assert_int_equal(uk_syscall_call(fcntl, o, 1032, 0), -EBADF);
+	assert_int_equal(uk_syscall_call(fcntl, o, 1031, 4096), -EBADF);
+	assert_int_equal(uk_syscall_call(fcntl, o, 9999, 0), -EINVAL);
+	assert_int_equal(uk_syscall_call(close, fd), 0);
+	assert_int_equal(flushes, 3);
+	assert_int_equal(flush_refs, 1);
+	assert_int_equal(m.released, 1);
+	assert_int_equal(uk_syscall_call(close, o), 0);
+	assert_int_equal(other.released, 1);
+}
+
+static void test_next(void **state)
+{
+	struct mem m = {.size = 0};
+	int a, b;
+
+	(void)state;
+	assert_int_equal(uk_fdtab_next(-5), 0); /* the console */
+	assert_int_equal(uk_fdtab_next(1), 1);
+	a = mem_open(&m, UK_O_RDWR);
+	b = mem_open(&m, UK_O_RDWR);
+	assert_int_equal(uk_fdtab_next(3), a);
+	assert_int_equal(uk_syscall_call(close, a), 0);
+	assert_int_equal(uk_fdtab_next(3), b);
+	assert_int_equal(uk_fdtab_next(b + 1), -1);
+	assert_int_equal(uk_fdtab_next(1 << 20), -1);
+	assert_int_equal(uk_syscall_call(close, b), 0);
+	assert_int_equal(uk_fdtab_next(3), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +445,8 @@ int main(void)
 		cmocka_unit_test_setup(test_rw, setup),
 		cmocka_unit_test_setup(test_limits, setup),
 		cmocka_unit_test_setup(test_watch, setup),
+		cmocka_unit_test_setup(test_flush_fcntl, setup),
+		cmocka_unit_test_setup(test_next, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,9 @@
 /*
  * Threads as Linux makes them: clone (native C entry and the binary
  * `syscall` path), exit of one thread, the FS thread pointer, robust lists,
- * affinity and membarrier. Each thread is a uksched thread; its tid, clear
- * tid address and robust list live in struct uk_thread.
+ * affinity (one CPU: sched_get/setaffinity, getcpu) and membarrier. Each thread
+ * is a uksched thread; its tid, clear tid address and robust list live in
+ * struct uk_thread.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -274,6 +275,37 @@ UK_SYSCALL_R_DEFINE(long, sched_getaffinity, int, pid, size_t, len,
 		return -EFAULT;
 	mask[0] = 1; /* one CPU */
 	return sizeof(unsigned long);
+}
+
+/* One CPU: a mask must contain CPU 0 (Linux: bits beyond `len` are 0,
+ * and a mask without an active CPU is EINVAL). */
+UK_SYSCALL_R_DEFINE(long, sched_setaffinity, int, pid, size_t, len,
+		    const unsigned long *, mask)
+{
+	unsigned char first = 0;
+
+	if (pid < 0)
+		return -EINVAL;
+	if (pid && !uk_thread_find(pid) && pid != uk_thread_tid())
+		return -ESRCH;
+	if (len && !mask)
+		return -EFAULT;
+	if (len)
+		memcpy(&first, mask, 1);
+	return (first & 1) ? 0 : -EINVAL;
+}
+
+/* Always CPU 0, NUMA node 0; the third argument is unused since Linux
+ * 2.6.24. */
+UK_SYSCALL_R_DEFINE(long, getcpu, unsigned *, cpu, unsigned *, node, void *,
+		    tcache)
+{
+	(void)tcache;
+	if (cpu)
+		*cpu = 0;
+	if (node)
+		*node = 0;
+	return 0;
 }
 
 UK_SYSCALL_R_DEFINE(long, membarrier, int, cmd, unsigned int, flags, int,

@@ -695,6 +695,29 @@ static void test_small_calls(void **state)
 			 -ESRCH);
 	assert_int_equal(uk_syscall_call(sched_getaffinity, 0, 8, NULL),
 			 -EFAULT);
+	/* setaffinity: CPU 0 must be in the mask; getcpu: 0 and node 0 */
+	mask[0] = 3;
+	assert_int_equal(uk_syscall_call(sched_setaffinity, 0, 8, mask), 0);
+	assert_int_equal(uk_syscall_call(sched_setaffinity, 1, 1, mask), 0);
+	mask[0] = 2;
+	assert_int_equal(uk_syscall_call(sched_setaffinity, 0, 8, mask),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(sched_setaffinity, 0, 0, mask),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(sched_setaffinity, 4242, 8, mask),
+			 -ESRCH);
+	assert_int_equal(uk_syscall_call(sched_setaffinity, -1, 8, mask),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(sched_setaffinity, 0, 8, NULL),
+			 -EFAULT);
+	{
+		unsigned cpu = 9, node = 9;
+
+		assert_int_equal(uk_syscall_call(getcpu, &cpu, &node, NULL), 0);
+		assert_int_equal(cpu, 0);
+		assert_int_equal(node, 0);
+		assert_int_equal(uk_syscall_call(getcpu, NULL, NULL, NULL), 0);
+	}
 
 	assert_int_equal(uk_syscall_call(membarrier, 0, 0, 0), 0x1f);
 	assert_int_equal(uk_syscall_call(membarrier, 8, 0, 0), 0);

@@ -735,6 +735,86 @@ UK_SYSCALL_R_DEFINE(int, msync, uintptr_t, addr, size_t, len, int, flags)
 	return 0; /* file mappings are private copies: nothing to write */
 }
 
+/* ---- residency: nothing is ever paged out ---- */
+
+#define MLOCK_ONFAULT_ 1
+#define MCL_CURRENT_   1
+#define MCL_FUTURE_    2
+#define MCL_ONFAULT_   4
+
+/* The page range mlock/munlock/mincore look at: [*s, *e), or -EINVAL
+ * (overflow) / -ENOMEM (not fully mapped). mlock rounds the start down,
+ * mincore requires it aligned (its caller checks). */
+static int lock_range(uintptr_t addr, size_t len, uintptr_t *s, uintptr_t *e)
+{
+	*s = addr & ~(uintptr_t)PAGE_MASK_;
+	len += addr - *s;
+	if (len < addr - *s || len > SIZE_MAX - PAGE_MASK_)
+		return -ENOMEM;
+	len = (len + PAGE_MASK_) & ~PAGE_MASK_;
+	if (*s > UINTPTR_MAX - len)
+		return -ENOMEM;
+	*e = *s + len;
+	return fully_mapped(*s, *e) ? 0 : -ENOMEM;
+}
+
+/* Memory is always resident (no swap): locking succeeds on a mapped range
+ * and changes nothing; root has CAP_IPC_LOCK, so RLIMIT_MEMLOCK does not
+ * apply. */
+UK_SYSCALL_R_DEFINE(int, mlock, uintptr_t, addr, size_t, len)
+{
+	uintptr_t s, e;
+
+	return lock_range(addr, len, &s, &e);
+}
+
+UK_SYSCALL_R_DEFINE(int, mlock2, uintptr_t, addr, size_t, len, unsigned, flags)
+{
+	uintptr_t s, e;
+
+	if (flags & ~MLOCK_ONFAULT_)
+		return -EINVAL;
+	return lock_range(addr, len, &s, &e);
+}
+
+UK_SYSCALL_R_DEFINE(int, munlock, uintptr_t, addr, size_t, len)
+{
+	uintptr_t s, e;
+
+	return lock_range(addr, len, &s, &e);
+}
+
+UK_SYSCALL_R_DEFINE(int, mlockall, int, flags)
+{
+	if (!flags || (flags & ~(MCL_CURRENT_ | MCL_FUTURE_ | MCL_ONFAULT_)) ||
+	    flags == MCL_ONFAULT_)
+		return -EINVAL;
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, munlockall)
+{
+	return 0;
+}
+
+/* Every mapped page is in memory: 1 per page in vec. */
+UK_SYSCALL_R_DEFINE(int, mincore, uintptr_t, addr, size_t, len, unsigned char *,
+		    vec)
+{
+	uintptr_t s, e;
+	int r;
+
+	if (addr & PAGE_MASK_)
+		return -EINVAL;
+	r = lock_range(addr, len, &s, &e);
+	if (r)
+		return r;
+	if (e > s && !vec)
+		return -EFAULT;
+	memset(vec, 1, (e - s) / PAGE);
+	return 0;
+}
+
 /* ---- brk ---- */
 
 static uintptr_t brk_base, brk_cur;

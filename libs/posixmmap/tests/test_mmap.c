@@ -211,11 +211,42 @@ static void test_errors(void **state)
 	assert_int_equal(uk_syscall_call(msync, a, PG, 8), -EINVAL);
 	assert_int_equal(uk_syscall_call(msync, a + 8, PG, 4), -EINVAL);
 	assert_int_equal(uk_syscall_call(msync, a, 5 * PG, 4), 0);
+	/* residency: locks succeed on mapped memory, mincore says resident */
+	{
+		unsigned char vec[4] = {9, 9, 9, 9};
+
+		assert_int_equal(uk_syscall_call(mlock, a + 5, PG), 0);
+		assert_int_equal(uk_syscall_call(munlock, a, 3 * PG), 0);
+		assert_int_equal(uk_syscall_call(mlock2, a, PG, 1), 0);
+		assert_int_equal(uk_syscall_call(mlock2, a, PG, 2), -EINVAL);
+		assert_int_equal(uk_syscall_call(mlock, a, ~(size_t)0),
+				 -ENOMEM);
+		assert_int_equal(uk_syscall_call(mlockall, 3), 0);
+		assert_int_equal(uk_syscall_call(mlockall, 0), -EINVAL);
+		assert_int_equal(uk_syscall_call(mlockall, 4), -EINVAL);
+		assert_int_equal(uk_syscall_call(mlockall, 9), -EINVAL);
+		assert_int_equal(uk_syscall_call(munlockall), 0);
+		assert_int_equal(uk_syscall_call(mincore, a, 3 * PG - 1, vec),
+				 0);
+		assert_memory_equal(vec, "\1\1\1\x09", 4); /* 3 pages */
+		assert_int_equal(uk_syscall_call(mincore, a + 1, PG, vec),
+				 -EINVAL);
+		assert_int_equal(uk_syscall_call(mincore, a, PG, NULL),
+				 -EFAULT);
+	}
 	/* a hole in a block is unmapped */
 	assert_int_equal(uk_syscall_call(munmap, a + PG, PG), 0);
 	assert_int_equal(uk_syscall_call(mprotect, a, 3 * PG, R), -ENOMEM);
 	assert_int_equal(uk_syscall_call(madvise, a, 2 * PG, 0), -ENOMEM);
 	assert_int_equal(uk_syscall_call(msync, a + PG, PG, 4), -ENOMEM);
+	assert_int_equal(uk_syscall_call(mlock, a, 2 * PG), -ENOMEM);
+	assert_int_equal(uk_syscall_call(munlock, a + PG, 1), -ENOMEM);
+	{
+		unsigned char v[3];
+
+		assert_int_equal(uk_syscall_call(mincore, a, 3 * PG, v),
+				 -ENOMEM);
+	}
 	assert_int_equal(uk_syscall_call(mprotect, a + 2 * PG, PG, R), 0);
 	static char image_mem[3 * 4096];
 	assert_int_equal(

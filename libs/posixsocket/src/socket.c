@@ -94,6 +94,8 @@ static void uk_sock_event(struct netconn *conn, enum netconn_evt evt,
 #include <uk/init.h>
 #include <uk/syscall.h>
 #include <uk/posixsocket.h>
+#include <uk/rootfs.h> /* the mark of a default file: header only */
+#include <uk/socket.h>
 
 /* Linux values */
 #define L_AF_UNSPEC	0
@@ -524,14 +526,12 @@ static int msg_flags_out(int f)
 
 /* ---- system calls ---- */
 
-UK_SYSCALL_R_DEFINE(int, socket, int, domain, int, type, int, protocol)
+static int inet_socket(int type, int protocol)
 {
 	int lflags = type & (L_SOCK_NONBLOCK | L_SOCK_CLOEXEC);
 	long s;
 
 	type &= ~(L_SOCK_NONBLOCK | L_SOCK_CLOEXEC);
-	if (domain != L_AF_INET)
-		return -EAFNOSUPPORT; /* AF_INET6, AF_UNIX...: not (yet) */
 	switch (type) {
 	case L_SOCK_STREAM:
 		if (protocol && protocol != L_IPPROTO_TCP)
@@ -554,18 +554,9 @@ UK_SYSCALL_R_DEFINE(int, socket, int, domain, int, type, int, protocol)
 	return install((int)s, lflags);
 }
 
-UK_SYSCALL_R_DEFINE(int, socketpair, int, domain, int, type, int, protocol,
-		    int *, sv)
+static int inet_bind(int fd, struct uk_file *uf, const void *addr, uint32_t len)
 {
-	(void)type, (void)protocol, (void)sv;
-	/* no AF_UNIX sockets; AF_INET has no pairs (Linux: EOPNOTSUPP) */
-	if (domain != L_AF_INET && domain != L_AF_UNIX)
-		return -EAFNOSUPPORT;
-	return -EOPNOTSUPP;
-}
-
-UK_SYSCALL_R_DEFINE(int, bind, int, fd, const void *, addr, uint32_t, len)
-{
+	(void)uf; /* found again by descriptor below */
 	struct sockaddr_in sa;
 	struct uk_file *f;
 	int r;
@@ -581,8 +572,10 @@ UK_SYSCALL_R_DEFINE(int, bind, int, fd, const void *, addr, uint32_t, len)
 	return r;
 }
 
-UK_SYSCALL_R_DEFINE(int, connect, int, fd, const void *, addr, uint32_t, len)
+static int inet_connect(int fd, struct uk_file *uf, const void *addr,
+			uint32_t len)
 {
+	(void)uf; /* found again by descriptor below */
 	struct sockaddr_in sa;
 	struct uk_file *f;
 	int r;
@@ -602,8 +595,9 @@ UK_SYSCALL_R_DEFINE(int, connect, int, fd, const void *, addr, uint32_t, len)
 	return r;
 }
 
-UK_SYSCALL_R_DEFINE(int, listen, int, fd, int, backlog)
+static int inet_listen(int fd, struct uk_file *uf, int backlog)
 {
+	(void)uf; /* found again by descriptor below */
 	struct uk_file *f;
 	int r;
 
@@ -617,9 +611,10 @@ UK_SYSCALL_R_DEFINE(int, listen, int, fd, int, backlog)
 	return r;
 }
 
-UK_SYSCALL_R_DEFINE(int, accept4, int, fd, void *, addr, uint32_t *, alen, int,
-		    flags)
+static int inet_accept4(int fd, struct uk_file *uf, void *addr, uint32_t *alen,
+			int flags)
 {
+	(void)uf; /* found again by descriptor below */
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof(sa);
 	struct uk_file *f;
@@ -662,11 +657,6 @@ UK_SYSCALL_R_DEFINE(int, accept4, int, fd, void *, addr, uint32_t *, alen, int,
 	return r;
 }
 
-UK_SYSCALL_R_DEFINE(int, accept, int, fd, void *, addr, uint32_t *, alen)
-{
-	return (int)uk_syscall_call(accept4, fd, addr, alen, 0);
-}
-
 static ssize_t do_sendto(int fd, const void *buf, size_t len, int lflags,
 			 const void *addr, uint32_t alen)
 {
@@ -697,15 +687,18 @@ static ssize_t do_sendto(int fd, const void *buf, size_t len, int lflags,
 	return n;
 }
 
-UK_SYSCALL_R_DEFINE(ssize_t, sendto, int, fd, const void *, buf, size_t, len,
-		    int, flags, const void *, addr, uint32_t, alen)
+static ssize_t inet_sendto(int fd, struct uk_file *uf, const void *buf,
+			   size_t len, int flags, const void *addr,
+			   uint32_t alen)
 {
+	(void)uf; /* found again by descriptor below */
 	return do_sendto(fd, buf, len, flags, addr, alen);
 }
 
-UK_SYSCALL_R_DEFINE(ssize_t, recvfrom, int, fd, void *, buf, size_t, len, int,
-		    flags, void *, addr, uint32_t *, alen)
+static ssize_t inet_recvfrom(int fd, struct uk_file *uf, void *buf, size_t len,
+			     int flags, void *addr, uint32_t *alen)
 {
+	(void)uf; /* found again by descriptor below */
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof(sa);
 	struct uk_file *f;
@@ -767,9 +760,10 @@ static int msg_in(const struct l_msghdr *lm, struct msghdr *m,
 	return 0;
 }
 
-UK_SYSCALL_R_DEFINE(ssize_t, sendmsg, int, fd, const struct l_msghdr *, lm, int,
-		    flags)
+static ssize_t inet_sendmsg(int fd, struct uk_file *uf,
+			    const struct l_msghdr *lm, int flags)
 {
+	(void)uf; /* found again by descriptor below */
 	struct sockaddr_in sa;
 	struct msghdr m;
 	struct uk_file *f;
@@ -792,9 +786,10 @@ UK_SYSCALL_R_DEFINE(ssize_t, sendmsg, int, fd, const struct l_msghdr *, lm, int,
 	return n;
 }
 
-UK_SYSCALL_R_DEFINE(ssize_t, recvmsg, int, fd, struct l_msghdr *, lm, int,
-		    flags)
+static ssize_t inet_recvmsg(int fd, struct uk_file *uf, struct l_msghdr *lm,
+			    int flags)
 {
+	(void)uf; /* found again by descriptor below */
 	struct sockaddr_in sa;
 	struct msghdr m;
 	struct uk_file *f;
@@ -834,8 +829,9 @@ UK_SYSCALL_R_DEFINE(ssize_t, recvmsg, int, fd, struct l_msghdr *, lm, int,
 	return n;
 }
 
-UK_SYSCALL_R_DEFINE(int, shutdown, int, fd, int, how)
+static int inet_shutdown(int fd, struct uk_file *uf, int how)
 {
+	(void)uf; /* found again by descriptor below */
 	struct uk_file *f;
 	int r;
 
@@ -881,13 +877,17 @@ static int do_name(int fd, void *addr, uint32_t *alen, int peer)
 	return r;
 }
 
-UK_SYSCALL_R_DEFINE(int, getsockname, int, fd, void *, addr, uint32_t *, alen)
+static int inet_getsockname(int fd, struct uk_file *uf, void *addr,
+			    uint32_t *alen)
 {
+	(void)uf; /* found again by descriptor below */
 	return do_name(fd, addr, alen, 0);
 }
 
-UK_SYSCALL_R_DEFINE(int, getpeername, int, fd, void *, addr, uint32_t *, alen)
+static int inet_getpeername(int fd, struct uk_file *uf, void *addr,
+			    uint32_t *alen)
 {
+	(void)uf; /* found again by descriptor below */
 	return do_name(fd, addr, alen, 1);
 }
 
@@ -1008,9 +1008,10 @@ static struct opt opt_map(int level, int name)
 	return o;
 }
 
-UK_SYSCALL_R_DEFINE(int, setsockopt, int, fd, int, level, int, name,
-		    const void *, val, uint32_t, len)
+static int inet_setsockopt(int fd, struct uk_file *uf, int level, int name,
+			   const void *val, uint32_t len)
 {
+	(void)uf; /* found again by descriptor below */
 	struct opt o = opt_map(level, name);
 	struct uk_file *f;
 	int r;
@@ -1044,9 +1045,10 @@ UK_SYSCALL_R_DEFINE(int, setsockopt, int, fd, int, level, int, name,
 	return r;
 }
 
-UK_SYSCALL_R_DEFINE(int, getsockopt, int, fd, int, level, int, name, void *,
-		    val, uint32_t *, len)
+static int inet_getsockopt(int fd, struct uk_file *uf, int level, int name,
+			   void *val, uint32_t *len)
 {
+	(void)uf; /* found again by descriptor below */
 	struct opt o = opt_map(level, name);
 	union {
 		int i;
@@ -1112,18 +1114,40 @@ struct uk_fstype;
 extern int uk_vfs_register(struct uk_fstype *t) __attribute__((weak));
 
 #define L_AT_FDCWD  (-100)
+#define L_O_RDONLY  00
 #define L_O_WRONLY  01
 #define L_O_CREAT   0100
 #define L_O_EXCL    0200
+#define L_O_TRUNC   01000
 #define L_O_CLOEXEC 02000000
 
-/* Write `text` to a new file `path` (kept if it exists already). */
+/* Whether `path` is rootfs's default (its first bytes are the mark). */
+static int is_default(const char *path)
+{
+	char head[sizeof(UK_ROOTFS_DEFAULT_MARK) - 1];
+	long fd = uk_syscall_call(openat, L_AT_FDCWD, path,
+				  L_O_RDONLY | L_O_CLOEXEC, 0);
+	long n;
+
+	if (fd < 0)
+		return 0;
+	n = uk_syscall_call(read, fd, head, sizeof(head));
+	uk_syscall_call(close, fd);
+	return n == (long)sizeof(head) &&
+	       !memcmp(head, UK_ROOTFS_DEFAULT_MARK, sizeof(head));
+}
+
+/* Write `text` to `path`: a new file, or over rootfs's default; a file of
+ * the user's (an initrd's) is kept. */
 static void etc_write(const char *path, const char *text, size_t len)
 {
 	long fd = uk_syscall_call(
 		openat, L_AT_FDCWD, path,
 		L_O_WRONLY | L_O_CREAT | L_O_EXCL | L_O_CLOEXEC, 0644);
 
+	if (fd == -EEXIST && is_default(path))
+		fd = uk_syscall_call(openat, L_AT_FDCWD, path,
+				     L_O_WRONLY | L_O_TRUNC | L_O_CLOEXEC, 0);
 	if (fd < 0)
 		return; /* no filesystem (-ENOSYS), or the user's own file */
 	uk_syscall_call(write, fd, text, len);
@@ -1174,3 +1198,43 @@ static int sock_etc_init(void)
 
 /* after uklwip's bring-up (UK_INIT_SYS) and its DHCP wait (LATE, 5) */
 UK_INIT_CLASS(sock_etc_init, UK_INIT_LATE, 8);
+
+/* ---- the AF_INET family of uksocket ---- */
+
+static ssize_t fam_sendmsg(int fd, struct uk_file *f, const void *msg,
+			   int flags)
+{
+	return inet_sendmsg(fd, f, msg, flags);
+}
+
+static ssize_t fam_recvmsg(int fd, struct uk_file *f, void *msg, int flags)
+{
+	return inet_recvmsg(fd, f, msg, flags);
+}
+
+static struct uk_socket_family inet_family = {
+	.domain = L_AF_INET,
+	.is = uk_socket_is,
+	.socket = inet_socket,
+	.bind = inet_bind,
+	.connect = inet_connect,
+	.listen = inet_listen,
+	.accept4 = inet_accept4,
+	.sendto = inet_sendto,
+	.recvfrom = inet_recvfrom,
+	.sendmsg = fam_sendmsg,
+	.recvmsg = fam_recvmsg,
+	.shutdown = inet_shutdown,
+	.setsockopt = inet_setsockopt,
+	.getsockopt = inet_getsockopt,
+	.getsockname = inet_getsockname,
+	.getpeername = inet_getpeername,
+};
+
+int uk_socket_inet_init(void)
+{
+	int r = uk_socket_family_register(&inet_family);
+
+	return r == -EEXIST ? 0 : r;
+}
+UK_INIT_CLASS(uk_socket_inet_init, UK_INIT_LIB, 6);

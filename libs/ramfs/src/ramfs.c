@@ -249,6 +249,38 @@ static int r_symlink(struct uk_vnode *dir, const char *name, size_t len,
 	return make(dir, name, len, UK_S_IFLNK | 0777, target, NULL);
 }
 
+static int r_mknod(struct uk_vnode *dir, const char *name, size_t len,
+		   uint32_t mode, uint64_t rdev)
+{
+	struct uk_vnode *vn;
+	int r = make(dir, name, len, mode, NULL, &vn);
+
+	if (r)
+		return r;
+	vn->rdev = rdev;
+	uk_vnode_put(vn);
+	return 0;
+}
+
+static int r_link(struct uk_vnode *dir, const char *name, size_t len,
+		  struct uk_vnode *vn)
+{
+	struct rnode *d = RN(dir);
+	struct rdent *e;
+
+	if (!dir->nlink)
+		return -ENOENT;
+	if (find(d, name, len))
+		return -EEXIST;
+	e = dent_new(name, len);
+	if (!e)
+		return -ENOMEM;
+	vn->nlink++;
+	vn->ctime = uk_vfs_now();
+	dent_add(d, e, RN(vn));
+	return 0;
+}
+
 static int r_unlink(struct uk_vnode *dir, const char *name, size_t len)
 {
 	struct rdent **pp = find(RN(dir), name, len);
@@ -467,6 +499,8 @@ static const struct uk_vnode_ops ops = {
 	.create = r_create,
 	.mkdir = r_mkdir,
 	.symlink = r_symlink,
+	.link = r_link,
+	.mknod = r_mknod,
 	.unlink = r_unlink,
 	.rmdir = r_rmdir,
 	.rename = r_rename,

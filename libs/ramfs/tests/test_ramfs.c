@@ -14,6 +14,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/time.h>
+#include <utime.h>
+#include <linux/close_range.h>
+#include <linux/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <uk/fdtab.h>
@@ -1181,10 +1187,426 @@ static void test_fuzz(void **state)
 	/* teardown's umount2("/") fails if a reference leaked */
 }
 
+static void test_links_nodes(void **state)
+{
+	struct stat st;
+	char buf[64];
+	int fd, fd2;
+
+	(void)state;
+	fd = SC(open, "/a", O_CREAT | O_RDWR, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(SC(write, fd, "data", 4), 4);
+	/* hard links: one inode, nlink counted, data shared */
+	assert_int_equal(SC(link, "/a", "/b"), 0);
+	assert_int_equal(SC(mkdir, "/d", 0755), 0);
+	assert_int_equal(SC(linkat, AT_FDCWD, "/a", AT_FDCWD, "/d/c", 0), 0);
+	assert_int_equal(SC(stat, "/b", &st), 0);
+	assert_int_equal(st.st_nlink, 3);
+	assert_int_equal(st.st_size, 4);
+	assert_int_equal(SC(unlink, "/a"), 0);
+	fd2 = SC(open, "/d/c", O_RDONLY, 0);
+	assert_int_equal(SC(read, fd2, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "data", 4);
+	SC(close, fd2);
+	assert_int_equal(SC(fstat, fd, &st), 0);
+	assert_int_equal(st.st_nlink, 2);
+	/* errors */
+	assert_int_equal(SC(link, "/b", "/d/c"), -EEXIST);
+	assert_int_equal(SC(link, "/d", "/e"), -EPERM);
+	assert_int_equal(SC(link, "/nope", "/e"), -ENOENT);
+	assert_int_equal(SC(link, "/b", "/nodir/e"), -ENOENT);
+	assert_int_equal(SC(linkat, AT_FDCWD, "/b", AT_FDCWD, "/e", 0x8),
+			 -EINVAL);
+	/* a link to a symlink is to the symlink unless AT_SYMLINK_FOLLOW */
+	assert_int_equal(SC(symlink, "/b", "/s"), 0);
+	assert_int_equal(SC(link, "/s", "/s2"), 0);
+	assert_int_equal(SC(lstat, "/s2", &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(
+		SC(linkat, AT_FDCWD, "/s", AT_FDCWD, "/f", AT_SYMLINK_FOLLOW),
+		0);
+	assert_int_equal(SC(lstat, "/f", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_nlink, 3);
+	/* links across mounts */
+	assert_int_equal(SC(mkdir, "/mnt", 0755), 0);
+	assert_int_equal(SC(mount, "none", "/mnt", "ramfs", 0, NULL), 0);
+	assert_int_equal(SC(link, "/b", "/mnt/x"), -EXDEV);
+	assert_int_equal(SC(umount2, "/mnt", 0), 0);
+	SC(close, fd);
+
+	/* mknod: FIFOs, sockets and devices are nodes; regular files too */
+	assert_int_equal(SC(mknod, "/fifo", S_IFIFO | 0666, 0), 0);
+	assert_int_equal(SC(stat, "/fifo", &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0644); /* umask 022 */
+	assert_int_equal(SC(mknod, "/fifo", S_IFIFO | 0666, 0), -EEXIST);
+	assert_int_equal(SC(mknod, "/sock", S_IFSOCK | 0755, 0), 0);
+	assert_int_equal(SC(open, "/sock", O_RDWR, 0), -ENXIO);
+	assert_int_equal(SC(mknodat, AT_FDCWD, "/null2", S_IFCHR | 0666, 0x103),
+			 0);
+	assert_int_equal(SC(stat, "/null2", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(st.st_rdev, 0x103);
+	/* no posixpipe/devfs in this test: opening them is ENXIO */
+	assert_int_equal(SC(open, "/fifo", O_RDONLY | O_NONBLOCK, 0), -ENXIO);
+	assert_int_equal(SC(open, "/null2", O_RDONLY, 0), -ENXIO);
+	assert_int_equal(SC(mknod, "/reg", S_IFREG | 0600, 0), 0);
+	assert_int_equal(SC(stat, "/reg", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(SC(mknod, "/reg2", 0, 0), 0);
+	assert_int_equal(SC(mknod, "/dir", S_IFDIR | 0600, 0), -EPERM);
+	assert_int_equal(SC(mknod, "/bad", 0170000, 0), -EINVAL);
+	assert_int_equal(SC(mknod, "/nodir/x", S_IFIFO, 0), -ENOENT);
+}
+
+static void test_tmpfile_statx(void **state)
+{
+	struct stat st;
+	struct statx sx;
+	char buf[16];
+	int fd;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/t", 0755), 0);
+	fd = SC(open, "/t", O_TMPFILE | O_RDWR, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(SC(write, fd, "tmp", 3), 3);
+	assert_int_equal(SC(fstat, fd, &st), 0);
+	assert_int_equal(st.st_nlink, 0);
+	assert_true(S_ISREG(st.st_mode));
+	/* nothing visible in the directory */
+	assert_int_equal(SC(rmdir, "/t"), 0);
+	assert_int_equal(SC(mkdir, "/t", 0755), 0);
+	/* named later through linkat(AT_EMPTY_PATH) */
+	assert_int_equal(
+		SC(linkat, fd, "", AT_FDCWD, "/t/named", AT_EMPTY_PATH), 0);
+	SC(close, fd);
+	fd = SC(open, "/t/named", O_RDONLY, 0);
+	assert_int_equal(SC(read, fd, buf, sizeof(buf)), 3);
+	SC(close, fd);
+	assert_int_equal(SC(open, "/t", O_TMPFILE | O_RDONLY, 0600), -EINVAL);
+	assert_int_equal(SC(open, "/t/named", O_TMPFILE | O_RDWR, 0600),
+			 -ENOTDIR);
+	assert_int_equal(SC(open, "/nope", O_TMPFILE | O_RDWR, 0600), -ENOENT);
+
+	/* statx: the basic statistics, by path, nofollow and by fd */
+	assert_int_equal(SC(symlink, "/t/named", "/ln"), 0);
+	memset(&sx, 0xff, sizeof(sx));
+	assert_int_equal(SC(statx, AT_FDCWD, "/ln", 0, STATX_BASIC_STATS, &sx),
+			 0);
+	assert_int_equal(SC(stat, "/t/named", &st), 0);
+	assert_int_equal(sx.stx_mask, STATX_BASIC_STATS);
+	assert_int_equal(sx.stx_size, 3);
+	assert_int_equal(sx.stx_ino, st.st_ino);
+	assert_int_equal(sx.stx_nlink, 1);
+	assert_true(S_ISREG(sx.stx_mode));
+	assert_int_equal(sx.stx_mtime.tv_sec, st.st_mtim.tv_sec);
+	assert_int_equal(sx.stx_dev_minor, minor(st.st_dev));
+	assert_int_equal(sx.stx_btime.tv_sec, 0);
+	assert_int_equal(SC(statx, AT_FDCWD, "/ln", AT_SYMLINK_NOFOLLOW,
+			    STATX_BASIC_STATS, &sx),
+			 0);
+	assert_true(S_ISLNK(sx.stx_mode));
+	fd = SC(open, "/t/named", O_RDONLY, 0);
+	assert_int_equal(SC(statx, fd, "", AT_EMPTY_PATH, STATX_SIZE, &sx), 0);
+	assert_int_equal(sx.stx_size, 3);
+	assert_int_equal(SC(statx, AT_FDCWD, "/ln", 0, 0x80000000U, &sx),
+			 -EINVAL);
+	assert_int_equal(SC(statx, AT_FDCWD, "/ln", 0x6000, STATX_SIZE, &sx),
+			 -EINVAL);
+	assert_int_equal(SC(statx, AT_FDCWD, "/ln", 0, STATX_SIZE, NULL),
+			 -EFAULT);
+	assert_int_equal(SC(statx, AT_FDCWD, "/none", 0, STATX_SIZE, &sx),
+			 -ENOENT);
+	SC(close, fd);
+}
+
+static void test_copy_alloc(void **state)
+{
+	struct stat st;
+	char buf[32];
+	struct iovec iov[2] = {{buf, 3}, {buf + 3, 3}};
+	off_t off;
+	int a, b;
+
+	(void)state;
+	a = SC(open, "/src", O_CREAT | O_RDWR, 0644);
+	b = SC(open, "/dst", O_CREAT | O_RDWR, 0644);
+	assert_int_equal(SC(write, a, "0123456789", 10), 10);
+	/* sendfile from an offset leaves the file offset alone */
+	off = 2;
+	assert_int_equal(SC(sendfile, b, a, &off, 5), 5);
+	assert_int_equal(off, 7);
+	assert_int_equal(SC(lseek, a, 0, SEEK_CUR), 10);
+	assert_int_equal(SC(pread64, b, buf, 32, 0), 5);
+	assert_memory_equal(buf, "23456", 5);
+	/* without an offset it reads from the file offset, to EOF */
+	assert_int_equal(SC(lseek, a, 8, SEEK_SET), 8);
+	assert_int_equal(SC(sendfile, b, a, NULL, 100), 2);
+	assert_int_equal(SC(lseek, a, 0, SEEK_CUR), 10);
+	assert_int_equal(SC(sendfile, b, a, NULL, 100), 0);
+	assert_int_equal(SC(sendfile, b, 99, NULL, 1), -EBADF);
+	/* copy_file_range with and without offsets */
+	{
+		loff_t io = 0, oo = 20;
+
+		assert_int_equal(SC(copy_file_range, a, &io, b, &oo, 4, 0), 4);
+		assert_int_equal(io, 4);
+		assert_int_equal(oo, 24);
+		assert_int_equal(SC(pread64, b, buf, 4, 20), 4);
+		assert_memory_equal(buf, "0123", 4);
+		assert_int_equal(SC(copy_file_range, a, &io, b, &oo, 4, 1),
+				 -EINVAL);
+		io = 0, oo = 2;
+		assert_int_equal(SC(copy_file_range, a, &io, a, &oo, 4, 0),
+				 -EINVAL);
+		oo = 20;
+		assert_int_equal(SC(copy_file_range, a, &io, a, &oo, 4, 0), 4);
+		assert_int_equal(SC(mkdir, "/cd", 0755), 0);
+		{
+			int d = SC(open, "/cd", O_RDONLY, 0);
+
+			assert_int_equal(
+				SC(copy_file_range, d, NULL, b, NULL, 4, 0),
+				-EISDIR);
+			SC(close, d);
+		}
+	}
+	/* preadv2/pwritev2: offset -1 is the file offset; flags */
+	assert_int_equal(SC(pwritev2, b, iov, 2, 0, 0), 6);
+	assert_int_equal(SC(lseek, b, 0, SEEK_SET), 0);
+	assert_int_equal(SC(preadv2, b, iov, 2, -1, RWF_HIPRI), 6);
+	assert_int_equal(SC(lseek, b, 0, SEEK_CUR), 6);
+	assert_int_equal(SC(preadv2, b, iov, 2, 1, 0), 6);
+	assert_int_equal(SC(lseek, b, 0, SEEK_CUR), 6);
+	assert_int_equal(SC(preadv2, b, iov, 2, 0, 0x100), -EOPNOTSUPP);
+	assert_int_equal(SC(preadv2, b, iov, 2, -2, 0), -EINVAL);
+	assert_int_equal(SC(fstat, b, &st), 0);
+	off = st.st_size;
+	assert_int_equal(SC(pwritev2, b, iov, 1, 0, RWF_APPEND), 3);
+	assert_int_equal(SC(fstat, b, &st), 0);
+	assert_int_equal(st.st_size, off + 3);
+	assert_int_equal(SC(fcntl, b, F_GETFL, 0) & O_APPEND, 0);
+	/* fallocate extends (mode 0), KEEP_SIZE keeps */
+	assert_int_equal(SC(fallocate, a, 0, 0, 5000), 0);
+	assert_int_equal(SC(fstat, a, &st), 0);
+	assert_int_equal(st.st_size, 5000);
+	assert_int_equal(SC(fallocate, a, FALLOC_FL_KEEP_SIZE, 0, 9000), 0);
+	assert_int_equal(SC(fstat, a, &st), 0);
+	assert_int_equal(st.st_size, 5000);
+	assert_int_equal(SC(fallocate, a,
+			    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 10),
+			 -EOPNOTSUPP);
+	assert_int_equal(SC(fallocate, a, 0, -1, 10), -EINVAL);
+	assert_int_equal(SC(fallocate, a, 0, 0, 0), -EINVAL);
+	{
+		int ro = SC(open, "/src", O_RDONLY, 0);
+
+		assert_int_equal(SC(fallocate, ro, 0, 0, 10), -EBADF);
+		assert_int_equal(SC(fadvise64, ro, 0, 0, POSIX_FADV_SEQUENTIAL),
+				 0);
+		assert_int_equal(SC(fadvise64, ro, 0, 0, 9), -EINVAL);
+		assert_int_equal(SC(fadvise64, ro, 0, -1, 0), -EINVAL);
+		SC(close, ro);
+	}
+	assert_int_equal(SC(fadvise64, 99, 0, 0, 0), -EBADF);
+	/* readahead, sync, syncfs */
+	assert_int_equal(SC(readahead, a, 0, 100), 0);
+	assert_int_equal(SC(readahead, 99, 0, 100), -EBADF);
+	{
+		int d = SC(open, "/cd", O_RDONLY, 0);
+
+		assert_int_equal(SC(readahead, d, 0, 100), -EINVAL);
+		assert_int_equal(SC(syncfs, d), 0);
+		SC(close, d);
+	}
+	assert_int_equal(uk_syscall_call(sync), 0);
+	assert_int_equal(SC(syncfs, 99), -EBADF);
+	/* close_range: CLOEXEC marks, plain closes */
+	assert_int_equal(SC(close_range, a, b, CLOSE_RANGE_CLOEXEC), 0);
+	assert_int_equal(SC(fcntl, a, F_GETFD, 0), FD_CLOEXEC);
+	assert_int_equal(SC(fcntl, b, F_GETFD, 0), FD_CLOEXEC);
+	assert_int_equal(SC(close_range, b, a, 0), -EINVAL);
+	assert_int_equal(SC(close_range, a, b, 0x80), -EINVAL);
+	assert_int_equal(SC(close_range, a, ~0U, 0), 0);
+	assert_int_equal(SC(fcntl, a, F_GETFD, 0), -EBADF);
+	assert_int_equal(SC(fcntl, b, F_GETFD, 0), -EBADF);
+}
+
+static void test_utimes(void **state)
+{
+	struct stat st;
+	struct timeval tv[2] = {{100, 5}, {200, 7}};
+	struct utimbuf ub = {300, 400};
+
+	(void)state;
+	SC(close, SC(open, "/u", O_CREAT | O_RDWR, 0644));
+	assert_int_equal(SC(utimes, "/u", tv), 0);
+	assert_int_equal(SC(stat, "/u", &st), 0);
+	assert_int_equal(st.st_atim.tv_sec, 100);
+	assert_int_equal(st.st_atim.tv_nsec, 5000);
+	assert_int_equal(st.st_mtim.tv_sec, 200);
+	assert_int_equal(st.st_mtim.tv_nsec, 7000);
+	assert_int_equal(SC(utime, "/u", &ub), 0);
+	assert_int_equal(SC(stat, "/u", &st), 0);
+	assert_int_equal(st.st_atim.tv_sec, 300);
+	assert_int_equal(st.st_mtim.tv_sec, 400);
+	assert_int_equal(SC(futimesat, AT_FDCWD, "u", tv), 0);
+	assert_int_equal(SC(stat, "/u", &st), 0);
+	assert_int_equal(st.st_mtim.tv_sec, 200);
+	tv[0].tv_usec = 1000000;
+	assert_int_equal(SC(utimes, "/u", tv), -EINVAL);
+	assert_int_equal(SC(utimes, "/nope", NULL), -ENOENT);
+	assert_int_equal(SC(utime, "/u", NULL), 0);
+}
+
+/* uk_vfs_path: directories by "..", other files by a bounded search of
+ * their filesystem, across mounts. */
+static struct uk_vnode *vn_of(int fd)
+{
+	struct uk_file *f = uk_fdtab_get(fd);
+	struct uk_vnode *vn;
+
+	assert_non_null(f);
+	vn = uk_vfs_file_vnode(f);
+	uk_file_put(f);
+	assert_non_null(vn);
+	return vn;
+}
+
+static void test_vnode_path(void **state)
+{
+	char buf[128], deep[200];
+	int fd, d, m;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/a", 0755), 0);
+	assert_int_equal(SC(mkdir, "/a/b", 0755), 0);
+	assert_int_equal(put("/a/b/f", "x"), 0);
+	assert_int_equal(put("/top", "y"), 0);
+	fd = (int)SC(open, "/a/b/f", O_RDONLY);
+	d = (int)SC(open, "/a/b", O_RDONLY | O_DIRECTORY);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "/a/b/f");
+	assert_int_equal(uk_vfs_path(vn_of(d), buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "/a/b");
+	SC(close, fd);
+	fd = (int)SC(open, "/top", O_RDONLY);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "/top");
+	/* the buffer: the length and the NUL must fit */
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, 4), -ENAMETOOLONG);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, 5), 4);
+	/* hard links: one of the names; unlinked: none */
+	assert_int_equal(SC(link, "/top", "/a/other"), 0);
+	assert_int_equal(SC(unlink, "/top"), 0);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "/a/other");
+	assert_int_equal(SC(unlink, "/a/other"), 0);
+	assert_int_equal(uk_vfs_path(vn_of(fd), buf, sizeof(buf)), -ENOENT);
+	SC(close, fd);
+	/* another mount below */
+	assert_int_equal(SC(mkdir, "/mnt", 0755), 0);
+	assert_int_equal(SC(mount, "none", "/mnt", "ramfs", 0, NULL), 0);
+	assert_int_equal(SC(mkdir, "/mnt/in", 0755), 0);
+	assert_int_equal(put("/mnt/in/g", "z"), 0);
+	m = (int)SC(open, "/mnt/in/g", O_RDONLY);
+	assert_int_equal(uk_vfs_path(vn_of(m), buf, sizeof(buf)), 9);
+	assert_string_equal(buf, "/mnt/in/g");
+	SC(close, m);
+	m = (int)SC(open, "/mnt", O_RDONLY | O_DIRECTORY);
+	assert_int_equal(uk_vfs_path(vn_of(m), buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "/mnt");
+	SC(close, m);
+	/* 40 levels down: beyond the search's 32, found for directories */
+	strcpy(deep, "/a");
+	for (int i = 0; i < 40; i++) {
+		strcat(deep, "/d");
+		assert_int_equal(SC(mkdir, deep, 0755), 0);
+	}
+	m = (int)SC(open, deep, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(uk_vfs_path(vn_of(m), buf, sizeof(buf)), 82);
+	SC(close, m);
+	strcat(deep, "/leaf");
+	assert_int_equal(put(deep, "l"), 0);
+	m = (int)SC(open, deep, O_RDONLY);
+	assert_int_equal(uk_vfs_path(vn_of(m), buf, sizeof(buf)), -ENOENT);
+	SC(close, m);
+	SC(close, d);
+}
+
+/* getdents (the old record), faccessat2, sync_file_range */
+static void test_old_and_new_calls(void **state)
+{
+	char buf[256], names[128] = "";
+	long n;
+	int fd, d;
+
+	(void)state;
+	assert_int_equal(SC(mkdir, "/dd", 0755), 0);
+	assert_int_equal(put("/dd/file", "x"), 0);
+	assert_int_equal(SC(symlink, "/nowhere", "/dd/link"), 0);
+	assert_int_equal(SC(mkdir, "/dd/sub", 0755), 0);
+	d = (int)SC(open, "/dd", O_RDONLY | O_DIRECTORY);
+	n = SC(getdents, d, buf, sizeof(buf));
+	assert_true(n > 0);
+	for (long at = 0; at < n;) {
+		unsigned short rl;
+		char *name = buf + at + 18, type;
+
+		memcpy(&rl, buf + at + 16, 2);
+		assert_int_equal(rl % 8, 0);
+		type = buf[at + rl - 1];
+		strcat(names, name);
+		strcat(names, type == 4 ? "/ " : type == 10 ? "@ " : " ");
+		at += rl;
+	}
+	assert_non_null(strstr(names, "./ ../ "));
+	assert_non_null(strstr(names, "file "));
+	assert_non_null(strstr(names, "link@ "));
+	assert_non_null(strstr(names, "sub/ "));
+	assert_int_equal(SC(getdents, d, buf, sizeof(buf)), 0);
+	assert_int_equal(SC(getdents, 999, buf, sizeof(buf)), -EBADF);
+	/* faccessat2 */
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd/file", R_OK, 0), 0);
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd/file", X_OK, AT_EACCESS),
+			 -EACCES);
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd/link", F_OK, 0),
+			 -ENOENT);
+	assert_int_equal(
+		SC(faccessat2, AT_FDCWD, "/dd/link", F_OK, AT_SYMLINK_NOFOLLOW),
+		0);
+	fd = (int)SC(open, "/dd/file", O_RDONLY);
+	assert_int_equal(SC(faccessat2, fd, "", R_OK, AT_EMPTY_PATH), 0);
+	assert_int_equal(SC(faccessat2, fd, "", R_OK, 0), -ENOENT);
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd", R_OK, 0x4000),
+			 -EINVAL);
+	assert_int_equal(SC(faccessat2, AT_FDCWD, "/dd", 8, 0), -EINVAL);
+	/* sync_file_range: checks, then nothing to do */
+	assert_int_equal(SC(sync_file_range, fd, 0, 10, 7), 0);
+	assert_int_equal(SC(sync_file_range, fd, 0, 10, 8), -EINVAL);
+	assert_int_equal(SC(sync_file_range, fd, -1, 10, 0), -EINVAL);
+	assert_int_equal(SC(sync_file_range, fd, 1, 0x7fffffffffffffffL, 0),
+			 -EINVAL);
+	assert_int_equal(SC(sync_file_range, 999, 0, 0, 0), -EBADF);
+	assert_int_equal(SC(sync_file_range, 1, 0, 0, 0), -ESPIPE);
+	SC(close, fd);
+	SC(close, d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_links_nodes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tmpfile_statx, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_copy_alloc, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_utimes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dirs, setup, teardown),
@@ -1198,6 +1620,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_oom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vnode_path, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_old_and_new_calls, setup,
+						teardown),
 	};
 	assert_int_equal(uk_fdtab_init(), 0);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,8 @@ static int run_inittab(void)
  */
 static const char *const anywhere_params[] = {"virtio_mmio.device="};
 static char *params[UK_ARGV_MAX];
+static char **boot_argv; /* what main() gets */
+static int boot_argc;
 static unsigned char param_used[UK_ARGV_MAX];
 static int nr_params;
 
@@ -170,9 +172,15 @@ static int build_argv(const char *cmdline, size_t len, int *argc, char ***argv)
 
 	/* argv[0] sits just before the first application argument. */
 	app_argv[-1] = (char *)uk_app_name;
-	*argc = app_argc + 1;
-	*argv = app_argv - 1;
+	*argc = boot_argc = app_argc + 1;
+	*argv = boot_argv = app_argv - 1;
 	return 0;
+}
+
+int uk_boot_argv(char ***argv)
+{
+	*argv = boot_argv;
+	return boot_argc;
 }
 
 int ukboot_run(const char *cmdline, size_t len, int *status)

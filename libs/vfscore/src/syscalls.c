@@ -8,8 +8,20 @@
 #include <uk/vfs.h>
 #include "vfs_impl.h"
 
+/*
+ * Optional libraries, weak (NULL when the image does not link them; their
+ * headers are not included because devfs sits above vfscore): FIFOs open
+ * through posixpipe (<uk/pipe.h>), device nodes made by mknod through
+ * devfs (<uk/devfs.h>).
+ */
+int uk_pipe_fifo_open(void **slot, unsigned flags, void (*put)(void *arg),
+		      void *arg, struct uk_file **out) __attribute__((weak));
+int uk_devfs_open_rdev(uint64_t rdev, unsigned flags, struct uk_file **out)
+	__attribute__((weak));
+
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_REMOVEDIR	    0x200
+#define AT_SYMLINK_FOLLOW   0x400
 #define AT_NO_AUTOMOUNT	    0x800
 #define AT_EMPTY_PATH	    0x1000
 #define RENAME_NOREPLACE    1
@@ -18,6 +30,7 @@
 #define ISDIR(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFDIR)
 #define ISLNK(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFLNK)
 #define ISREG(vn)	    UK_S_ISTYPE((vn)->mode, UK_S_IFREG)
+#define O_TMPFILE_	    (020000000 | UK_O_DIRECTORY)
 
 static unsigned cur_umask = 022;
 
@@ -48,15 +61,22 @@ static int open_vn(struct uk_vnode *start, const char *path, unsigned flags,
 		r = -EEXIST;
 	} else if (!r && ISLNK(vn) && !(flags & UK_O_NOFOLLOW)) {
 		struct uk_vnode *link = vn;
-		char *buf = malloc(UK_VFS_PATH_MAX);
+		int magic = link->ops->follow != NULL;
+		char *buf = magic ? NULL : malloc(UK_VFS_PATH_MAX);
 		ssize_t n = -ENOMEM;
 
 		if (++*links > UK_VFS_MAXLINKS)
 			n = -ELOOP;
+		else if (magic) /* resolves by itself */
+			n = link->ops->follow(link, &vn);
 		else if (buf)
 			n = link->ops->readlink(link, buf, UK_VFS_PATH_MAX - 1);
 		uk_vnode_put(link);
-		if (n > 0) {
+		if (n == 0 && magic) {
+			r = ISDIR(vn) ? -EISDIR : 0;
+			if (r)
+				uk_vnode_put(vn);
+		} else if (n > 0) {
 			buf[n] = 0;
 			r = open_vn(nd.dir, buf, flags, mode, links, &vn);
 		} else {
@@ -73,6 +93,75 @@ static int open_vn(struct uk_vnode *start, const char *path, unsigned flags,
 	return r;
 }
 
+/* FIFOs, sockets and device nodes of a filesystem that has no open hook
+ * for them (ramfs: made by mknod). */
+static int special(struct uk_vnode *vn)
+{
+	uint32_t t = vn->mode & UK_S_IFMT;
+
+	return t == UK_S_IFIFO || t == UK_S_IFSOCK || t == UK_S_IFCHR ||
+	       t == UK_S_IFBLK;
+}
+
+static void put_vn(void *vn)
+{
+	uk_vnode_put(vn);
+}
+
+/* Open special vnode `vn` (referenced: the reference is taken over). */
+static int open_special(struct uk_vnode *vn, unsigned fl, struct uk_file **out)
+{
+	uint32_t t = vn->mode & UK_S_IFMT;
+	int r = -ENXIO; /* a socket, or no library for it in the image */
+
+	if (t == UK_S_IFIFO && uk_pipe_fifo_open) {
+		r = uk_pipe_fifo_open(&vn->fifo, fl, put_vn, vn, out);
+		if (!r)
+			return 0; /* the FIFO end keeps the reference */
+	} else if (t == UK_S_IFCHR && uk_devfs_open_rdev) {
+		r = uk_devfs_open_rdev(vn->rdev, fl, out);
+	}
+	uk_vnode_put(vn);
+	return r;
+}
+
+/* O_TMPFILE: an unnamed regular file in directory `path` (made under a
+ * hidden name and unlinked at once; linkat(AT_EMPTY_PATH) names it). */
+static int tmpfile_vn(struct uk_vnode *start, const char *path, unsigned fl,
+		      unsigned mode, struct uk_vnode **out)
+{
+	static unsigned long seq;
+	struct uk_vnode *dir;
+	int links = 0, r;
+	char name[40];
+
+	if ((fl & UK_O_ACCMODE) == UK_O_RDONLY)
+		return -EINVAL;
+	r = vfs_walk(start, path, strlen(path), 1, &links, &dir);
+	if (r)
+		return r;
+	r = ISDIR(dir) ? -EEXIST : -ENOTDIR;
+	if (ISDIR(dir) && (!dir->ops->create || !dir->ops->unlink))
+		r = -EOPNOTSUPP;
+	for (int i = 0; i < 100 && r == -EEXIST; i++) { /* bounded retries */
+		int n = 0;
+		unsigned long v = ++seq;
+
+		memcpy(name, ".tmpfile-", 9);
+		n = 9;
+		do
+			name[n++] = (char)('0' + v % 10);
+		while ((v /= 10) && n < 30);
+		r = dir->ops->create(dir, name, (size_t)n,
+				     UK_S_IFREG | (mode & 07777 & ~cur_umask),
+				     out);
+		if (!r)
+			dir->ops->unlink(dir, name, (size_t)n);
+	}
+	uk_vnode_put(dir);
+	return r;
+}
+
 UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path, int, flags,
 		    unsigned, mode)
 {
@@ -86,7 +175,11 @@ UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path, int, flags,
 	r = vfs_start(dirfd, path, &start);
 	if (r)
 		return r;
-	r = open_vn(start, path, fl, mode, &links, &vn);
+	if ((fl & O_TMPFILE_) == O_TMPFILE_) {
+		r = tmpfile_vn(start, path, fl, mode, &vn);
+		fl &= ~O_TMPFILE_; /* a regular file from here on */
+	} else
+		r = open_vn(start, path, fl, mode, &links, &vn);
 	uk_vnode_put(start);
 	if (r)
 		return r;
@@ -106,6 +199,10 @@ UK_SYSCALL_R_DEFINE(int, openat, int, dirfd, const char *, path, int, flags,
 	if (vn->ops->open && !(fl & UK_O_PATH)) {
 		r = vn->ops->open(vn, fl, &f);
 		uk_vnode_put(vn);
+		if (r)
+			return r;
+	} else if (!(fl & UK_O_PATH) && special(vn)) {
+		r = open_special(vn, fl, &f); /* takes over the reference */
 		if (r)
 			return r;
 	} else {
@@ -185,6 +282,28 @@ UK_SYSCALL_R_DEFINE(int, faccessat, int, dirfd, const char *, path, int, mode)
 	if (r)
 		return r;
 	/* root: everything but executing what no one may execute */
+	if ((mode & 1) && !ISDIR(vn) && !(vn->mode & 0111))
+		r = -EACCES;
+	uk_vnode_put(vn);
+	return r;
+}
+
+#define AT_EACCESS 0x200
+
+/* faccessat with flags: AT_EACCESS (one user: the same answer),
+ * AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH */
+UK_SYSCALL_R_DEFINE(int, faccessat2, int, dirfd, const char *, path, int, mode,
+		    int, flags)
+{
+	struct uk_vnode *vn;
+	int r;
+
+	if (mode & ~7)
+		return -EINVAL;
+	r = at_vnode(dirfd, path, flags & ~AT_EACCESS,
+		     AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, &vn);
+	if (r)
+		return r;
 	if ((mode & 1) && !ISDIR(vn) && !(vn->mode & 0111))
 		r = -EACCES;
 	uk_vnode_put(vn);
@@ -456,23 +575,19 @@ static int find_ino(void *ctx, const char *name, size_t len, uint64_t ino,
 	return 1;
 }
 
-UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
+/* The path of directory `x` (borrowed) into tmp (UK_VFS_PATH_MAX bytes),
+ * built backwards: it starts at tmp + *pos on success. -ENOENT when x was
+ * removed, -ENAMETOOLONG. */
+static long dir_path(struct uk_vnode *x, char *tmp, size_t *pos)
 {
-	struct uk_vnode *x = vfs_cwd(), *root = vfs_root(), *p;
-	char *tmp, name[UK_VFS_NAME_MAX + 1];
-	size_t pos = UK_VFS_PATH_MAX - 1, n;
+	struct uk_vnode *root = vfs_root(), *p;
+	char name[UK_VFS_NAME_MAX + 1];
 	long r = 0;
 
-	if (!buf)
-		return -EFAULT;
-	if (!x)
-		return -ENOENT;
-	tmp = malloc(UK_VFS_PATH_MAX);
-	if (!tmp)
-		return -ENOMEM;
-	tmp[pos] = 0;
+	*pos = UK_VFS_PATH_MAX - 1;
+	tmp[*pos] = 0;
 	uk_vnode_ref(x);
-	for (;;) {
+	for (;;) { /* each pass goes one level up, at most PATH_MAX/2 */
 		struct find_ctx c = {0, name, 0};
 
 		while (x != root && x == x->mnt->root && x->mnt->covered) {
@@ -491,19 +606,37 @@ UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
 		if (!p->ops->readdir ||
 		    p->ops->readdir(p, 0, find_ino, &c) <= 0)
 			r = -ENOENT;
-		else if (c.len + 1 > pos)
+		else if (c.len + 1 > *pos)
 			r = -ENAMETOOLONG;
 		uk_vnode_put(x);
 		x = p;
 		if (r)
 			break;
-		pos -= c.len;
-		memcpy(tmp + pos, name, c.len);
-		tmp[--pos] = '/';
+		*pos -= c.len;
+		memcpy(tmp + *pos, name, c.len);
+		tmp[--*pos] = '/';
 	}
 	uk_vnode_put(x);
-	if (!r && pos == UK_VFS_PATH_MAX - 1)
-		tmp[--pos] = '/';
+	if (!r && *pos == UK_VFS_PATH_MAX - 1)
+		tmp[--*pos] = '/';
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
+{
+	struct uk_vnode *x = vfs_cwd();
+	size_t pos, n;
+	char *tmp;
+	long r;
+
+	if (!buf)
+		return -EFAULT;
+	if (!x)
+		return -ENOENT;
+	tmp = malloc(UK_VFS_PATH_MAX);
+	if (!tmp)
+		return -ENOMEM;
+	r = dir_path(x, tmp, &pos);
 	n = UK_VFS_PATH_MAX - pos;
 	if (!r && n > size)
 		r = -ERANGE;
@@ -513,6 +646,136 @@ UK_SYSCALL_R_DEFINE(long, getcwd, char *, buf, size_t, size)
 	}
 	free(tmp);
 	return r;
+}
+
+/* ---- the name of a vnode that is no directory ---- */
+
+#define SEARCH_DEPTH 32	   /* directory levels */
+#define SEARCH_MAX   10000 /* entries looked at */
+
+struct one_ctx { /* readdir: the next entry that is not "." or ".." */
+	char *name;
+	size_t len;
+	uint64_t ino, next;
+	unsigned type;
+	int got;
+};
+
+static int one_entry(void *ctx, const char *name, size_t len, uint64_t ino,
+		     unsigned type, uint64_t next)
+{
+	struct one_ctx *c = ctx;
+
+	c->next = next;
+	if (vfs_is_dot(name, len))
+		return 0;
+	memcpy(c->name, name, len);
+	c->len = len;
+	c->ino = ino;
+	c->type = type;
+	c->got = 1;
+	return 1;
+}
+
+/* Look for `vn` below its mount's root, depth first and bounded; its path
+ * relative to that root goes into rel (UK_VFS_PATH_MAX bytes). Returns the
+ * length, or -ENOENT. */
+static long find_in_mount(struct uk_vnode *vn, char *rel)
+{
+	struct {
+		struct uk_vnode *dir;
+		uint64_t cookie;
+		size_t len; /* of rel at this level */
+	} st[SEARCH_DEPTH];
+	char name[UK_VFS_NAME_MAX + 1];
+	int depth = 1, budget = SEARCH_MAX;
+	long r = -ENOENT;
+
+	st[0].dir = vn->mnt->root;
+	st[0].cookie = 0;
+	st[0].len = 0;
+	uk_vnode_ref(st[0].dir);
+	while (depth > 0 && budget-- > 0 && r == -ENOENT) {
+		struct uk_vnode *d = st[depth - 1].dir, *child;
+		struct one_ctx c = {name, 0, 0, 0, 0, 0};
+		size_t at = st[depth - 1].len;
+
+		if (!d->ops->readdir ||
+		    d->ops->readdir(d, st[depth - 1].cookie, one_entry, &c) <
+			    0 ||
+		    !c.got) {
+			uk_vnode_put(d); /* done with this directory */
+			depth--;
+			continue;
+		}
+		st[depth - 1].cookie = c.next;
+		if (c.type != 4 && c.ino != vn->ino)
+			continue;
+		if (at + 1 + c.len >= UK_VFS_PATH_MAX || !d->ops->lookup ||
+		    d->ops->lookup(d, name, c.len, &child))
+			continue;
+		if (at)
+			rel[at++] = '/';
+		memcpy(rel + at, name, c.len);
+		rel[at + c.len] = 0;
+		if (child == vn) {
+			r = (long)(at + c.len);
+		} else if (UK_S_ISTYPE(child->mode, UK_S_IFDIR) &&
+			   !child->mounted && depth < SEARCH_DEPTH) {
+			st[depth].dir = child;
+			st[depth].cookie = 0;
+			st[depth].len = at + c.len;
+			depth++;
+			continue; /* the reference is the stack's */
+		}
+		uk_vnode_put(child);
+	}
+	while (depth > 0) /* bounded: SEARCH_DEPTH */
+		uk_vnode_put(st[--depth].dir);
+	return r;
+}
+
+int uk_vfs_path(struct uk_vnode *vn, char *buf, size_t size)
+{
+	char *tmp, *rel = NULL;
+	size_t pos = 0, mlen = 0, n = 0;
+	long r, k = 0;
+
+	if (!vfs_root())
+		return -ENOENT;
+	tmp = malloc(UK_VFS_PATH_MAX);
+	if (!tmp)
+		return -ENOMEM;
+	if (UK_S_ISTYPE(vn->mode, UK_S_IFDIR)) {
+		r = dir_path(vn, tmp, &pos);
+		n = UK_VFS_PATH_MAX - 1 - pos;
+	} else {
+		rel = malloc(UK_VFS_PATH_MAX);
+		r = !rel	     ? -ENOMEM
+		    : vn->nlink == 0 ? -ENOENT /* unlinked */
+				     : (k = find_in_mount(vn, rel));
+		if (r >= 0)
+			r = dir_path(vn->mnt->root, tmp, &pos);
+		if (r >= 0) { /* the mount's path (none for "/"), "/", rel */
+			mlen = UK_VFS_PATH_MAX - 1 - pos;
+			if (mlen == 1)
+				mlen = 0;
+			n = mlen + 1 + (size_t)k;
+		}
+	}
+	if (r >= 0 && n + 1 > size)
+		r = -ENAMETOOLONG;
+	if (r >= 0 && rel) {
+		memcpy(buf, tmp + pos, mlen);
+		buf[mlen] = '/';
+		memcpy(buf + mlen + 1, rel, (size_t)k);
+		buf[n] = 0;
+	} else if (r >= 0) {
+		memcpy(buf, tmp + pos, n + 1);
+	}
+	free(rel);
+	free(tmp);
+	return r < 0 ? (int)r : (int)n;
 }
 
 UK_SYSCALL_R_DEFINE(unsigned, umask, unsigned, mask)
@@ -640,4 +903,205 @@ UK_SYSCALL_R_DEFINE(int, fchown, int, fd, unsigned, uid, unsigned, gid)
 	if (r == -ENOTDIR)
 		return 0; /* a device file of its own: nothing to store */
 	return r ? r : chown_vn(vn, uid, gid);
+}
+
+UK_SYSCALL_R_DEFINE(int, linkat, int, odirfd, const char *, opath, int, ndirfd,
+		    const char *, npath, int, flags)
+{
+	struct uk_vnode *vn;
+	struct vfs_nd nd;
+	int r;
+
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && opath && !opath[0])
+		r = vfs_fd_vnode(odirfd, &vn);
+	else
+		r = vfs_resolve(odirfd, opath, !!(flags & AT_SYMLINK_FOLLOW),
+				&vn);
+	if (r)
+		return r;
+	r = vfs_resolve_parent(ndirfd, npath, &nd);
+	if (r) {
+		uk_vnode_put(vn);
+		return r;
+	}
+	if (ISDIR(vn))
+		r = -EPERM;
+	else if (vfs_is_dot(nd.name, nd.len))
+		r = -EEXIST;
+	else if (nd.slash)
+		r = -ENOENT;
+	else if (vn->mnt != nd.dir->mnt)
+		r = -EXDEV;
+	else if (!vn->nlink && !(flags & AT_EMPTY_PATH))
+		r = -ENOENT; /* removed meanwhile */
+	else if (!nd.dir->ops->link)
+		r = -EPERM;
+	else
+		r = nd.dir->ops->link(nd.dir, nd.name, nd.len, vn);
+	uk_vnode_put(nd.dir);
+	uk_vnode_put(vn);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, link, const char *, opath, const char *, npath)
+{
+	return uk_syscall_call(linkat, VFS_AT_FDCWD, opath, VFS_AT_FDCWD, npath,
+			       0);
+}
+
+UK_SYSCALL_R_DEFINE(int, mknodat, int, dirfd, const char *, path, unsigned,
+		    mode, unsigned, dev)
+{
+	uint32_t t = mode & UK_S_IFMT, m = mode & 07777 & ~cur_umask;
+	struct vfs_nd nd;
+	struct uk_vnode *vn;
+	int r;
+
+	if (t == 0 || t == UK_S_IFREG) {
+		r = uk_syscall_call(openat, dirfd, path,
+				    UK_O_CREAT | UK_O_EXCL | UK_O_WRONLY |
+					    UK_O_CLOEXEC,
+				    mode & 07777);
+		return r < 0 ? r : (int)uk_syscall_call(close, r);
+	}
+	if (t == UK_S_IFDIR)
+		return -EPERM;
+	if (t != UK_S_IFIFO && t != UK_S_IFSOCK && t != UK_S_IFCHR &&
+	    t != UK_S_IFBLK)
+		return -EINVAL;
+	r = vfs_resolve_parent(dirfd, path, &nd);
+	if (r)
+		return r;
+	if (vfs_is_dot(nd.name, nd.len) ||
+	    (nd.dir->ops->lookup &&
+	     !nd.dir->ops->lookup(nd.dir, nd.name, nd.len, &vn) &&
+	     (uk_vnode_put(vn), 1)))
+		r = -EEXIST;
+	else if (nd.slash)
+		r = -ENOENT;
+	else if (!nd.dir->ops->mknod)
+		r = -EPERM;
+	else
+		r = nd.dir->ops->mknod(nd.dir, nd.name, nd.len, t | m,
+				       (uint64_t)dev);
+	uk_vnode_put(nd.dir);
+	return r;
+}
+
+UK_SYSCALL_R_DEFINE(int, mknod, const char *, path, unsigned, mode, unsigned,
+		    dev)
+{
+	return uk_syscall_call(mknodat, VFS_AT_FDCWD, path, mode, dev);
+}
+
+/* struct statx of Linux (256 bytes) */
+struct statx_ts {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t reserved;
+};
+struct uk_statx {
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct statx_ts atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t mnt_id;
+	uint32_t dio_mem_align, dio_offset_align;
+	uint64_t spare3[12];
+};
+
+#define STATX_BASIC_STATS  0x7ffU
+#define STATX_RESERVED	   0x80000000U
+#define AT_STATX_SYNC_MASK 0x6000
+#define MAJOR(d)	   ((uint32_t)((((d) >> 8) & 0xfff) | (((d) >> 32) & ~0xfffULL)))
+#define MINOR(d)	   ((uint32_t)(((d)&0xff) | (((d) >> 12) & ~0xffULL)))
+
+/* uk-syscall-partial(statx): the basic statistics only (no birth time,
+ * STATX_MNT_ID or attributes); the mask returned says so. */
+UK_SYSCALL_R_DEFINE(int, statx, int, dirfd, const char *, path, int, flags,
+		    unsigned, mask, struct uk_statx *, sx)
+{
+	struct uk_stat st;
+	int r;
+
+	if ((flags & AT_STATX_SYNC_MASK) == AT_STATX_SYNC_MASK ||
+	    (mask & STATX_RESERVED))
+		return -EINVAL;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
+		      AT_STATX_SYNC_MASK))
+		return -EINVAL;
+	if (!sx)
+		return -EFAULT;
+	r = uk_syscall_call(newfstatat, dirfd, path, &st,
+			    flags & ~AT_STATX_SYNC_MASK);
+	if (r)
+		return r;
+	memset(sx, 0, sizeof(*sx));
+	sx->mask = STATX_BASIC_STATS;
+	sx->blksize = (uint32_t)st.st_blksize;
+	sx->nlink = (uint32_t)st.st_nlink;
+	sx->uid = st.st_uid;
+	sx->gid = st.st_gid;
+	sx->mode = (uint16_t)st.st_mode;
+	sx->ino = st.st_ino;
+	sx->size = (uint64_t)st.st_size;
+	sx->blocks = (uint64_t)st.st_blocks;
+	sx->atime =
+		(struct statx_ts){st.st_atim_sec, (uint32_t)st.st_atim_nsec, 0};
+	sx->mtime =
+		(struct statx_ts){st.st_mtim_sec, (uint32_t)st.st_mtim_nsec, 0};
+	sx->ctime =
+		(struct statx_ts){st.st_ctim_sec, (uint32_t)st.st_ctim_nsec, 0};
+	sx->rdev_major = MAJOR(st.st_rdev);
+	sx->rdev_minor = MINOR(st.st_rdev);
+	sx->dev_major = MAJOR(st.st_dev);
+	sx->dev_minor = MINOR(st.st_dev);
+	return 0;
+}
+
+struct l_timeval {
+	int64_t sec, usec;
+};
+
+/* utimes/futimesat: microseconds, both times or NULL for "now". */
+UK_SYSCALL_R_DEFINE(int, futimesat, int, dirfd, const char *, path,
+		    const struct l_timeval *, tv)
+{
+	struct uk_vfs_time ts[2];
+
+	if (!tv)
+		return uk_syscall_call(utimensat, dirfd, path, NULL, 0);
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].usec < 0 || tv[i].usec >= 1000000)
+			return -EINVAL;
+		ts[i].sec = tv[i].sec;
+		ts[i].nsec = tv[i].usec * 1000;
+	}
+	return uk_syscall_call(utimensat, dirfd, path, ts, 0);
+}
+
+UK_SYSCALL_R_DEFINE(int, utimes, const char *, path, const struct l_timeval *,
+		    tv)
+{
+	return uk_syscall_call(futimesat, VFS_AT_FDCWD, path, tv);
+}
+
+struct l_utimbuf {
+	int64_t actime, modtime;
+};
+
+UK_SYSCALL_R_DEFINE(int, utime, const char *, path, const struct l_utimbuf *, t)
+{
+	struct uk_vfs_time ts[2];
+
+	if (!t)
+		return uk_syscall_call(utimensat, VFS_AT_FDCWD, path, NULL, 0);
+	ts[0] = (struct uk_vfs_time){t->actime, 0};
+	ts[1] = (struct uk_vfs_time){t->modtime, 0};
+	return uk_syscall_call(utimensat, VFS_AT_FDCWD, path, ts, 0);
 }

@@ -120,6 +120,8 @@ int vfs_follow(struct uk_vnode *dir, struct uk_vnode *link, int *links,
 
 	if (++*links > UK_VFS_MAXLINKS)
 		return -ELOOP;
+	if (link->ops->follow)
+		return link->ops->follow(link, out);
 	if (!link->ops->readlink)
 		return -EINVAL;
 	buf = malloc(UK_VFS_PATH_MAX);

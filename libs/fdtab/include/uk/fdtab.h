@@ -7,7 +7,8 @@
  *
  * System calls (uk_syscall_r_*): close dup dup2 dup3 fcntl read write readv
  * writev pread64 pwrite64 preadv pwritev lseek fstat ioctl fsync fdatasync
- * ftruncate getdents64.
+ * ftruncate getdents64 preadv2 pwritev2 sendfile copy_file_range; fcntl's
+ * lock commands go to the registered lock ops (<uk/file.h>).
  */
 #ifndef UK_FDTAB_H
 #define UK_FDTAB_H
@@ -36,6 +37,9 @@ int uk_fdtab_alloc_from(struct uk_file *f, unsigned flags, int min);
 /* The file at `fd` with a new reference (drop it with uk_file_put()), or
  * NULL if `fd` is not open. */
 struct uk_file *uk_fdtab_get(int fd);
+
+/* The lowest open descriptor >= fd, or -1 if there is none. */
+int uk_fdtab_next(int fd);
 
 /* Set the limit: descriptors are < `limit`. Descriptors already open above
  * it stay open. Returns 0, or -EINVAL for 0 or more than UK_FDTAB_MAX. */

@@ -154,6 +154,15 @@ struct uk_file_ops {
 			 off_t *off);
 	ssize_t (*writev)(struct uk_file *f, const struct uk_iovec *iov,
 			  int cnt, off_t *off);
+	/* Optional: a descriptor of `f` is being closed (close, dup2/dup3 or
+	 * close_range over it); the caller still holds that descriptor's
+	 * reference, which it drops right after. Linux's ->flush. */
+	void (*flush)(struct uk_file *f);
+	/* Optional: fcntl commands of this kind of file (F_GETPIPE_SZ,
+	 * F_SETPIPE_SZ); -EINVAL for commands it does not know. Without it,
+	 * the pipe commands answer -EBADF (Linux: not a pipe), others
+	 * -EINVAL. */
+	int (*fcntl)(struct uk_file *f, int cmd, unsigned long arg);
 };
 
 struct uk_file {
@@ -192,6 +201,20 @@ static inline void uk_file_notify(struct uk_file *f, unsigned events)
 	if (f->watch)
 		uk_file_notify_watchers(f, events);
 }
+
+/*
+ * Record and whole-file locks (lib posixlock registers these at init;
+ * without it fcntl's lock commands answer -EINVAL). fcntl gets F_GETLK,
+ * F_SETLK(W) and F_OFD_* with the caller's struct flock; close is told
+ * that a descriptor of `f` was closed (POSIX locks of the process on that
+ * file go), release that `f` is being freed (its OFD and flock locks go).
+ */
+struct uk_file_lock_ops {
+	int (*fcntl)(struct uk_file *f, int cmd, void *arg);
+	void (*close)(struct uk_file *f);
+	void (*release)(struct uk_file *f);
+};
+void uk_file_set_lock_ops(const struct uk_file_lock_ops *ops);
 
 /* lseek for files whose end is `size`: SEEK_SET/CUR/END, -EINVAL else. */
 off_t uk_file_lseek_size(struct uk_file *f, off_t off, int whence, off_t size);

@@ -5,7 +5,8 @@
  *
  * System calls (Linux x86_64 semantics, through <uk/syscall.h>): futex,
  * clone (binary path only), exit (one thread), arch_prctl (FS),
- * set_robust_list / get_robust_list, sched_getaffinity, membarrier, rseq
+ * set_robust_list / get_robust_list, sched_get/setaffinity, getcpu,
+ * membarrier, rseq
  * (-ENOSYS). The C functions below are what they are built on.
  *
  * One CPU, cooperative threads (UP): nothing runs between a futex value

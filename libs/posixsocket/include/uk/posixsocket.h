@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * posixsocket: BSD sockets (AF_INET, TCP/UDP/raw) through fdtab, on lwIP's
- * socket layer. System calls (Linux x86_64 ABI): socket socketpair bind
+ * socket layer: the AF_INET family of uksocket, which owns the system calls
+ * (Linux x86_64 ABI): socket socketpair bind
  * listen accept accept4 connect sendto recvfrom sendmsg recvmsg shutdown
  * setsockopt getsockopt getsockname getpeername; read/write/readv/writev/
  * close/fstat/ioctl(FIONREAD, FIONBIO)/fcntl(O_NONBLOCK) work on socket
@@ -17,6 +18,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Register AF_INET with uksocket (the init table does, UK_INIT_LIB 6);
+ * exposed for native tests. Returns 0. */
+int uk_socket_inet_init(void);
 
 /* Whether `f` is a socket. */
 int uk_socket_is(const struct uk_file *f);

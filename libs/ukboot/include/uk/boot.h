@@ -46,6 +46,10 @@ int ukboot_run(const char *cmdline, size_t len, int *status);
 const char *uk_boot_param(const char *name);
 const char *uk_boot_param_nth(const char *name, unsigned nth);
 
+/* The application's arguments as main() gets them (valid from
+ * UK_INIT_EARLY on; argv[argc] is NULL): returns argc, *argv set. */
+int uk_boot_argv(char ***argv);
+
 /* Application name, argv[0]. The composer defines it from the app's name;
  * it defaults to "app". */
 extern const char uk_app_name[];

@@ -70,6 +70,13 @@ struct uk_vnode_ops {
 		     uint32_t mode);
 	int (*symlink)(struct uk_vnode *dir, const char *name, size_t len,
 		       const char *target);
+	/* a new name for `vn` (not a directory, same mount: vfscore checks) */
+	int (*link)(struct uk_vnode *dir, const char *name, size_t len,
+		    struct uk_vnode *vn);
+	/* a FIFO, socket or device node: mode has its type, rdev the
+	 * device number; -EEXIST if the name is in use */
+	int (*mknod)(struct uk_vnode *dir, const char *name, size_t len,
+		     uint32_t mode, uint64_t rdev);
 	int (*unlink)(struct uk_vnode *dir, const char *name, size_t len);
 	int (*rmdir)(struct uk_vnode *dir, const char *name, size_t len);
 	/* same filesystem (vfscore checks); Linux rules: replaces the target,
@@ -79,6 +86,10 @@ struct uk_vnode_ops {
 		      struct uk_vnode *ndir, const char *nname, size_t nlen);
 	/* copies at most len bytes, no NUL; returns the count */
 	ssize_t (*readlink)(struct uk_vnode *vn, char *buf, size_t len);
+	/* optional, symlinks: resolve to a vnode without a path (procfs's
+	 * /proc/self/fd/N, Linux's "magic links"); 0 with *out referenced,
+	 * or a negative errno. Lookups use it instead of readlink. */
+	int (*follow)(struct uk_vnode *link, struct uk_vnode **out);
 	/* optional: refine a stat vfscore filled from the vnode */
 	int (*getattr)(struct uk_vnode *vn, struct uk_stat *st);
 	/* optional: told after vfscore changed mode or times */
@@ -105,6 +116,7 @@ struct uk_vnode {
 	off_t size;
 	struct uk_vfs_time atime, mtime, ctime;
 	void *priv; /* the filesystem's */
+	void *fifo; /* a FIFO's pipe while open (posixpipe's), else NULL */
 };
 
 struct uk_fstype {
@@ -140,6 +152,13 @@ struct uk_vfs_time uk_vfs_now(void);
 
 /* The vnode of a file opened through vfscore, NULL for another file. */
 struct uk_vnode *uk_vfs_file_vnode(struct uk_file *f);
+
+/* The absolute path of `vn` into buf (NUL-terminated): a directory's by
+ * walking "..", another file's by a bounded search of its filesystem
+ * (10,000 entries, 32 levels; with several names, one of them). Returns
+ * the length, -ENOENT (unlinked, or not found), -ENAMETOOLONG (buf too
+ * small) or -ENOMEM. */
+int uk_vfs_path(struct uk_vnode *vn, char *buf, size_t size);
 
 /*
  * Init-table entry (UK_INIT_ROOTFS, priority 1): mounts "ramfs" at "/" and
