@@ -4,7 +4,7 @@ checks on the host side (image files, shared directories).
 
   boottest.py CASE --image IMAGE [--machine M] [--legacy] [--keep]
 
-Cases:
+Cases (blktest):
   blk         blktest: the guest reads the host's first 4 KiB (hash
               compared), writes patterns in bursts and with FUA; the host
               finds them in the image file after the guest powered off
@@ -12,6 +12,15 @@ Cases:
               file is unchanged
   blk-refuse  virtioblk.require= names a feature QEMU does not offer: the
               device is refused with the feature's name, no disk appears
+Cases (fstest):
+  9p          a host directory shared over virtio-9p, mounted by vfs.mount=
+              at --target: the host finds what the guest wrote (small, big,
+              sparse, many files, rename, unlink, symlink); a second boot
+              reads it all back
+  9p-ro       the share mounted ro, then exported read-only by QEMU (the
+              server's EROFS): reads work, changes fail, the share is intact
+  mount-errors  unknown tag, unknown type, malformed spec, bad option: the
+              boot stops (123) with the reason
 
 Prints the guest console and `boottest: OK` or `boottest: FAIL: why`; exit
 status 0 or 1 (77 = skipped: a tool is missing). QEMU runs with TCG, like
@@ -155,7 +164,173 @@ def case_blk_refuse(a, tmp):
     expect(out, "blktest: 0 block devices")
 
 
-CASES = {"blk": case_blk, "blk-ro": case_blk_ro, "blk-refuse": case_blk_refuse}
+# ---- filesystems (fstest) ----
+
+BLK = 4096
+
+
+def big_block(b):
+    """fstest.c's block b of big.bin."""
+    head = f"blk {b:010d}\n ".encode()
+    return head + bytes(((b * 7 + i) & 0xFF) for i in range(16, BLK))
+
+
+def check_big(data, mb):
+    nblk = mb * 256
+    if len(data) != nblk * BLK:
+        raise Fail(f"big.bin is {len(data)} bytes, not {nblk * BLK}")
+    tails = {}
+    for b in range(nblk):
+        off = b * BLK
+        if data[off:off + 16] != f"blk {b:010d}\n ".encode():
+            raise Fail(f"big.bin: block {b} has the wrong header")
+        k = (b * 7) & 0xFF
+        if k not in tails:
+            tails[k] = big_block(b)[16:]
+        if data[off + 16:off + BLK] != tails[k]:
+            raise Fail(f"big.bin: block {b} differs")
+
+
+def host_tree(root):
+    """What fstest expects to find made by the host."""
+    os.makedirs(os.path.join(root, "host"), exist_ok=True)
+    with open(os.path.join(root, "host", "hello.txt"), "w") as f:
+        f.write("made on the host\n")
+    with open(os.path.join(root, "host", "big.bin"), "wb") as f:
+        f.write(os.urandom(100000))
+
+
+class Tree:
+    """Read access to what the guest wrote: a host directory (9p) or an
+    ext2 image through debugfs."""
+
+    def __init__(self, root):
+        self.root = root
+
+    def read(self, rel):
+        with open(os.path.join(self.root, rel), "rb") as f:
+            return f.read()
+
+    def exists(self, rel):
+        return os.path.lexists(os.path.join(self.root, rel))
+
+    def readlink(self, rel):
+        path = os.path.join(self.root, rel)
+        if os.path.islink(path):
+            return os.readlink(path)
+        # security_model=mapped-*: a file holding the target, its mode in
+        # an extended attribute
+        try:
+            mode = int.from_bytes(os.getxattr(path, "user.virtfs.mode"), "little")
+        except OSError:
+            mode = 0
+        if mode & 0o170000 != 0o120000:
+            raise Fail(f"{rel} is neither a symlink nor a mapped one")
+        return self.read(rel).decode()
+
+    def listdir(self, rel):
+        return os.listdir(os.path.join(self.root, rel))
+
+    def size_blocks(self, rel):
+        st = os.lstat(os.path.join(self.root, rel))
+        return st.st_size, st.st_blocks
+
+
+def check_written(tree, big, many, hole):
+    """The host's side of `fstest write`."""
+    if tree.read("guest/small.txt") != b"written in the image\n":
+        raise Fail("guest/small.txt is wrong or missing")
+    if tree.read("guest/after-rename") != b"renamed\n":
+        raise Fail("guest/after-rename is wrong or missing")
+    for gone in ("guest/before-rename", "guest/gone"):
+        if tree.exists(gone):
+            raise Fail(f"{gone} should not exist")
+    if tree.readlink("guest/link") != "small.txt":
+        raise Fail("guest/link is not a symlink to small.txt")
+    check_big(tree.read("guest/big.bin"), big)
+    size, blocks = tree.size_blocks("guest/sparse.bin")
+    if size != (hole << 20) + 3:
+        raise Fail(f"sparse.bin is {size} bytes")
+    if blocks * 512 > 1 << 20:
+        raise Fail(f"sparse.bin has {blocks} blocks allocated: the hole was filled")
+    sp = tree.read("guest/sparse.bin")
+    if sp[:5] != b"start" or sp[-3:] != b"end" or sp[5:-3].count(0) != len(sp) - 8:
+        raise Fail("sparse.bin's contents are wrong")
+    names = sorted(tree.listdir("guest/many"))
+    names = [n for n in names if n not in (".", "..")]
+    if names != [f"f{i:06d}" for i in range(many)]:
+        raise Fail(f"guest/many holds {len(names)} files, not the {many} expected")
+    for i in range(0, many, many // 50 + 1):
+        if tree.read(f"guest/many/f{i:06d}") != f"file {i}\n".encode():
+            raise Fail(f"guest/many/f{i:06d} is wrong")
+    print(f"boottest: the host finds everything fstest wrote ({big} MiB file, a {hole} MiB "
+          f"hole, {many} files)")
+
+
+def p9_args(a, share, ro=False):
+    return qemuargs.share_args(a.machine, share, "share0", security_model=a.security_model,
+                               legacy=a.legacy, readonly=ro) + a.mmio
+
+
+def case_9p(a, tmp):
+    share = os.path.join(tmp, "share")
+    host_tree(share)
+    target = a.target
+    params = [f"vfs.mount=9pfs:share0:{target}" + (f":msize={a.msize}" if a.msize else "")]
+    args = ["write", target, f"big={a.big}", f"many={a.many}", f"hole={a.hole}"]
+    rc, out = run_guest(a.image, a.machine, args, p9_args(a, share), params=params,
+                        mem="256M")
+    if rc != 0:
+        raise Fail(f"fstest write exited with {rc}")
+    expect(out, "fstest: OK")
+    check_written(Tree(share), a.big, a.many, a.hole)
+    # a second boot reads it all back (and the host's files again)
+    args[0] = "verify"
+    rc, out = run_guest(a.image, a.machine, args, p9_args(a, share), params=params,
+                        mem="256M")
+    if rc != 0:
+        raise Fail(f"fstest verify exited with {rc}")
+    expect(out, "fstest: everything written before is there")
+
+
+def case_9p_ro(a, tmp):
+    """Read-only twice: the mount option (refused in the image), and a share
+    QEMU exports read-only (refused by the server: Rlerror EROFS)."""
+    share = os.path.join(tmp, "share")
+    host_tree(share)
+    for params, ro in ((["vfs.mount=9pfs:share0:/mnt:ro"], False),
+                       (["vfs.mount=9pfs:share0:/mnt"], True)):
+        rc, out = run_guest(a.image, a.machine, ["readonly", "/mnt"], p9_args(a, share, ro),
+                            params=params)
+        if rc != 0:
+            raise Fail(f"fstest readonly exited with {rc} ({'server' if ro else 'mount option'})")
+        expect(out, "fstest: read-only: reads work, changes fail with EROFS")
+    if sorted(os.listdir(share)) != ["host"] or sorted(os.listdir(os.path.join(share, "host"))) \
+            != ["big.bin", "hello.txt"]:
+        raise Fail("the read-only share changed")
+
+
+def case_mount_errors(a, tmp):
+    """Mount parameters that cannot work stop the boot with a reason."""
+    share = os.path.join(tmp, "share")
+    host_tree(share)
+    for param, msg in (
+            ("vfs.mount=9pfs:nosuch:/mnt",
+             "9pfs: no 9P device with mount tag 'nosuch' (tags: share0)"),
+            ("vfs.mount=zfs:share0:/mnt", "unknown filesystem type 'zfs' (this image has: "),
+            ("vfs.mount=9pfs:share0", "expected TYPE:SOURCE:TARGET[:OPTIONS]"),
+            ("vfs.mount=9pfs:share0:/mnt:msize=abc", "9pfs: option 'msize=abc': not a number")):
+        rc, out = run_guest(a.image, a.machine, ["readonly", "/mnt"], p9_args(a, share),
+                            params=[param])
+        if rc != 123:
+            raise Fail(f"{param}: exit status {rc}, not 123 (boot stopped)")
+        expect(out, msg)
+        if "fstest:" in out:
+            raise Fail(f"{param}: the app ran")
+
+
+CASES = {"blk": case_blk, "blk-ro": case_blk_ro, "blk-refuse": case_blk_refuse,
+         "9p": case_9p, "9p-ro": case_9p_ro, "mount-errors": case_mount_errors}
 
 
 def main():
@@ -167,6 +342,12 @@ def main():
     p.add_argument("--mmio-modern", action="store_true",
                    help="microvm: virtio-mmio version 2 devices (QEMU's default is version 1)")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    p.add_argument("--target", default="/mnt", help="where the share or disk is mounted")
+    p.add_argument("--security-model", default="none", choices=qemuargs.SECURITY_MODELS)
+    p.add_argument("--msize", type=int, help="9pfs msize= mount option")
+    p.add_argument("--big", type=int, default=16, help="MiB of fstest's big file")
+    p.add_argument("--many", type=int, default=1000, help="fstest's number of small files")
+    p.add_argument("--hole", type=int, default=64, help="MiB of fstest's hole")
     a = p.parse_args()
     if not shutil.which("qemu-system-x86_64"):
         print("boottest: SKIP: qemu-system-x86_64 missing")
