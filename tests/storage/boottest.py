@@ -21,6 +21,13 @@ Cases (fstest):
               server's EROFS): reads work, changes fail, the share is intact
   mount-errors  unknown tag, unknown type, malformed spec, bad option: the
               boot stops (123) with the reason
+  ext2        an ext2 disk made by mke2fs -d, mounted by vfs.mount=: after the
+              guest powered off (no unmount) e2fsck -fn is clean and debugfs
+              finds what the guest wrote; a second boot reads it back
+  ext2-ro     a read-only disk, then the ro option: EROFS, image unchanged
+  ext2-enospc a 4 MiB disk filled: ENOSPC, earlier data intact, e2fsck clean
+  ext2-bad    corrupt superblock, truncated image, bad geometry, missing
+              device: the boot stops (123) with the reason, nothing written
 
 Prints the guest console and `boottest: OK` or `boottest: FAIL: why`; exit
 status 0 or 1 (77 = skipped: a tool is missing). QEMU runs with TCG, like
@@ -329,8 +336,171 @@ def case_mount_errors(a, tmp):
             raise Fail(f"{param}: the app ran")
 
 
+# ---- ext2 disks ----
+
+def tool(name):
+    for d in ("", "/usr/sbin/", "/sbin/"):
+        p = shutil.which(d + name) if not d else (d + name if os.access(d + name, os.X_OK) else None)
+        if p:
+            return p
+    return None
+
+
+class Skip(Exception):
+    pass
+
+
+def mkdisk(tmp, size="256M", tree=True, extra=()):
+    mke2fs = tool("mke2fs")
+    if not mke2fs:
+        raise Skip("mke2fs (e2fsprogs) missing")
+    src = os.path.join(tmp, "src")
+    os.makedirs(src, exist_ok=True)
+    if tree:
+        host_tree(src)
+    img = os.path.join(tmp, "disk.img")
+    p = subprocess.run([mke2fs, "-q", "-F", "-t", "ext2", *extra, "-d", src, img, size],
+                       capture_output=True, text=True)
+    if p.returncode:
+        raise Fail(f"mke2fs failed: {p.stderr.strip()}")
+    return img
+
+
+def fsck(img, must_be_clean=True):
+    p = subprocess.run([tool("e2fsck"), "-fn", img], capture_output=True, text=True)
+    if must_be_clean and p.returncode != 0:
+        raise Fail(f"e2fsck -fn {img}: exit {p.returncode}\n{p.stdout}{p.stderr}")
+    if must_be_clean:
+        print(f"boottest: e2fsck -fn: clean ({p.stdout.strip().splitlines()[-1]})")
+    return p.returncode
+
+
+def debugfs(img, cmd):
+    p = subprocess.run([tool("debugfs"), "-R", cmd, img], capture_output=True, text=True)
+    return p.stdout
+
+
+class ExtTree(Tree):
+    """The guest's tree as debugfs sees it: rdump'd once into a
+    directory for contents, debugfs stat for allocation."""
+
+    def __init__(self, img, tmp, sub="guest"):
+        out = os.path.join(tmp, "rdump")
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        p = subprocess.run([tool("debugfs"), "-R", f"rdump /{sub} {out}", img],
+                           capture_output=True, text=True)
+        if not os.path.isdir(os.path.join(out, sub)):
+            raise Fail(f"debugfs rdump /{sub}: {p.stderr.strip()}")
+        super().__init__(out)
+        self.img = img
+
+    def size_blocks(self, rel):
+        st = debugfs(self.img, f"stat /{rel}")
+        import re
+        size = re.search(r"Size: (\d+)", st)
+        count = re.search(r"Blockcount: (\d+)", st)
+        if not size or not count:
+            raise Fail(f"debugfs stat /{rel}: {st[:200]}")
+        return int(size.group(1)), int(count.group(1))
+
+
+def disk_args(a, img, ro=False):
+    return qemuargs.disk_args(a.machine, img, ro=ro, legacy=a.legacy) + a.mmio
+
+
+def case_ext2(a, tmp):
+    img = mkdisk(tmp, a.disk_size)
+    target = a.target
+    params = [f"vfs.mount=ext2:vda:{target}"]
+    args = ["write", target, f"big={a.big}", f"many={a.many}", f"hole={a.hole}"]
+    rc, out = run_guest(a.image, a.machine, args, disk_args(a, img), params=params,
+                        mem="256M")
+    if rc != 0:
+        raise Fail(f"fstest write exited with {rc}")
+    expect(out, "fstest: OK")
+    # the guest powered off without unmounting: still consistent
+    fsck(img)
+    check_written(ExtTree(img, tmp, "guest" if target == "/" else "guest"), a.big, a.many, a.hole)
+    args[0] = "verify"
+    rc, out = run_guest(a.image, a.machine, args, disk_args(a, img), params=params,
+                        mem="256M")
+    if rc != 0:
+        raise Fail(f"fstest verify exited with {rc}")
+    expect(out, "fstest: everything written before is there")
+    fsck(img)
+
+
+def case_ext2_ro(a, tmp):
+    img = mkdisk(tmp, "16M")
+    before = digest(img)
+    rc, out = run_guest(a.image, a.machine, ["readonly", "/mnt"], disk_args(a, img, ro=True),
+                        params=["vfs.mount=ext2:vda:/mnt"])
+    if rc != 0:
+        raise Fail(f"fstest readonly exited with {rc}")
+    expect(out, "fstest: read-only: reads work, changes fail with EROFS")
+    if digest(img) != before:
+        raise Fail("the read-only disk changed")
+    # the ro option on a writable disk: nothing written either
+    rc, out = run_guest(a.image, a.machine, ["readonly", "/mnt"], disk_args(a, img),
+                        params=["vfs.mount=ext2:vda:/mnt:ro"])
+    if rc != 0:
+        raise Fail(f"fstest readonly (ro option) exited with {rc}")
+    if digest(img) != before:
+        raise Fail("the disk mounted with ro changed")
+    print("boottest: read-only disk and ro mount: the image is unchanged")
+
+
+def case_ext2_enospc(a, tmp):
+    img = mkdisk(tmp, "4M", extra=("-b", "1024"))
+    rc, out = run_guest(a.image, a.machine, ["enospc", "/mnt"], disk_args(a, img),
+                        params=["vfs.mount=ext2:vda:/mnt"])
+    if rc != 0:
+        raise Fail(f"fstest enospc exited with {rc}")
+    expect(out, "fstest: earlier data intact, space back after unlink")
+    fsck(img)
+    if "kept" not in debugfs(img, "cat /keep.txt"):
+        raise Fail("keep.txt is not on the disk")
+
+
+def case_ext2_bad(a, tmp):
+    """Disks that cannot be mounted: the boot stops (123) with the reason,
+    and the image is not written."""
+    good = mkdisk(tmp, "8M", extra=("-b", "1024"))
+    cases = []
+    corrupt = os.path.join(tmp, "corrupt.img")
+    shutil.copy(good, corrupt)
+    with open(corrupt, "r+b") as f:
+        f.seek(1024 + 56)
+        f.write(b"\0\0")  # the magic
+    cases.append((corrupt, "vda", "no ext2 superblock (magic 0 at byte 1080"))
+    trunc = os.path.join(tmp, "truncated.img")
+    with open(good, "rb") as f, open(trunc, "wb") as g:
+        g.write(f.read(4 << 20))
+    cases.append((trunc, "vda", "truncated disk: the superblock says 8192 blocks of 1024 "
+                                "bytes (8192 KiB), the device has 4096 KiB"))
+    geo = os.path.join(tmp, "geometry.img")
+    shutil.copy(good, geo)
+    with open(geo, "r+b") as f:
+        f.seek(1024 + 32)
+        f.write((0).to_bytes(4, "little"))  # blocks per group
+    cases.append((geo, "vda", "not a usable ext2 superblock: blocks per group (0)"))
+    cases.append((good, "vdb", "ext2: no block device 'vdb' (devices: vda)"))
+    for img, dev, msg in cases:
+        before = digest(img)
+        rc, out = run_guest(a.image, a.machine, ["readonly", "/mnt"], disk_args(a, img),
+                            params=[f"vfs.mount=ext2:{dev}:/mnt"])
+        if rc != 123:
+            raise Fail(f"{os.path.basename(img)}: exit status {rc}, not 123")
+        expect(out, msg)
+        if digest(img) != before:
+            raise Fail(f"{os.path.basename(img)} was written to")
+
+
 CASES = {"blk": case_blk, "blk-ro": case_blk_ro, "blk-refuse": case_blk_refuse,
-         "9p": case_9p, "9p-ro": case_9p_ro, "mount-errors": case_mount_errors}
+         "9p": case_9p, "9p-ro": case_9p_ro, "mount-errors": case_mount_errors,
+         "ext2": case_ext2, "ext2-ro": case_ext2_ro, "ext2-enospc": case_ext2_enospc,
+         "ext2-bad": case_ext2_bad}
 
 
 def main():
@@ -348,6 +518,7 @@ def main():
     p.add_argument("--big", type=int, default=16, help="MiB of fstest's big file")
     p.add_argument("--many", type=int, default=1000, help="fstest's number of small files")
     p.add_argument("--hole", type=int, default=64, help="MiB of fstest's hole")
+    p.add_argument("--disk-size", default="256M", help="ext2 image size (mke2fs)")
     a = p.parse_args()
     if not shutil.which("qemu-system-x86_64"):
         print("boottest: SKIP: qemu-system-x86_64 missing")
@@ -359,6 +530,9 @@ def main():
     except Fail as e:
         print(f"boottest: FAIL: {e}")
         return 1
+    except Skip as e:
+        print(f"boottest: SKIP: {e}")
+        return SKIP
     finally:
         if a.keep:
             print(f"boottest: files kept in {tmp}")
