@@ -43,8 +43,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import qemuargs  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "cli"))
+from unikit import storage as qemuargs  # noqa: E402
 
 SKIP = 77
 
