@@ -209,6 +209,12 @@ def main(argv=None):
                         "namespace, stop the guest, exit with the command's status")
     s.add_argument("--net-ready", metavar="REGEX", default="listening",
                    help="with --net-exec: the console line to wait for (default: listening)")
+    s.add_argument("--disk", action="append", metavar="FILE[,ro][,mount=PATH]",
+                   help="a virtio-blk disk (mmio on microvm, pci on q35/pc): vda, vdb, ... in "
+                        "order; mount=PATH mounts it as ext2 there (vfs.mount=ext2:vdX:PATH)")
+    s.add_argument("--share", action="append", metavar="HOSTDIR[:GUESTPATH]",
+                   help="a host directory over virtio-9p, mounted at GUESTPATH (default /share) "
+                        "by 9pfs (vfs.mount=9pfs:shareN:GUESTPATH)")
     s.add_argument("-v", "--verbose", action="store_true", help="print the qemu command line")
     s.add_argument("args", nargs="*", default=[], help="-- then the app's arguments")
     s.set_defaults(fn=run.cmd_run)
