@@ -236,6 +236,13 @@ def main(argv=None):
     s.add_argument("out")
     s.set_defaults(fn=cmd_cpio)
 
+    s = sub.add_parser("mkdisk", help="an ext2 disk image from a directory (e2fsprogs' mke2fs -d)")
+    s.add_argument("dir")
+    s.add_argument("file")
+    s.add_argument("--size", help="image size, e.g. 64M, 2G (default: 1.5 x the tree + 16 MiB)")
+    s.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    s.set_defaults(fn=lambda a: __import__("unikit.storage", fromlist=["x"]).cmd_mkdisk(a))
+
     size.add_parser(sub)
 
     s = sub.add_parser("fetch-sources", help="third-party sources from Debian source packages (offline fallback)")
