@@ -18,6 +18,10 @@
  *   t.fail_after / t.fail_op   the request number fail_after (counting
  *                          from 1) of op fail_op (-1: any) completes with
  *                          -EIO and changes nothing; 0: never
+ *   t.die_after            after this many more requests the device is gone:
+ *                          every later one fails with -EIO and changes
+ *                          nothing (what a killed VMM leaves: the writes
+ *                          completed before it are all there); 0: never
  *   t.reverse              complete each poll's requests in reverse order
  *   t.hold                 the next `hold` polls complete nothing (a slow
  *                          device; -1: never again, a dead one)
@@ -55,7 +59,8 @@ struct bd_test {
 	int intr;
 	uk_blkdev_queue_event_t event;
 	void *event_arg;
-	long fail_after;
+	long fail_after, die_after;
+	int dead;
 	int fail_op;
 	int reverse;
 	long hold;
@@ -162,6 +167,10 @@ static int bd_test_do(struct bd_test *t, struct uk_blkreq *r)
 	size_t len = (size_t)r->nsectors * t->ss;
 
 	t->nreqs++;
+	if (t->die_after && --t->die_after == 0)
+		t->dead = 1;
+	if (t->dead)
+		return -EIO;
 	if (t->fail_after && (t->fail_op < 0 || t->fail_op == r->op) &&
 	    --t->fail_after == 0)
 		return -EIO;
