@@ -134,7 +134,19 @@ struct e2buf {
 	uint32_t lru;
 	uint16_t pins;
 	uint8_t valid, dirty;
+	uint8_t kind; /* E2K_*: the commit phase that writes it */
 	struct e2buf *hnext;
+};
+
+#define E2K_OTHER  0 /* directories, indirect and symlink blocks */
+#define E2K_BITMAP 1 /* block and inode bitmaps */
+#define E2K_ITABLE 2 /* inode table blocks */
+
+/* a block or inode given back, applied to the bitmaps after the blocks
+ * that stopped pointing at it are written */
+struct e2free {
+	uint32_t num;
+	uint8_t inode, isdir;
 };
 
 #define E2_HASH 1024
@@ -169,6 +181,9 @@ struct e2fs {
 	uint32_t last_group;
 	uint64_t commits, flushes;
 	int intr;
+	int barrier; /* FLUSH between the ordered phases of a commit */
+	struct e2free *pend;
+	unsigned npend, cappend;
 };
 
 struct e2node {

@@ -433,6 +433,8 @@ static ssize_t e2_write(struct uk_vnode *vn, const void *buf, size_t len,
 	const uint8_t *in = buf;
 	struct run runs[RUNS];
 	unsigned nr = 0;
+	uint32_t blocks0;
+	uint64_t size0;
 	int rc = 0, rc2;
 
 	if (fs->ro)
@@ -443,6 +445,8 @@ static ssize_t e2_write(struct uk_vnode *vn, const void *buf, size_t len,
 		return 0;
 	if (pos >= max_size(fs))
 		return -EFBIG;
+	blocks0 = le32(n->raw + I_BLOCKS);
+	size0 = e2_size(n);
 	end = pos + len;
 	if (end > max_size(fs) || end < pos)
 		end = max_size(fs);
@@ -506,7 +510,11 @@ static ssize_t e2_write(struct uk_vnode *vn, const void *buf, size_t len,
 	if (rc && (rc2 = e2_trunc_blocks(fs, n, keep)))
 		rc = rc2;
 	rc2 = e2_iput_raw(n);
-	if (!rc2)
+	/* an overwrite in place changed only the times: they go out with
+	 * the next commit (or fsync), not with a write of their own, as
+	 * Linux writes them back later too */
+	if (!rc2 &&
+	    (rc || le32(n->raw + I_BLOCKS) != blocks0 || e2_size(n) != size0))
 		rc2 = e2_commit(fs);
 	if (rc2 && !rc)
 		rc = rc2;
@@ -626,6 +634,7 @@ static int new_inode(struct e2fs *fs, struct e2node *dir, uint32_t mode,
 	put32(r + I_GENERATION, gen + 1);
 	if (fs->inode_size > 128)
 		put16(r + I_EXTRA_ISIZE, 32);
+	b->kind = E2K_ITABLE;
 	e2_bdirty(b);
 	e2_brelse(b);
 	rc = e2_iget(fs, ino, &vn);
@@ -692,19 +701,25 @@ static int release_inode(struct e2fs *fs, struct e2node *n)
 	return rc ? rc : e2_commit(fs);
 }
 
+/* Name the new inode `n` in `dir`, in two commits: the inode (and what
+ * it points at) first, then the entry naming it - an interruption between
+ * leaves an unnamed inode (a leak), never a name for an unwritten one. */
 static int link_new(struct e2fs *fs, struct e2node *dir, const char *name,
 		    size_t len, struct e2node *n)
 {
-	int rc = e2_dir_add(fs, dir, name, len, n->ino, e2_ftype(n->vn.mode));
+	int rc = e2_iput_raw(n);
 
+	if (!rc)
+		rc = e2_commit(fs);
+	if (!rc)
+		rc = e2_dir_add(fs, dir, name, len, n->ino,
+				e2_ftype(n->vn.mode));
 	if (rc) {
 		/* undo: the inode was never reachable */
 		n->vn.nlink = 0;
 		return rc;
 	}
-	rc = e2_iput_raw(n);
-	if (!rc)
-		rc = e2_iput_raw(dir);
+	rc = e2_iput_raw(dir);
 	if (!rc)
 		rc = e2_commit(fs);
 	return rc;
@@ -753,17 +768,24 @@ static int e2_mkdir(struct uk_vnode *dv, const char *name, size_t len,
 	rc = e2_dir_init(fs, n, dir->ino);
 	if (!rc) {
 		n->vn.nlink = 2;
+		/* the parent's link for the new ".." before the name: an
+		 * interruption leaves the count one too high, not too low */
+		dv->nlink++;
+		rc = e2_iput_raw(dir);
+		if (rc)
+			dv->nlink--;
+	}
+	if (!rc) {
 		rc = link_new(fs, dir, name, len, n);
+		if (rc) {
+			dv->nlink--;
+			e2_iput_raw(dir);
+		}
 	}
-	if (rc) {
+	if (rc)
 		n->vn.nlink = 0;
-		uk_vnode_put(&n->vn);
-		return rc;
-	}
-	dv->nlink++;
-	rc = e2_iput_raw(dir);
 	uk_vnode_put(&n->vn);
-	return rc ? rc : e2_commit(fs);
+	return rc;
 }
 
 static int e2_symlink(struct uk_vnode *dv, const char *name, size_t len,
@@ -871,11 +893,15 @@ static int e2_unlink(struct uk_vnode *dv, const char *name, size_t len)
 		uk_vnode_put(vn);
 		return -EISDIR;
 	}
+	/* the name first, then the link count: an interruption leaves a
+	 * count one too high (a leak), never a name for a freed inode */
 	rc = e2_dir_remove(fs, EN(dv), name, len, NULL);
 	if (!rc)
-		rc = unlinked(vn, 0);
-	if (!rc)
 		rc = e2_iput_raw(EN(dv));
+	if (!rc)
+		rc = e2_commit(fs);
+	if (!rc)
+		rc = unlinked(vn, 0);
 	if (!rc)
 		rc = e2_commit(fs);
 	uk_vnode_put(vn);
@@ -903,6 +929,10 @@ static int e2_rmdir(struct uk_vnode *dv, const char *name, size_t len)
 		rc = rc ? 0 : -ENOTEMPTY;
 	if (!rc)
 		rc = e2_dir_remove(fs, EN(dv), name, len, NULL);
+	if (!rc)
+		rc = e2_iput_raw(EN(dv));
+	if (!rc)
+		rc = e2_commit(fs);
 	if (!rc) {
 		rc = unlinked(vn, 1);
 		if (dv->nlink > 2)
@@ -987,32 +1017,54 @@ static int e2_rename(struct uk_vnode *odv, const char *oname, size_t olen,
 	}
 	if (rc)
 		goto out;
-	/* the new name first: a crash leaves two links, never none */
+	/* in steps, each committed, so that an interruption leaves link
+	 * counts too high, never a name without its inode: a moved
+	 * directory's new parent gains its link, the new name appears (or
+	 * replaces the target), the old one goes, ".." follows, the old
+	 * parent and the replaced file lose their links */
+	if (sdir && odv != ndv) {
+		ndv->nlink++;
+		rc = e2_iput_raw(nd);
+		if (!rc)
+			rc = e2_commit(fs);
+		if (rc) {
+			ndv->nlink--;
+			goto out;
+		}
+	}
 	if (dst)
 		rc = e2_dir_set(fs, nd, nname, nlen, sino, e2_ftype(src->mode));
 	else
 		rc = e2_dir_add(fs, nd, nname, nlen, sino, e2_ftype(src->mode));
 	if (!rc)
+		rc = e2_iput_raw(nd);
+	if (!rc)
+		rc = e2_commit(fs);
+	if (!rc)
 		rc = e2_dir_remove(fs, od, oname, olen, NULL);
-	if (rc)
-		goto out;
-	if (dst) {
-		rc = unlinked(dst, UK_S_ISTYPE(dst->mode, UK_S_IFDIR));
-		if (sdir && ndv->nlink > 2)
-			ndv->nlink--; /* the replaced directory's ".." */
-	}
+	if (!rc)
+		rc = e2_iput_raw(od);
+	if (!rc)
+		rc = e2_commit(fs);
 	if (!rc && sdir && odv != ndv) {
 		rc = e2_dir_set(fs, EN(src), "..", 2, nd->ino, E2_FT_DIR);
-		odv->nlink--;
-		ndv->nlink++;
+		if (!rc)
+			rc = e2_commit(fs);
+		if (!rc) {
+			odv->nlink--;
+			rc = e2_iput_raw(od);
+		}
+	}
+	if (!rc && dst) {
+		rc = unlinked(dst, UK_S_ISTYPE(dst->mode, UK_S_IFDIR));
+		if (!rc && sdir && ndv->nlink > 2) {
+			ndv->nlink--; /* the replaced directory's ".." */
+			rc = e2_iput_raw(nd);
+		}
 	}
 	e2_touch(EN(src), 0, 1);
 	if (!rc)
 		rc = e2_iput_raw(EN(src));
-	if (!rc)
-		rc = e2_iput_raw(od);
-	if (!rc && nd != od)
-		rc = e2_iput_raw(nd);
 	if (!rc)
 		rc = e2_commit(fs);
 out:

@@ -136,6 +136,7 @@ int e2_bread(struct e2fs *fs, uint64_t blk, int noread, struct e2buf **out)
 	}
 	b->valid = 1;
 	b->dirty = 0;
+	b->kind = E2K_OTHER;
 	b->pins = 1;
 	b->lru = ++fs->tick;
 	b->hnext = *hslot(fs, blk);
@@ -212,29 +213,29 @@ static int write_burst(struct e2fs *fs, struct uk_blkreq *reqs,
 	return 0;
 }
 
-int e2_commit(struct e2fs *fs)
+/* Write the dirty blocks `pick` selects (plus the group descriptors and
+ * superblock when `meta`) in one burst. */
+static int write_dirty(struct e2fs *fs, int kind, int meta, unsigned *count)
 {
 	unsigned n = 0, max = fs->nbufs + fs->gdt_blocks + 1;
 	struct uk_blkreq *reqs;
 	struct uk_blkreq **rp;
 	int rc;
 
-	if (fs->ro)
-		return 0;
 	reqs = malloc(max * (sizeof(*reqs) + sizeof(*rp)));
 	if (!reqs)
 		return -ENOMEM;
 	rp = (struct uk_blkreq **)(reqs + max);
 	for (unsigned i = 0; i < fs->nbufs; i++) {
 		struct e2buf *b = &fs->bufs[i];
-		if (!b->valid || !b->dirty)
+		if (!b->valid || !b->dirty || b->kind != kind)
 			continue;
 		uk_blkreq_init(&reqs[n], UK_BLKREQ_WRITE, b->blk * fs->spb,
 			       fs->spb, b->data, NULL, NULL);
 		rp[n] = &reqs[n];
 		n++;
 	}
-	for (uint32_t i = 0; i < fs->gdt_blocks; i++) {
+	for (uint32_t i = 0; meta && i < fs->gdt_blocks; i++) {
 		if (!fs->gdt_dirty[i])
 			continue;
 		uk_blkreq_init(&reqs[n], UK_BLKREQ_WRITE,
@@ -244,7 +245,7 @@ int e2_commit(struct e2fs *fs)
 		rp[n] = &reqs[n];
 		n++;
 	}
-	if (fs->sb_dirty) {
+	if (meta && fs->sb_dirty) {
 		uk_blkreq_init(&reqs[n], UK_BLKREQ_WRITE, fs->sbarea_sector,
 			       fs->sbarea_len / fs->ss, fs->sbarea, NULL, NULL);
 		rp[n] = &reqs[n];
@@ -255,12 +256,83 @@ int e2_commit(struct e2fs *fs)
 	if (rc < 0)
 		return rc;
 	for (unsigned i = 0; i < fs->nbufs; i++)
-		fs->bufs[i].dirty = 0;
-	memset(fs->gdt_dirty, 0, fs->gdt_blocks);
-	fs->sb_dirty = 0;
-	if (n)
-		fs->commits++;
+		if (fs->bufs[i].kind == kind)
+			fs->bufs[i].dirty = 0;
+	if (meta) {
+		memset(fs->gdt_dirty, 0, fs->gdt_blocks);
+		fs->sb_dirty = 0;
+	}
+	*count += n;
 	return 0;
+}
+
+static int any_dirty(struct e2fs *fs, int kind)
+{
+	for (unsigned i = 0; i < fs->nbufs; i++)
+		if (fs->bufs[i].valid && fs->bufs[i].dirty &&
+		    fs->bufs[i].kind == kind)
+			return 1;
+	return 0;
+}
+
+static int barrier(struct e2fs *fs)
+{
+	if (!fs->barrier)
+		return 0;
+	fs->flushes++;
+	return uk_blkdev_sync_io(fs->dev, 0, UK_BLKREQ_FLUSH, 0, 0, NULL, 0);
+}
+
+static int apply_frees(struct e2fs *fs);
+
+/*
+ * Everything changed goes out in ordered phases, each waited for before
+ * the next (and with the `barrier` option made durable by a FLUSH first,
+ * for write caches that lose completed writes in a power cut), so that an
+ * interrupted commit leaves nothing pointing at what is not written:
+ *   1. bitmaps (holding only new allocations: frees wait), descriptors,
+ *      superblock - nothing points at a block before it is marked used;
+ *   2. directory, indirect and symlink blocks - what inodes point at;
+ *   3. inode table blocks;
+ *   4. the frees, once nothing on disk points at the freed blocks.
+ * The operations themselves commit in steps where one block would
+ * otherwise have to go before another of the same phase (a new inode
+ * before the directory entry naming it, an entry's removal before the
+ * inode loses the link). What an interruption can leave is a leak: blocks
+ * or inodes marked used that nothing uses, a link count one too high.
+ */
+int e2_commit(struct e2fs *fs)
+{
+	static const int later[] = {E2K_OTHER, E2K_ITABLE};
+	unsigned n = 0;
+	int rc, wrote;
+
+	if (fs->ro)
+		return 0;
+	rc = write_dirty(fs, E2K_BITMAP, 1, &n);
+	wrote = n != 0;
+	for (unsigned k = 0; !rc && k < 2; k++) {
+		unsigned m = 0;
+		if (!any_dirty(fs, later[k]))
+			continue;
+		if (wrote)
+			rc = barrier(fs);
+		if (!rc)
+			rc = write_dirty(fs, later[k], 0, &m);
+		wrote = m != 0;
+		n += m;
+	}
+	if (!rc && fs->npend) {
+		if (wrote)
+			rc = barrier(fs);
+		if (!rc)
+			rc = apply_frees(fs);
+		if (!rc)
+			rc = write_dirty(fs, E2K_BITMAP, 1, &n);
+	}
+	if (!rc && n)
+		fs->commits++;
+	return rc;
 }
 
 /* ---- group descriptors and counters ---- */
@@ -349,6 +421,7 @@ int e2_alloc_block(struct e2fs *fs, uint32_t goal, uint32_t *out)
 					  g, le16(gd + GD_FREE_BLOCKS));
 		}
 		b->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		b->kind = E2K_BITMAP;
 		e2_bdirty(b);
 		e2_brelse(b);
 		count(fs, g, GD_FREE_BLOCKS, -1);
@@ -359,32 +432,81 @@ int e2_alloc_block(struct e2fs *fs, uint32_t goal, uint32_t *out)
 	return -ENOSPC;
 }
 
+/* Queue a block or inode to free at the end of the commit. */
+static int defer(struct e2fs *fs, uint32_t num, int inode, int isdir)
+{
+	if (fs->npend == fs->cappend) {
+		unsigned cap = fs->cappend ? 2 * fs->cappend : 64;
+		struct e2free *p = realloc(fs->pend, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		fs->pend = p;
+		fs->cappend = cap;
+	}
+	fs->pend[fs->npend++] =
+		(struct e2free){num, (uint8_t)inode, (uint8_t)isdir};
+	return 0;
+}
+
+static int clear_bit(struct e2fs *fs, uint32_t bitmap_blk, uint32_t bit,
+		     const char *what, uint32_t num)
+{
+	struct e2buf *b;
+	int rc = e2_bread(fs, bitmap_blk, 0, &b);
+
+	if (rc)
+		return rc;
+	if (!(b->data[bit / 8] & (1u << (bit % 8)))) {
+		e2_brelse(b);
+		return e2_corrupt(fs, "freeing %s %u, which is free", what,
+				  num);
+	}
+	b->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
+	b->kind = E2K_BITMAP;
+	e2_bdirty(b);
+	e2_brelse(b);
+	return 0;
+}
+
+static int apply_frees(struct e2fs *fs)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < fs->npend && !rc; i++) {
+		struct e2free *f = &fs->pend[i];
+		if (f->inode) {
+			uint32_t g = (f->num - 1) / fs->ipg;
+			rc = clear_bit(fs, le32(e2_gd(fs, g) + GD_INODE_BITMAP),
+				       (f->num - 1) % fs->ipg, "inode", f->num);
+			if (!rc) {
+				count(fs, g, GD_FREE_INODES, 1);
+				if (f->isdir)
+					count(fs, g, GD_USED_DIRS, -1);
+			}
+		} else {
+			uint32_t g = (f->num - fs->first_data) / fs->bpg;
+			rc = clear_bit(fs, le32(e2_gd(fs, g) + GD_BLOCK_BITMAP),
+				       (f->num - fs->first_data) % fs->bpg,
+				       "block", f->num);
+			if (!rc)
+				count(fs, g, GD_FREE_BLOCKS, 1);
+		}
+	}
+	fs->npend = 0;
+	return rc;
+}
+
 int e2_free_block(struct e2fs *fs, uint32_t blk)
 {
-	uint32_t g, bit;
-	struct e2buf *b;
-	int rc;
-
 	if (blk < fs->first_data || blk >= fs->nblocks)
 		return e2_corrupt(fs,
 				  "freeing block %u, outside the "
 				  "filesystem",
 				  blk);
-	g = (blk - fs->first_data) / fs->bpg;
-	bit = (blk - fs->first_data) % fs->bpg;
-	rc = e2_bread(fs, le32(e2_gd(fs, g) + GD_BLOCK_BITMAP), 0, &b);
-	if (rc)
-		return rc;
-	if (!(b->data[bit / 8] & (1u << (bit % 8)))) {
-		e2_brelse(b);
-		return e2_corrupt(fs, "freeing block %u, which is free", blk);
-	}
-	b->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
-	e2_bdirty(b);
-	e2_brelse(b);
-	count(fs, g, GD_FREE_BLOCKS, 1);
+	/* its cached copy must never be written or read again (it may
+	 * become file data, written around the cache) */
 	e2_bforget(fs, blk);
-	return 0;
+	return defer(fs, blk, 0, 0);
 }
 
 int e2_alloc_inode(struct e2fs *fs, uint32_t dir_ino, int isdir, uint32_t *out)
@@ -430,6 +552,7 @@ int e2_alloc_inode(struct e2fs *fs, uint32_t dir_ino, int isdir, uint32_t *out)
 					  g, le16(gd + GD_FREE_INODES));
 		}
 		b->data[bit / 8] |= (uint8_t)(1u << (bit % 8));
+		b->kind = E2K_BITMAP;
 		e2_bdirty(b);
 		e2_brelse(b);
 		count(fs, g, GD_FREE_INODES, -1);
@@ -443,24 +566,12 @@ int e2_alloc_inode(struct e2fs *fs, uint32_t dir_ino, int isdir, uint32_t *out)
 
 int e2_free_inode(struct e2fs *fs, uint32_t ino, int isdir)
 {
-	uint32_t g = (ino - 1) / fs->ipg, bit = (ino - 1) % fs->ipg;
-	struct e2buf *b;
-	int rc;
-
-	rc = e2_bread(fs, le32(e2_gd(fs, g) + GD_INODE_BITMAP), 0, &b);
-	if (rc)
-		return rc;
-	if (!(b->data[bit / 8] & (1u << (bit % 8)))) {
-		e2_brelse(b);
-		return e2_corrupt(fs, "freeing inode %u, which is free", ino);
-	}
-	b->data[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
-	e2_bdirty(b);
-	e2_brelse(b);
-	count(fs, g, GD_FREE_INODES, 1);
-	if (isdir)
-		count(fs, g, GD_USED_DIRS, -1);
-	return 0;
+	if (ino < 1 || ino > fs->ninodes)
+		return e2_corrupt(fs,
+				  "freeing inode %u (the filesystem has "
+				  "%u)",
+				  ino, fs->ninodes);
+	return defer(fs, ino, 1, isdir);
 }
 
 /* ---- inodes ---- */
@@ -558,6 +669,7 @@ int e2_iput_raw(struct e2node *n)
 	if (rc)
 		return rc;
 	memcpy(b->data + off, n->raw, len);
+	b->kind = E2K_ITABLE;
 	e2_bdirty(b);
 	e2_brelse(b);
 	return 0;
@@ -837,6 +949,10 @@ static int parse_opts(struct e2fs *fs, const char *data, uint32_t *cache_kib,
 			fs->ro = 0;
 		else if (n == 4 && !strncmp(o, "poll", 4))
 			*poll = 1;
+		else if (n == 9 && !strncmp(o, "nobarrier", 9))
+			fs->barrier = 0;
+		else if (n == 7 && !strncmp(o, "barrier", 7))
+			fs->barrier = 1;
 		else if ((r = opt_num(o, n, "cache", cache_kib)) != 0) {
 			if (r < 0 || *cache_kib < 64) {
 				uk_pr_err("ext2: option '%.*s': a number of "
@@ -846,7 +962,7 @@ static int parse_opts(struct e2fs *fs, const char *data, uint32_t *cache_kib,
 			}
 		} else {
 			uk_pr_err("ext2: unknown option '%.*s' (known: ro, rw, "
-				  "cache=KiB, poll)",
+				  "cache=KiB, poll, barrier, nobarrier)",
 				  (int)n, o);
 			return -EINVAL;
 		}
@@ -868,6 +984,7 @@ static void fs_free(struct e2fs *fs)
 	free(fs->gdt);
 	free(fs->gdt_dirty);
 	free(fs->bounce);
+	free(fs->pend);
 	free(fs);
 }
 
@@ -910,6 +1027,9 @@ static int e2_mount(struct uk_mount *m, const char *data)
 	uk_blkdev_info_get(dev, &info);
 	if (info.features & UK_BLKDEV_F_RO)
 		fs->ro = 1;
+	/* barriers matter only where completed writes can still be lost */
+	if (!(info.features & UK_BLKDEV_F_FLUSH))
+		fs->barrier = 0;
 	if (!poll && (info.features & UK_BLKDEV_F_INTR) &&
 	    uk_blkdev_intr_enable(dev, 0) >= 0)
 		fs->intr = 1;

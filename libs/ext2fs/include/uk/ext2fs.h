@@ -20,9 +20,11 @@
  * Consistency: every change writes its metadata before the call returns
  * (one burst of block writes, data before metadata), so the filesystem
  * is consistent for e2fsck whenever no call is running, with or without
- * an unmount. fsync, fdatasync, sync and syncfs then send FLUSH. The
- * superblock is marked not clean while mounted read-write (unmount marks
- * it clean), so Linux checks it after a power cut, as it should.
+ * an unmount. (The times of a file overwritten in place wait for the next
+ * commit or fsync; access times are not kept: noatime.) fsync, fdatasync, sync
+ * and syncfs then send FLUSH. The superblock is marked not clean while mounted
+ * read-write (unmount marks it clean), so Linux checks it after a power cut, as
+ * it should.
  */
 #ifndef UK_EXT2FS_H
 #define UK_EXT2FS_H
