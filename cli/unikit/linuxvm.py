@@ -80,33 +80,69 @@ def fetch_kernel(cache):
     return os.path.join(dest, "boot", f"vmlinuz-{ver}"), os.path.join(dest, "lib", "modules", ver), ver
 
 
-def module_order(moddir):
+def _modinfo_depends(path):
+    """A module's direct dependencies, from its .modinfo "depends=" entry
+    (what depmod turns into modules.dep)."""
+    data = open(path, "rb").read()
+    if path.endswith(".xz"):
+        data = lzma.decompress(data)
+    m = re.search(rb"(?:^|\0)depends=([^\0]*)\0", data)
+    return [d.decode() for d in m.group(1).split(b",") if d] if m else []
+
+
+def module_order(moddir, want=None):
     """Module files (relative to moddir) to load, dependencies first; names
-    built into the kernel are skipped."""
-    deps = {}
-    with open(os.path.join(moddir, "modules.dep")) as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            deps[k.strip()] = v.split()
+    built into the kernel are skipped. `want`: the modules (default WANT).
+    Dependencies come from modules.dep, or - in a package unpacked without
+    depmod, which is what fetch_kernel makes - from each module's own
+    modinfo."""
+    deps = None
+    try:
+        deps = {}
+        with open(os.path.join(moddir, "modules.dep")) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                deps[k.strip()] = v.split()
+        paths = list(deps)
+    except OSError:
+        deps = None
+        paths = []
+        for dirpath, _, files in os.walk(os.path.join(moddir, "kernel")):
+            for fn in files:
+                if ".ko" in fn:
+                    paths.append(os.path.relpath(os.path.join(dirpath, fn), moddir))
     builtin = set()
     try:
         with open(os.path.join(moddir, "modules.builtin")) as f:
-            builtin = {os.path.basename(l.strip()).split(".")[0] for l in f}
+            builtin = {os.path.basename(l.strip()).split(".")[0].replace("-", "_") for l in f}
     except OSError:
         pass
-    byname = {os.path.basename(k).split(".")[0].replace("-", "_"): k for k in deps}
+    byname = {os.path.basename(k).split(".")[0].replace("-", "_"): k for k in paths}
     order = []
+
+    def depends(path):
+        if deps is not None:
+            return deps.get(path, [])
+        out = []
+        for name in _modinfo_depends(os.path.join(moddir, path)):
+            name = name.replace("-", "_")
+            if name in byname:
+                out.append(byname[name])
+            elif name not in builtin:
+                raise VMError(f"{path} needs module {name}, which is neither there nor built in")
+        return out
 
     def add(path, depth=0):
         if path in order or depth > 16:
             return
-        # modules.dep lists all (transitive) dependencies; the last ones are
-        # the deepest: load them first
-        for d in reversed(deps.get(path, [])):
+        # dependencies first (modules.dep lists them all, the deepest
+        # last; modinfo only the direct ones, which recursion covers)
+        for d in reversed(depends(path)):
             add(d, depth + 1)
-        order.append(path)
+        if path not in order:
+            order.append(path)
 
-    for name in WANT:
+    for name in want or WANT:
         if name in builtin:
             continue
         if name not in byname:
