@@ -152,7 +152,10 @@ static void leaks_only(int durable)
 			"count wrong|Directories count wrong|Fix\\? no|Padding "
 			"at end|Unattached (zero-length )?inode [0-9]+|Connect "
 			"to "
-			"/lost\\+found\\? no|Inode [0-9]+ ref count is [0-9]+, "
+			"/lost\\+found\\? no|Inode [0-9]+, i_(blocks|size) is "
+			"[0-9]+, should be [0-9]+\\.  Fix\\? no|Inode [0-9]+ "
+			"ref "
+			"count is [0-9]+, "
 			"should be [0-9]+\\.  Fix\\? no|$|.*WARNING: "
 			"Filesystem "
 			"still has errors|.*files \\()' %s/fsck.log",
