@@ -272,6 +272,12 @@ def main(argv=None):
                         "namespace, stop the guest, exit with the command's status")
     s.add_argument("--net-ready", metavar="REGEX", default="listening",
                    help="with --net-exec: the console line to wait for (default: listening)")
+    s.add_argument("--disk", action="append", metavar="FILE[,ro][,mount=PATH]",
+                   help="a virtio-blk disk (mmio on microvm, pci on q35/pc): vda, vdb, ... in "
+                        "order; mount=PATH mounts it as ext2 there (vfs.mount=ext2:vdX:PATH)")
+    s.add_argument("--share", action="append", metavar="HOSTDIR[:GUESTPATH]",
+                   help="a host directory over virtio-9p, mounted at GUESTPATH (default /share) "
+                        "by 9pfs (vfs.mount=9pfs:shareN:GUESTPATH)")
     s.add_argument("-v", "--verbose", action="store_true", help="print the qemu command line")
     s.add_argument("args", nargs="*", default=[], help="-- then the app's arguments")
     s.set_defaults(fn=run.cmd_run)
@@ -292,6 +298,13 @@ def main(argv=None):
     s.add_argument("dir")
     s.add_argument("out")
     s.set_defaults(fn=cmd_cpio)
+
+    s = sub.add_parser("mkdisk", help="an ext2 disk image from a directory (e2fsprogs' mke2fs -d)")
+    s.add_argument("dir")
+    s.add_argument("file")
+    s.add_argument("--size", help="image size, e.g. 64M, 2G (default: 1.5 x the tree + 16 MiB)")
+    s.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    s.set_defaults(fn=lambda a: __import__("unikit.storage", fromlist=["x"]).cmd_mkdisk(a))
 
     size.add_parser(sub)
 

@@ -129,9 +129,10 @@ def _modname(path):
     return os.path.basename(path).split(".")[0].replace("-", "_")
 
 
-def module_order(moddir):
+def module_order(moddir, want=None):
     """Module files (relative to moddir) to load, dependencies first; names
-    built into the kernel are skipped. Without depmod: the package ships no
+    built into the kernel are skipped; `want`: the modules (default WANT).
+    Without depmod: the package ships no
     modules.dep (depmod makes it at install time), so each module's own
     .modinfo `depends=` field gives its dependencies."""
     files = {}
@@ -169,7 +170,7 @@ def module_order(moddir):
         state[name] = "done"
         order.append(files[name])
 
-    for name in WANT:
+    for name in want or WANT:
         add(name, [])
     return order
 

@@ -262,7 +262,7 @@ def unikit_run(a, image, mem, accel, extra):
     arguments. Without --net-exec the console is shown until the guest
     exits (or --timeout, or Ctrl-C); with it, the command runs once the
     guest printed --net-ready, and its status is the result."""
-    params = guest_params()
+    params = guest_params() + list(getattr(a, "lib_params", None) or [])
     if a.cmdline is not None:
         append = " ".join(params) + " " + a.cmdline
     else:

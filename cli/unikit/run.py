@@ -37,6 +37,9 @@ def cmd_run(a):
     if a.cmdline is not None and (args or plat == "linuxu"):
         raise UserError("--cmdline replaces the app arguments, and only for the kvm platform")
     initrd = initrd_file(a.initrd) if getattr(a, "initrd", None) else None
+    disks, shares = getattr(a, "disk", None) or [], getattr(a, "share", None) or []
+    if plat == "linuxu" and (disks or shares):
+        raise UserError("--disk and --share need the kvm platform (linuxu has no devices)")
     if plat == "linuxu":
         say(f"running {os.path.basename(image)} as a Linux process (no accelerator)")
         env = dict(os.environ)
@@ -65,12 +68,20 @@ def cmd_run(a):
     if a.gdb:
         extra = ["-s", "-S"]
         say(f"waiting for gdb: gdb {image}.dbg -ex 'target remote :1234'")
+    # disks and host shares: devices, and vfs.mount= parameters
+    from . import storage
+    st_extra, a.lib_params = storage.run_args(a.machine, disks, shares)
+    extra += st_extra
     if getattr(a, "net", False):
         # a tap device in a private network namespace
         from . import netns
         extra += ["-initrd", initrd] if initrd else []
         return netns.unikit_run(a, image, mem, accel, extra)
     append = a.cmdline if a.cmdline is not None else quote_args(args)
+    if a.lib_params:
+        # library parameters come before "--", the app's arguments after
+        append = " ".join(a.lib_params) + (" " + a.cmdline if a.cmdline is not None
+                                           else " -- " + quote_args(args))
     if initrd:
         extra += ["-initrd", initrd]
     cmd = qemu_command(image, a.machine, mem, accel, append, extra,

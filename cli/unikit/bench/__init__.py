@@ -14,9 +14,9 @@ def emit(name, value, unit):
 
 
 def benches():
-    from . import core, http
+    from . import blk, core, http
     return {"boot": core.bench_boot, "alloc": core.bench_alloc, "sched": core.bench_sched,
-            "syscall": core.bench_syscall, "http": http.bench_http}
+            "syscall": core.bench_syscall, "http": http.bench_http, "blk": blk.bench_blk}
 
 
 def main(names):

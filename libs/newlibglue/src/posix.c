@@ -57,6 +57,21 @@ int fsync(int fd)
 	return (int)RE(uk_syscall_call(fsync, fd));
 }
 
+int fdatasync(int fd)
+{
+	return (int)RE(uk_syscall_call(fdatasync, fd));
+}
+
+int symlink(const char *target, const char *path)
+{
+	return (int)RE(uk_syscall_call(symlink, target, path));
+}
+
+ssize_t readlink(const char *path, char *buf, size_t len)
+{
+	return (ssize_t)RE(uk_syscall_call(readlink, path, buf, len));
+}
+
 ssize_t pread(int fd, void *buf, size_t n, off_t off)
 {
 	return RE(uk_syscall_call(pread64, fd, buf, n, off));

@@ -73,6 +73,28 @@ static const char *const net_names[64] = {
 	[23] = "VIRTIO_NET_F_CTRL_MAC_ADDR",
 };
 
+static const char *const blk_names[64] = {
+	[0] = "VIRTIO_BLK_F_BARRIER",
+	[1] = "VIRTIO_BLK_F_SIZE_MAX",
+	[2] = "VIRTIO_BLK_F_SEG_MAX",
+	[4] = "VIRTIO_BLK_F_GEOMETRY",
+	[5] = "VIRTIO_BLK_F_RO",
+	[6] = "VIRTIO_BLK_F_BLK_SIZE",
+	[7] = "VIRTIO_BLK_F_SCSI",
+	[9] = "VIRTIO_BLK_F_FLUSH",
+	[10] = "VIRTIO_BLK_F_TOPOLOGY",
+	[11] = "VIRTIO_BLK_F_CONFIG_WCE",
+	[12] = "VIRTIO_BLK_F_MQ",
+	[13] = "VIRTIO_BLK_F_DISCARD",
+	[14] = "VIRTIO_BLK_F_WRITE_ZEROES",
+	[15] = "VIRTIO_BLK_F_LIFETIME",
+	[16] = "VIRTIO_BLK_F_SECURE_ERASE",
+};
+
+static const char *const p9_names[64] = {
+	[0] = "VIRTIO_9P_F_MOUNT_TAG",
+};
+
 const char *uk_virtio_feature_name(uint16_t device_id, unsigned bit)
 {
 	if (bit >= 64)
@@ -82,6 +104,10 @@ const char *uk_virtio_feature_name(uint16_t device_id, unsigned bit)
 	/* device-specific: bits 0-23 (and 50-63) */
 	if (device_id == UK_VIRTIO_ID_NET)
 		return net_names[bit];
+	if (device_id == UK_VIRTIO_ID_BLK)
+		return blk_names[bit];
+	if (device_id == UK_VIRTIO_ID_9P)
+		return p9_names[bit];
 	return NULL;
 }
 

@@ -270,7 +270,9 @@ static void microvm_scan(void)
 	uk_pr_info("virtio-mmio: no virtio_mmio.device parameter; %u microvm "
 		   "transports at %#llx, IRQs from %u",
 		   n, MICROVM_MMIO_BASE, irq_base);
-	for (unsigned i = 0; i < n; i++)
+	/* QEMU plugs the first -device into the last transport: downwards,
+	 * devices are found in command-line order (the first disk is vda) */
+	for (unsigned i = n; i-- > 0;)
 		if (r[i * 128 + DEVICE_ID / 4])
 			mmio_probe_at("(microvm scan)",
 				      MICROVM_MMIO_BASE + 512ull * i, 512,

@@ -433,7 +433,12 @@ static void test_feature_names(void **state)
 				 "VIRTIO_F_VERSION_1 bit50");
 	uk_virtio_features_str(UK_VIRTIO_ID_NET, ~0ull, buf, 20);
 	assert_int_equal(strlen(buf), 19); /* truncated, terminated */
-	assert_null(uk_virtio_feature_name(2, 0));
+	assert_string_equal(uk_virtio_feature_name(UK_VIRTIO_ID_BLK, 9),
+			    "VIRTIO_BLK_F_FLUSH");
+	assert_string_equal(uk_virtio_feature_name(UK_VIRTIO_ID_9P, 0),
+			    "VIRTIO_9P_F_MOUNT_TAG");
+	assert_null(uk_virtio_feature_name(UK_VIRTIO_ID_BLK, 3));
+	assert_null(uk_virtio_feature_name(4, 0)); /* entropy: no names */
 	assert_null(uk_virtio_feature_name(1, 64));
 }
 

@@ -345,6 +345,13 @@ static void vf_release(struct uk_file *f)
 	uk_vnode_put(f->priv);
 }
 
+static int vf_fsync(struct uk_file *f)
+{
+	struct uk_vnode *vn = f->priv;
+
+	return vn->ops->fsync ? vn->ops->fsync(vn, 0) : 0;
+}
+
 static const struct uk_file_ops vfs_file_ops = {
 	.read = vf_read,
 	.write = vf_write,
@@ -353,6 +360,7 @@ static const struct uk_file_ops vfs_file_ops = {
 	.ftruncate = vf_ftruncate,
 	.getdents = vf_getdents,
 	.release = vf_release,
+	.fsync = vf_fsync,
 };
 
 struct uk_vnode *uk_vfs_file_vnode(struct uk_file *f)
@@ -453,16 +461,14 @@ UK_SYSCALL_R_DEFINE(int, mount, const char *, src, const char *, target,
 		    const char *, fstype, unsigned long, flags, const void *,
 		    data)
 {
-	struct uk_fstype *t = types;
+	struct uk_fstype *t = vfs_find_type(fstype);
 	struct uk_vnode *vn = NULL;
 	struct uk_mount *m;
+	char *source = NULL;
 	int r;
 
-	(void)src, (void)flags;
 	if (!fstype)
 		return -EFAULT;
-	while (t && strcmp(t->name, fstype))
-		t = t->next;
 	if (!t)
 		return -ENODEV;
 	r = vfs_check_path(target);
@@ -481,12 +487,17 @@ UK_SYSCALL_R_DEFINE(int, mount, const char *, src, const char *, target,
 	m = r ? NULL : calloc(1, sizeof(*m));
 	if (!r && !m)
 		r = -ENOMEM;
+	if (!r && src && !(source = strdup(src)))
+		r = -ENOMEM;
 	if (!r) {
 		m->type = t;
 		m->dev = next_dev++;
+		m->source = source;
+		m->flags = flags & UK_MS_RDONLY;
 		r = t->mount(m, data);
 	}
 	if (r) {
+		free(source);
 		free(m);
 		if (vn)
 			uk_vnode_put(vn);
@@ -532,8 +543,46 @@ UK_SYSCALL_R_DEFINE(int, umount2, const char *, target, int, flags)
 	}
 	uk_vnode_put(m->root);
 	m->type->unmount(m);
+	free((char *)m->source);
 	free(m);
 	return 0;
+}
+
+struct uk_fstype *vfs_find_type(const char *name)
+{
+	struct uk_fstype *t = types;
+
+	while (t && name && strcmp(t->name, name))
+		t = t->next;
+	return name ? t : NULL;
+}
+
+struct uk_fstype *vfs_types(void)
+{
+	return types;
+}
+
+UK_SYSCALL_R_DEFINE(int, sync)
+{
+	/* Linux's sync cannot fail; errors show on the console */
+	for (struct uk_mount *m = mounts; m; m = m->next)
+		if (m->type->sync)
+			m->type->sync(m);
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, syncfs, int, fd)
+{
+	struct uk_vnode *vn;
+	int r = vfs_fd_vnode(fd, &vn);
+
+	if (r == -ENOTDIR)
+		return 0; /* a device file of its own: nothing to write */
+	if (r)
+		return r;
+	r = vn->mnt->type->sync ? vn->mnt->type->sync(vn->mnt) : 0;
+	uk_vnode_put(vn);
+	return r;
 }
 
 UK_SYSCALL_R_DEFINE(int, statfs, const char *, path, struct uk_statfs *, st)
@@ -578,27 +627,41 @@ int vfs_statfs(struct uk_vnode *vn, struct uk_statfs *st)
 
 int uk_vfs_init(void)
 {
-	int r = 0;
+	struct uk_vnode *vn;
+	int r = 0, ramroot = 0;
 
 	if (root_mnt)
 		return 0;
-	for (struct uk_fstype *t = types; t; t = t->next) {
-		if (!strcmp(t->name, "ramfs")) {
-			r = uk_syscall_call(mount, "none", "/", "ramfs", 0, 0);
-			if (r)
-				goto fail;
-		}
+	/* a vfs.mount= parameter for "/" wins over the memory root */
+	r = vfs_mount_root_param();
+	if (r < 0)
+		return r; /* explained there */
+	if (!r && vfs_find_type("ramfs")) {
+		r = uk_syscall_call(mount, "none", "/", "ramfs", 0, 0);
+		if (r)
+			goto fail;
+		ramroot = 1;
 	}
-	for (struct uk_fstype *t = types; t && root_mnt; t = t->next) {
-		if (!strcmp(t->name, "devfs")) {
+	if (root_mnt && vfs_find_type("devfs")) {
+		/* on a disk or share root, /dev is created only if missing
+		 * (and not at all on a read-only one) */
+		r = vfs_resolve(VFS_AT_FDCWD, "/dev", 1, &vn);
+		if (!r)
+			uk_vnode_put(vn);
+		else
 			r = uk_syscall_call(mkdir, "/dev", 0755);
-			if (r && r != -EEXIST)
+		if (r && r != -EEXIST) {
+			if (ramroot)
 				goto fail;
-			r = uk_syscall_call(mount, "none", "/dev", "devfs", 0,
-					    0);
-			if (r)
-				goto fail;
+			uk_pr_warn("vfs: no /dev on the root filesystem and "
+				   "it cannot be created (%d): devfs not "
+				   "mounted",
+				   r);
+			return 0;
 		}
+		r = uk_syscall_call(mount, "none", "/dev", "devfs", 0, 0);
+		if (r)
+			goto fail;
 	}
 	return 0;
 fail:

@@ -35,5 +35,10 @@ int vfs_resolve_parent(int dirfd, const char *path, struct vfs_nd *nd);
 void vfs_fill_stat(struct uk_vnode *vn, struct uk_stat *st);
 int vfs_statfs(struct uk_vnode *vn, struct uk_statfs *st);
 struct uk_file *vfs_file_create(struct uk_vnode *vn, unsigned flags);
+/* the registered type called `name`, NULL if none (or name NULL) */
+struct uk_fstype *vfs_find_type(const char *name);
+struct uk_fstype *vfs_types(void);
+/* mount the vfs.mount= parameter for "/": 1 done, 0 none, or -errno */
+int vfs_mount_root_param(void);
 
 #endif /* VFS_IMPL_H */

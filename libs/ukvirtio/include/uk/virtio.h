@@ -52,7 +52,9 @@ extern "C" {
 
 /* Device IDs */
 #define UK_VIRTIO_ID_NET 1
+#define UK_VIRTIO_ID_BLK 2
 #define UK_VIRTIO_ID_RNG 4 /* entropy source */
+#define UK_VIRTIO_ID_9P	 9
 
 struct uk_virtio_dev;
 

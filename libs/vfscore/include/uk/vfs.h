@@ -104,6 +104,10 @@ struct uk_vnode_ops {
 	int (*readdir)(struct uk_vnode *dir, uint64_t cookie,
 		       uk_vfs_filldir_t fill, void *ctx);
 	void (*inactive)(struct uk_vnode *vn); /* refs dropped to 0 */
+	/* optional: make the file's data durable (and, unless `datasync`,
+	 * its metadata) before returning: fsync/fdatasync. NULL: nothing
+	 * to do (memory filesystems) */
+	int (*fsync)(struct uk_vnode *vn, int datasync);
 };
 
 struct uk_vnode {
@@ -119,13 +123,22 @@ struct uk_vnode {
 	void *fifo; /* a FIFO's pipe while open (posixpipe's), else NULL */
 };
 
+/* mount(2) flags vfscore passes on (m->flags) */
+#define UK_MS_RDONLY 1
+
 struct uk_fstype {
 	const char *name;
 	int64_t magic; /* statfs f_type */
-	/* set m->root (with a reference) and m->priv; `data` MAY be NULL */
+	/* set m->root (with a reference) and m->priv; `data` (the options)
+	 * MAY be NULL; m->source (MAY be NULL) and m->flags are set. Errors
+	 * SHOULD be explained on the console (a missing device, a bad
+	 * superblock): the caller only sees the number */
 	int (*mount)(struct uk_mount *m, const char *data);
-	void (*unmount)(struct uk_mount *m); /* free everything */
+	/* write everything back, free everything; cannot fail */
+	void (*unmount)(struct uk_mount *m);
 	int (*statfs)(struct uk_mount *m, struct uk_statfs *st);
+	/* optional: make everything written durable (sync, syncfs) */
+	int (*sync)(struct uk_mount *m);
 	struct uk_fstype *next;
 };
 
@@ -136,7 +149,9 @@ struct uk_mount {
 	struct uk_mount *next;
 	void *priv;
 	uint64_t dev;
-	unsigned active; /* vnodes of this mount with refs > 0 */
+	unsigned active;     /* vnodes of this mount with refs > 0 */
+	const char *source;  /* mount(2)'s source (a copy), MAY be NULL */
+	unsigned long flags; /* UK_MS_* */
 };
 
 /* Register a filesystem type (its name is what mount(2) takes). 0 or
@@ -161,11 +176,25 @@ struct uk_vnode *uk_vfs_file_vnode(struct uk_file *f);
 int uk_vfs_path(struct uk_vnode *vn, char *buf, size_t size);
 
 /*
- * Init-table entry (UK_INIT_ROOTFS, priority 1): mounts "ramfs" at "/" and
- * "devfs" at "/dev" (creating it) when those types are registered (they
- * register at UK_INIT_LIB). Exposed for native tests.
+ * Init-table entry (UK_INIT_ROOTFS, priority 1): mounts the root - the
+ * `vfs.mount=` parameter whose target is "/", else "ramfs" - and "devfs"
+ * at "/dev" (creating it) when those types are registered (they register
+ * at UK_INIT_LIB). Exposed for native tests.
  */
 int uk_vfs_init(void);
+
+/*
+ * Init-table entry (UK_INIT_SYS, priority 0, after the initrd): every
+ * other `vfs.mount=TYPE:SOURCE:TARGET[:OPTIONS]` library parameter, in
+ * order; missing target directories are created. A malformed parameter,
+ * an unknown type or a failed mount is explained on the console and stops
+ * the boot (-EINVAL, -ENODEV, the filesystem's error).
+ */
+int uk_vfs_mount_params(void);
+
+/* Mount one `TYPE:SOURCE:TARGET[:OPTIONS]` spec now (what the parameter
+ * does). 0 or a negative errno, explained on the console. */
+int uk_vfs_mount_spec(const char *spec);
 
 #ifdef __cplusplus
 }
