@@ -22,7 +22,8 @@ static int run(const char *opt, const char *in, const char *out)
 	 * which the next freopen(stdin) replaces */
 	int console = fcntl(1, F_DUPFD, 10), rc;
 
-	if (console < 0 || !freopen(in, "rb", stdin) || !freopen(out, "wb", stdout)) {
+	if (console < 0 || !freopen(in, "rb", stdin) ||
+	    !freopen(out, "wb", stdout)) {
 		perror("redirect");
 		return -1;
 	}
@@ -48,12 +49,14 @@ static int cmp(const char *a, const char *b)
 		ca = getc(fa);
 		cb = getc(fb);
 		if (ca != cb) {
-			printf("bzip2-check: %s %s differ: byte %ld\n", a, b, off + 1);
+			printf("bzip2-check: %s %s differ: byte %ld\n", a, b,
+			       off + 1);
 			goto out;
 		}
 		off++;
 	} while (ca != EOF);
-	printf("bzip2-check: %s and %s are identical (%ld bytes)\n", a, b, off - 1);
+	printf("bzip2-check: %s and %s are identical (%ld bytes)\n", a, b,
+	       off - 1);
 	rc = 0;
 out:
 	if (fa)

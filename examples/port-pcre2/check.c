@@ -22,7 +22,8 @@ int pcre2test_main(int argc, char **argv);
 
 static int run_error_list(const char *out)
 {
-	char *argv[] = {"pcre2test", "-q", "-error", "-70,-62,-2,-1,0,100,101,191,200", NULL};
+	char *argv[] = {"pcre2test", "-q", "-error",
+			"-70,-62,-2,-1,0,100,101,191,200", NULL};
 	int console = fcntl(1, F_DUPFD, 10), rc;
 
 	if (console < 0 || !freopen(out, "wb", stdout)) {
@@ -71,7 +72,8 @@ static long compare(const char *want, const char *got, long *lines)
 		return -1;
 	}
 	for (;;) {
-		char *ra = fgets(a, sizeof(a), fw), *rb = fgets(b, sizeof(b), fg);
+		char *ra = fgets(a, sizeof(a), fw),
+		     *rb = fgets(b, sizeof(b), fg);
 
 		if (!ra && !rb)
 			break;
@@ -79,8 +81,10 @@ static long compare(const char *want, const char *got, long *lines)
 		if (ra && rb && !strcmp(a, b))
 			continue;
 		if (++bad <= 10)
-			printf("pcre2-check: line %ld:\n  expected: %s  got:      %s", *lines,
-			       ra ? a : "(end of file)\n", rb ? b : "(end of file)\n");
+			printf("pcre2-check: line %ld:\n  expected: %s  got:   "
+			       "   %s",
+			       *lines, ra ? a : "(end of file)\n",
+			       rb ? b : "(end of file)\n");
 	}
 	fclose(fw);
 	fclose(fg);
@@ -94,7 +98,8 @@ int main(int argc, char **argv)
 	int n;
 
 	if (argc != 2 || (n = atoi(argv[1])) <= 0) {
-		fprintf(stderr, "usage: pcre2-check N (runs test N of testdata/)\n");
+		fprintf(stderr,
+			"usage: pcre2-check N (runs test N of testdata/)\n");
 		return 2;
 	}
 	snprintf(in, sizeof(in), "/testdata/testinput%d", n);
@@ -119,6 +124,7 @@ int main(int argc, char **argv)
 	bad = compare(want, out, &lines);
 	if (bad < 0)
 		return 1;
-	printf("pcre2-check: test %d: %ld of %ld lines differ from %s\n", n, bad, lines, want);
+	printf("pcre2-check: test %d: %ld of %ld lines differ from %s\n", n,
+	       bad, lines, want);
 	return bad ? 1 : 0;
 }

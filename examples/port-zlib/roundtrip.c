@@ -54,7 +54,8 @@ static int compare(const char *a, const char *b)
 		ca = getc(fa);
 		cb = getc(fb);
 		if (ca != cb) {
-			printf("roundtrip: %s and %s differ at byte %ld\n", a, b, off);
+			printf("roundtrip: %s and %s differ at byte %ld\n", a,
+			       b, off);
 			goto out;
 		}
 		off++;
