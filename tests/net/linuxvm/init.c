@@ -7,7 +7,10 @@
  * order), configures eth0 from the kernel command line's ukip=A.B.C.D/P and
  * ukgw=A.B.C.D (which the kernel hands to init as environment variables) with
  * ioctls, applies uksysctl=name=value[,...], and execs /httpreply with ukport
- * (default 80).
+ * (default 80). With ukexec=PATH on the command line it runs PATH instead,
+ * with init's own arguments (the words after "--" on the kernel command
+ * line), prints its exit status and powers the VM off (`unikit bench
+ * sqlite` runs its programs this way).
  * Build: musl-gcc -static -Os -o init init.c
  */
 #define _GNU_SOURCE
@@ -22,9 +25,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/reboot.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -200,16 +205,44 @@ static void sysctls(void)
 	}
 }
 
-int main(void)
+/* ukexec=PATH: PATH with `args` (argv[0] replaced), then power off */
+static int run_program(const char *path, char **args)
 {
-	const char *port = getenv("ukport");
-	char *argv[] = {"httpreply", (char *)(port ? port : "80"), NULL};
+	int status = 0;
+	pid_t pid;
+
+	args[0] = (char *)path;
+	pid = fork();
+	if (pid == 0) {
+		execv(path, args);
+		say("exec %s", path, errno);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		say("running %s", path, errno);
+	else if (WIFEXITED(status))
+		printf("init: %s exited with status %d\n", path,
+		       WEXITSTATUS(status));
+	else
+		printf("init: %s ended by signal %d\n", path, WTERMSIG(status));
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *port = getenv("ukport"), *exe = getenv("ukexec");
+	char *hargv[] = {"httpreply", (char *)(port ? port : "80"), NULL};
 
 	console();
 	load_modules();
 	network();
 	sysctls();
-	execv("/httpreply", argv);
+	if (exe && argc > 0)
+		return run_program(exe, argv);
+	execv("/httpreply", hargv);
 	say("exec %s", "/httpreply", errno);
 	return 1;
 }
