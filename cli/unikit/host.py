@@ -15,9 +15,13 @@ PACKAGES = {
     "musl-gcc": "musl-tools",
     "wrk": "wrk", "curl": "curl", "ip": "iproute2",
     "gdb": "gdb",
+    "tclsh": "tcl", "make": "make", "bzip2": "bzip2", "gzip": "gzip",
 }
 NEEDED = {
-    "build": ["meson", "ninja", "gcc", "pkg-config", "nm", "strip", "readelf", "objdump"],
+    # tclsh, make: SQLite's amalgamation is made by its own Makefile, with Tcl (port-sqlite)
+    "build": ["meson", "ninja", "gcc", "pkg-config", "nm", "strip", "readelf", "objdump", "tclsh", "make"],
+    # the ports' boot tests check their output with the host's tools
+    "ports": ["gzip", "bzip2"],
     "lint": ["clang-format"],
     "clang": ["clang", "ld.lld", "llvm-nm"],
     "run": ["qemu-system-x86_64"],
@@ -28,7 +32,7 @@ NEEDED = {
     "debug": ["gdb"],
 }
 # groups `./unikit setup` installs
-SETUP_GROUPS = ["build", "run", "clang", "lint", "linuxbin", "net"]
+SETUP_GROUPS = ["build", "run", "clang", "lint", "linuxbin", "net", "ports"]
 
 
 def apt_line(pkgs):

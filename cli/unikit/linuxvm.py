@@ -175,11 +175,13 @@ def module_order(moddir, want=None):
     return order
 
 
-def build_initramfs(cache, moddir, cpio_newc):
-    """init + modules + static httpreply as a cpio newc file; returns its path."""
+def build_initramfs(cache, moddir, cpio_newc, extra=None, name="initramfs"):
+    """init + modules + static httpreply (+ `extra`: {file name in / : path},
+    programs for ukexec=) as a cpio newc file CACHE/NAME.cpio; returns its
+    path."""
     if not shutil.which("musl-gcc"):
         raise VMError("musl-gcc is missing: apt-get install -y musl-tools")
-    root = os.path.join(cache, "initramfs")
+    root = os.path.join(cache, name)
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(os.path.join(root, "modules"))
     src = os.path.join(ROOT, "examples", "httpreply")
@@ -201,17 +203,20 @@ def build_initramfs(cache, moddir, cpio_newc):
         lines.append(f"/modules/{name}")
     with open(os.path.join(root, "modules", "order"), "w") as f:
         f.write("\n".join(lines) + "\n")
-    out = os.path.join(cache, "initramfs.cpio")
+    for fname, path in (extra or {}).items():
+        shutil.copy(path, os.path.join(root, fname))
+    out = os.path.join(cache, name + ".cpio")
     with open(out, "wb") as f:
         f.write(cpio_newc(root))
     return out
 
 
-def prepare(cache, cpio_newc):
-    """(kernel, initramfs, version): everything the VM needs, built now."""
+def prepare(cache, cpio_newc, extra=None, name="initramfs"):
+    """(kernel, initramfs, version): everything the VM needs, built now
+    (`extra` and `name`: see build_initramfs)."""
     os.makedirs(cache, exist_ok=True)
     kernel, moddir, ver = fetch_kernel(cache)
-    initrd = build_initramfs(cache, moddir, cpio_newc)
+    initrd = build_initramfs(cache, moddir, cpio_newc, extra, name)
     return kernel, initrd, ver
 
 
@@ -226,11 +231,15 @@ def host_tsc_khz():
 
 
 def qemu_command(kernel, initrd, machine, accel, net_args, mem=MEM, ip="10.77.0.2/24",
-                 gw="10.77.0.1", port=80, sysctl=SYSCTL, extra="", icount=False):
+                 gw="10.77.0.1", port=80, sysctl=SYSCTL, extra="", icount=False, exec_args=None):
     """The VM's QEMU command. `extra`: more kernel parameters (e.g.
-    mitigations=off, ukexec=/sysbench); `icount`: -icount shift=0 (the TSC
-    counts guest instructions, at 1 GHz)."""
+    mitigations=off); `icount`: -icount shift=0 (the TSC counts guest
+    instructions, at 1 GHz); exec_args: [PATH, ARG...] makes init run that
+    program of the initramfs instead of httpreply and power off after it
+    (no network: ip, gw and port are left out)."""
     append = f"console=ttyS0 quiet panic=-1 ukip={ip} ukgw={gw} ukport={port}"
+    if exec_args:
+        append = f"console=ttyS0 quiet panic=-1 ukexec={exec_args[0]}"
     if sysctl:
         append += f" uksysctl={sysctl}"
     if extra:
@@ -241,6 +250,9 @@ def qemu_command(kernel, initrd, machine, accel, net_args, mem=MEM, ip="10.77.0.
         # under TCG: Linux would hang at "Marking TSC unstable"; tell it the
         # rate (the TCG guest TSC runs at the host's)
         append += f" tsc_early_khz={khz}"
+    if exec_args:
+        # the kernel hands the words after "--" to init as its arguments
+        append += " -- " + " ".join(exec_args[1:])
     cmd = ["qemu-system-x86_64", "-M", machine, "-m", f"{mem >> 20}M", "-nodefaults",
            "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
            "-kernel", kernel, "-initrd", initrd, "-append", append]

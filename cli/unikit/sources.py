@@ -4,12 +4,45 @@ packages, as each wrap's `# unikit-debian-*` line says (`unikit fetch-sources`).
 import hashlib
 import os
 import re
+import functools
 import shutil
+import subprocess
 import tempfile
 
 from . import ROOT
 from .build import run_checked
 from .errors import UserError, say
+
+
+def debian_versions(pkg):
+    """The versions of a source package apt knows, newest first."""
+    p = subprocess.run(["apt-cache", "showsrc", pkg], capture_output=True, text=True)
+    vs = []
+    for line in p.stdout.splitlines():
+        if line.startswith("Version: ") and line[9:].strip() not in vs:
+            vs.append(line[9:].strip())
+    vs.sort(key=functools.cmp_to_key(
+        lambda a, b: 0 if a == b else (1 if subprocess.run(
+            ["dpkg", "--compare-versions", a, "gt", b]).returncode == 0 else -1)), reverse=True)
+    return vs
+
+
+def apt_source(w, pkg, orig, tmp):
+    """Download Debian source package `pkg` into tmp until it holds `orig`:
+    the newest version first, then older ones (a security update's files may
+    be missing from a mirror while the release's, with the same orig
+    tarball, are there). Returns the orig tarball's path."""
+    tried = []
+    for spec in [pkg] + [f"{pkg}={v}" for v in debian_versions(pkg)]:
+        p = subprocess.run(["apt-get", "source", "--download-only", "-q", spec], cwd=tmp,
+                           capture_output=True, text=True)
+        path = os.path.join(tmp, orig)
+        if os.path.isfile(path):
+            return path
+        tried.append(f"{spec} (exit {p.returncode}: {(p.stderr.strip().splitlines() or [''])[-1]})")
+    raise UserError(f"{w}: no {orig} from Debian's {pkg} source package; tried " + "; ".join(tried) +
+                    f" (got: {', '.join(sorted(os.listdir(tmp))) or 'nothing'}); the archive may carry "
+                    f"another version: update the wrap's unikit-debian line")
 
 
 def ensure_deb_src():
@@ -152,14 +185,7 @@ def fetch_srcunpacked_sources():
             continue
         with tempfile.TemporaryDirectory() as tmp:
             os.chmod(tmp, 0o755)  # apt's _apt user writes into it
-            run_checked(["apt-get", "source", "--download-only", "-q", pkg],
-                        f"apt-get source {pkg}", quiet=True, cwd=tmp)
-            path = os.path.join(tmp, orig)
-            if not os.path.isfile(path):
-                raise UserError(f"{w}: Debian's {pkg} source package has no {orig} "
-                                f"(got: {', '.join(sorted(os.listdir(tmp)))}); "
-                                f"the archive may carry another version: update the wrap's "
-                                f"unikit-debian-srcunpack line")
+            path = apt_source(w, pkg, orig, tmp)
             got = hashlib.sha256(open(path, "rb").read()).hexdigest()
             if got != want:
                 raise UserError(f"{w}: {orig} from Debian has sha256 {got}, the wrap wants {want}")
@@ -328,12 +354,8 @@ def cmd_fetch_sources(a):
             say(f"{w}: {fn} already in packagecache")
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            run_checked(["apt-get", "source", "--download-only", "-q", pkg], f"apt-get source {pkg}",
-                        quiet=True, cwd=tmp)
-            path = os.path.join(tmp, orig)
-            if not os.path.exists(path):
-                raise UserError(f"{w}: Debian's {pkg} source package has no {orig} "
-                                f"(got: {', '.join(sorted(os.listdir(tmp)))})")
+            os.chmod(tmp, 0o755)  # apt's _apt user writes into it
+            path = apt_source(w, pkg, orig, tmp)
             got = hashlib.sha256(open(path, "rb").read()).hexdigest()
             if got != want:
                 raise UserError(f"{w}: {orig} from Debian has sha256 {got}, the wrap wants {want}")

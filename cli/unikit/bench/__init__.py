@@ -14,9 +14,10 @@ def emit(name, value, unit):
 
 
 def benches():
-    from . import blk, core, http
+    from . import blk, core, http, ports, sqlite
     return {"boot": core.bench_boot, "alloc": core.bench_alloc, "sched": core.bench_sched,
-            "syscall": core.bench_syscall, "http": http.bench_http, "blk": blk.bench_blk}
+            "syscall": core.bench_syscall, "http": http.bench_http, "blk": blk.bench_blk,
+            "sqlite": sqlite.bench_sqlite, "ports": ports.bench_ports}
 
 
 def main(names):

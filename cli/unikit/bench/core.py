@@ -254,7 +254,7 @@ def bench_syscall():
     except linuxvm.VMError as e:
         raise UserError(str(e))
     print(f"# linux: Debian kernel {ver}, default mitigations, -icount shift=0", flush=True)
-    cmd = linuxvm.qemu_command(kernel, initrd, "microvm", "tcg", [], extra="ukexec=/sysbench",
+    cmd = linuxvm.qemu_command(kernel, initrd, "microvm", "tcg", [], exec_args=["/sysbench"],
                                icount=True)
     rc, out, err = run_qemu(cmd, 1800, echo=False)
     lx = sysbench_figures(out, "the Linux VM")

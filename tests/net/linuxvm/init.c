@@ -7,10 +7,11 @@
  * order), configures eth0 from the kernel command line's ukip=A.B.C.D/P and
  * ukgw=A.B.C.D (which the kernel hands to init as environment variables) with
  * ioctls, applies uksysctl=name=value[,...], and execs /httpreply with ukport
- * (default 80). With ukexec=/PROGRAM instead it runs that program (no
- * arguments), prints "init: PROGRAM exited with N" and reboots (QEMU's
- * -no-reboot then ends the VM). Before either it prints the CPU model the
- * kernel sees ("init: cpu: ...") and every entry of
+ * (default 80). With ukexec=PATH on the command line it runs PATH instead,
+ * with init's own arguments (the words after "--" on the kernel command
+ * line), prints its exit status and powers the VM off (`unikit bench
+ * sqlite` and `bench syscall` run their programs this way). Before either it
+ * prints the CPU model the kernel sees ("init: cpu: ...") and every entry of
  * /sys/devices/system/cpu/vulnerabilities ("init: vulnerability NAME:
  * STATE"): what the kernel enabled against each.
  * Build: musl-gcc -static -Os -o init init.c
@@ -33,6 +34,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -255,43 +257,45 @@ static void cpu_report(void)
 	fflush(stdout);
 }
 
-/* ukexec=/PROGRAM: run it, report its status, reboot */
-static void run_program(const char *prog)
+/* ukexec=PATH: PATH with `args` (argv[0] replaced), then power off */
+static int run_program(const char *path, char **args)
 {
-	char *argv[] = {(char *)prog, NULL};
-	int st = 0;
-	pid_t p = fork();
+	int status = 0;
+	pid_t pid;
 
-	if (p == 0) {
-		execv(prog, argv);
-		say("exec %s", prog, errno);
+	args[0] = (char *)path;
+	pid = fork();
+	if (pid == 0) {
+		execv(path, args);
+		say("exec %s", path, errno);
 		_exit(127);
 	}
-	if (p < 0 || waitpid(p, &st, 0) != p)
-		say("running %s", prog, errno);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		say("running %s", path, errno);
+	else if (WIFEXITED(status))
+		printf("init: %s exited with status %d\n", path,
+		       WEXITSTATUS(status));
 	else
-		printf("init: %s exited with %d\n", prog,
-		       WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		printf("init: %s ended by signal %d\n", path, WTERMSIG(status));
 	fflush(stdout);
 	sync();
-	reboot(RB_AUTOBOOT);
+	reboot(RB_POWER_OFF);
+	return 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	const char *port = getenv("ukport"), *prog = getenv("ukexec");
-	char *argv[] = {"httpreply", (char *)(port ? port : "80"), NULL};
+	const char *port = getenv("ukport"), *exe = getenv("ukexec");
+	char *hargv[] = {"httpreply", (char *)(port ? port : "80"), NULL};
 
 	console();
 	cpu_report();
-	if (prog) {
-		run_program(prog);
-		return 1;
-	}
 	load_modules();
+	if (exe && argc > 0)
+		return run_program(exe, argv);
 	network();
 	sysctls();
-	execv("/httpreply", argv);
+	execv("/httpreply", hargv);
 	say("exec %s", "/httpreply", errno);
 	return 1;
 }

@@ -1,0 +1,2 @@
+-- arguments from the command line
+print("args: " .. #arg .. " " .. table.concat(arg, ",") .. " script " .. arg[0])
