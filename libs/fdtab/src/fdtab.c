@@ -864,17 +864,7 @@ UK_SYSCALL_R_DEFINE(int, close_range, unsigned, first, unsigned, last, unsigned,
 	return 0;
 }
 
-/* Memory-backed files: nothing to write back. */
-UK_SYSCALL_R_DEFINE(int, sync)
-{
-	return 0;
-}
-
-UK_SYSCALL_R_DEFINE(int, syncfs, int, fd)
-{
-	return fd_file(fd) ? 0 : -EBADF;
-}
-
+/* sync and syncfs are vfscore's: it knows the mounts that can write back */
 UK_SYSCALL_R_DEFINE(ssize_t, readahead, int, fd, off_t, off, size_t, count)
 {
 	struct uk_file *f = fd_acc(fd, 1);
