@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from . import ROOT, check, debug, fuzz, new, pool, run, size, sources, targets
+from . import ROOT, check, debug, fuzz, new, package, pool, run, size, sources, targets
 from .build import app_build, app_configure, build, builddir, configure, is_app_dir, run_checked
 from .errors import UserError, say
 from .host import SETUP_GROUPS, apt_line, missing_packages, require
@@ -293,6 +293,7 @@ def main(argv=None):
 
     check.add_parser(sub)
     debug.add_parser(sub, target_opts)
+    package.add_parser(sub, target_opts)
     new.add_parser(sub)
 
     s = sub.add_parser("cpio", help="pack a directory as a cpio newc archive (what --initrd does)")
