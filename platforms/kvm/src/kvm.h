@@ -56,6 +56,28 @@ struct pvh_modlist_entry {
 	uint64_t paddr, size, cmdline_paddr, reserved;
 } __attribute__((packed));
 
+/*
+ * Multiboot2: the boot information structure at guest-physical `mbi_pa`
+ * (readable at `mem`, bounded by `top` as for kvm_pvh_parse) as a PVH
+ * start_info in `out->si`. The memory map and the command line are used in
+ * place (their addresses point into the structure: multiboot2's memory map
+ * entries have the PVH layout); the first module goes to `out->mod` and an
+ * RSDP copy to `out->rsdp`, whose addresses the caller puts into
+ * si.modlist_paddr / si.rsdp_paddr. -1 with the reason in `why`: a
+ * misaligned or oversized structure, a tag running past it, a command line
+ * without a NUL, a memory map entry size other than 24, a module ending
+ * below its start, a short RSDP. kvm_pvh_parse then checks the result.
+ */
+struct kvm_mb2 {
+	struct pvh_start_info si;
+	struct pvh_modlist_entry mod;
+	uint8_t rsdp[36];
+	int has_rsdp;
+};
+#define MB2_BOOT_MAGIC 0x36d76289 /* %eax at a multiboot2 entry */
+int kvm_mb2_parse(uint64_t mbi_pa, const uint8_t *mem, uint64_t top,
+		  struct kvm_mb2 *out, char *why, size_t whylen);
+
 /* What the PVH hand-over holds, checked (kvm_pvh_parse). */
 #define KVM_MEMMAP_MAX	1024	    /* E820 entries accepted */
 #define KVM_CMDLINE_CAP (64u << 10) /* bytes, NUL included */
