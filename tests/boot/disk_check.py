@@ -36,7 +36,54 @@ def boot(what, extra, problems):
         problems.append(f"{what}: qemu exited {p.returncode}, expected 1 (guest status 0)")
 
 
+def http(unikit, image, work):
+    """httpreply from a disk (SeaBIOS, virtio-net on a tap in a private
+    namespace): it must answer curl with its page."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(unikit)), "cli"))
+    from unikit import netns
+    why = netns.requirements_problem()
+    if why:
+        print(f"SKIP: {why}")
+        return 77
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    disk = os.path.join(work, "http.img")
+    params = " ".join(netns.guest_params()) + " --"
+    p = subprocess.run([sys.executable, unikit, "package", image, "--disk", disk,
+                        "--cmdline", params], capture_output=True, text=True)
+    print(p.stdout + p.stderr)
+    if p.returncode != 0:
+        print(f"FAIL: unikit package --disk exited {p.returncode}")
+        return 1
+    ns = netns.NetNS()
+    ns.create()
+    try:
+        g = netns.Guest(ns, QEMU + ["-M", "pc", "-drive", f"file={disk},format=raw"]
+                        + netns.qemu_net_args("pc"), echo=True)
+        try:
+            t = g.wait_for(r"listening", 240)
+        except (TimeoutError, RuntimeError) as e:
+            g.stop()
+            print(f"FAIL: httpreply from the disk did not come up: {e}")
+            return 1
+        r = ns.run(["curl", "-s", "-m", "60", "-o", "-", "-w", "\nHTTP %{http_code}\n",
+                    f"http://{netns.GUEST_IP}/"], timeout=90, capture_output=True,
+                   text=True)
+        g.stop()
+    finally:
+        ns.destroy()
+    out = r.stdout if isinstance(r.stdout, str) else r.stdout.decode("utf-8", "replace")
+    print(out)
+    if "HTTP 200" not in out or "<html" not in out.lower():
+        print("FAIL: no page with status 200 from httpreply booted from the disk")
+        return 1
+    print(f"OK: httpreply booted from the disk by GRUB (SeaBIOS) in {t:.1f} s and served its page")
+    return 0
+
+
 def main():
+    if sys.argv[1] == "--http":
+        return http(*sys.argv[2:5])
     unikit, image, work = sys.argv[1:4]
     if not os.path.isfile(OVMF):
         print("SKIP: no OVMF firmware (apt-get install ovmf)")
