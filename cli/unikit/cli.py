@@ -278,6 +278,9 @@ def main(argv=None):
     s.add_argument("--share", action="append", metavar="HOSTDIR[:GUESTPATH]",
                    help="a host directory over virtio-9p, mounted at GUESTPATH (default /share) "
                         "by 9pfs (vfs.mount=9pfs:shareN:GUESTPATH)")
+    s.add_argument("--crash-dump", metavar="FILE",
+                   help="a second serial port (COM2) into FILE: a kvm image that crashes writes "
+                        "its registers, stack and data there (`unikit debug --core FILE` opens it)")
     s.add_argument("-v", "--verbose", action="store_true", help="print the qemu command line")
     s.add_argument("args", nargs="*", default=[], help="-- then the app's arguments")
     s.set_defaults(fn=run.cmd_run)

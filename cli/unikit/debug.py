@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 
 from . import ROOT
@@ -119,11 +120,10 @@ def gdb_base(a):
 
 def cmd_debug(a):
     require("debug")
-    if a.core:
-        raise UserError("--core: crash dumps are not implemented yet (the crash report on the "
-                        "console is what a crashing image leaves); see docs/deploy.md")
     image, plat = resolve_image(a)
     dbg = debug_file(image)
+    if a.core:
+        return debug_core(a, image, plat, dbg)
     stop = ["-ex", main_breakpoint(dbg)] if not a.entry else []
     tail = ["-x", os.path.abspath(a.gdb_batch)] if a.gdb_batch else []
     if plat == "linuxu":
@@ -135,6 +135,33 @@ def cmd_debug(a):
             say("gdb command: " + " ".join(shlex.quote(c) for c in cmd))
         return run_gdb(cmd)
     return debug_kvm(a, image, dbg, stop, tail)
+
+
+def debug_core(a, image, plat, dbg):
+    """gdb on a crash dump (`unikit run --crash-dump FILE`), offline: the
+    dump becomes an ELF core next to nothing (a temporary file)."""
+    from . import core
+    if plat != "kvm":
+        raise UserError("--core: crash dumps are written by kvm images (a linuxu image is a "
+                        "Linux process: use the kernel's core dumps, `ulimit -c unlimited`)")
+    try:
+        data = open(a.core, "rb").read()
+    except OSError as e:
+        raise UserError(f"--core {a.core}: {e.strerror}")
+    regs, segs = core.parse_dump(data, a.core)
+    say(f"crash dump {a.core}: vector {regs['vector']}, error code {regs['error_code']:#x}, "
+        f"RIP {regs['rip']:#x}, CR2 {regs['cr2']:#x}; memory: "
+        + ", ".join(f"{addr:#x}+{len(b) // 1024} KiB" for addr, b in segs))
+    with tempfile.NamedTemporaryFile(prefix="unikit-core-", suffix=".elf") as f:
+        f.write(core.elf_core(regs, segs))
+        f.flush()
+        # the note is a Linux x86_64 prstatus: gdb reads it as such
+        cmd = gdb_base(a) + ["-ex", "set osabi GNU/Linux", "-ex", f"file {dbg}",
+                             "-ex", f"core-file {f.name}"]
+        cmd += ["-x", os.path.abspath(a.gdb_batch)] if a.gdb_batch else ["-ex", "bt"]
+        if a.verbose:
+            say("gdb command: " + " ".join(shlex.quote(c) for c in cmd))
+        return run_gdb(cmd)
 
 
 def run_gdb(cmd):
@@ -222,7 +249,9 @@ def add_parser(sub, target_opts):
     s.add_argument("--gdb-batch", metavar="FILE",
                    help="run gdb non-interactively (-batch) with this command file after "
                         "stopping at main")
-    s.add_argument("--core", metavar="FILE", help="open a crash dump (not implemented yet)")
+    s.add_argument("--core", metavar="FILE",
+                   help="open a crash dump offline (from `unikit run --crash-dump FILE`) with "
+                        "the image's symbols: the faulting frame, bt, print")
     s.add_argument("--machine", default="microvm", help="QEMU machine (as for `unikit run`)")
     s.add_argument("--mem", default="64M", help="guest RAM (default 64M)")
     s.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto")

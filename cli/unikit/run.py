@@ -72,6 +72,15 @@ def cmd_run(a):
     from . import storage
     st_extra, a.lib_params = storage.run_args(a.machine, disks, shares)
     extra += st_extra
+    if getattr(a, "crash_dump", None):
+        # COM2: where a crashing image writes its dump (platforms/kvm)
+        dump = os.path.abspath(a.crash_dump)
+        if not os.path.isdir(os.path.dirname(dump)):
+            raise UserError(f"--crash-dump {a.crash_dump}: no such directory")
+        if os.path.exists(dump):
+            os.unlink(dump)
+        extra += ["-chardev", "file,id=ukdump,path=" + dump.replace(",", ",,"),
+                  "-device", "isa-serial,chardev=ukdump,iobase=0x2f8,irq=3"]
     if getattr(a, "net", False):
         # a tap device in a private network namespace
         from . import netns

@@ -34,6 +34,12 @@ struct pvh_memmap_entry {
 void kvm_cpu_init(void);
 /* Make the image W^X, unmap page 0 and the boot stack's guard page. */
 void kvm_paging_init(void);
+/* 1 if `va` is mapped (readable) in the current page tables, else 0. */
+int kvm_page_readable(uint64_t va);
+struct ukarch_regs;
+/* A crash dump of the faulting context to COM2 if the VM has one (see
+ * src/coredump.c); nothing otherwise. */
+void kvm_core_dump(const struct ukarch_regs *r, uint64_t cr2);
 /* The stack whose guard page holds addr ("the boot stack", ...), or NULL. */
 const char *kvm_stack_guard_name(uint64_t addr);
 void kvm_serial_init(void);
