@@ -40,6 +40,9 @@ def cmd_run(a):
     disks, shares = getattr(a, "disk", None) or [], getattr(a, "share", None) or []
     if plat == "linuxu" and (disks or shares):
         raise UserError("--disk and --share need the kvm platform (linuxu has no devices)")
+    if plat == "linuxu" and getattr(a, "crash_dump", None):
+        raise UserError("--crash-dump needs the kvm platform (a linuxu image is a Linux process: "
+                        "use the kernel's core dumps, `ulimit -c unlimited`)")
     if plat == "linuxu":
         say(f"running {os.path.basename(image)} as a Linux process (no accelerator)")
         env = dict(os.environ)
