@@ -11,6 +11,10 @@ Modules (each with one job; commands live in cli.py and call into them):
   apps     finding the images an app registers (the .images manifests)
   qemu     accelerator choice, QEMU command lines, exit statuses
   initrd   cpio newc archives from directories
+  debug    `unikit debug`: an image under gdb (QEMU's stub or gdb running linuxu);
+           gdb/unikit.py holds the gdb helpers (uk-threads, uk-log)
+  package  `unikit package`: OCI images for containerd + urunc; disk.py: bootable GPT disks
+  core     crash dumps (`run --crash-dump`) as ELF cores for `debug --core`
   run      `unikit run`: boot an image under QEMU or as a Linux process
   netns    network namespaces with a tap device (`run --net`, tests, benches)
   linuxvm  the Debian-kernel Linux VM that benchmarks compare against

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from . import ROOT, check, fuzz, new, pool, run, size, sources, targets
+from . import ROOT, check, debug, fuzz, new, package, pool, run, size, sources, targets
 from .build import app_build, app_configure, build, builddir, configure, is_app_dir, run_checked
 from .errors import UserError, say
 from .host import SETUP_GROUPS, apt_line, missing_packages, require
@@ -282,6 +282,9 @@ def main(argv=None):
     s.add_argument("--share", action="append", metavar="HOSTDIR[:GUESTPATH]",
                    help="a host directory over virtio-9p, mounted at GUESTPATH (default /share) "
                         "by 9pfs (vfs.mount=9pfs:shareN:GUESTPATH)")
+    s.add_argument("--crash-dump", metavar="FILE",
+                   help="a second serial port (COM2) into FILE: a kvm image that crashes writes "
+                        "its registers, stack and data there (`unikit debug --core FILE` opens it)")
     s.add_argument("-v", "--verbose", action="store_true", help="print the qemu command line")
     s.add_argument("args", nargs="*", default=[], help="-- then the app's arguments")
     s.set_defaults(fn=run.cmd_run)
@@ -296,6 +299,8 @@ def main(argv=None):
     s.set_defaults(fn=cmd_test)
 
     check.add_parser(sub)
+    debug.add_parser(sub, target_opts)
+    package.add_parser(sub, target_opts)
     new.add_parser(sub)
 
     s = sub.add_parser("cpio", help="pack a directory as a cpio newc archive (what --initrd does)")

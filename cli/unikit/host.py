@@ -15,6 +15,8 @@ PACKAGES = {
     "musl-gcc": "musl-tools",
     "wrk": "wrk", "curl": "curl", "ip": "iproute2",
     "gdb": "gdb",
+    "skopeo": "skopeo", "umoci": "umoci", "sgdisk": "gdisk", "mformat": "mtools",
+    "grub-mkimage": "grub-common", "qemu-img": "qemu-utils",
     "tclsh": "tcl", "make": "make", "bzip2": "bzip2", "gzip": "gzip",
 }
 NEEDED = {
@@ -30,9 +32,18 @@ NEEDED = {
     # network boot tests and `bench http` (tests/net): clients, namespaces
     "net": ["wrk", "curl", "ip"],
     "debug": ["gdb"],
+    # `unikit package` (--disk: GPT, FAT, GRUB cores, qcow2) and its tests
+    # (skopeo/umoci read OCI images back)
+    "deploy": ["sgdisk", "mformat", "grub-mkimage", "qemu-img", "skopeo", "umoci"],
+}
+# files (not commands) a group needs -> the Debian package that has them
+FILES = {
+    "deploy": {"/usr/lib/grub/i386-pc/boot.img": "grub-pc-bin",
+               "/usr/lib/grub/x86_64-efi/multiboot2.mod": "grub-efi-amd64-bin",
+               "/usr/share/ovmf/OVMF.fd": "ovmf"},
 }
 # groups `./unikit setup` installs
-SETUP_GROUPS = ["build", "run", "clang", "lint", "linuxbin", "net", "ports"]
+SETUP_GROUPS = ["build", "run", "clang", "lint", "linuxbin", "net", "ports", "debug", "deploy"]
 
 
 def apt_line(pkgs):
@@ -46,6 +57,9 @@ def missing_packages(groups):
         for tool in NEEDED[g]:
             if not shutil.which(tool):
                 pkgs.append(PACKAGES[tool])
+        for path, pkg in FILES.get(g, {}).items():
+            if not os.path.exists(path):
+                pkgs.append(pkg)
     if "build" in groups:
         # without pkg-config nothing can find cmocka either
         if not shutil.which("pkg-config") or \

@@ -40,6 +40,9 @@ def cmd_run(a):
     disks, shares = getattr(a, "disk", None) or [], getattr(a, "share", None) or []
     if plat == "linuxu" and (disks or shares):
         raise UserError("--disk and --share need the kvm platform (linuxu has no devices)")
+    if plat == "linuxu" and getattr(a, "crash_dump", None):
+        raise UserError("--crash-dump needs the kvm platform (a linuxu image is a Linux process: "
+                        "use the kernel's core dumps, `ulimit -c unlimited`)")
     if plat == "linuxu":
         say(f"running {os.path.basename(image)} as a Linux process (no accelerator)")
         env = dict(os.environ)
@@ -72,6 +75,15 @@ def cmd_run(a):
     from . import storage
     st_extra, a.lib_params = storage.run_args(a.machine, disks, shares)
     extra += st_extra
+    if getattr(a, "crash_dump", None):
+        # COM2: where a crashing image writes its dump (platforms/kvm)
+        dump = os.path.abspath(a.crash_dump)
+        if not os.path.isdir(os.path.dirname(dump)):
+            raise UserError(f"--crash-dump {a.crash_dump}: no such directory")
+        if os.path.exists(dump):
+            os.unlink(dump)
+        extra += ["-chardev", "file,id=ukdump,path=" + dump.replace(",", ",,"),
+                  "-device", "isa-serial,chardev=ukdump,iobase=0x2f8,irq=3"]
     if getattr(a, "net", False):
         # a tap device in a private network namespace
         from . import netns

@@ -14,10 +14,11 @@ def emit(name, value, unit):
 
 
 def benches():
-    from . import blk, core, http, ports, sqlite
+    from . import blk, core, density, http, ports, sqlite
     return {"boot": core.bench_boot, "alloc": core.bench_alloc, "sched": core.bench_sched,
             "syscall": core.bench_syscall, "http": http.bench_http, "blk": blk.bench_blk,
-            "sqlite": sqlite.bench_sqlite, "ports": ports.bench_ports}
+            "sqlite": sqlite.bench_sqlite, "ports": ports.bench_ports,
+            "density": density.bench_density}
 
 
 def main(names):

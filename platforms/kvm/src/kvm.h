@@ -34,6 +34,12 @@ struct pvh_memmap_entry {
 void kvm_cpu_init(void);
 /* Make the image W^X, unmap page 0 and the boot stack's guard page. */
 void kvm_paging_init(void);
+/* 1 if `va` is mapped (readable) in the current page tables, else 0. */
+int kvm_page_readable(uint64_t va);
+struct ukarch_regs;
+/* A crash dump of the faulting context to COM2 if the VM has one (see
+ * src/coredump.c); nothing otherwise. */
+void kvm_core_dump(const struct ukarch_regs *r, uint64_t cr2);
 /* The stack whose guard page holds addr ("the boot stack", ...), or NULL. */
 const char *kvm_stack_guard_name(uint64_t addr);
 void kvm_serial_init(void);
@@ -55,6 +61,28 @@ int kvm_memmap_reserve(struct ukplat_bootinfo *bi, uint64_t base, uint64_t end);
 struct pvh_modlist_entry {
 	uint64_t paddr, size, cmdline_paddr, reserved;
 } __attribute__((packed));
+
+/*
+ * Multiboot2: the boot information structure at guest-physical `mbi_pa`
+ * (readable at `mem`, bounded by `top` as for kvm_pvh_parse) as a PVH
+ * start_info in `out->si`. The memory map and the command line are used in
+ * place (their addresses point into the structure: multiboot2's memory map
+ * entries have the PVH layout); the first module goes to `out->mod` and an
+ * RSDP copy to `out->rsdp`, whose addresses the caller puts into
+ * si.modlist_paddr / si.rsdp_paddr. -1 with the reason in `why`: a
+ * misaligned or oversized structure, a tag running past it, a command line
+ * without a NUL, a memory map entry size other than 24, a module ending
+ * below its start, a short RSDP. kvm_pvh_parse then checks the result.
+ */
+struct kvm_mb2 {
+	struct pvh_start_info si;
+	struct pvh_modlist_entry mod;
+	uint8_t rsdp[36];
+	int has_rsdp;
+};
+#define MB2_BOOT_MAGIC 0x36d76289 /* %eax at a multiboot2 entry */
+int kvm_mb2_parse(uint64_t mbi_pa, const uint8_t *mem, uint64_t top,
+		  struct kvm_mb2 *out, char *why, size_t whylen);
 
 /* What the PVH hand-over holds, checked (kvm_pvh_parse). */
 #define KVM_MEMMAP_MAX	1024	    /* E820 entries accepted */

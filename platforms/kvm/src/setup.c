@@ -17,6 +17,9 @@ extern char __uk_image_start[], __uk_image_end[];
  * write survives; .bss is not cleared, but keep boot data explicit). */
 uint64_t ukplat_kvm_tsc_at_entry __attribute__((section(".data")));
 uint64_t ukplat_kvm_rsdp_paddr;
+/* Multiboot2 boot information (entry.S, _mb2_start32); 0: a PVH boot. */
+uint64_t ukplat_kvm_mb2_info __attribute__((section(".data")));
+static struct kvm_mb2 mb2;
 
 static struct ukplat_bootinfo bootinfo;
 /* The command line is copied out of low memory before page 0 goes away. */
@@ -44,6 +47,20 @@ static __attribute__((noinline)) void kvm_setup(const struct pvh_start_info *si)
 	bootinfo.tsc_at_entry = ukplat_kvm_tsc_at_entry;
 	bootinfo.cmdline = "";
 
+	if (ukplat_kvm_mb2_info) {
+		/* GRUB's information, as a PVH start_info checked below */
+		if (kvm_mb2_parse(ukplat_kvm_mb2_info, NULL, KVM_MAPPED_TOP,
+				  &mb2, why, sizeof(why)) < 0) {
+			uk_pr_crit("multiboot2 boot data refused: %s", why);
+			ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
+		}
+		if (mb2.si.nr_modules)
+			mb2.si.modlist_paddr = (uintptr_t)&mb2.mod;
+		if (mb2.has_rsdp)
+			mb2.si.rsdp_paddr = (uintptr_t)mb2.rsdp;
+		si = &mb2.si;
+		bootinfo.loader_name = "multiboot2";
+	}
 	/* the loader's values are checked before any is followed (pvh.c);
 	 * the first GiB is identity-mapped by entry.S */
 	if (kvm_pvh_parse((uint64_t)(uintptr_t)si, NULL, KVM_MAPPED_TOP,

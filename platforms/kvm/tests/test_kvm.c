@@ -525,6 +525,140 @@ static void test_s5_truncated(void **s)
 		-1);
 }
 
+/* ---- multiboot2: GRUB's boot information as a PVH start_info ---- */
+#define MB2_MEM (4 * MiB)
+#define MBI	0x10000
+static uint8_t mb2mem[MB2_MEM] __attribute__((aligned(8)));
+
+static uint32_t mb2_tag(uint32_t off, uint32_t type, const void *body,
+			uint32_t len)
+{
+	uint32_t size = 8 + len;
+
+	memcpy(mb2mem + MBI + off, &type, 4);
+	memcpy(mb2mem + MBI + off + 4, &size, 4);
+	if (len)
+		memcpy(mb2mem + MBI + off + 8, body, len);
+	return off + ((size + 7) & ~7u);
+}
+
+/* cmdline, memory map (2 entries), a module, ACPI 1 then 2: returns the
+ * offset of each, for the tests that break one */
+static uint32_t mb2_good(uint32_t *cmd_off, uint32_t *mmap_off,
+			 uint32_t *mod_off)
+{
+	uint32_t off = 8, total;
+	uint8_t mm[8 + 2 * 24] = {0}, mod[16], rsdp[36];
+	uint32_t esz = 24, ever = 0;
+	struct pvh_memmap_entry e[2] = {{0, 0x9fc00, E820_RAM, 0},
+					{MiB, 63 * MiB, E820_RAM, 0}};
+
+	memset(mb2mem, 0, sizeof(mb2mem));
+	*cmd_off = off;
+	off = mb2_tag(off, 1, "net.ip=10.0.0.2 -- one", 23);
+	memcpy(mm, &esz, 4);
+	memcpy(mm + 4, &ever, 4);
+	memcpy(mm + 8, e, sizeof(e));
+	*mmap_off = off;
+	off = mb2_tag(off, 6, mm, sizeof(mm));
+	uint32_t b = 0x200000, en = 0x210000;
+	memcpy(mod, &b, 4);
+	memcpy(mod + 4, &en, 4);
+	memcpy(mod + 8, "initrd", 7);
+	*mod_off = off;
+	off = mb2_tag(off, 3, mod, 15);
+	memset(rsdp, 1, sizeof(rsdp));
+	off = mb2_tag(off, 14, rsdp, 20);
+	memset(rsdp, 2, sizeof(rsdp));
+	off = mb2_tag(off, 15, rsdp, 36);
+	off = mb2_tag(off, 0, NULL, 0);
+	total = off;
+	memcpy(mb2mem + MBI, &total, 4);
+	return total;
+}
+
+static void test_mb2(void **s)
+{
+	(void)s;
+	struct kvm_mb2 m;
+	struct kvm_pvh p;
+	char why[256];
+	uint32_t c, mm, mod, bad;
+
+	mb2_good(&c, &mm, &mod);
+	assert_int_equal(
+		kvm_mb2_parse(MBI, mb2mem, MB2_MEM, &m, why, sizeof(why)), 0);
+	assert_int_equal(m.si.magic, PVH_START_MAGIC);
+	assert_int_equal(m.si.cmdline_paddr, MBI + c + 8);
+	assert_int_equal(m.si.memmap_paddr, MBI + mm + 16);
+	assert_int_equal(m.si.memmap_entries, 2);
+	assert_int_equal(m.si.nr_modules, 1);
+	assert_int_equal(m.mod.paddr, 0x200000);
+	assert_int_equal(m.mod.size, 0x10000);
+	assert_int_equal(m.has_rsdp, 1);
+	assert_int_equal(m.rsdp[0], 2); /* the ACPI 2 copy wins */
+	/* the result goes through the PVH checks: put the module list and
+	 * the start_info into the fake memory as the image would have them */
+	memcpy(mb2mem + 0x3000, &m.mod, sizeof(m.mod));
+	m.si.modlist_paddr = 0x3000;
+	memcpy(mb2mem + 0x4000, &m.si, sizeof(m.si));
+	assert_int_equal(kvm_pvh_parse(0x4000, mb2mem, MB2_MEM, MiB, 2 * MiB,
+				       &p, why, sizeof(why)),
+			 0);
+	assert_string_equal(p.cmdline, "net.ip=10.0.0.2 -- one");
+	assert_int_equal(p.memmap_entries, 2);
+	assert_int_equal(p.initrd, 0x200000);
+
+	/* refusals, each named */
+	assert_int_equal(
+		kvm_mb2_parse(MBI + 4, mb2mem, MB2_MEM, &m, why, sizeof(why)),
+		-1);
+	assert_non_null(strstr(why, "not 8-aligned"));
+	assert_int_equal(kvm_mb2_parse(MB2_MEM - 8, mb2mem, MB2_MEM, &m, why,
+				       sizeof(why)),
+			 -1);
+	assert_non_null(strstr(why, "total_size 0"));
+	bad = MB2_MEM; /* total_size past the mapped memory */
+	memcpy(mb2mem + MBI, &bad, 4);
+	assert_int_equal(
+		kvm_mb2_parse(MBI, mb2mem, MB2_MEM, &m, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "total_size"));
+	bad = 0x40000; /* within the limit, past `top` */
+	memcpy(mb2mem + MBI, &bad, 4);
+	assert_int_equal(
+		kvm_mb2_parse(MBI, mb2mem, 0x40000, &m, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "runs past the mapped memory"));
+	mb2_good(&c, &mm, &mod);
+	bad = 0x7000; /* a tag larger than the structure */
+	memcpy(mb2mem + MBI + mm + 4, &bad, 4);
+	assert_int_equal(
+		kvm_mb2_parse(MBI, mb2mem, MB2_MEM, &m, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "(type 6) at offset"));
+	mb2_good(&c, &mm, &mod);
+	bad = 4; /* a tag smaller than its header: would never advance */
+	memcpy(mb2mem + MBI + c + 4, &bad, 4);
+	assert_int_equal(
+		kvm_mb2_parse(MBI, mb2mem, MB2_MEM, &m, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "size 4 runs past"));
+	mb2_good(&c, &mm, &mod);
+	memset(mb2mem + MBI + c + 8, 'x', 23); /* no NUL */
+	assert_int_equal(
+		kvm_mb2_parse(MBI, mb2mem, MB2_MEM, &m, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "no terminating NUL"));
+	mb2_good(&c, &mm, &mod);
+	bad = 20;
+	memcpy(mb2mem + MBI + mm + 8, &bad, 4);
+	assert_int_equal(
+		kvm_mb2_parse(MBI, mb2mem, MB2_MEM, &m, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "entry_size 20, expected 24"));
+	mb2_good(&c, &mm, &mod);
+	bad = 0x100000; /* module end below its start */
+	memcpy(mb2mem + MBI + mod + 12, &bad, 4);
+	assert_int_equal(
+		kvm_mb2_parse(MBI, mb2mem, MB2_MEM, &m, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "end 0x100000 below start 0x200000"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_acpi_hw_reduced),
 		cmocka_unit_test(test_acpi_refuses_bad_tables),
 		cmocka_unit_test(test_s5_truncated),
+		cmocka_unit_test(test_mb2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -208,5 +208,6 @@ void ukplat_kvm_trap(struct ukarch_regs *r)
 	uintptr_t lo = (uintptr_t)ukplat_kvm_boot_stack_bottom;
 	uintptr_t hi = (uintptr_t)ukplat_kvm_boot_stack_top;
 	uk_crash_report(r, (r->rsp >= lo && r->rsp < hi) ? hi : 0);
+	kvm_core_dump(r, v == 14 ? ukarch_read_cr2() : 0);
 	ukplat_exit(UKPLAT_EXIT_CRASH);
 }

@@ -15,8 +15,19 @@
  *
  * The page tables and stacks live in .bss, which the loader zero-fills
  * (ELF p_memsz > p_filesz), so no clearing loop is needed here.
+ *
+ * Multiboot2 (GRUB's `multiboot2` command, from a disk): the header below
+ * (first in the image, where GRUB looks) names _mb2_start32 as the entry.
+ * GRUB enters it in the same state as PVH (flat 32-bit protected mode,
+ * paging off) with %eax = the multiboot2 magic and %ebx = its boot
+ * information; the entry records %ebx and joins the PVH path, and C turns
+ * that information into a PVH start_info (src/mb2.c). GRUB's GDT and stack
+ * are not used (neither is needed before our own are loaded).
  */
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
+#define MB2_HEADER_MAGIC 0xe85250d6
+#define MB2_BOOT_MAGIC 0x36d76289
+#define MB2_ARCH_I386 0
 
 #define PTE_P 0x001
 #define PTE_W 0x002
@@ -46,8 +57,39 @@
 	.quad _pvh_start32
 	.balign 4
 
+	/* multiboot2 header: magic, architecture, length, checksum, then
+	 * tags (8-aligned): the entry address, the end tag */
+	.section .multiboot2, "a", @progbits
+	.balign 8
+mb2_header:
+	.long MB2_HEADER_MAGIC
+	.long MB2_ARCH_I386
+	.long mb2_header_end - mb2_header
+	.long -(MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+	.balign 8
+	.word 3, 0                      /* entry address tag */
+	.long 12
+	.long _mb2_start32
+	.balign 8
+	.word 0, 0                      /* end tag */
+	.long 8
+mb2_header_end:
+
 	.section .text.boot, "ax", @progbits
 	.code32
+	.globl _mb2_start32
+	.type _mb2_start32, @function
+_mb2_start32:
+	cmpl $MB2_BOOT_MAGIC, %eax
+	jne 9f
+	movl %ebx, ukplat_kvm_mb2_info  /* setup.c converts it */
+	xorl %ebx, %ebx                 /* no PVH start_info */
+	jmp _pvh_start32
+9:	cli                             /* not a multiboot2 loader: stop */
+	hlt
+	jmp 9b
+	.size _mb2_start32, . - _mb2_start32
+
 	.globl _pvh_start32
 	.type _pvh_start32, @function
 _pvh_start32:

@@ -239,3 +239,9 @@ int ukplat_ioport_access(void)
 {
 	return 1;
 }
+
+int kvm_page_readable(uint64_t va)
+{
+	run_pt_init();
+	return ukarch_pt_lookup(&run_pt, va, NULL, NULL, NULL) == 0;
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""A crash dump written by the fault example, opened by `unikit debug --core`.
+
+coredump_check.py UNIKIT IMAGE WORKDIR
+Boots `fault null` with `unikit run --crash-dump` (status 125, the dump on
+COM2), then runs gdb on it offline with tests/boot/debug/core.gdb: the
+faulting function at its source line, its callers, globals from the dumped
+data. A truncated copy of the dump must be refused by name."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+
+def run(cmd):
+    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+    out = p.stdout + p.stderr
+    print(f"$ {' '.join(cmd[1:])}\n{out.strip()}\n(exit {p.returncode})")
+    return p.returncode, out
+
+
+def main():
+    unikit, image, work = sys.argv[1:4]
+    py = sys.executable
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    dump = os.path.join(work, "fault.core")
+    problems = []
+    rc, out = run([py, unikit, "run", "--timeout", "200", "--image", image, "--crash-dump", dump,
+                   "--", "null"])
+    if rc != 125:
+        problems.append(f"fault null exited {rc}, expected 125")
+    if not re.search(r"crash dump: \d+ bytes written to COM2", out):
+        problems.append("no 'crash dump: N bytes written to COM2' on the console")
+    gdbfile = os.path.join(os.path.dirname(os.path.abspath(__file__)), "debug", "core.gdb")
+    rc, out = run([py, unikit, "debug", image, "--core", dump, "--gdb-batch", gdbfile])
+    for rx in [r"crash dump .*: vector 14, error code 0x2, RIP 0x[0-9a-f]+, CR2 0x0",
+               r"Program terminated with signal SIGSEGV",
+               r"^#0  fault_null_write \(value=42\) at [^ ]*fault/main\.c:\d+$",
+               r"^#1  0x[0-9a-f]+ in fault_dispatch \(.*\"null\"\) at [^ ]*main\.c:\d+$",
+               r"^#2  0x[0-9a-f]+ in main \(.*argc=2\) at [^ ]*main\.c:\d+$",
+               r"^\$1 = \(int \* volatile\) 0x0$", r"^\$2 = 0$",
+               r"=> 0x[0-9a-f]+ <fault_null_write\+\d+>:\s+mov"]:
+        if not re.search(rx, out, re.M):
+            problems.append(f"gdb output lacks /{rx}/")
+    if rc != 0:
+        problems.append(f"unikit debug --core exited {rc}")
+    cut = os.path.join(work, "cut.core")
+    with open(dump, "rb") as f, open(cut, "wb") as g:
+        g.write(f.read()[:5000])
+    rc, out = run([py, unikit, "debug", image, "--core", cut])
+    if rc != 2 or "runs past the end of the file (5000 bytes)" not in out:
+        problems.append("a truncated dump was not refused with 'runs past the end of the file'")
+    for p in problems:
+        print("FAIL: " + p)
+    if not problems:
+        print("OK: crash dump written on COM2 and opened by gdb offline")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
