@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Poll an HTTP server until one GET / is answered with a complete response;
-print its CLOCK_MONOTONIC time (`first-answer T`), which the caller outside a
+"""Poll an HTTP server until one GET / is answered with a complete response
+(with --redis: a Redis server until PING is answered with +PONG); print its
+CLOCK_MONOTONIC time (`first-answer T`), which the caller outside a
 network namespace shares. A stand-alone script (run inside the namespace with
 `ip netns exec`), so it imports nothing of the package.
 
-    httpprobe.py --host 10.77.0.2 [--port 80] [--path /] [--timeout 60]
+    httpprobe.py --host 10.77.0.2 [--port 80] [--path /] [--timeout 60] [--redis]
 """
 import argparse
 import re
@@ -36,17 +37,31 @@ def answered(host, port, path):
         return True
 
 
+def redis_answered(host, port):
+    with socket.create_connection((host, port), timeout=0.5) as s:
+        s.settimeout(5)
+        s.sendall(b"PING\r\n")
+        data = b""
+        while b"\r\n" not in data and len(data) < 4096:
+            chunk = s.recv(4096)
+            if not chunk:
+                return False
+            data += chunk
+        return data.startswith(b"+PONG\r\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host", required=True)
     ap.add_argument("--port", type=int, default=80)
     ap.add_argument("--path", default="/")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--redis", action="store_true", help="PING a Redis server instead")
     a = ap.parse_args()
     deadline = time.monotonic() + a.timeout
     while time.monotonic() < deadline:
         try:
-            if answered(a.host, a.port, a.path):
+            if (redis_answered(a.host, a.port) if a.redis else answered(a.host, a.port, a.path)):
                 print(f"first-answer {time.monotonic():.6f}", flush=True)
                 return 0
         except OSError:

@@ -14,6 +14,12 @@ an installed package (/boot/vmlinuz-V with /lib/modules/V), or
 Kernel command line: console=ttyS0 quiet panic=-1 and the network
 configuration for init (ukip=, ukgw=, ukport=). No mitigations=off or other
 tuning: Debian's defaults, so the baseline is a stock kernel.
+
+`bench nginx` and `bench redis` run Debian's own server packages instead
+of httpreply: fetch_package() unpacks a package into the cache the same
+way, add_program() copies its binary with the shared libraries ldd
+resolves on this (Debian) host, the initramfs gets that tree, and init
+execs the server (ukrun=PATH, its arguments after "--").
 """
 import glob
 import lzma
@@ -67,6 +73,13 @@ def fetch_kernel(cache):
     if os.path.isfile(f"/boot/vmlinuz-{ver}") and os.path.isdir(f"/lib/modules/{ver}/kernel"):
         return f"/boot/vmlinuz-{ver}", f"/lib/modules/{ver}", ver
     dest = os.path.join(cache, pkg)
+    _download(pkg, dest)
+    return os.path.join(dest, "boot", f"vmlinuz-{ver}"), os.path.join(dest, "lib", "modules", ver), ver
+
+
+def _download(pkg, dest):
+    """`apt-get download pkg` unpacked with dpkg-deb -x into dest (made
+    under dest.part, renamed when complete)."""
     tmp = dest + ".part"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
@@ -78,7 +91,50 @@ def fetch_kernel(cache):
     _run(["dpkg-deb", "-x", debs[0], tmp], "dpkg-deb -x")
     os.remove(debs[0])
     os.rename(tmp, dest)
-    return os.path.join(dest, "boot", f"vmlinuz-{ver}"), os.path.join(dest, "lib", "modules", ver), ver
+
+
+def fetch_package(cache, pkg):
+    """(directory, version): Debian package `pkg`'s files as the package
+    ships them (the version apt would install), unpacked into
+    CACHE/debs/<pkg>_<version>/ once; nothing is installed."""
+    p = subprocess.run(["apt-cache", "show", "--no-all-versions", pkg], capture_output=True,
+                       text=True)
+    m = re.search(r"^Version: (\S+)$", p.stdout, re.M)
+    if p.returncode or not m:
+        raise VMError(f"apt knows no package {pkg} (apt-cache show {pkg}); run `apt-get update` "
+                      f"first")
+    ver = m.group(1)
+    dest = os.path.join(cache, "debs", f"{pkg}_{ver.replace(':', '%3a')}")
+    if not os.path.isdir(dest):
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        _download(f"{pkg}={ver}", dest)
+    return dest, ver
+
+
+def add_program(root, binary, dest):
+    """Put the dynamically linked program `binary` at ROOT/dest with the
+    shared libraries and the loader ldd resolves for it at the same paths
+    as on this host (Debian's, from the same archive); returns the
+    libraries' paths."""
+    p = subprocess.run(["ldd", binary], capture_output=True, text=True)
+    if p.returncode:
+        raise VMError(f"ldd {binary} failed: {(p.stdout + p.stderr).strip()[-500:]}")
+    libs = []
+    for line in p.stdout.splitlines():
+        line = line.strip()
+        if "not found" in line:
+            raise VMError(f"{binary} needs {line.split()[0]}, which this host does not have "
+                          f"(install the Debian package that ships it)")
+        m = re.match(r"(?:\S+ => )?(/\S+) \(0x[0-9a-f]+\)$", line)
+        if m:
+            libs.append(m.group(1))
+        elif line and not line.startswith("linux-vdso"):
+            raise VMError(f"ldd {binary}: cannot read the line {line!r}")
+    for path in [binary] + libs:
+        out = os.path.join(root, (dest if path == binary else path).lstrip("/"))
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        shutil.copy(path, out)  # the file itself, not a symlink to it
+    return libs
 
 
 def elf_modinfo(data, what="module"):
@@ -175,10 +231,11 @@ def module_order(moddir, want=None):
     return order
 
 
-def build_initramfs(cache, moddir, cpio_newc, extra=None, name="initramfs"):
+def build_initramfs(cache, moddir, cpio_newc, extra=None, name="initramfs", tree=None):
     """init + modules + static httpreply (+ `extra`: {file name in / : path},
-    programs for ukexec=) as a cpio newc file CACHE/NAME.cpio; returns its
-    path."""
+    programs for ukexec=; + `tree`: a directory whose contents go into / as
+    they are, e.g. a server for ukrun= and its files) as a cpio newc file
+    CACHE/NAME.cpio; returns its path."""
     if not shutil.which("musl-gcc"):
         raise VMError("musl-gcc is missing: apt-get install -y musl-tools")
     root = os.path.join(cache, name)
@@ -194,29 +251,31 @@ def build_initramfs(cache, moddir, cpio_newc, extra=None, name="initramfs"):
          "building sysbench")
     lines = []
     for rel in module_order(moddir):
-        name = os.path.basename(rel)
+        mod = os.path.basename(rel)
         data = read_module(os.path.join(moddir, rel))
-        if name.endswith(".xz"):
-            name = name[:-3]
-        with open(os.path.join(root, "modules", name), "wb") as f:
+        if mod.endswith(".xz"):
+            mod = mod[:-3]
+        with open(os.path.join(root, "modules", mod), "wb") as f:
             f.write(data)
-        lines.append(f"/modules/{name}")
+        lines.append(f"/modules/{mod}")
     with open(os.path.join(root, "modules", "order"), "w") as f:
         f.write("\n".join(lines) + "\n")
     for fname, path in (extra or {}).items():
         shutil.copy(path, os.path.join(root, fname))
+    if tree:
+        shutil.copytree(tree, root, symlinks=True, dirs_exist_ok=True)
     out = os.path.join(cache, name + ".cpio")
     with open(out, "wb") as f:
         f.write(cpio_newc(root))
     return out
 
 
-def prepare(cache, cpio_newc, extra=None, name="initramfs"):
+def prepare(cache, cpio_newc, extra=None, name="initramfs", tree=None):
     """(kernel, initramfs, version): everything the VM needs, built now
-    (`extra` and `name`: see build_initramfs)."""
+    (`extra`, `name` and `tree`: see build_initramfs)."""
     os.makedirs(cache, exist_ok=True)
     kernel, moddir, ver = fetch_kernel(cache)
-    initrd = build_initramfs(cache, moddir, cpio_newc, extra, name)
+    initrd = build_initramfs(cache, moddir, cpio_newc, extra, name, tree)
     return kernel, initrd, ver
 
 
@@ -231,13 +290,19 @@ def host_tsc_khz():
 
 
 def qemu_command(kernel, initrd, machine, accel, net_args, mem=MEM, ip="10.77.0.2/24",
-                 gw="10.77.0.1", port=80, sysctl=SYSCTL, extra="", icount=False, exec_args=None):
+                 gw="10.77.0.1", port=80, sysctl=SYSCTL, extra="", icount=False, exec_args=None,
+                 run_args=None):
     """The VM's QEMU command. `extra`: more kernel parameters (e.g.
     mitigations=off); `icount`: -icount shift=0 (the TSC counts guest
     instructions, at 1 GHz); exec_args: [PATH, ARG...] makes init run that
     program of the initramfs instead of httpreply and power off after it
-    (no network: ip, gw and port are left out)."""
+    (no network: ip, gw and port are left out); run_args: [PATH, ARG...]
+    makes init exec that program in place of httpreply, after configuring
+    the network (a server: ukport= means nothing to it)."""
     append = f"console=ttyS0 quiet panic=-1 ukip={ip} ukgw={gw} ukport={port}"
+    if run_args:
+        append = f"console=ttyS0 quiet panic=-1 ukip={ip} ukgw={gw} ukrun={run_args[0]}"
+        exec_args = None
     if exec_args:
         append = f"console=ttyS0 quiet panic=-1 ukexec={exec_args[0]}"
     if sysctl:
@@ -250,9 +315,9 @@ def qemu_command(kernel, initrd, machine, accel, net_args, mem=MEM, ip="10.77.0.
         # under TCG: Linux would hang at "Marking TSC unstable"; tell it the
         # rate (the TCG guest TSC runs at the host's)
         append += f" tsc_early_khz={khz}"
-    if exec_args:
+    if exec_args or run_args:
         # the kernel hands the words after "--" to init as its arguments
-        append += " -- " + " ".join(exec_args[1:])
+        append += " -- " + " ".join((exec_args or run_args)[1:])
     cmd = ["qemu-system-x86_64", "-M", machine, "-m", f"{mem >> 20}M", "-nodefaults",
            "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
            "-kernel", kernel, "-initrd", initrd, "-append", append]

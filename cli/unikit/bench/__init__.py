@@ -14,11 +14,12 @@ def emit(name, value, unit):
 
 
 def benches():
-    from . import blk, core, density, http, ports, sqlite
+    from . import blk, core, density, http, nginx, ports, redis, sqlite
     return {"boot": core.bench_boot, "alloc": core.bench_alloc, "sched": core.bench_sched,
             "syscall": core.bench_syscall, "http": http.bench_http, "blk": blk.bench_blk,
             "sqlite": sqlite.bench_sqlite, "ports": ports.bench_ports,
-            "density": density.bench_density}
+            "density": density.bench_density, "nginx": nginx.bench_nginx,
+            "redis": redis.bench_redis}
 
 
 def main(names):

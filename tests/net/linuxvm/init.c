@@ -10,7 +10,10 @@
  * (default 80). With ukexec=PATH on the command line it runs PATH instead,
  * with init's own arguments (the words after "--" on the kernel command
  * line), prints its exit status and powers the VM off (`unikit bench
- * sqlite` and `bench syscall` run their programs this way). Before either it
+ * sqlite` and `bench syscall` run their programs this way). With ukrun=PATH
+ * it configures the network as for httpreply and execs PATH with init's
+ * arguments instead (`bench nginx` and `bench redis` run Debian's servers
+ * this way). Before any of them it
  * prints the CPU model the kernel sees ("init: cpu: ...") and every entry of
  * /sys/devices/system/cpu/vulnerabilities ("init: vulnerability NAME:
  * STATE"): what the kernel enabled against each.
@@ -286,6 +289,7 @@ static int run_program(const char *path, char **args)
 int main(int argc, char **argv)
 {
 	const char *port = getenv("ukport"), *exe = getenv("ukexec");
+	const char *srv = getenv("ukrun");
 	char *hargv[] = {"httpreply", (char *)(port ? port : "80"), NULL};
 
 	console();
@@ -295,6 +299,13 @@ int main(int argc, char **argv)
 		return run_program(exe, argv);
 	network();
 	sysctls();
+	if (srv && argc > 0) {
+		/* a server of the initramfs in place of httpreply */
+		argv[0] = (char *)srv;
+		execv(srv, argv);
+		say("exec %s", srv, errno);
+		return 1;
+	}
 	execv("/httpreply", hargv);
 	say("exec %s", "/httpreply", errno);
 	return 1;
