@@ -12,8 +12,8 @@ Figures (`bench: NAME VALUE UNIT`):
   ports.<lib>.<libc>.image_bytes   the stripped kvm image
   ports.<lib>.<libc>.runs          1 when the smoke run printed what it must
   ports.built_musl, ports.built_newlib, ports.runs_musl, ports.runs_newlib
-                                   how many of the 24 (nginx and redis-server
-                                   count when their examples exist)
+                                   how many of the 24 (redis-server counts
+                                   when its example exists)
 `--table` (UNIKIT_BENCH_PORTS_TABLE=1) also prints docs/ports.md's table.
 
 Environment: UNIKIT_BENCH_PORTS_LIBCS (default "musl,newlib").
@@ -33,37 +33,40 @@ from . import emit
 # string when there is no port. Seed sizes (MB, musl / newlib) where the seed
 # published them.
 PORTS = {
-    "axtls": "no source reachable: not in Debian (upstream's SourceForge releases only)",
+    "axtls": "no source reachable: not in Debian, upstream unreachable from here",
     "bzip2": ("port-bzip2", "bzip2", ["--help"], r"bzip2, a block-sorting file compressor"),
-    "c-ares": "not ported yet (Debian ships c-ares 1.18.1)",
-    "duktape": "not ported yet (Debian ships duktape 2.7.0)",
+    "c-ares": ("port-c-ares", "ahost", ["localhost"], r"^localhost\s+127\.0\.0\.1$"),
+    "duktape": ("port-duktape", "duk", ["-e", "print('duk', Duktape.version)"], r"^duk 20700"),
     "farmhash": "not ported: C++ (unikit has no C++ runtime yet; Debian ships farmhash)",
-    "fft2d": "no source reachable: not in Debian (Ooura's FFT package)",
+    "fft2d": "no source reachable: not in Debian (Ooura's FFT package), upstream unreachable "
+             "from here",
     "helloworld": ("helloworld", "helloworld", ["hi"], r"Hello, world!"),
-    "libucontext": "no source reachable: not in Debian",
-    "libunwind": "not ported yet (Debian ships libunwind 1.6.2)",
-    "lighttpd": "not ported yet (Debian ships lighttpd 1.4.69)",
-    "lighttpreply": "no source reachable: the seed's own example app, not published",
-    "memcached": "not ported yet (Debian ships memcached 1.6.18; needs libevent)",
-    "micropython": "no source reachable: not in Debian (subprojects/micropython.wrap names "
-                   "upstream's release)",
-    "nginx": "another helper's port (issue 16)",
-    "open62541": "no source reachable: not in Debian",
+    "libucontext": "no source reachable: not in Debian, upstream unreachable from here",
+    "libunwind": "not ported yet (Debian ships libunwind 1.6.2; images have no unwind tables)",
+    "lighttpd": "not ported yet (Debian ships lighttpd 1.4.69; needs a static-module build)",
+    "lighttpreply": "no source reachable: the seed's own demo app, never published "
+                    "(examples/httpreply is unikit's own program of that kind, not counted)",
+    "memcached": "not ported yet (Debian ships memcached 1.6.18; needs libevent ported first)",
+    "micropython": "no source reachable: not in Debian, upstream unreachable from here "
+                   "(subprojects/micropython.wrap names the release; no overlay yet)",
+    "nginx": ("port-nginx", "nginx", ["-v"], r"nginx version: nginx/1\.22\.1"),
+    "open62541": "no source reachable: not in Debian, upstream unreachable from here",
     "openssl": "not ported yet (Debian ships openssl 3.0)",
     "pcre": ("port-pcre2", "pcre2test", ["-C"], r"PCRE2 version 10\.42"),
     "python": "not ported yet (Debian ships python3.11)",
-    "redis-client": "not ported yet (Debian ships hiredis 0.14.1)",
-    "redis-server": "another helper's port (issue 16)",
+    "redis-client": ("port-hiredis", "hiredis-test", [],
+                     r"^#01 Format command without interpolation: \S*PASSED"),
+    "redis-server": "see below: examples/port-redis, measured when that example exists",
     "ruby": "not ported yet (Debian ships ruby3.1)",
     "sqlite": ("port-sqlite", "sqlite3", [":memory:", "SELECT 'v' || sqlite_version();"],
                r"v3\.40\.1"),
     "zlib": ("port-zlib", "zlib-example", [], r"inflate with dictionary: hello, hello!"),
-    "zydis": "not ported yet (Debian ships zydis 4.0.0)",
+    "zydis": "no source reachable: Debian's zydis 4.0.0 lacks its zycore submodule and "
+             "Debian's zycore-c cannot be fetched completely here",
 }
 SEED_MB = {"sqlite": (1.22, 1.31), "zlib": (0.348, 0.404), "helloworld": (0.232, 0.256)}
 # examples another helper ports, counted when they exist
-OTHERS = {"nginx": ("nginx", "nginx", ["-v"], r"nginx version"),
-          "redis-server": ("redis", "redis-server", ["--version"], r"Redis server v=")}
+OTHERS = {"redis-server": ("port-redis", "redis-server", ["--version"], r"Redis server v=")}
 
 
 def port_of(lib):
@@ -80,8 +83,12 @@ def build_one(bdir, app, image):
     p = subprocess.run(["ninja", "-C", bdir, target], capture_output=True, text=True)
     path = os.path.join(bdir, "subprojects", app, f"{image}_kvm-x86_64")
     if p.returncode != 0 or not os.path.isfile(path):
-        errs = [l for l in (p.stdout + p.stderr).splitlines() if "error" in l.lower()]
-        return None, (errs[0] if errs else (p.stdout + p.stderr).strip().splitlines()[-1])[:300]
+        out = p.stdout + p.stderr
+        if f"unknown target '{target}'" in out:
+            return None, "the example refuses this libc (examples/meson.build says why)"
+        errs = [l for l in out.splitlines() if re.search(r"\berror:|^FAILED: ", l)]
+        errs.sort(key=lambda l: l.startswith("FAILED: "))  # the compiler's words first
+        return None, (errs[0] if errs else (out.strip().splitlines() or ["?"])[-1])[:300]
     return path, None
 
 

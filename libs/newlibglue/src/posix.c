@@ -2,8 +2,10 @@
 /* POSIX functions newlib declares but does not implement, on the shim. */
 #include <errno.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include <uk/newlibglue.h>
 #include <uk/syscall.h>
@@ -60,6 +62,25 @@ int fsync(int fd)
 int fdatasync(int fd)
 {
 	return (int)RE(uk_syscall_call(fdatasync, fd));
+}
+
+int fchmod(int fd, mode_t mode)
+{
+	return (int)RE(uk_syscall_call(fchmod, fd, mode));
+}
+
+int fchown(int fd, uid_t uid, gid_t gid)
+{
+	return (int)RE(uk_syscall_call(fchown, fd, uid, gid));
+}
+
+/* newlib's struct utimbuf is Linux's: two 64-bit time_t */
+_Static_assert(sizeof(struct utimbuf) == 16 && sizeof(time_t) == 8,
+	       "struct utimbuf differs from Linux's");
+
+int utime(const char *path, const struct utimbuf *t)
+{
+	return (int)RE(uk_syscall_call(utime, path, t));
 }
 
 int symlink(const char *target, const char *path)

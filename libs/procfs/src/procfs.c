@@ -67,7 +67,7 @@ static int my_pid(void)
 }
 
 /* decimal text of v into buf (at least 21 bytes); returns the length */
-static size_t utoa(unsigned long long v, char *buf)
+static size_t fmt_u(unsigned long long v, char *buf)
 {
 	char t[21];
 	size_t n = 0, i;
@@ -192,7 +192,7 @@ static int root_readdir(struct uk_vnode *dir, uint64_t cookie,
 		unsigned type = c < 2 ? 4 : 10;
 
 		if (c == 3) {
-			utoa((unsigned)my_pid(), pid);
+			fmt_u((unsigned)my_pid(), pid);
 			n = pid;
 			ino = ino_of(PID, 0);
 			type = 4;
@@ -206,7 +206,7 @@ static int root_readdir(struct uk_vnode *dir, uint64_t cookie,
 static ssize_t self_readlink(struct uk_vnode *vn, char *buf, size_t len)
 {
 	char pid[21];
-	size_t n = utoa((unsigned)my_pid(), pid);
+	size_t n = fmt_u((unsigned)my_pid(), pid);
 
 	(void)vn;
 	n = n < len ? n : len;
@@ -306,7 +306,7 @@ static int fddir_readdir(struct uk_vnode *dir, uint64_t cookie,
 	/* cookies above 1: descriptor + 2; each pass moves to a higher one */
 	for (int fd = uk_fdtab_next((int)(cookie - 2)); fd >= 0;
 	     fd = uk_fdtab_next(fd + 1)) {
-		size_t n = utoa((unsigned)fd, num);
+		size_t n = fmt_u((unsigned)fd, num);
 
 		if (fill(ctx, num, n, ino_of(FDLINK, fd), 10, (uint64_t)fd + 3))
 			return 1;
@@ -346,7 +346,7 @@ static size_t describe(struct uk_file *f, char *buf, size_t size)
 						     : "anon_inode:[";
 	n = strlen(pre);
 	memcpy(buf, pre, n);
-	n += utoa(st.st_ino, buf + n);
+	n += fmt_u(st.st_ino, buf + n);
 	buf[n++] = ']';
 	buf[n] = 0;
 	return n;
