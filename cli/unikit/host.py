@@ -18,12 +18,14 @@ PACKAGES = {
     "skopeo": "skopeo", "umoci": "umoci", "sgdisk": "gdisk", "mformat": "mtools",
     "grub-mkimage": "grub-common", "qemu-img": "qemu-utils",
     "tclsh": "tcl", "make": "make", "bzip2": "bzip2", "gzip": "gzip",
+    "redis-server": "redis-server", "redis-cli": "redis-tools",
 }
 NEEDED = {
     # tclsh, make: SQLite's amalgamation is made by its own Makefile, with Tcl (port-sqlite)
     "build": ["meson", "ninja", "gcc", "pkg-config", "nm", "strip", "readelf", "objdump", "tclsh", "make"],
     # the ports' boot tests check their output with the host's tools
-    "ports": ["gzip", "bzip2"],
+    # (hiredis' suite talks to the host's redis-server; redis' port to redis-cli)
+    "ports": ["gzip", "bzip2", "redis-server", "redis-cli"],
     "lint": ["clang-format"],
     "clang": ["clang", "ld.lld", "llvm-nm"],
     "run": ["qemu-system-x86_64"],
