@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <uk/arch/x86_64.h>
+#include <uk/boot.h>
 #include <uk/init.h>
 #include <uk/muslglue.h>
 #include <uk/print.h>
@@ -85,14 +86,26 @@ int uk_muslglue_init(void)
 	}
 	__init_libc((char **)startvec, (char *)uk_app_name);
 	/*
-	 * ukboot hands main()'s status straight to the platform, past musl's
-	 * exit(): a buffered stdout would lose what main() printed last.
 	 * Unbuffered, each printf() is still one write (musl formats into a
 	 * stack buffer first) and app output stays in order with kernel
-	 * messages.
+	 * messages. An app may buffer it again (setvbuf, freopen):
+	 * ukboot_libc_exit() flushes it when main() returns.
 	 */
 	setvbuf(stdout, NULL, _IONBF, 0);
 	return 0;
+}
+
+/* musl's own exit() steps before _Exit, in its order (fini arrays are not
+ * run: ukboot runs no constructors' counterparts either). Hidden in musl,
+ * which a static link resolves all the same. */
+void __funcs_on_exit(void);
+void __stdio_exit(void);
+
+void ukboot_libc_exit(int status)
+{
+	(void)status;
+	__funcs_on_exit();
+	__stdio_exit();
 }
 /* lib class, right after the default scheduler (ukschedcoop, LIB 0) made
  * the boot context its main thread with a TLS block of its own: musl's

@@ -222,5 +222,9 @@ void ukboot_entry(void)
 
 	if (ukboot_run(bi->cmdline, bi->cmdline_len, &status) < 0)
 		ukplat_exit(UKPLAT_EXIT_BOOTFAIL); /* ukboot_run() said why */
+	/* the libc's exit() would end in exit_group, which an image without
+	 * posixprocess lacks: only its steps before that */
+	if (ukboot_libc_exit)
+		ukboot_libc_exit(status);
 	ukplat_exit(status);
 }

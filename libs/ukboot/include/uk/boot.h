@@ -28,6 +28,14 @@ extern "C" {
 void ukboot_entry(void) __attribute__((noreturn));
 
 /*
+ * What exit() does before the process ends - atexit handlers, stdio flush -
+ * for main()'s return (C11: returning from main is exit(status)). Weak: the
+ * libc glue (muslglue, newlibglue) defines it; ukboot_entry() calls it when
+ * present, then ukplat_exit(status).
+ */
+void ukboot_libc_exit(int status) __attribute__((weak));
+
+/*
  * The boot sequence without the final exit: runs init functions and
  * constructors, parses `cmdline` (`len` bytes, need not be NUL-terminated) and
  * calls main(). Returns 0 and stores main()'s return value in *status, or
