@@ -42,7 +42,8 @@ int main(int argc, char **argv)
 	pthread_attr_setstacksize(&attr, PORT_STACK_SIZE);
 	e = pthread_create(&t, &attr, port_thread, &a);
 	if (e) {
-		fprintf(stderr, "%s: no thread for main (%s)\n", argv[0], strerror(e));
+		fprintf(stderr, "%s: no thread for main (%s)\n", argv[0],
+			strerror(e));
 		return 1;
 	}
 	pthread_join(t, NULL);
