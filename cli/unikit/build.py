@@ -113,15 +113,23 @@ def pick_image(manifest, where, plat, arch):
 def build(app, plat="kvm", arch="x86_64", toolchain="gcc", variant="", options=(), known=True):
     """An image of one of unikit's own apps (an example, or with
     known=False a test app) from unikit's build directory."""
-    if known and app not in known_apps():
-        raise UserError(f"unknown app '{app}'; known apps: {', '.join(known_apps())} "
-                        f"(or give an application directory)")
     # another libc gets a build directory of its own (x86_64-gcc-newlib),
     # so the default one stays musl
     for o in options:
         if o.startswith("libc=") and o != "libc=musl" and not variant:
             variant = "-" + o[5:]
     bdir = configure(toolchain, arch, variant, options)
+    found = manifests(bdir)
+    if app not in found:
+        # an example whose images are named otherwise (port-nginx -> nginx)
+        mine = sorted(n for n, t in found.items() if t.startswith(f"subprojects/{app}/"))
+        if len(mine) == 1:
+            app = mine[0]
+        elif mine:
+            raise UserError(f"'{app}' makes several images: {', '.join(mine)}; name one of them")
+        elif known:
+            raise UserError(f"unknown app '{app}'; known apps: {', '.join(known_apps())}; their "
+                            f"images: {', '.join(sorted(found))} (or give an application directory)")
     manifest, where = build_images(bdir, app, os.path.relpath(bdir))
     return pick_image(manifest, where, plat, arch)
 
