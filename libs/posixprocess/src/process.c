@@ -42,13 +42,6 @@ int uk_process_tid(void)
 	return uk_thread_tid ? uk_thread_tid() : UK_PROCESS_PID;
 }
 
-int uk_process_tid_exists(int tid)
-{
-	if (tid == uk_process_tid())
-		return 1;
-	return uk_thread_find && uk_thread_find(tid) != NULL;
-}
-
 UK_SYSCALL_R_DEFINE(int, gettid)
 {
 	return uk_process_tid();

@@ -51,6 +51,14 @@ const char *uk_boot_param(const char *name)
 
 const char uk_app_name[] = "a-rather-long-app-name";
 
+/* uksyscall's exit-work flag and the binary frame (src/signal.c is linked
+ * in; none of these tests sends a signal) */
+volatile int uk_syscall_exit_work;
+struct ukarch_syscall_frame *uk_syscall_frame_current(void)
+{
+	return NULL;
+}
+
 /* threads: tid 1 (main) and 7 exist; `gen` changes what thread 7 is */
 static int cur = 1, gen;
 static int things[4];

@@ -1,0 +1,646 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * posixprocess signals on the real uksched core and ukschedcoop (host
+ * allocator, fake clock): thread- and process-directed signals, waits that
+ * signals end, sigsuspend, sigtimedwait, restarts, native handlers on an
+ * alternate stack, and the binary path's signal frame and rt_sigreturn
+ * with a made-up `syscall` frame. Threads never call cmocka asserts (a
+ * failure would longjmp across stacks): they count errors.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <uk/arch/regs.h>
+#include <uk/arch/syscall.h>
+#include <uk/plat/bootinfo.h>
+#include <uk/process.h>
+#include <uk/schedcoop.h>
+#include <uk/syscall.h>
+#include <uk/sched_testing.h>
+
+#include <uk/plat_doubles.h>
+
+/* posixprocess's restorer for handlers without SA_RESTORER */
+void uk_process_sigreturn_tramp(void);
+
+static struct uk_schedcoop coop;
+static int errors;
+static jmp_buf exit_jmp;
+
+#define CHECK(c)                  \
+	do {                      \
+		if (!(c))         \
+			errors++; \
+	} while (0)
+
+#define B(s)	      (1ULL << ((s)-1))
+#define SA_SIGINFO    0x4UL
+#define SA_RESTORER   0x04000000UL
+#define SA_ONSTACK    0x08000000UL
+#define SA_RESTART    0x10000000UL
+#define SA_NODEFER    0x40000000UL
+#define SA_RESETHAND  0x80000000UL
+#define SS_ONSTACK    1
+#define SS_DISABLE    2
+#define SS_AUTODISARM (1U << 31)
+
+struct sa {
+	uintptr_t handler;
+	unsigned long flags;
+	uintptr_t restorer;
+	uint64_t mask;
+};
+struct stk {
+	void *sp;
+	int flags;
+	size_t size;
+};
+struct ts {
+	int64_t s, ns;
+};
+
+/* ---- doubles ---- */
+
+static char logbuf[4096];
+void uk_printk(int level, const char *lib, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+	(void)level;
+	n = (size_t)snprintf(logbuf, sizeof(logbuf), "[%s] ", lib);
+	va_start(ap, fmt);
+	vsnprintf(logbuf + n, sizeof(logbuf) - n, fmt, ap);
+	va_end(ap);
+}
+
+uint64_t ukplat_monotonic_clock(void)
+{
+	return fake_ns;
+}
+
+static struct ukplat_bootinfo bi;
+const struct ukplat_bootinfo *ukplat_bootinfo(void)
+{
+	return &bi;
+}
+
+volatile int uk_syscall_exit_work;
+
+/* The binary path: a made-up entry frame with its FPU area below it. */
+static struct {
+	uint8_t fpu[512];
+	struct ukarch_syscall_frame f;
+} __attribute__((aligned(64))) bin;
+static struct ukarch_syscall_frame *frame_now;
+struct ukarch_syscall_frame *uk_syscall_frame_current(void)
+{
+	return frame_now;
+}
+
+#define SC(name, ...)                                              \
+	({                                                         \
+		long r_;                                           \
+		do {                                               \
+			r_ = uk_syscall_call(name, ##__VA_ARGS__); \
+			if (uk_syscall_exit_work)                  \
+				r_ = uk_syscall_exit_native(r_);   \
+		} while (r_ == -UK_ERESTARTSYS);                   \
+		r_;                                                \
+	})
+
+static int setup(void **state)
+{
+	struct uk_sched_config cfg = {
+		.a = &host_alloc,
+		.now = fake_now,
+		.idle = fake_idle,
+		.default_stack_size = 65536,
+	};
+
+	(void)state;
+	fake_ns = 1;
+	errors = 0;
+	frame_now = NULL;
+	logbuf[0] = 0;
+	if (uk_schedcoop_init(&coop, &cfg))
+		return -1;
+	uk_process_reset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	uk_process_reset();
+	return errors;
+}
+
+/* ---- handlers ---- */
+
+static int got[65], got_tid[65], got_code[65];
+static uint64_t got_mask[65];
+
+static void handler(int sig, void *info, void *uc)
+{
+	(void)uc;
+	got[sig]++;
+	got_tid[sig] = (int)uk_syscall_call(gettid);
+	got_code[sig] = info ? ((int32_t *)info)[2] : 99;
+	uk_syscall_call(rt_sigprocmask, 0, NULL, &got_mask[sig], 8);
+}
+
+static void set_handler(int sig, unsigned long flags, uint64_t mask)
+{
+	struct sa a = {(uintptr_t)handler, flags | SA_SIGINFO, 0, mask};
+
+	assert_int_equal(uk_syscall_call(rt_sigaction, sig, &a, NULL, 8), 0);
+}
+
+/* ---- thread- and process-directed signals, waits ---- */
+
+static long pause_rc[4];
+
+static void pauser(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	pause_rc[i] = SC(pause);
+}
+
+static void test_thread_directed(void **state)
+{
+	struct uk_thread *a, *b;
+	static char sa[65536], sb[65536];
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	set_handler(10, 0, 0);
+	/* clone()d threads (the kind signals go to) */
+	a = uk_thread_create_on_stack(NULL, "a", pauser, (void *)0, sa,
+				      sizeof(sa), NULL);
+	b = uk_thread_create_on_stack(NULL, "b", pauser, (void *)1, sb,
+				      sizeof(sb), NULL);
+	uk_sched_yield(); /* both pause */
+	assert_int_equal(a->state, UK_THREAD_BLOCKED);
+	assert_int_equal(SC(tkill, b->tid, 10), 0);
+	assert_int_equal(SC(tgkill, 1, b->tid, 10), 0); /* one instance */
+	assert_int_equal(b->state, UK_THREAD_RUNNABLE);
+	assert_int_equal(a->state, UK_THREAD_BLOCKED);
+	assert_int_equal(got[10], 0); /* not the sender's handler */
+	uk_sched_yield();
+	assert_int_equal(got[10], 1);
+	assert_int_equal(got_tid[10], b->tid);
+	assert_int_equal(got_code[10], -6); /* SI_TKILL */
+	assert_int_equal(pause_rc[1], -EINTR);
+	assert_int_equal(SC(tgkill, 2, a->tid, 10), -ESRCH);
+	assert_int_equal(SC(tkill, a->tid, 10), 0);
+	uk_sched_yield();
+	assert_int_equal(got[10], 2);
+	assert_int_equal(got_tid[10], a->tid);
+	assert_int_equal(pause_rc[0], -EINTR);
+	assert_int_equal(SC(tkill, 12345, 10), -ESRCH);
+	assert_false(uk_syscall_exit_work);
+}
+
+static void test_process_directed(void **state)
+{
+	struct uk_thread *a, *k;
+	static char sa[65536];
+	uint64_t set = B(10);
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	set_handler(10, 0, 0);
+	/* a kernel thread blocks everything; main blocks it; a takes it */
+	k = uk_thread_create(NULL, "k", pauser, (void *)2, 0);
+	a = uk_thread_create_on_stack(NULL, "a", pauser, (void *)0, sa,
+				      sizeof(sa), NULL);
+	SC(rt_sigprocmask, 0, &set, NULL, 8);
+	uk_sched_yield();
+	pause_rc[0] = 1;
+	assert_int_equal(SC(kill, 1, 10), 0);
+	assert_int_equal(a->state, UK_THREAD_RUNNABLE);
+	assert_int_equal(k->state, UK_THREAD_BLOCKED);
+	uk_sched_yield();
+	assert_int_equal(got[10], 1);
+	assert_int_equal(got_tid[10], a->tid);
+	assert_int_equal(got_code[10], 0); /* SI_USER */
+	assert_int_equal(pause_rc[0], -EINTR);
+	/* the mask in the handler: the signal itself added */
+	assert_int_equal(got_mask[10], B(10));
+	/* nobody takes it: pending for the process until main unblocks */
+	uk_sched_yield(); /* a has exited */
+	assert_int_equal(SC(kill, 1, 10), 0);
+	uint64_t p;
+	SC(rt_sigpending, &p, 8);
+	assert_int_equal(p, B(10));
+	assert_int_equal(got[10], 1);
+	SC(rt_sigprocmask, 1, &set, NULL, 8);
+	assert_int_equal(got[10], 2);
+	assert_int_equal(got_tid[10], 1);
+	/* let the kernel thread go */
+	uk_thread_intr_clear(k);
+	assert_int_equal(k->sig_blocked, ~0ULL);
+	k->sig_blocked = 0;
+	assert_int_equal(SC(tkill, k->tid, 10), 0);
+	uk_sched_yield();
+	assert_int_equal(pause_rc[2], -EINTR);
+}
+
+static long sus_rc;
+static uint64_t sus_after;
+
+static void suspender(void *arg)
+{
+	uint64_t none = 0, set = B(10) | B(12);
+
+	(void)arg;
+	SC(rt_sigprocmask, 2, &set, NULL, 8);
+	sus_rc = SC(rt_sigsuspend, &none, 8);
+	SC(rt_sigprocmask, 0, NULL, &sus_after, 8);
+}
+
+static void test_sigsuspend(void **state)
+{
+	struct uk_thread *a;
+	static char sa[65536];
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	set_handler(10, 0, B(14));
+	a = uk_thread_create_on_stack(NULL, "a", suspender, NULL, sa,
+				      sizeof(sa), NULL);
+	uk_sched_yield();
+	assert_int_equal(a->state, UK_THREAD_BLOCKED);
+	/* an ignored signal does not end it */
+	struct sa ign = {1, 0, 0, 0};
+	SC(rt_sigaction, 15, &ign, NULL, 8);
+	SC(tkill, a->tid, 15);
+	assert_int_equal(a->state, UK_THREAD_BLOCKED);
+	SC(tkill, a->tid, 10);
+	uk_sched_yield();
+	assert_int_equal(sus_rc, -EINTR);
+	assert_int_equal(got[10], 1);
+	/* in the handler: the sigsuspend mask + the action's + the signal */
+	assert_int_equal(got_mask[10], B(10) | B(14));
+	/* afterwards: the mask from before sigsuspend */
+	assert_int_equal(sus_after, B(10) | B(12));
+}
+
+static long tw_rc[2];
+static int32_t tw_info[2][32];
+
+static void timedwaiter(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+	uint64_t set = i ? B(12) : B(12) | B(40);
+	struct ts t = {0, 5000000};
+
+	SC(rt_sigprocmask, 0, &set, NULL, 8);
+	tw_rc[i] = SC(rt_sigtimedwait, &set, tw_info[i], i ? &t : NULL, 8);
+}
+
+static void test_sigtimedwait(void **state)
+{
+	struct uk_thread *a, *b;
+	static char sa[65536], sb[65536];
+	int32_t q[32] = {0};
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	set_handler(12, 0, 0);
+	a = uk_thread_create_on_stack(NULL, "a", timedwaiter, (void *)0, sa,
+				      sizeof(sa), NULL);
+	b = uk_thread_create_on_stack(NULL, "b", timedwaiter, (void *)1, sb,
+				      sizeof(sb), NULL);
+	uk_sched_yield();
+	/* a process-directed queued signal goes to a waiter, not to the
+	 * handler; b times out */
+	q[2] = -1;
+	q[6] = 4242;
+	assert_int_equal(SC(rt_sigqueueinfo, 1, 40, q), 0);
+	assert_int_equal(a->state, UK_THREAD_RUNNABLE);
+	uk_sched_sleep_ns(10000000);
+	assert_int_equal(tw_rc[0], 40);
+	assert_int_equal(tw_info[0][0], 40);
+	assert_int_equal(tw_info[0][2], -1);
+	assert_int_equal(tw_info[0][6], 4242);
+	assert_int_equal(tw_rc[1], -EAGAIN);
+	assert_int_equal(got[12], 0);
+	(void)b;
+	/* a handled signal outside the set ends the wait with EINTR */
+	a = uk_thread_create_on_stack(NULL, "a", timedwaiter, (void *)0, sa,
+				      sizeof(sa), NULL);
+	uk_sched_yield();
+	set_handler(14, 0, 0);
+	SC(tkill, a->tid, 14);
+	uk_sched_yield();
+	assert_int_equal(tw_rc[0], -EINTR);
+	assert_int_equal(got[14], 1);
+}
+
+/* ---- restarts ---- */
+
+static void test_restart(void **state)
+{
+	(void)state;
+	memset(got, 0, sizeof(got));
+	set_handler(10, SA_RESTART, 0);
+	set_handler(12, 0, 0);
+	/* an interrupted call whose handler has SA_RESTART is made again */
+	uk_process_raise(10);
+	assert_int_equal(uk_syscall_exit_native(-UK_ERESTARTSYS),
+			 -UK_ERESTARTSYS);
+	assert_int_equal(got[10], 1);
+	/* without it: EINTR */
+	uk_process_raise(12);
+	assert_int_equal(uk_syscall_exit_native(-UK_ERESTARTSYS), -EINTR);
+	assert_int_equal(got[12], 1);
+	/* both pending: the first handler decides (10, SA_RESTART), as on
+	 * Linux, where the call is rewound before the second is set up */
+	uint64_t set = B(10) | B(12);
+	SC(rt_sigprocmask, 0, &set, NULL, 8);
+	uk_process_raise(10);
+	uk_process_raise(12);
+	uk_syscall_call(rt_sigprocmask, 1, &set, NULL, 8);
+	assert_int_equal(uk_syscall_exit_native(-UK_ERESTARTSYS),
+			 -UK_ERESTARTSYS);
+	assert_int_equal(got[10], 2);
+	assert_int_equal(got[12], 2);
+	/* a plain result passes through */
+	uk_process_raise(10);
+	assert_int_equal(uk_syscall_exit_native(7), 7);
+	assert_false(uk_syscall_exit_work);
+}
+
+/* ---- native handlers on the alternate stack ---- */
+
+static char altmem[65536] __attribute__((aligned(16)));
+static uintptr_t handler_sp;
+static int nested_alt_flags;
+
+static void alt_handler(int sig)
+{
+	struct stk o;
+
+	got[sig]++;
+	handler_sp = (uintptr_t)__builtin_frame_address(0);
+	uk_syscall_call(sigaltstack, NULL, &o);
+	nested_alt_flags = o.flags;
+}
+
+static void test_native_altstack(void **state)
+{
+	struct stk s = {altmem, 0, sizeof(altmem)}, o;
+	struct sa a = {(uintptr_t)alt_handler, SA_ONSTACK, 0, 0};
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	assert_int_equal(SC(sigaltstack, &s, NULL), 0);
+	assert_int_equal(SC(rt_sigaction, 10, &a, NULL, 8), 0);
+	assert_int_equal(SC(kill, 1, 10), 0);
+	assert_int_equal(got[10], 1);
+	assert_true(handler_sp > (uintptr_t)altmem &&
+		    handler_sp < (uintptr_t)altmem + sizeof(altmem));
+	assert_int_equal(nested_alt_flags, SS_ONSTACK);
+	/* auto-disarmed while the handler runs, back afterwards */
+	s.flags = (int)SS_AUTODISARM;
+	assert_int_equal(SC(sigaltstack, &s, NULL), 0);
+	assert_int_equal(SC(kill, 1, 10), 0);
+	assert_int_equal(got[10], 2);
+	assert_int_equal(nested_alt_flags, SS_DISABLE);
+	assert_int_equal(SC(sigaltstack, NULL, &o), 0);
+	assert_ptr_equal(o.sp, altmem);
+	assert_int_equal(o.flags, (int)SS_AUTODISARM);
+}
+
+/* ---- the binary path ---- */
+
+static uint8_t ustack[16384] __attribute__((aligned(16)));
+
+static void bin_frame_init(void)
+{
+	struct ukarch_syscall_frame *f = &bin.f;
+
+	memset(&bin, 0, sizeof(bin));
+	for (unsigned i = 0; i < sizeof(*f) / 8; i++)
+		((unsigned long *)f)[i] = 0x1000 + i;
+	f->rax = 39; /* the call: getpid */
+	f->rip = 0x401234;
+	f->rflags = 0x246 | 0x400; /* DF set: the handler gets it clear */
+	f->rsp = (uintptr_t)ustack + sizeof(ustack) - 256;
+	memset(bin.fpu, 0xab, sizeof(bin.fpu));
+	memset(bin.fpu + 24, 0, 8); /* MXCSR */
+	bin.fpu[24] = 0x80, bin.fpu[25] = 0x1f;
+	memset(ustack, 0x5a, sizeof(ustack));
+	frame_now = f;
+}
+
+struct k_uc {
+	uint64_t flags, link;
+	struct stk stack;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2, fpstate, rsv[8];
+	uint64_t sigmask;
+};
+
+static void test_binary_frame(void **state)
+{
+	struct ukarch_syscall_frame *f = &bin.f, saved;
+	struct sa a = {0x7000, SA_SIGINFO | SA_RESTORER, 0xdead0, B(14)};
+	uint64_t set = B(12), m;
+
+	(void)state;
+	bin_frame_init();
+	saved = *f;
+	SC(rt_sigprocmask, 0, &set, NULL, 8);
+	assert_int_equal(SC(rt_sigaction, 10, &a, NULL, 8), 0);
+	uk_process_raise(10);
+	assert_true(uk_syscall_exit_work);
+	/* the way out of a call that returned 42 */
+	assert_int_equal(uk_syscall_exit_binary(f, 42), 0);
+	uintptr_t sp = f->rsp;
+	assert_int_equal((sp + 8) % 16, 0);		/* as after a call */
+	assert_true(sp + 128 <= saved.rsp - 128 + 128); /* below red zone */
+	for (int i = 1; i <= 128; i++)			/* red zone intact */
+		assert_int_equal(((uint8_t *)saved.rsp)[-i], 0x5a);
+	assert_int_equal(*(uint64_t *)sp, 0xdead0); /* returns to restorer */
+	assert_int_equal(f->rip, 0x7000);
+	assert_int_equal(f->rdi, 10);
+	struct k_uc *uc = (struct k_uc *)f->rdx;
+	int32_t *info = (int32_t *)f->rsi;
+	assert_int_equal((uintptr_t)uc, sp + 8);
+	assert_int_equal(info[0], 10);
+	assert_int_equal(info[4], 1); /* si_pid */
+	assert_int_equal(uc->rax, 42);
+	assert_int_equal(uc->rip, 0x401234);
+	assert_int_equal(uc->rsp, saved.rsp);
+	assert_int_equal(uc->rbx, saved.rbx);
+	assert_int_equal(uc->r15, saved.r15);
+	assert_int_equal(uc->eflags, saved.rflags);
+	assert_int_equal(uc->sigmask, B(12));
+	assert_int_equal(uc->oldmask, B(12));
+	assert_int_equal(uc->stack.flags, SS_DISABLE);
+	assert_int_equal(uc->fpstate % 16, 0);
+	assert_true(uc->fpstate > sp && uc->fpstate + 512 <= saved.rsp - 128);
+	assert_int_equal(((uint8_t *)uc->fpstate)[100], 0xab);
+	assert_int_equal(f->rflags & 0x400, 0); /* DF clear */
+	/* in the handler: action mask + the signal + what was blocked */
+	SC(rt_sigprocmask, 0, NULL, &m, 8);
+	assert_int_equal(m, B(10) | B(12) | B(14));
+
+	/* the handler returns: `ret` popped the restorer address, which runs
+	 * rt_sigreturn with rsp at the ucontext */
+	uc->rbx = 0xbbbb; /* a handler may change the context */
+	uc->sigmask = B(12) | B(3);
+	((uint8_t *)uc->fpstate)[100] = 0xcd;
+	memset(bin.fpu, 0, sizeof(bin.fpu));
+	f->rsp = sp + 8;
+	f->rax = 15;
+	long r = uk_syscall_call(rt_sigreturn);
+	assert_int_equal(r, 42);
+	assert_int_equal(f->rip, saved.rip);
+	assert_int_equal(f->rsp, saved.rsp);
+	assert_int_equal(f->rbx, 0xbbbb);
+	assert_int_equal(f->rcx, saved.rcx);
+	assert_int_equal(f->r11, saved.r11);
+	assert_int_equal(bin.fpu[100], 0xcd);
+	assert_int_equal(bin.fpu[24], 0x80); /* MXCSR kept valid */
+	assert_true(uk_syscall_exit_work);   /* the full way out */
+	uk_syscall_call(rt_sigprocmask, 0, NULL, &m, 8);
+	assert_int_equal(m, B(12) | B(3));
+	assert_int_equal(uk_syscall_exit_binary(f, r), 42);
+	assert_int_equal(f->rip, saved.rip);
+	assert_false(uk_syscall_exit_work);
+}
+
+static void test_binary_restart_altstack(void **state)
+{
+	struct ukarch_syscall_frame *f = &bin.f;
+	struct sa a = {0x7000, SA_RESTART | SA_ONSTACK, 0, 0};
+	static uint8_t alt[8192] __attribute__((aligned(16)));
+	struct stk s = {alt, 0, sizeof(alt)};
+
+	(void)state;
+	bin_frame_init();
+	assert_int_equal(SC(sigaltstack, &s, NULL), 0);
+	assert_int_equal(SC(rt_sigaction, 10, &a, NULL, 8), 0);
+	uk_process_raise(10);
+	assert_int_equal(uk_syscall_exit_binary(f, -UK_ERESTARTSYS), 0);
+	struct k_uc *uc = (struct k_uc *)f->rdx;
+	/* on the alternate stack; the restorer is ours (no SA_RESTORER) */
+	assert_true(f->rsp > (uintptr_t)alt &&
+		    f->rsp < (uintptr_t)alt + sizeof(alt));
+	assert_int_equal(*(uint64_t *)f->rsp,
+			 (uintptr_t)uk_process_sigreturn_tramp);
+	assert_int_equal(uc->stack.flags, 0);
+	/* SA_RESTART: the context goes back to the `syscall` with rax = the
+	 * call number */
+	assert_int_equal(uc->rip, 0x401234 - 2);
+	assert_int_equal(uc->rax, 39);
+	/* sigaltstack from inside the handler: on it, not changeable */
+	assert_int_equal(SC(sigaltstack, &s, NULL), -EPERM);
+	struct stk o;
+	assert_int_equal(SC(sigaltstack, NULL, &o), 0);
+	assert_int_equal(o.flags, SS_ONSTACK);
+
+	/* no handler wants it: a restartable call is made again */
+	bin_frame_init();
+	assert_int_equal(uk_syscall_exit_binary(f, -UK_ERESTARTSYS), 39);
+	assert_int_equal(f->rip, 0x401234 - 2);
+
+	/* a handler already on the alternate stack near its bottom: the next
+	 * frame would not fit, which kills with SIGSEGV */
+	bin_frame_init();
+	f->rsp = (uintptr_t)alt + 700;
+	uint64_t none = 0; /* (the first handler never returned) */
+	uk_syscall_call(rt_sigprocmask, 2, &none, NULL, 8);
+	uk_process_raise(10);
+	plat_exit_status = -1;
+	if (!setjmp(exit_jmp))
+		uk_syscall_exit_binary(f, 0);
+	assert_int_equal(plat_exit_status, 139);
+	assert_non_null(strstr(logbuf, "SIGSEGV"));
+}
+
+static void test_irq_return(void **state)
+{
+	struct ukarch_regs r;
+	struct sa a = {0x7100, SA_SIGINFO, 0, 0};
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.rip = 0x401000;
+	r.rsp = (uintptr_t)ustack + sizeof(ustack) - 64;
+	r.rcx = 0xc1c1;
+	r.r11 = 0x1111;
+	memset(bin.fpu, 0, sizeof(bin.fpu));
+	bin.fpu[24] = 0x80, bin.fpu[25] = 0x1f;
+	/* nothing pending: nothing changes */
+	uk_process_irq_return(&r, bin.fpu);
+	assert_int_equal(r.rip, 0x401000);
+	SC(rt_sigaction, 14, &a, NULL, 8);
+	uk_process_raise(14);
+	uk_process_irq_return(&r, bin.fpu);
+	assert_int_equal(r.rip, 0x7100);
+	assert_int_equal(r.rdi, 14);
+	struct k_uc *uc = (struct k_uc *)r.rdx;
+	/* every register of the interrupted program is in the frame */
+	assert_int_equal(uc->rip, 0x401000);
+	assert_int_equal(uc->rcx, 0xc1c1);
+	assert_int_equal(uc->r11, 0x1111);
+}
+
+static void test_fatal_in_thread(void **state)
+{
+	(void)state;
+	/* SIGKILL cannot be caught; exit status 128 + 9 */
+	plat_exit_status = -1;
+	if (!setjmp(exit_jmp))
+		SC(kill, 1, 9);
+	assert_int_equal(plat_exit_status, 137);
+	/* a core-dump signal with a context says where */
+	struct ukarch_syscall_frame *f = &bin.f;
+	bin_frame_init();
+	uk_process_reset();
+	uk_process_raise(11);
+	if (!setjmp(exit_jmp))
+		uk_syscall_exit_binary(f, 0);
+	assert_int_equal(plat_exit_status, 139);
+	assert_non_null(strstr(logbuf, "rip 0x401234"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_thread_directed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_process_directed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sigsuspend, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sigtimedwait, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_native_altstack, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_binary_frame, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_binary_restart_altstack,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_irq_return, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fatal_in_thread, setup,
+						teardown),
+	};
+	plat_exit_jmp = &exit_jmp;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
