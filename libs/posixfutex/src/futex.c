@@ -119,8 +119,8 @@ static int check_addr(const uint32_t *uaddr)
 int uk_futex_wait(const uint32_t *uaddr, uint32_t val, uint64_t deadline,
 		  uint32_t bitset)
 {
-	struct futex_waiter w = {.addr = uaddr, .bitset = bitset,
-				 .t = uk_thread_current()};
+	struct futex_waiter w = {
+		.addr = uaddr, .bitset = bitset, .t = uk_thread_current()};
 	int rc = check_addr(uaddr);
 
 	if (rc)
