@@ -100,8 +100,9 @@ long uk_elf_stack_init(struct uk_elf_prog *p, void *stack, size_t size,
 
 /*
  * Jump to `entry` with rsp = sp, every other general register 0 (rdx = 0:
- * no exit handler for the program to register), the direction flag clear
- * and the FPU/SSE control words at their reset values. Never returns.
+ * no exit handler for the program to register), rflags 0x202 (interrupts
+ * enabled, as a Linux program runs: timer and device interrupts may stop
+ * it) and the FPU/SSE control words at their reset values. Never returns.
  */
 __attribute__((noreturn)) void uk_elf_enter(uintptr_t entry, uintptr_t sp);
 
