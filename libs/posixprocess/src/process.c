@@ -27,11 +27,6 @@ unsigned uk_fdtab_get_limit(void) __attribute__((weak));
 
 /* ---- identity ---- */
 
-UK_SYSCALL_R_DEFINE(int, getpid)
-{
-	return UK_PROCESS_PID;
-}
-
 UK_SYSCALL_R_DEFINE(int, getppid)
 {
 	return 0; /* nothing above us: like a process whose parent is gone */

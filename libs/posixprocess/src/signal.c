@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/plat/irq.h>
+#include <uk/plat/lcpu.h>
 #include <uk/print.h>
 #include <uk/process.h>
 #include <uk/sched.h>
@@ -150,13 +152,22 @@ static void set_intr(struct uk_thread *t)
 	uk_syscall_exit_work = 1;
 }
 
+void pp_update_exit_work(void)
+{
+	/* the timer interrupt sets the flag too: no lost update */
+	unsigned long f = ukplat_lcpu_save_irqf();
+
+	uk_syscall_exit_work = nr_intr || pp_timer_work();
+	ukplat_lcpu_restore_irqf(f);
+}
+
 static void clear_intr(struct uk_thread *t)
 {
 	if (t->intr && nr_intr)
 		nr_intr--;
 	t->intr = 0;
 	if (!nr_intr)
-		uk_syscall_exit_work = 0;
+		pp_update_exit_work();
 }
 
 void pp_recalc(struct uk_thread *t)
@@ -332,6 +343,29 @@ static void dequeue(struct pp_sigq *q, uint64_t *pending, int sig,
 		*pending &= ~SIGBIT(sig);
 }
 
+static int timer_in(const struct pp_sigq *q, int id)
+{
+	const struct pp_sigq_entry *e;
+
+	for (e = q->head; e; e = e->next) /* bounded: the queue */
+		if (e->info.code == SI_TIMER_ && e->info.timer.tid == id)
+			return 1;
+	return 0;
+}
+
+static int thread_has_timer(struct uk_thread *t, void *arg)
+{
+	struct pp_tsig *d = t == &solo ? &solo_tsig : t->sig_data;
+
+	return d && timer_in(&d->queue, *(int *)arg);
+}
+
+int pp_queued_timer(struct pp_process *p, int id)
+{
+	return timer_in(&p->queue, id) ||
+	       for_each_thread(p, thread_has_timer, &id) != NULL;
+}
+
 /* Drop every pending instance of `sig` (it became ignored). */
 static int discard_one(struct uk_thread *t, void *arg)
 {
@@ -438,6 +472,31 @@ static void info_user(struct pp_siginfo *info, int sig, int code)
 	info->k.uid = 0;
 }
 
+/* Every process of group `pgid` (0: every process), or -ESRCH if none. */
+int pp_send_group(int pgid, const struct pp_siginfo *info)
+{
+	if (pgid && init_proc.pgid != pgid)
+		return -ESRCH;
+	return info ? pp_send_process(&init_proc, info) : 0;
+}
+
+int pp_is_child(struct pp_process *parent, struct pp_process *p)
+{
+	(void)parent, (void)p;
+	return 0;
+}
+
+int pp_is_zombie(struct pp_process *p)
+{
+	(void)p;
+	return 0;
+}
+
+int pp_group_in_session(int pgid, int sid)
+{
+	return init_proc.pgid == pgid && init_proc.sid == sid;
+}
+
 int uk_process_raise(int sig)
 {
 	struct pp_siginfo info;
@@ -493,6 +552,24 @@ static void take(struct uk_thread *t, int sig, struct pp_siginfo *info)
 		t->sig_pending &= ~SIGBIT(sig), info_user(info, sig, SI_USER_);
 	else
 		dequeue(&p->queue, &p->pending, sig, info);
+	if (info->code == SI_TIMER_)
+		pp_timer_delivered(p, info);
+}
+
+int pp_take_signal(struct uk_thread *t, uint64_t mask, struct pp_siginfo *info)
+{
+	int sig = next_signal(t, mask & ~UNBLOCKABLE_);
+
+	if (!sig)
+		return 0;
+	take(t, sig, info);
+	pp_recalc(t);
+	return sig;
+}
+
+uint64_t pp_pending_of(struct uk_thread *t, uint64_t mask)
+{
+	return (t->sig_pending | pp_process_of(t)->pending) & mask;
 }
 
 int pp_get_signal(struct pp_siginfo *info, struct pp_sigaction *act,
@@ -612,6 +689,7 @@ long uk_syscall_exit_native(long ret)
 	struct pp_siginfo info;
 	int sig, restart = 0, handled = 0;
 
+	pp_timers_check();
 	/* every handler that can run now, lowest first; bounded as in
 	 * pp_get_signal (a handler may raise more: at most what it raises) */
 	for (int round = 0; round < 2 * NSIG_; round++) {
@@ -655,6 +733,7 @@ long uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret)
 	int sig, restart;
 	uint64_t restore;
 
+	pp_timers_check();
 	pp_regs_from_frame(&r, f);
 	r.rax = (uint64_t)ret;
 	sig = pp_get_signal(&info, &a, &r);
@@ -702,6 +781,7 @@ void uk_process_irq_return(struct ukarch_regs *r, void *fx)
 	uint64_t restore;
 	int sig;
 
+	pp_timers_check();
 	if (!t->intr)
 		return;
 	sig = pp_get_signal(&info, &a, r);
@@ -715,6 +795,80 @@ void uk_process_irq_return(struct ukarch_regs *r, void *fx)
 		fatal(SIGSEGV_, r);
 	}
 	uk_syscall_exit_work = 1;
+}
+
+void pp_irq_hook(void)
+{
+	static int done;
+
+	if (!done) {
+		ukplat_irq_set_return_hook(uk_process_irq_return);
+		done = 1;
+	}
+}
+
+/* ---- processes: identity and groups ---- */
+
+struct pp_process *pp_find_process(int pid)
+{
+	return pid == init_proc.pid ? &init_proc : NULL;
+}
+
+UK_SYSCALL_R_DEFINE(int, getpid)
+{
+	return pp_process_of(pp_current())->pid;
+}
+
+UK_SYSCALL_R_DEFINE(int, getpgid, int, pid)
+{
+	struct pp_process *p =
+		pid ? pp_find_process(pid) : pp_process_of(pp_current());
+
+	return p ? p->pgid : -ESRCH;
+}
+
+UK_SYSCALL_R_DEFINE(int, getpgrp)
+{
+	return pp_process_of(pp_current())->pgid;
+}
+
+UK_SYSCALL_R_DEFINE(int, getsid, int, pid)
+{
+	struct pp_process *p =
+		pid ? pp_find_process(pid) : pp_process_of(pp_current());
+
+	return p ? p->sid : -ESRCH;
+}
+
+UK_SYSCALL_R_DEFINE(int, setpgid, int, pid, int, pgid)
+{
+	struct pp_process *self = pp_process_of(pp_current()), *p;
+
+	if (pgid < 0)
+		return -EINVAL;
+	p = pid ? pp_find_process(pid) : self;
+	if (!p)
+		return -ESRCH;
+	if (p != self && !pp_is_child(self, p))
+		return -ESRCH;
+	if (p->sid == p->pid)
+		return -EPERM; /* a session leader stays where it is */
+	if (!pgid)
+		pgid = p->pid;
+	if (pgid != p->pid && !pp_group_in_session(pgid, p->sid))
+		return -EPERM;
+	p->pgid = pgid;
+	return 0;
+}
+
+UK_SYSCALL_R_DEFINE(int, setsid)
+{
+	struct pp_process *p = pp_process_of(pp_current());
+
+	if (p->pgid == p->pid)
+		return -EPERM; /* a group leader cannot start a session */
+	p->sid = p->pgid = p->pid;
+	return p->sid;
 }
 
 /* ---- system calls ---- */
@@ -936,10 +1090,8 @@ UK_SYSCALL_R_DEFINE(int, rt_sigtimedwait, const uint64_t *, set,
 	/* bounded by the wake-ups: each is a signal, the timeout or an
 	 * interruption */
 	for (;;) {
-		sig = next_signal(t, want);
+		sig = pp_take_signal(t, want, &info);
 		if (sig) {
-			take(t, sig, &info);
-			pp_recalc(t);
 			if (uinfo)
 				*uinfo = info;
 			return sig;
@@ -957,7 +1109,8 @@ UK_SYSCALL_R_DEFINE(int, rt_sigtimedwait, const uint64_t *, set,
 	}
 }
 
-/* pid 1 (us), 0 (our group), -1 (every process we may signal: us). */
+/* pid > 0: that process; 0: our group; -1: every process (we may signal
+ * them all); < -1: group -pid. */
 UK_SYSCALL_R_DEFINE(int, kill, int, pid, int, sig)
 {
 	struct pp_process *self = pp_process_of(pp_current());
@@ -965,12 +1118,20 @@ UK_SYSCALL_R_DEFINE(int, kill, int, pid, int, sig)
 
 	if (sig < 0 || sig > NSIG_)
 		return -EINVAL;
-	if (pid != self->pid && pid != 0 && pid != -1 && pid != -self->pgid)
+	if (pid == INT32_MIN)
 		return -ESRCH;
-	if (sig == 0)
-		return 0; /* existence check */
 	info_user(&info, sig, SI_USER_);
-	return pp_send_process(self, &info);
+	if (pid > 0) {
+		struct pp_process *p = pp_find_process(pid);
+
+		if (!p || pp_is_zombie(p))
+			return -ESRCH;
+		return sig ? pp_send_process(p, &info) : 0;
+	}
+	return pp_send_group(pid == 0	 ? self->pgid
+			     : pid == -1 ? 0
+					 : -pid,
+			     sig ? &info : NULL);
 }
 
 static struct uk_thread *thread_of(int tid)
@@ -1070,6 +1231,7 @@ void uk_process_signal_reset(void)
 	struct uk_thread *t = pp_current();
 
 	memset(init_proc.actions, 0, sizeof(init_proc.actions));
+	init_proc.pgid = init_proc.sid = init_proc.pid;
 	init_proc.pending = 0;
 	queue_free(&init_proc.queue);
 	queue_free(&solo_tsig.queue);
@@ -1088,5 +1250,6 @@ void uk_process_signal_reset(void)
 	clear_intr(t);
 	clear_intr(&solo);
 	nr_intr = 0;
+	pp_timers_reset();
 	uk_syscall_exit_work = 0;
 }

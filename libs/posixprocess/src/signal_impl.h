@@ -166,6 +166,13 @@ int pp_send_process(struct pp_process *p, const struct pp_siginfo *info);
 int pp_get_signal(struct pp_siginfo *info, struct pp_sigaction *act,
 		  const struct ukarch_regs *regs);
 
+/* Take the lowest pending signal of `mask` for t (thread's first, then
+ * the process's) with its information; 0 if none. */
+int pp_take_signal(struct uk_thread *t, uint64_t mask,
+		   struct pp_siginfo *info);
+/* The signals of `mask` pending for t or its process. */
+uint64_t pp_pending_of(struct uk_thread *t, uint64_t mask);
+
 /* After the handler of `sig` (action `a`) was set up: apply SA_RESETHAND
  * and the handler's mask. Returns the mask to restore when it returns. */
 uint64_t pp_handler_begin(struct uk_thread *t, int sig,
@@ -176,6 +183,39 @@ uint64_t pp_handler_begin(struct uk_thread *t, int sig,
 void pp_set_blocked(struct uk_thread *t, uint64_t mask);
 /* Recompute t's interruption request and uk_syscall_exit_work. */
 void pp_recalc(struct uk_thread *t);
+
+/* Whether timer signals are waiting in a queue of p (thread or process)
+ * for timer `id`. */
+int pp_queued_timer(struct pp_process *p, int id);
+/* uk_syscall_exit_work = some thread has a signal to handle, or timers
+ * need looking at. */
+void pp_update_exit_work(void);
+/* Install uk_process_irq_return as the platform's return hook (once). */
+void pp_irq_hook(void);
+
+/* The process with that pid (a zombie too), or NULL. */
+struct pp_process *pp_find_process(int pid);
+int pp_is_child(struct pp_process *parent, struct pp_process *p);
+int pp_is_zombie(struct pp_process *p);
+int pp_group_in_session(int pgid, int sid);
+/* Send to every process of group pgid (0: all); info NULL: only check
+ * that one exists. 0 or -ESRCH. */
+int pp_send_group(int pgid, const struct pp_siginfo *info);
+
+/* ---- timer.c ---- */
+
+/* Expire the due timers (their signals are sent) and prepare the next. */
+void pp_timers_run(void);
+/* pp_timers_run() if the timer interrupt said one is due (or, without a
+ * timer interrupt, if the clock says so). */
+void pp_timers_check(void);
+/* Non-zero while the way out of calls must look at the timers. */
+int pp_timer_work(void);
+/* A SI_TIMER signal of p is being delivered: fill in its overrun. */
+void pp_timer_delivered(struct pp_process *p, struct pp_siginfo *info);
+/* Delete every timer of p; forget every timer (tests). */
+void pp_timers_drop(struct pp_process *p);
+void pp_timers_reset(void);
 
 /* ---- frame.c ---- */
 

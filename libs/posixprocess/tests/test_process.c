@@ -54,6 +54,40 @@ uint64_t ukplat_monotonic_clock(void)
 {
 	return mono;
 }
+uint64_t ukplat_wall_clock(void)
+{
+	return 0;
+}
+unsigned long ukplat_lcpu_save_irqf(void)
+{
+	return 0;
+}
+void ukplat_lcpu_restore_irqf(unsigned long f)
+{
+	(void)f;
+}
+/* the platform's timer and return hook (timers are test_signal's) */
+void ukplat_timer_set_handler(void (*fn)(uint64_t, void *), void *arg)
+{
+	(void)fn, (void)arg;
+}
+int ukplat_timer_arm(uint64_t deadline)
+{
+	(void)deadline;
+	return 0;
+}
+struct ukarch_regs;
+int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *, void *))
+{
+	(void)fn;
+	return 0;
+}
+long uk_syscall_r_clock_gettime(long a0, long a1, long a2, long a3, long a4,
+				long a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return -ENOSYS;
+}
 
 static struct ukplat_bootinfo bi = {
 	.nr_memregions = 3,
@@ -163,6 +197,27 @@ static void test_identity(void **state)
 struct uts {
 	char f[6][65];
 };
+
+static void test_groups(void **state)
+{
+	(void)state;
+	assert_int_equal(uk_syscall_call(getpgid, 0), 1);
+	assert_int_equal(uk_syscall_call(getpgid, 1), 1);
+	assert_int_equal(uk_syscall_call(getpgid, 2), -ESRCH);
+	assert_int_equal(uk_syscall_call(getpgrp), 1);
+	assert_int_equal(uk_syscall_call(getsid, 0), 1);
+	assert_int_equal(uk_syscall_call(getsid, 9), -ESRCH);
+	/* pid 1 leads its session and group: it stays */
+	assert_int_equal(uk_syscall_call(setsid), -EPERM);
+	assert_int_equal(uk_syscall_call(setpgid, 0, 0), -EPERM);
+	assert_int_equal(uk_syscall_call(setpgid, 5, 0), -ESRCH);
+	assert_int_equal(uk_syscall_call(setpgid, 0, -1), -EINVAL);
+	/* kill of our group, of every process, of a group nobody is in */
+	assert_int_equal(uk_syscall_call(kill, -1, 0), 0);
+	assert_int_equal(uk_syscall_call(kill, 0, 0), 0);
+	assert_int_equal(uk_syscall_call(kill, -1 * 1, 0), 0);
+	assert_int_equal(uk_syscall_call(kill, -7, 0), -ESRCH);
+}
 
 static void test_uname(void **state)
 {
@@ -587,6 +642,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_identity, setup),
+		cmocka_unit_test_setup(test_groups, setup),
 		cmocka_unit_test_setup(test_uname, setup),
 		cmocka_unit_test_setup(test_rlimit, setup),
 		cmocka_unit_test_setup(test_accounting, setup),

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <uk/arch/regs.h>
 #include <uk/arch/syscall.h>
+#include <uk/fdtab.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/process.h>
 #include <uk/schedcoop.h>
@@ -67,21 +68,56 @@ struct ts {
 
 /* ---- doubles ---- */
 
-static char logbuf[4096];
-void uk_printk(int level, const char *lib, const char *fmt, ...)
-{
-	va_list ap;
-	size_t n;
-	(void)level;
-	n = (size_t)snprintf(logbuf, sizeof(logbuf), "[%s] ", lib);
-	va_start(ap, fmt);
-	vsnprintf(logbuf + n, sizeof(logbuf) - n, fmt, ap);
-	va_end(ap);
-}
-
 uint64_t ukplat_monotonic_clock(void)
 {
 	return fake_ns;
+}
+uint64_t ukplat_wall_clock(void)
+{
+	return 0;
+}
+unsigned long ukplat_lcpu_save_irqf(void)
+{
+	return 0;
+}
+void ukplat_lcpu_restore_irqf(unsigned long f)
+{
+	(void)f;
+}
+
+/* The platform timer: records the armed deadline; tests "fire" it. */
+static void (*timer_fn)(uint64_t, void *);
+static uint64_t timer_armed;
+static int timer_enodev; /* a platform without a timer interrupt */
+void ukplat_timer_set_handler(void (*fn)(uint64_t, void *), void *arg)
+{
+	(void)arg;
+	timer_fn = fn;
+}
+int ukplat_timer_arm(uint64_t deadline)
+{
+	if (timer_enodev)
+		return -ENODEV;
+	timer_armed = deadline;
+	return 0;
+}
+static void (*return_hook)(struct ukarch_regs *, void *);
+int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *, void *))
+{
+	return_hook = fn;
+	return 0;
+}
+/* CLOCK_REALTIME: 1000 s ahead of the monotonic clock */
+#define WALL_OFFSET (1000 * 1000000000ULL)
+long uk_syscall_r_clock_gettime(long clk, long ts, long a2, long a3, long a4,
+				long a5)
+{
+	uint64_t t = fake_ns + (clk == 0 ? WALL_OFFSET : 0);
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	((int64_t *)ts)[0] = (int64_t)(t / 1000000000ULL);
+	((int64_t *)ts)[1] = (int64_t)(t % 1000000000ULL);
+	return 0;
 }
 
 static struct ukplat_bootinfo bi;
@@ -89,8 +125,6 @@ const struct ukplat_bootinfo *ukplat_bootinfo(void)
 {
 	return &bi;
 }
-
-volatile int uk_syscall_exit_work;
 
 /* The binary path: a made-up entry frame with its FPU area below it. */
 static struct {
@@ -127,7 +161,7 @@ static int setup(void **state)
 	fake_ns = 1;
 	errors = 0;
 	frame_now = NULL;
-	logbuf[0] = 0;
+	plat_out_reset();
 	if (uk_schedcoop_init(&coop, &cfg))
 		return -1;
 	uk_process_reset();
@@ -568,7 +602,7 @@ static void test_binary_restart_altstack(void **state)
 	if (!setjmp(exit_jmp))
 		uk_syscall_exit_binary(f, 0);
 	assert_int_equal(plat_exit_status, 139);
-	assert_non_null(strstr(logbuf, "SIGSEGV"));
+	assert_non_null(plat_out_find("SIGSEGV"));
 }
 
 static void test_irq_return(void **state)
@@ -615,7 +649,311 @@ static void test_fatal_in_thread(void **state)
 	if (!setjmp(exit_jmp))
 		uk_syscall_exit_binary(f, 0);
 	assert_int_equal(plat_exit_status, 139);
-	assert_non_null(strstr(logbuf, "rip 0x401234"));
+	assert_non_null(plat_out_find("rip 0x401234"));
+}
+
+/* ---- timers ---- */
+
+struct its {
+	struct ts interval, value;
+};
+struct sev {
+	uint64_t value;
+	int32_t signo, notify, tid, pad[11];
+};
+#define MS 1000000ULL
+
+static void test_itimer_alarm(void **state)
+{
+	struct {
+		int64_t is, ius, vs, vus;
+	} it = {0, 0, 0, 500000}, old;
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	set_handler(14, 0, 0);
+	/* alarm: the previous one's seconds, rounded */
+	assert_int_equal(SC(alarm, 5), 0);
+	fake_ns += 2300 * MS;
+	assert_int_equal(SC(alarm, 0), 3); /* 2.7 s rounded */
+	assert_int_equal(SC(getitimer, 0, &old), 0);
+	assert_int_equal(old.vs + old.vus, 0);
+	/* setitimer: 0.5 s; main sleeps 1 s: the timer thread sends SIGALRM
+	 * and the sleep ends early with EINTR */
+	assert_int_equal(SC(setitimer, 0, &it, NULL), 0);
+	assert_int_equal(timer_armed, fake_ns + 500 * MS);
+	uint64_t t0 = fake_ns;
+	struct ts one = {1, 0};
+	(void)one;
+	assert_int_equal(SC(pause), -EINTR);
+	assert_int_equal(fake_ns - t0, 500 * MS);
+	assert_int_equal(got[14], 1);
+	assert_int_equal(got_code[14], 0x80); /* SI_KERNEL */
+	assert_int_equal(SC(getitimer, 0, &old), 0);
+	assert_int_equal(old.vs + old.vus, 0); /* one-shot: disarmed */
+	/* periodic, 10 ms: three pauses, three signals */
+	it.ius = 10000;
+	it.vus = 10000;
+	assert_int_equal(SC(setitimer, 0, &it, NULL), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(SC(pause), -EINTR);
+	assert_int_equal(got[14], 4);
+	assert_int_equal(SC(getitimer, 0, &old), 0);
+	assert_int_equal(old.ius, 10000);
+	assert_true(old.vus > 0 && old.vus <= 10000);
+	it.vus = 0;
+	assert_int_equal(SC(setitimer, 0, &it, NULL), 0);
+	assert_int_equal(timer_armed, 0);
+	it.vus = 1000000;
+	assert_int_equal(SC(setitimer, 0, &it, NULL), -EINVAL);
+	assert_int_equal(SC(setitimer, 3, &it, NULL), -EINVAL);
+	assert_int_equal(SC(getitimer, 0, NULL), -EFAULT);
+	/* VIRTUAL and PROF run on the same clock, with their signals */
+	set_handler(26, 0, 0);
+	it.vus = 1000;
+	it.ius = 0;
+	assert_int_equal(SC(setitimer, 1, &it, NULL), 0);
+	assert_int_equal(SC(pause), -EINTR);
+	assert_int_equal(got[26], 1);
+	uk_sched_yield(); /* the timer thread ends: nothing armed */
+}
+
+static void test_posix_timers(void **state)
+{
+	struct sev ev = {77, 40, 0, 0, {0}};
+	struct its v = {{0, 0}, {0, 5 * MS}}, cur;
+	int id, id2, id3;
+	int32_t info[32];
+	uint64_t set = B(40);
+
+	(void)state;
+	SC(rt_sigprocmask, 0, &set, NULL, 8);
+	assert_int_equal(SC(timer_create, 1, &ev, &id), 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(SC(timer_create, 1, NULL, &id2), 0);
+	assert_int_equal(id2, 1);
+	assert_int_equal(SC(timer_create, 4, &ev, &id3), -EINVAL);
+	assert_int_equal(SC(timer_create, 99, &ev, &id3), -EINVAL);
+	ev.notify = 2; /* SIGEV_THREAD is the libc's */
+	assert_int_equal(SC(timer_create, 1, &ev, &id3), -EINVAL);
+	ev.notify = 4; /* SIGEV_THREAD_ID: a thread of ours */
+	ev.tid = 12345;
+	assert_int_equal(SC(timer_create, 1, &ev, &id3), -EINVAL);
+	ev.tid = (int)SC(gettid);
+	assert_int_equal(SC(timer_create, 1, &ev, &id3), 0);
+	ev.notify = 0;
+	ev.signo = 65;
+	assert_int_equal(SC(timer_create, 1, &ev, &id3), -EINVAL);
+
+	/* 5 ms one-shot, waited for with sigtimedwait */
+	assert_int_equal(SC(timer_settime, id, 0, &v, NULL), 0);
+	assert_int_equal(SC(timer_gettime, id, &cur), 0);
+	assert_int_equal(cur.value.ns, 5 * MS);
+	assert_int_equal(SC(rt_sigtimedwait, &set, info, NULL, 8), 40);
+	assert_int_equal(info[2], -2); /* SI_TIMER */
+	assert_int_equal(info[4], id); /* si_timerid */
+	assert_int_equal(info[5], 0);  /* si_overrun */
+	assert_int_equal(info[6], 77); /* si_value */
+	assert_int_equal(SC(timer_gettime, id, &cur), 0);
+	assert_int_equal(cur.value.ns + cur.value.s, 0);
+
+	/* periodic 1 ms, not collected for 10 ms: one signal, 9 overruns */
+	v.interval.ns = 1 * MS;
+	v.value.ns = 1 * MS;
+	assert_int_equal(SC(timer_settime, id, 0, &v, NULL), 0);
+	uk_sched_sleep_ns(10 * MS + MS / 2);
+	assert_int_equal(SC(rt_sigtimedwait, &set, info, NULL, 8), 40);
+	assert_int_equal(info[5], 9);
+	assert_int_equal(SC(timer_getoverrun, id), 9);
+	v.value.ns = 0;
+	assert_int_equal(SC(timer_settime, id, 0, &v, &cur), 0);
+	assert_int_equal(cur.interval.ns, 1 * MS);
+
+	/* absolute CLOCK_REALTIME: converted with the realtime clock */
+	int rt;
+	ev.notify = 0;
+	ev.signo = 40;
+	assert_int_equal(SC(timer_create, 0, &ev, &rt), 0);
+	uint64_t when = fake_ns + WALL_OFFSET + 3 * MS;
+	v = (struct its){{0, 0},
+			 {(int64_t)(when / 1000000000ULL),
+			  (int64_t)(when % 1000000000ULL)}};
+	assert_int_equal(SC(timer_settime, rt, 1, &v, NULL), 0);
+	assert_int_equal(timer_armed, fake_ns + 3 * MS);
+	/* fired by the interrupt: the flag is set, the way out does the rest
+	 */
+	fake_ns += 3 * MS;
+	timer_fn(timer_armed, NULL);
+	assert_true(uk_syscall_exit_work);
+	uint64_t p;
+	SC(rt_sigpending, &p, 8);
+	assert_int_equal(p, 0); /* the call came before its way out */
+	SC(rt_sigpending, &p, 8);
+	assert_int_equal(p, B(40));
+	/* a time in the past expires at once: the first signal is still
+	 * pending, so this is an overrun */
+	v.value.s = 1;
+	assert_int_equal(SC(timer_settime, rt, 1, &v, NULL), 0);
+	struct ts zero = {0, 0};
+	assert_int_equal(SC(rt_sigtimedwait, &set, info, &zero, 8), 40);
+	assert_int_equal(info[5], 1);
+	assert_int_equal(SC(rt_sigtimedwait, &set, info, &zero, 8), -EAGAIN);
+	assert_int_equal(SC(timer_settime, rt, 1, &v, NULL), 0);
+	assert_int_equal(SC(rt_sigtimedwait, &set, info, &zero, 8), 40);
+	assert_int_equal(info[5], 0);
+
+	v.value.ns = -1;
+	assert_int_equal(SC(timer_settime, id, 0, &v, NULL), -EINVAL);
+	assert_int_equal(SC(timer_settime, 99, 0, &v, NULL), -EINVAL);
+	assert_int_equal(SC(timer_delete, id), 0);
+	assert_int_equal(SC(timer_delete, id), -EINVAL);
+	assert_int_equal(SC(timer_gettime, id, &cur), -EINVAL);
+	assert_int_equal(SC(timer_getoverrun, id), -EINVAL);
+	assert_int_equal(SC(timer_delete, id2), 0);
+	assert_int_equal(SC(timer_delete, id3), 0);
+	assert_int_equal(SC(timer_delete, rt), 0);
+	uk_sched_yield();
+}
+
+/* A loaded program in a busy loop: the timer interrupt's return to it
+ * delivers (no system call, no scheduler). */
+static void test_timer_interrupts_program(void **state)
+{
+	struct ukarch_regs r;
+	struct sa a = {0x7200, SA_SIGINFO, 0, 0};
+	struct {
+		int64_t is, ius, vs, vus;
+	} it = {0, 0, 0, 1000};
+
+	(void)state;
+	SC(rt_sigaction, 14, &a, NULL, 8);
+	assert_int_equal(SC(setitimer, 0, &it, NULL), 0);
+	assert_non_null(return_hook);
+	memset(&r, 0, sizeof(r));
+	r.rip = 0x401000;
+	r.rsp = (uintptr_t)ustack + sizeof(ustack) - 64;
+	memset(bin.fpu, 0, sizeof(bin.fpu));
+	fake_ns += MS;
+	timer_fn(timer_armed, NULL);
+	return_hook(&r, bin.fpu);
+	assert_int_equal(r.rip, 0x7200);
+	assert_int_equal(r.rdi, 14);
+	uk_sched_yield();
+}
+
+/* Without a timer interrupt (linuxu), the way out of calls watches the
+ * clock while a timer is armed. */
+static void test_timer_no_irq(void **state)
+{
+	struct {
+		int64_t is, ius, vs, vus;
+	} it = {0, 0, 0, 2000};
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	set_handler(14, 0, 0);
+	timer_enodev = 1;
+	assert_int_equal(SC(setitimer, 0, &it, NULL), 0);
+	assert_true(uk_syscall_exit_work); /* the clock is looked at */
+	fake_ns += MS;
+	assert_int_equal(SC(getpid), 1);
+	assert_int_equal(got[14], 0);
+	fake_ns += MS;
+	assert_int_equal(SC(getpid), 1);
+	assert_int_equal(got[14], 1);
+	assert_false(uk_syscall_exit_work);
+	timer_enodev = 0;
+	uk_sched_yield();
+}
+
+/* ---- signalfd ---- */
+
+struct sfdi {
+	uint32_t signo;
+	int32_t err, code;
+	uint32_t pid, uid;
+	int32_t fd;
+	uint32_t tid, band, overrun, trapno;
+	int32_t status, intval;
+	uint64_t ptr, utime, stime, addr;
+	uint8_t rest[48];
+};
+
+static long sfd_rc;
+static struct sfdi sfd_got;
+
+static void sfd_reader(void *arg)
+{
+	sfd_rc = SC(read, (int)(intptr_t)arg, &sfd_got, sizeof(sfd_got));
+}
+
+static void test_signalfd(void **state)
+{
+	uint64_t set = B(10) | B(12) | B(9);
+	struct sfdi buf[4];
+	int fd;
+	struct uk_thread *t;
+	static char st[65536];
+
+	(void)state;
+	SC(rt_sigprocmask, 0, &set, NULL, 8);
+	fd = (int)SC(signalfd4, -1, &set, 8, 04000 | 02000000);
+	assert_true(fd >= 0);
+	assert_int_equal(SC(fcntl, fd, 1, 0), 1); /* FD_CLOEXEC */
+	assert_int_equal(SC(read, fd, buf, sizeof(buf)), -EAGAIN);
+	assert_int_equal(SC(read, fd, buf, 10), -EINVAL);
+	SC(kill, 1, 10);
+	SC(kill, 1, 12);
+	/* two records in one read, lowest first */
+	assert_int_equal(SC(read, fd, buf, sizeof(buf)), 2 * 128);
+	assert_int_equal(buf[0].signo, 10);
+	assert_int_equal(buf[0].pid, 1);
+	assert_int_equal(buf[1].signo, 12);
+	uint64_t p;
+	SC(rt_sigpending, &p, 8);
+	assert_int_equal(p, 0); /* taken */
+	/* a sigqueue value */
+	int32_t q[32] = {0};
+	q[2] = -1;
+	q[6] = 31337;
+	SC(rt_sigqueueinfo, 1, 12, q);
+	assert_int_equal(SC(read, fd, buf, 128), 128);
+	assert_int_equal(buf[0].code, -1);
+	assert_int_equal(buf[0].intval, 31337);
+	/* the mask can change; other kinds of descriptors are refused */
+	uint64_t only12 = B(12);
+	assert_int_equal(SC(signalfd, fd, &only12, 8), fd);
+	static const struct uk_file_ops none;
+	struct uk_file *other = uk_file_create(&none, NULL, 0);
+	int ofd = uk_fdtab_alloc(other, 0);
+	assert_int_equal(SC(signalfd, ofd, &only12, 8), -EINVAL);
+	SC(close, ofd);
+	assert_int_equal(SC(signalfd, 999, &only12, 8), -EBADF);
+	assert_int_equal(SC(signalfd4, -1, &only12, 4, 0), -EINVAL);
+	assert_int_equal(SC(signalfd4, -1, &only12, 8, 1), -EINVAL);
+	SC(close, fd);
+
+	/* blocking: a reader thread waits until a signal comes */
+	fd = (int)SC(signalfd4, -1, &set, 8, 0);
+	t = uk_thread_create_on_stack(NULL, "r", sfd_reader,
+				      (void *)(intptr_t)fd, st, sizeof(st),
+				      NULL);
+	uk_sched_yield();
+	assert_int_equal(t->state, UK_THREAD_BLOCKED);
+	SC(kill, 1, 12);
+	uk_sched_yield();
+	assert_int_equal(sfd_rc, 128);
+	assert_int_equal(sfd_got.signo, 12);
+	/* interrupted by a handled signal: EINTR (no SA_RESTART) */
+	set_handler(14, 0, 0);
+	t = uk_thread_create_on_stack(NULL, "r", sfd_reader,
+				      (void *)(intptr_t)fd, st, sizeof(st),
+				      NULL);
+	uk_sched_yield();
+	SC(tkill, t->tid, 14);
+	uk_sched_yield();
+	assert_int_equal(sfd_rc, -EINTR);
+	SC(close, fd);
 }
 
 int main(void)
@@ -640,6 +978,15 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fatal_in_thread, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_itimer_alarm, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_posix_timers, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_timer_interrupts_program,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timer_no_irq, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_signalfd, setup, teardown),
 	};
 	plat_exit_jmp = &exit_jmp;
 	return cmocka_run_group_tests(tests, NULL, NULL);

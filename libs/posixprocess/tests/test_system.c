@@ -58,6 +58,40 @@ struct ukarch_syscall_frame *uk_syscall_frame_current(void)
 {
 	return NULL;
 }
+/* what src/signal.c and src/timer.c reach on the platform (unused here) */
+uint64_t ukplat_wall_clock(void)
+{
+	return 0;
+}
+unsigned long ukplat_lcpu_save_irqf(void)
+{
+	return 0;
+}
+void ukplat_lcpu_restore_irqf(unsigned long f)
+{
+	(void)f;
+}
+void ukplat_timer_set_handler(void (*fn)(uint64_t, void *), void *arg)
+{
+	(void)fn, (void)arg;
+}
+int ukplat_timer_arm(uint64_t deadline)
+{
+	(void)deadline;
+	return 0;
+}
+struct ukarch_regs;
+int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *, void *))
+{
+	(void)fn;
+	return 0;
+}
+long uk_syscall_r_clock_gettime(long a0, long a1, long a2, long a3, long a4,
+				long a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return -ENOSYS;
+}
 
 /* threads: tid 1 (main) and 7 exist; `gen` changes what thread 7 is */
 static int cur = 1, gen;
