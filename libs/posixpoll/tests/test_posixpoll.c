@@ -834,9 +834,9 @@ static void test_interrupted(void **state)
 
 	set[0] = 1UL << fds[0];
 	t = interrupt_later(&in);
-	assert_int_equal(uk_syscall_call(select, fds[0] + 1, set, NULL, NULL,
-					 NULL),
-			 -EINTR);
+	assert_int_equal(
+		uk_syscall_call(select, fds[0] + 1, set, NULL, NULL, NULL),
+		-EINTR);
 	assert_int_equal(set[0], 1UL << fds[0]);
 	uk_thread_intr_clear(uk_thread_current());
 	assert_int_equal(uk_thread_join(t, NULL), 0);

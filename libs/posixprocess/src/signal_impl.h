@@ -168,8 +168,7 @@ int pp_get_signal(struct pp_siginfo *info, struct pp_sigaction *act,
 
 /* Take the lowest pending signal of `mask` for t (thread's first, then
  * the process's) with its information; 0 if none. */
-int pp_take_signal(struct uk_thread *t, uint64_t mask,
-		   struct pp_siginfo *info);
+int pp_take_signal(struct uk_thread *t, uint64_t mask, struct pp_siginfo *info);
 /* The signals of `mask` pending for t or its process. */
 uint64_t pp_pending_of(struct uk_thread *t, uint64_t mask);
 
