@@ -521,6 +521,7 @@ struct uk_thread *uk_thread_create(struct uk_sched *s, const char *name,
 		t->stack = t->stack_mem;
 	}
 	t->stack_size = stack_size;
+	t->flags = UK_THREAD_KERNEL;
 	if (setup_thread(s, t, name, fn, arg, NULL, 1))
 		goto fail;
 	return t;

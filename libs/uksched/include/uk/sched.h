@@ -129,6 +129,9 @@ enum uk_thread_state {
 #define UK_THREAD_JOINING  0x2 /* someone is in uk_thread_join() */
 #define UK_THREAD_MAIN	   0x4 /* the thread that called uk_sched_init() */
 #define UK_THREAD_EXTSTACK 0x8 /* runs on a stack its creator provided */
+#define UK_THREAD_KERNEL                             \
+	0x10 /* made by uk_thread_create(): no POSIX \
+	      * thread (posixprocess does not count it) */
 
 typedef void (*uk_thread_fn_t)(void *arg);
 
