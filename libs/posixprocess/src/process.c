@@ -27,11 +27,6 @@ unsigned uk_fdtab_get_limit(void) __attribute__((weak));
 
 /* ---- identity ---- */
 
-UK_SYSCALL_R_DEFINE(int, getppid)
-{
-	return 0; /* nothing above us: like a process whose parent is gone */
-}
-
 int uk_process_tid(void)
 {
 	return uk_thread_tid ? uk_thread_tid() : UK_PROCESS_PID;
@@ -387,11 +382,6 @@ UK_SYSCALL_R_DEFINE(long, times, struct pp_tms *, t)
 }
 
 /* ---- exit, scheduling, priority ---- */
-
-void uk_process_exit(int status)
-{
-	ukplat_exit(status & 0xff);
-}
 
 UK_SYSCALL_R_DEFINE(int, exit_group, int, status)
 {

@@ -42,8 +42,7 @@
 
 #define RT_QUEUE_MAX 1024 /* queued real-time signals (RLIMIT_SIGPENDING) */
 
-static struct pp_process init_proc = {
-	.pid = UK_PROCESS_PID, .pgid = UK_PROCESS_PID, .sid = UK_PROCESS_PID};
+#define init_proc pp_init_process
 /* The thread of an image without a scheduler. */
 static struct uk_thread solo = {.tid = 1};
 static struct pp_tsig solo_tsig;
@@ -115,24 +114,30 @@ void uk_thread_release_hook(struct uk_thread *t)
 	}
 }
 
-/* Every thread of process p, for p's process-wide work: callback per
- * thread; stops when it returns non-zero. Bounded by the thread list. */
-static struct uk_thread *for_each_thread(struct pp_process *p,
-					 int (*fn)(struct uk_thread *, void *),
-					 void *arg)
+/* Every POSIX thread of process p (not the kernel's), for p's
+ * process-wide work: callback per thread; stops when it returns non-zero.
+ * Bounded by the thread list. */
+struct uk_thread *for_each_thread_of(struct pp_process *p,
+				     int (*fn)(struct uk_thread *, void *),
+				     void *arg)
 {
 	struct uk_sched *s =
 		uk_sched_get_default ? uk_sched_get_default() : NULL;
-	struct uk_thread *t;
+	struct uk_thread *t, *next;
 
 	if (!s)
 		return p == &init_proc && fn(&solo, arg) ? &solo : NULL;
-	for (t = s->threads; t; t = t->all_next)
-		if (t->state != UK_THREAD_EXITED && pp_process_of(t) == p &&
+	for (t = s->threads; t; t = next) {
+		next = t->all_next;
+		if (t->state != UK_THREAD_EXITED &&
+		    !(t->flags & UK_THREAD_KERNEL) && pp_process_of(t) == p &&
 		    fn(t, arg))
 			return t;
+	}
 	return NULL;
 }
+
+#define for_each_thread for_each_thread_of
 
 /* ---- who has work ---- */
 
@@ -170,9 +175,16 @@ static void clear_intr(struct uk_thread *t)
 		pp_update_exit_work();
 }
 
+static int doomed(struct uk_thread *t)
+{
+	struct pp_tsig *d = t == &solo ? &solo_tsig : t->sig_data;
+
+	return (d && d->doomed) || pp_process_of(t)->exiting;
+}
+
 void pp_recalc(struct uk_thread *t)
 {
-	if (deliverable(t))
+	if (deliverable(t) || doomed(t))
 		set_intr(t);
 	else
 		clear_intr(t);
@@ -256,7 +268,24 @@ __attribute__((noreturn)) static void fatal(int sig,
 					    const struct ukarch_regs *regs)
 {
 	struct uk_thread *t = pp_current();
+	struct pp_process *p = pp_process_of(t);
+	int core = default_action(sig) == DFL_CORE;
 
+	if (p != &init_proc) {
+		/* a child: its parent learns it from wait; a core-dump signal
+		 * is worth a report */
+		if (core)
+			uk_pr_warn("process %d (%s) killed by signal %d (%s) "
+				   "in thread %d at rip 0x%lx, rsp 0x%lx (no "
+				   "core file is written)",
+				   p->pid, p->comm, sig, names[sig], t->tid,
+				   regs ? (unsigned long)regs->rip : 0UL,
+				   regs ? (unsigned long)regs->rsp : 0UL);
+		else
+			uk_pr_info("process %d (%s) killed by signal %d",
+				   p->pid, p->comm, sig);
+		pp_process_exit(p, sig | (core ? 0x80 : 0));
+	}
 	if (sig < 32)
 		uk_pr_crit("killed by signal %d (%s): exit status %d", sig,
 			   names[sig], 128 + sig);
@@ -472,31 +501,6 @@ static void info_user(struct pp_siginfo *info, int sig, int code)
 	info->k.uid = 0;
 }
 
-/* Every process of group `pgid` (0: every process), or -ESRCH if none. */
-int pp_send_group(int pgid, const struct pp_siginfo *info)
-{
-	if (pgid && init_proc.pgid != pgid)
-		return -ESRCH;
-	return info ? pp_send_process(&init_proc, info) : 0;
-}
-
-int pp_is_child(struct pp_process *parent, struct pp_process *p)
-{
-	(void)parent, (void)p;
-	return 0;
-}
-
-int pp_is_zombie(struct pp_process *p)
-{
-	(void)p;
-	return 0;
-}
-
-int pp_group_in_session(int pgid, int sid)
-{
-	return init_proc.pgid == pgid && init_proc.sid == sid;
-}
-
 int uk_process_raise(int sig)
 {
 	struct pp_siginfo info;
@@ -689,6 +693,7 @@ long uk_syscall_exit_native(long ret)
 	struct pp_siginfo info;
 	int sig, restart = 0, handled = 0;
 
+	pp_thread_doomed_check();
 	pp_timers_check();
 	/* every handler that can run now, lowest first; bounded as in
 	 * pp_get_signal (a handler may raise more: at most what it raises) */
@@ -733,6 +738,7 @@ long uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret)
 	int sig, restart;
 	uint64_t restore;
 
+	pp_thread_doomed_check();
 	pp_timers_check();
 	pp_regs_from_frame(&r, f);
 	r.rax = (uint64_t)ret;
@@ -808,11 +814,6 @@ void pp_irq_hook(void)
 }
 
 /* ---- processes: identity and groups ---- */
-
-struct pp_process *pp_find_process(int pid)
-{
-	return pid == init_proc.pid ? &init_proc : NULL;
-}
 
 UK_SYSCALL_R_DEFINE(int, getpid)
 {
@@ -1017,7 +1018,7 @@ static long wait_for_handler(struct uk_thread *t)
 {
 	/* bounded by the waits: each ends with a signal or is a spurious
 	 * wake-up of the scheduler */
-	while (!deliverable(t)) {
+	while (!deliverable(t) && !doomed(t)) {
 		if (!uk_waitq_wait_intr)
 			return -ENOSYS; /* no scheduler: nothing can come */
 		uk_waitq_wait_intr(NULL, UK_SCHED_FOREVER);
@@ -1098,7 +1099,7 @@ UK_SYSCALL_R_DEFINE(int, rt_sigtimedwait, const uint64_t *, set,
 		}
 		if (rc == -ETIMEDOUT || (ts && !ts->tv_sec && !ts->tv_nsec))
 			return -EAGAIN;
-		if (deliverable(t) & ~want)
+		if ((deliverable(t) & ~want) || doomed(t))
 			return -EINTR; /* another signal's handler */
 		if (!uk_waitq_wait_intr)
 			return -EAGAIN; /* no scheduler: nothing can come */
@@ -1226,12 +1227,20 @@ UK_SYSCALL_R_DEFINE(int, rt_tgsigqueueinfo, int, tgid, int, tid, int, sig,
 	return pp_send_thread(t, &info);
 }
 
+void pp_process_free_queues(struct pp_process *p)
+{
+	queue_free(&p->queue);
+	p->pending = 0;
+}
+
 void uk_process_signal_reset(void)
 {
 	struct uk_thread *t = pp_current();
 
+	pp_procs_reset();
 	memset(init_proc.actions, 0, sizeof(init_proc.actions));
 	init_proc.pgid = init_proc.sid = init_proc.pid;
+	init_proc.exiting = 0;
 	init_proc.pending = 0;
 	queue_free(&init_proc.queue);
 	queue_free(&solo_tsig.queue);
@@ -1245,6 +1254,7 @@ void uk_process_signal_reset(void)
 			free(d);
 			t->sig_data = NULL;
 		}
+		t->process = NULL;
 		t->sig_pending = t->sig_blocked = 0;
 	}
 	clear_intr(t);

@@ -135,15 +135,36 @@ struct pp_tsig {
 	 * pselect, ppoll) */
 	int restore_mask;
 	uint64_t saved_mask;
+	/* its process execs or exits: leave at the next safe point */
+	int doomed;
 };
 
-/* A process. Only the image's first one exists before vfork/clone. */
+/* A process (src/proc.c). */
 struct pp_process {
 	int pid, pgid, sid;
 	struct pp_sigaction actions[NSIG_ + 1];
 	uint64_t pending; /* process-directed */
 	struct pp_sigq queue;
+	/* family; `next`: the list of every process but pid 1 */
+	struct pp_process *parent, *children, *sibling, *next;
+	struct uk_waitq child_wq; /* wait4/waitid of its children */
+	int exit_signal;	  /* to the parent at exit (SIGCHLD) */
+	int exiting, zombie;
+	int status; /* wait status once exiting */
+	/* vfork: the parent waits until exec or exit */
+	int vfork, vfork_done;
+	struct uk_waitq vfork_wq;
+	int execed;
+	/* per-process state of other libraries (NULL: the first process's) */
+	struct uk_fdtab *fdtab;
+	struct uk_mmap_space *mm;
+	int mm_owned;
+	void *ext; /* posixexec's loaded program */
+	int ext_owned;
+	char comm[16];
 };
+
+extern struct pp_process pp_init_process;
 
 /* ---- signal.c ---- */
 
@@ -194,6 +215,23 @@ void pp_irq_hook(void);
 
 /* The process with that pid (a zombie too), or NULL. */
 struct pp_process *pp_find_process(int pid);
+/* Iterate over every process but pid 1 (NULL: the first one). */
+struct pp_process *pp_next_process(struct pp_process *p);
+/* Every live thread of p (fn returns non-zero: stop, that thread). */
+struct uk_thread *for_each_thread_of(struct pp_process *p,
+				     int (*fn)(struct uk_thread *, void *),
+				     void *arg);
+/* The process whose state is installed (tables, spaces). */
+struct pp_process *pp_current_process(void);
+/* End p with wait status `status` (the image for pid 1). */
+__attribute__((noreturn)) void pp_process_exit(struct pp_process *p,
+					       int status);
+/* The calling thread leaves if its process execs (another thread) or
+ * exits; returns otherwise. */
+void pp_thread_doomed_check(void);
+/* Free p's queued signals. */
+void pp_process_free_queues(struct pp_process *p);
+void pp_procs_reset(void);
 int pp_is_child(struct pp_process *parent, struct pp_process *p);
 int pp_is_zombie(struct pp_process *p);
 int pp_group_in_session(int pgid, int sid);
@@ -212,8 +250,10 @@ void pp_timers_check(void);
 int pp_timer_work(void);
 /* A SI_TIMER signal of p is being delivered: fill in its overrun. */
 void pp_timer_delivered(struct pp_process *p, struct pp_siginfo *info);
-/* Delete every timer of p; forget every timer (tests). */
+/* Delete every timer of p (its POSIX timers only: exec keeps the interval
+ * timers); forget every timer (tests). */
 void pp_timers_drop(struct pp_process *p);
+void pp_timers_drop_posix(struct pp_process *p);
 void pp_timers_reset(void);
 
 /* ---- frame.c ---- */

@@ -522,16 +522,26 @@ UK_SYSCALL_R_DEFINE(int, timer_delete, int, id)
 	return 0;
 }
 
-/* Every timer of process p (it exits or execs). */
-void pp_timers_drop(struct pp_process *p)
+/* Every timer of process p (it exits), or its POSIX timers (it execs). */
+static void drop(struct pp_process *p, int posix_only)
 {
 	struct pp_timer *t, *next;
 
 	for (t = timers; t; t = next) {
 		next = t->next;
-		if (t->p == p)
+		if (t->p == p && (!posix_only || t->id >= 0))
 			unlink_timer(t);
 	}
+}
+
+void pp_timers_drop(struct pp_process *p)
+{
+	drop(p, 0);
+}
+
+void pp_timers_drop_posix(struct pp_process *p)
+{
+	drop(p, 1);
 }
 
 /* ---- interval timers ---- */

@@ -100,6 +100,29 @@ const struct ukplat_bootinfo *ukplat_bootinfo(void)
 	return &bi;
 }
 
+/* fdtab's tables: one process here */
+struct uk_fdtab;
+struct uk_fdtab *uk_fdtab_clone(int share)
+{
+	(void)share;
+	return NULL;
+}
+void uk_fdtab_switch(struct uk_fdtab *t)
+{
+	(void)t;
+}
+void uk_fdtab_release(struct uk_fdtab *t)
+{
+	(void)t;
+}
+struct uk_fdtab *uk_fdtab_current(void)
+{
+	return NULL;
+}
+void uk_fdtab_close_on_exec(void)
+{
+}
+
 #ifndef TEST_MINIMAL
 static struct uk_alloc fake_alloc;
 struct uk_alloc *uk_alloc_get_default(void)

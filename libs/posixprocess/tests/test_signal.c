@@ -956,6 +956,214 @@ static void test_signalfd(void **state)
 	SC(close, fd);
 }
 
+/* ---- processes ---- */
+
+#define CLONE_VM    0x100
+#define CLONE_FILES 0x400
+#define CLONE_VFORK 0x4000
+
+/* A child process: a thread made the first of a new process, as
+ * posixfutex's clone does. `fn` runs in it. */
+static char stacks[8][65536] __attribute__((aligned(16)));
+static unsigned next_stack; /* round robin: few children live at once */
+
+static void *a_stack(void)
+{
+	return stacks[next_stack++ % 8];
+}
+
+static struct uk_thread *spawn(void (*fn)(void *), void *arg,
+			       unsigned long flags, int *pid)
+{
+	struct uk_thread *t = uk_thread_create_on_stack(NULL, "child", fn, arg,
+							a_stack(), 65536, NULL);
+
+	assert_non_null(t);
+	*pid = uk_process_create(t, flags);
+	uk_thread_detach(t);
+	return t;
+}
+
+static void exiter(void *arg)
+{
+	uk_process_exit((int)(intptr_t)arg);
+}
+
+static int child_ppid, child_pid, child_fd_ok;
+
+static void informer(void *arg)
+{
+	(void)arg;
+	child_ppid = (int)SC(getppid);
+	child_pid = (int)SC(getpid);
+	uk_process_exit(0);
+}
+
+static void test_process_wait(void **state)
+{
+	struct uk_thread *t;
+	int pid, pid2, st = 0;
+	int32_t info[32];
+
+	(void)state;
+	memset(got, 0, sizeof(got));
+	set_handler(17, 0, 0);
+	assert_int_equal(SC(wait4, -1, &st, 0, NULL), -ECHILD);
+	t = spawn(exiter, (void *)(intptr_t)7, CLONE_VM | 17, &pid);
+	assert_int_equal(pid, t->tid);
+	assert_int_equal(SC(wait4, pid, &st, 1 /* WNOHANG */, NULL), 0);
+	assert_int_equal(SC(kill, pid, 0), 0);
+	assert_int_equal(SC(wait4, pid, &st, 0, NULL), pid);
+	assert_int_equal(st, 7 << 8);
+	assert_int_equal(got[17], 1);	   /* SIGCHLD, on the way out */
+	assert_int_equal(got_code[17], 1); /* CLD_EXITED */
+	assert_int_equal(SC(wait4, pid, &st, 0, NULL), -ECHILD);
+	assert_int_equal(SC(kill, pid, 0), -ESRCH); /* reaped */
+
+	/* getppid/getpid in the child; waitid with WNOWAIT keeps it */
+	spawn(informer, NULL, CLONE_VM | 17, &pid);
+	memset(info, 0, sizeof(info));
+	assert_int_equal(SC(waitid, 1, pid, info, 4 | 0x01000000, NULL), 0);
+	assert_int_equal(info[0], 17);
+	assert_int_equal(info[2], 1); /* CLD_EXITED */
+	assert_int_equal(info[4], pid);
+	assert_int_equal(SC(waitid, 0, 0, info, 4, NULL), 0); /* now reaped */
+	assert_int_equal(child_ppid, 1);
+	assert_int_equal(child_pid, pid);
+	assert_int_equal(SC(waitid, 0, 0, info, 0, NULL), -EINVAL);
+	assert_int_equal(SC(waitid, 9, 0, info, 4, NULL), -EINVAL);
+
+	/* a child killed by a signal: the status says so */
+	spawn(pauser, (void *)3, CLONE_VM | 17, &pid);
+	uk_sched_yield();
+	assert_int_equal(SC(kill, pid, 15), 0);
+	assert_int_equal(SC(wait4, -1, &st, 0, NULL), pid);
+	assert_int_equal(st, 15);
+	/* process groups: a child can move to its own */
+	spawn(pauser, (void *)3, CLONE_VM | 17, &pid2);
+	assert_int_equal(SC(setpgid, pid2, 0), 0);
+	assert_int_equal(SC(getpgid, pid2), pid2);
+	assert_int_equal(SC(kill, -pid2, 9), 0);
+	assert_int_equal(SC(wait4, -pid2, &st, 0, NULL), pid2);
+	assert_int_equal(st, 9);
+	/* fork: no copy of the address space */
+	assert_int_equal(uk_process_create(uk_thread_current(), 17), -ENOSYS);
+}
+
+/* vfork: the parent waits until the child execs or exits; SIG_IGN'd
+ * SIGCHLD: no zombie */
+static int vfork_order[4], nvo;
+
+static void vfork_child(void *arg)
+{
+	(void)arg;
+	vfork_order[nvo++] = 1;
+	uk_process_exit(3);
+}
+
+static void test_vfork_and_ignore(void **state)
+{
+	struct sa ign = {1, 0, 0, 0};
+	int pid, st;
+
+	(void)state;
+	nvo = 0;
+	spawn(vfork_child, NULL, CLONE_VM | CLONE_VFORK | 17, &pid);
+	uk_process_vfork_wait(pid);
+	vfork_order[nvo++] = 2;
+	assert_int_equal(vfork_order[0], 1);
+	assert_int_equal(vfork_order[1], 2);
+	assert_int_equal(SC(wait4, pid, &st, 0, NULL), pid);
+	SC(rt_sigaction, 17, &ign, NULL, 8);
+	spawn(exiter, (void *)1, CLONE_VM | 17, &pid);
+	uk_sched_yield();
+	assert_int_equal(SC(wait4, -1, &st, 1, NULL), -ECHILD);
+}
+
+/* execve's bookkeeping: handlers reset (ignored ones stay), close-on-exec
+ * descriptors closed in the exec-ing process only, other threads leave */
+static int exec_rc;
+static uint64_t exec_h10, exec_h15;
+static int exec_fd_open, exec_cloexec_open;
+static int fd_plain, fd_cloexec;
+
+static void execer(void *arg)
+{
+	struct sa o;
+
+	(void)arg;
+	exec_rc = uk_process_exec("/bin/new-program", NULL);
+	SC(rt_sigaction, 10, NULL, &o, 8);
+	exec_h10 = o.handler;
+	SC(rt_sigaction, 15, NULL, &o, 8);
+	exec_h15 = o.handler;
+	exec_fd_open = SC(fcntl, fd_plain, 1, 0) >= 0;
+	exec_cloexec_open = SC(fcntl, fd_cloexec, 1, 0) >= 0;
+	child_fd_ok = !strcmp(uk_process_comm(), "new-program");
+	uk_process_exit(0);
+}
+
+static void test_exec_bookkeeping(void **state)
+{
+	static const struct uk_file_ops none;
+	struct sa ign = {1, 0, 0, 0};
+	int pid, st;
+
+	(void)state;
+	set_handler(10, 0, 0);
+	SC(rt_sigaction, 15, &ign, NULL, 8);
+	fd_plain = uk_fdtab_alloc(uk_file_create(&none, NULL, 0), 0);
+	fd_cloexec =
+		uk_fdtab_alloc(uk_file_create(&none, NULL, 0), UK_O_CLOEXEC);
+	spawn(execer, NULL, CLONE_VM | CLONE_VFORK | 17, &pid);
+	uk_process_vfork_wait(pid); /* returns at the exec */
+	assert_int_equal(SC(wait4, pid, &st, 0, NULL), pid);
+	assert_int_equal(exec_rc, 0);
+	assert_int_equal(exec_h10, 0); /* SIG_DFL */
+	assert_int_equal(exec_h15, 1); /* SIG_IGN stays */
+	assert_true(exec_fd_open);
+	assert_false(exec_cloexec_open);
+	assert_true(child_fd_ok);
+	/* ours are untouched */
+	assert_true(SC(fcntl, fd_cloexec, 1, 0) >= 0);
+	struct sa o;
+	SC(rt_sigaction, 10, NULL, &o, 8);
+	assert_true(o.handler == (uintptr_t)handler);
+	SC(close, fd_plain);
+	SC(close, fd_cloexec);
+}
+
+/* a process exiting with a second thread: that one leaves too */
+static int second_left;
+
+static void second(void *arg)
+{
+	(void)arg;
+	SC(pause);
+	second_left = -1; /* never: the process is gone */
+}
+
+static void two_threads(void *arg)
+{
+	(void)arg;
+	uk_thread_create_on_stack(NULL, "second", second, NULL, a_stack(),
+				  65536, NULL);
+	uk_sched_yield(); /* second pauses */
+	uk_process_exit(5);
+}
+
+static void test_exit_many_threads(void **state)
+{
+	int pid, st;
+
+	(void)state;
+	second_left = 0;
+	spawn(two_threads, NULL, CLONE_VM | 17, &pid);
+	assert_int_equal(SC(wait4, pid, &st, 0, NULL), pid);
+	assert_int_equal(st, 5 << 8);
+	assert_int_equal(second_left, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -987,6 +1195,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timer_no_irq, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_signalfd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_process_wait, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_vfork_and_ignore, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exec_bookkeeping, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exit_many_threads, setup,
+						teardown),
 	};
 	plat_exit_jmp = &exit_jmp;
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -92,6 +92,28 @@ long uk_syscall_r_clock_gettime(long a0, long a1, long a2, long a3, long a4,
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return -ENOSYS;
 }
+/* fdtab's tables (src/proc.c): one process here */
+struct uk_fdtab;
+struct uk_fdtab *uk_fdtab_clone(int share)
+{
+	(void)share;
+	return NULL;
+}
+void uk_fdtab_switch(struct uk_fdtab *t)
+{
+	(void)t;
+}
+void uk_fdtab_release(struct uk_fdtab *t)
+{
+	(void)t;
+}
+struct uk_fdtab *uk_fdtab_current(void)
+{
+	return NULL;
+}
+void uk_fdtab_close_on_exec(void)
+{
+}
 
 /* threads: tid 1 (main) and 7 exist; `gen` changes what thread 7 is */
 static int cur = 1, gen;

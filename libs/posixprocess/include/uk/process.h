@@ -37,12 +37,63 @@
 extern "C" {
 #endif
 
-/* The image's pid (and its process group, session and tgid). */
+/* The image's first process: pid (and process group, session, tgid) 1. */
 #define UK_PROCESS_PID 1
 
-/* End the image with `status` (low 8 bits) through the platform's exit path,
- * as exit_group does. */
+/* End the calling process with exit status `status` (low 8 bits), as
+ * exit_group does: for pid 1 the image ends through the platform's exit
+ * path; a child becomes a zombie its parent waits for. */
 __attribute__((noreturn)) void uk_process_exit(int status);
+
+struct uk_thread;
+
+/*
+ * Processes in one address space (src/proc.c). uk_process_create(): make
+ * `t` - a new thread that has not run yet (posixfutex's clone without
+ * CLONE_THREAD) - the first thread of a new child of the caller's process.
+ * `flags`: CLONE_VM is required (there is one address space; without it:
+ * -ENOSYS, fork is not supported), CLONE_FILES shares the descriptor
+ * table (else a copy), CLONE_VFORK: the parent then calls
+ * uk_process_vfork_wait(pid), which returns once the child execs or exits;
+ * the low byte is the signal the parent gets at the child's exit. Returns
+ * the child's pid (t's tid), -ENOMEM.
+ */
+int uk_process_create(struct uk_thread *t, unsigned long flags);
+void uk_process_vfork_wait(int pid);
+
+/*
+ * Per-process state of a library above (posixexec: the loaded program):
+ * switch_to(data) when a thread of a process with that data is about to
+ * run (data MAY be NULL: the image's own code), release(data) when a
+ * process that owns it execs another program or exits.
+ */
+struct uk_process_ext_ops {
+	void (*switch_to)(void *data);
+	void (*release)(void *data);
+};
+void uk_process_set_ext_ops(const struct uk_process_ext_ops *ops);
+
+/*
+ * execve's point of no return, once the new program is loaded (`ext`:
+ * its data, owned by the process from now on): the process gets a new
+ * mapping space, its other threads leave at their next safe point, a
+ * shared descriptor table becomes its own and loses its close-on-exec
+ * descriptors, handlers go back to SIG_DFL (ignored signals stay
+ * ignored), the alternate stack and POSIX timers go, the old program's
+ * data is released if the process owned it, and a vfork parent resumes.
+ * `comm`: the path, whose last part becomes the process's name. 0 or
+ * -ENOMEM (nothing changed).
+ */
+int uk_process_exec(const char *comm, void *ext);
+
+/* Non-zero when the calling thread is the last POSIX thread of its
+ * process (kernel threads do not count): its exit ends the process. */
+int uk_process_last_thread(void);
+/* The calling thread leaves now if its process exits or execs in another
+ * thread (for threads that start outside a system call). */
+void uk_process_doomed_check(void);
+/* The calling process's name (the last part of what it executed). */
+const char *uk_process_comm(void);
 
 /* Reset every stored setting (limits, signal state, host name, priority) to
  * its boot value. For tests. */
