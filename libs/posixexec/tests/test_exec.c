@@ -18,6 +18,7 @@
 #include <uk/arch/syscall.h>
 #include <uk/elfloader.h>
 #include <uk/exec.h>
+#include <uk/plat/bootinfo.h>
 #include <uk/process.h>
 #include <uk/syscall.h>
 
@@ -126,6 +127,31 @@ int ukplat_page_guard(void *page, int on)
 struct uk_thread *uk_thread_current(void)
 {
 	return NULL;
+}
+/* the window (window.c): nothing fixed-address is loaded here */
+void uk_elf_set_fixed_ops(const struct uk_elf_fixed_ops *o)
+{
+	(void)o;
+}
+int ukplat_window_init(uintptr_t base, unsigned long len)
+{
+	(void)base, (void)len;
+	return -ENOTSUP;
+}
+int ukplat_window_map(uint64_t *const pts[], uintptr_t va, uint64_t pa,
+		      unsigned long len, int prot)
+{
+	(void)pts, (void)va, (void)pa, (void)len, (void)prot;
+	return -ENOTSUP;
+}
+void ukplat_window_install(uint64_t *const pts[])
+{
+	(void)pts;
+}
+static struct ukplat_bootinfo bi;
+const struct ukplat_bootinfo *ukplat_bootinfo(void)
+{
+	return &bi;
 }
 
 static void reset(void)
