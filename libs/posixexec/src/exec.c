@@ -239,6 +239,8 @@ UK_SYSCALL_R_DEFINE(int, execve, const char *, path, char *const *, argv,
 	return rc;
 }
 
+/* uk-syscall-partial(execveat): a relative path with a directory
+ * descriptor other than AT_FDCWD answers ENOSYS */
 UK_SYSCALL_R_DEFINE(int, execveat, int, dirfd, const char *, path,
 		    char *const *, argv, char *const *, envp, int, flags)
 {

@@ -557,6 +557,8 @@ UK_SYSCALL_R_DEFINE(int, wait4, int, pid, int *, wstatus, int, options,
 	return cpid;
 }
 
+/* uk-syscall-partial(waitid): the resource usage is zeros; nothing ever
+ * stops or continues (WUNTRACED/WCONTINUED alone: ECHILD) */
 UK_SYSCALL_R_DEFINE(int, waitid, int, idtype, int, id, struct pp_siginfo *,
 		    info, int, options, struct pp_rusage *, ru)
 {
@@ -597,6 +599,8 @@ UK_SYSCALL_R_DEFINE(int, waitid, int, idtype, int, id, struct pp_siginfo *,
 	return 0;
 }
 
+/* uk-syscall-enosys(fork): with a log line (one address space: vfork and
+ * posix_spawn make processes) */
 UK_SYSCALL_R_DEFINE(int, fork)
 {
 	uk_pr_warn("fork is not supported: all processes share one address "
