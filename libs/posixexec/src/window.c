@@ -37,9 +37,9 @@ const char *uk_boot_param(const char *name) __attribute__((weak));
 #endif
 
 struct pe_view {
-	uint64_t **pts;	  /* one page table per 2 MiB slot of the window */
-	uint64_t *pa;	  /* the page behind each page of [lo, lo + len) */
-	uint8_t *pooled;  /* 1: from the window's own memory */
+	uint64_t **pts;	 /* one page table per 2 MiB slot of the window */
+	uint64_t *pa;	 /* the page behind each page of [lo, lo + len) */
+	uint8_t *pooled; /* 1: from the window's own memory */
 	uintptr_t lo;
 	size_t npages;
 };

@@ -55,7 +55,8 @@ struct k_rt_sigframe {
 #define FLAG_DF	   0x400UL
 #define FLAG_RF	   0x10000UL
 
-void pp_regs_from_frame(struct ukarch_regs *r, const struct ukarch_syscall_frame *f)
+void pp_regs_from_frame(struct ukarch_regs *r,
+			const struct ukarch_syscall_frame *f)
 {
 	memset(r, 0, sizeof(*r));
 	r->r15 = f->r15, r->r14 = f->r14, r->r13 = f->r13, r->r12 = f->r12;
@@ -66,7 +67,8 @@ void pp_regs_from_frame(struct ukarch_regs *r, const struct ukarch_syscall_frame
 	r->cs = 0x08, r->ss = 0x10;
 }
 
-void pp_regs_to_frame(struct ukarch_syscall_frame *f, const struct ukarch_regs *r)
+void pp_regs_to_frame(struct ukarch_syscall_frame *f,
+		      const struct ukarch_regs *r)
 {
 	f->r15 = r->r15, f->r14 = r->r14, f->r13 = r->r13, f->r12 = r->r12;
 	f->r11 = r->r11, f->r10 = r->r10, f->r9 = r->r9, f->r8 = r->r8;

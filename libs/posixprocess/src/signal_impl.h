@@ -279,7 +279,8 @@ void pp_call_native(struct uk_thread *t, int sig, struct pp_siginfo *info,
 
 void pp_regs_from_frame(struct ukarch_regs *r,
 			const struct ukarch_syscall_frame *f);
-void pp_regs_to_frame(struct ukarch_syscall_frame *f, const struct ukarch_regs *r);
+void pp_regs_to_frame(struct ukarch_syscall_frame *f,
+		      const struct ukarch_regs *r);
 
 /* The fallback restorer (src/x86_64/sigtramp.S): rt_sigreturn. */
 void uk_process_sigreturn_tramp(void);

@@ -74,8 +74,8 @@ __attribute__((weak)) long uk_syscall_exit_native(long ret)
 	return ret;
 }
 
-__attribute__((weak)) long uk_syscall_exit_binary(struct ukarch_syscall_frame *f,
-						  long ret)
+__attribute__((weak)) long
+uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret)
 {
 	(void)f;
 	return ret;

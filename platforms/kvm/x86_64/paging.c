@@ -303,7 +303,10 @@ int ukplat_window_map(uint64_t *const pts[], uintptr_t va, uint64_t pa,
 		pt[(v % SLOT) / PAGE] = bits ? (pa + off) | bits : 0;
 		if ((kvm_pd[window_first + slot] & UKARCH_PTE_ADDR) ==
 		    (uint64_t)(uintptr_t)pt)
-			__asm__ __volatile__("invlpg (%0)" : : "r"(v) : "memory");
+			__asm__ __volatile__("invlpg (%0)"
+					     :
+					     : "r"(v)
+					     : "memory");
 	}
 	return 0;
 }
