@@ -5,7 +5,8 @@
  * blocking call is interrupted). sigaction with SA_SIGINFO, raise, kill,
  * pthread_kill to one thread, sigprocmask and sigpending, queued real-time
  * signals with values, alarm and setitimer ending blocking calls (pipe,
- * eventfd, poll, nanosleep) with EINTR, SA_RESTART making a pipe read
+ * eventfd, poll, nanosleep, epoll_wait, AF_UNIX recv and accept, flock
+ * and F_OFD_SETLKW) with EINTR, SA_RESTART making a pipe read
  * again, sigsuspend, sigtimedwait (a timer's signal, a timeout), POSIX
  * timers with SIGEV_SIGNAL and SIGEV_THREAD, siglongjmp out of a handler,
  * SIG_IGN, SIGPIPE. Every result is checked; the last line is
@@ -17,12 +18,18 @@
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -162,6 +169,59 @@ static void test_eintr(void)
 	close(efd);
 	close(pfd[0]);
 	close(pfd[1]);
+}
+
+/* the other blocking calls: each ended by a 200 ms timer, EINTR */
+static int arm(void)
+{
+	struct itimerval it = {{0, 0}, {0, 200000}};
+
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void test_eintr_more(void)
+{
+	int sv[2], ep, ls, a, b, h0 = hits;
+	char c;
+	struct epoll_event ev = {.events = EPOLLIN};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+
+	set(SIGALRM, 0);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(arm() == 0);
+	CHECK(recv(sv[0], &c, 1, 0) == -1 && errno == EINTR);
+	ep = epoll_create1(0);
+	ev.data.fd = sv[0];
+	CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev) == 0);
+	CHECK(arm() == 0);
+	CHECK(epoll_wait(ep, &ev, 1, 10000) == -1 && errno == EINTR);
+	/* accept on a listener nobody connects to (the abstract namespace) */
+	memcpy(sa.sun_path, "\0sigtest", 8);
+	ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(bind(ls, (struct sockaddr *)&sa,
+		   offsetof(struct sockaddr_un, sun_path) + 8) == 0);
+	CHECK(listen(ls, 1) == 0);
+	CHECK(arm() == 0);
+	CHECK(accept(ls, NULL, NULL) == -1 && errno == EINTR);
+	/* locks held through another open file description */
+	a = open("/tmp/sigtest.lock", O_RDWR | O_CREAT, 0600);
+	b = open("/tmp/sigtest.lock", O_RDWR);
+	CHECK(a >= 0 && b >= 0);
+	CHECK(flock(a, LOCK_EX) == 0);
+	CHECK(arm() == 0);
+	CHECK(flock(b, LOCK_EX) == -1 && errno == EINTR);
+	CHECK(flock(a, LOCK_UN) == 0);
+	CHECK(fcntl(a, F_OFD_SETLK, &fl) == 0);
+	CHECK(arm() == 0);
+	CHECK(fcntl(b, F_OFD_SETLKW, &fl) == -1 && errno == EINTR);
+	CHECK(hits == h0 + 5);
+	close(a);
+	close(b);
+	close(ls);
+	close(ep);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 static int rpipe[2];
@@ -319,6 +379,7 @@ int main(void)
 {
 	test_basics();
 	test_eintr();
+	test_eintr_more();
 	test_restart();
 	test_waits();
 	test_sigev_thread();
