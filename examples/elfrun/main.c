@@ -5,17 +5,20 @@
  *   ./unikit run elfrun --initrd DIR -- /bin/prog arg1 arg2
  *
  * The program gets argv = {"/bin/prog", "arg1", "arg2"}, a small fixed
- * environment and Linux's initial stack; its system calls enter the image
- * through the binary-compatible path, and exit_group() ends the image with
- * its status. elfrun's own errors: 127 (no such file), 126 (cannot run it),
- * 2 (usage). Segment permissions (text read+exec, rodata read-only, no page
- * writable and executable) are the loader's default: the mprotect() system
- * call, which posixmmap applies to the page tables (ukplat_page_protect).
+ * environment and Linux's initial stack, and becomes the image's first
+ * process (pid 1) through execve (posixexec): it may start others with
+ * vfork/posix_spawn and execve. Its system calls enter the image through
+ * the binary-compatible path, and its exit ends the image with its status.
+ * elfrun's own errors: 127 (no such file), 126 (cannot run it), 2 (usage).
+ * Segment permissions (text read+exec, rodata read-only, no page writable
+ * and executable) are the loader's default: the mprotect() system call,
+ * which posixmmap applies to the page tables (ukplat_page_protect).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <uk/elfloader.h>
+#include <uk/exec.h>
 #include <uk/procfs.h>
 
 static char *const envp[] = {"HOME=/", "PATH=/bin:/usr/bin", "TERM=dumb",
@@ -23,7 +26,7 @@ static char *const envp[] = {"HOME=/", "PATH=/bin:/usr/bin", "TERM=dumb",
 
 int main(int argc, char *argv[])
 {
-	struct uk_elf_prog p;
+	char err[UK_ELF_ERRLEN];
 	const char *path;
 	int rc;
 
@@ -32,15 +35,10 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	path = argv[1];
-	rc = uk_elf_load_file(&p, path);
-	if (rc < 0) {
-		printf("elfrun: %s: %s\n", path, p.err);
-		return rc == -ENOENT ? 127 : 126;
-	}
 	/* what the program finds in /proc/self/exe and cmdline */
 	uk_procfs_set_exe(path);
 	uk_procfs_set_cmdline(argc - 1, argv + 1);
-	uk_elf_exec(&p, argc - 1, argv + 1, envp, path);
-	printf("elfrun: %s: %s\n", path, p.err);
-	return 126;
+	rc = uk_exec(path, argv + 1, envp, err, sizeof(err));
+	printf("elfrun: %s: %s\n", path, err[0] ? err : strerror(-rc));
+	return rc == -ENOENT || rc == -ENOTDIR ? 127 : 126;
 }

@@ -60,6 +60,16 @@ AREAS = [
     ("clocks and sleeps", ["clock_gettime", "clock_getres", "clock_settime",
                            "clock_nanosleep", "nanosleep", "time"]),
     ("files", ["fsync"]),
+    ("signal actions", ["sigaction", "signal", "sigset", "sigignore"]),
+    ("signal masks and sets", ["sigprocmask", "pthread_sigmask", "sigaddset", "sigdelset",
+                               "sigemptyset", "sigfillset", "sigismember", "sighold",
+                               "sigrelse", "sigpending"]),
+    ("sending signals", ["kill", "killpg", "raise", "pthread_kill", "sigqueue"]),
+    ("waiting for signals", ["sigsuspend", "sigpause", "sigtimedwait", "sigwaitinfo",
+                             "sigwait"]),
+    ("alternate signal stacks", ["sigaltstack"]),
+    ("timers", ["timer_create", "timer_delete", "timer_gettime", "timer_settime",
+                "timer_getoverrun"]),
 ]
 
 CODES = {0: "PASS", 1: "FAIL", 2: "UNRESOLVED", 4: "UNSUPPORTED", 5: "UNTESTED"}

@@ -46,10 +46,24 @@ struct fdent {
 
 static const struct uk_file_lock_ops *lock_ops;
 
-static struct fdent *tab;
-static unsigned tab_cap;
-static unsigned fd_limit = UK_FDTAB_DEFAULT_LIMIT;
-static unsigned low_free; /* no free descriptor below this one */
+/* A table: one per process (posixprocess switches `cur` when another
+ * process's thread runs); the image's first process has `boot`. The code
+ * below names the current table's fields through the macros. */
+struct uk_fdtab {
+	struct fdent *ents;
+	unsigned ents_cap;
+	unsigned limit;
+	unsigned low;	/* no free descriptor below this one */
+	unsigned users; /* processes sharing it (CLONE_FILES) */
+};
+
+static struct uk_fdtab boot = {NULL, 0, UK_FDTAB_DEFAULT_LIMIT, 0, 1};
+static struct uk_fdtab *cur = &boot;
+
+#define tab	 (cur->ents)
+#define tab_cap	 (cur->ents_cap)
+#define fd_limit (cur->limit)
+#define low_free (cur->low)
 
 struct uk_file *uk_file_create(const struct uk_file_ops *ops, void *priv,
 			       unsigned flags)
@@ -234,6 +248,66 @@ static void fd_closed(struct uk_file *f)
 	if (f->ops->flush)
 		f->ops->flush(f);
 	uk_file_put(f);
+}
+
+struct uk_fdtab *uk_fdtab_current(void)
+{
+	return cur;
+}
+
+struct uk_fdtab *uk_fdtab_clone(int share)
+{
+	struct uk_fdtab *t;
+
+	if (share) {
+		cur->users++;
+		return cur;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->limit = cur->limit;
+	t->users = 1;
+	if (cur->ents_cap) {
+		t->ents = calloc(cur->ents_cap, sizeof(*t->ents));
+		if (!t->ents) {
+			free(t);
+			return NULL;
+		}
+		t->ents_cap = cur->ents_cap;
+		/* bounded: the table */
+		for (unsigned fd = 0; fd < cur->ents_cap; fd++) {
+			t->ents[fd] = cur->ents[fd];
+			if (t->ents[fd].f)
+				uk_file_ref(t->ents[fd].f);
+		}
+	}
+	t->low = cur->low;
+	return t;
+}
+
+void uk_fdtab_switch(struct uk_fdtab *t)
+{
+	cur = t ? t : &boot;
+}
+
+void uk_fdtab_release(struct uk_fdtab *t)
+{
+	struct uk_fdtab *was = cur;
+
+	if (!t || --t->users)
+		return;
+	/* close through the ordinary path (release hooks, locks) */
+	cur = t;
+	for (unsigned fd = 0; fd < tab_cap; fd++)
+		if (tab[fd].f)
+			uk_syscall_call(close, fd);
+	cur = was == t ? &boot : was;
+	free(t->ents);
+	if (t != &boot)
+		free(t);
+	else
+		boot = (struct uk_fdtab){NULL, 0, UK_FDTAB_DEFAULT_LIMIT, 0, 1};
 }
 
 UK_SYSCALL_R_DEFINE(int, close, int, fd)

@@ -437,6 +437,47 @@ static void test_next(void **state)
 	assert_int_equal(uk_fdtab_next(3), -1);
 }
 
+/* tables per process: a copy keeps the files and close-on-exec flags,
+ * changes in one table stay there, the last user closes everything */
+static void test_tables(void **state)
+{
+	struct mem m = {.size = 0};
+	struct uk_fdtab *boot = uk_fdtab_current(), *child, *shared;
+	int a, b;
+
+	(void)state;
+	a = mem_open(&m, 0);
+	b = mem_open(&m, UK_O_CLOEXEC);
+	child = uk_fdtab_clone(0);
+	assert_non_null(child);
+	assert_ptr_not_equal(child, boot);
+	uk_fdtab_switch(child);
+	assert_ptr_equal(uk_fdtab_current(), child);
+	assert_int_equal(uk_syscall_call(fcntl, a, 1 /* F_GETFD */, 0), 0);
+	assert_int_equal(uk_syscall_call(fcntl, b, 1, 0), UK_FD_CLOEXEC);
+	/* execve in the child: b goes, in the child only */
+	uk_fdtab_close_on_exec();
+	assert_int_equal(uk_syscall_call(fcntl, b, 1, 0), -EBADF);
+	assert_int_equal(uk_syscall_call(dup2, a, 9), 9);
+	uk_fdtab_switch(NULL);
+	assert_ptr_equal(uk_fdtab_current(), boot);
+	assert_int_equal(uk_syscall_call(fcntl, b, 1, 0), UK_FD_CLOEXEC);
+	assert_int_equal(uk_syscall_call(fcntl, 9, 1, 0), -EBADF);
+	/* CLONE_FILES: the same table, one more user */
+	shared = uk_fdtab_clone(1);
+	assert_ptr_equal(shared, boot);
+	uk_fdtab_release(shared); /* a user less: nothing closed */
+	assert_int_equal(uk_syscall_call(fcntl, a, 1, 0), 0);
+	/* the child's last user: its descriptors close, the files stay
+	 * open through ours */
+	uk_fdtab_release(child);
+	assert_ptr_equal(uk_fdtab_current(), boot);
+	assert_int_equal(m.released, 0);
+	uk_syscall_call(close, a);
+	uk_syscall_call(close, b);
+	assert_int_equal(m.released, 2); /* two files on one memory */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +488,7 @@ int main(void)
 		cmocka_unit_test_setup(test_watch, setup),
 		cmocka_unit_test_setup(test_flush_fcntl, setup),
 		cmocka_unit_test_setup(test_next, setup),
+		cmocka_unit_test_setup(test_tables, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

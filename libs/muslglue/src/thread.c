@@ -77,16 +77,29 @@ __attribute__((weak)) long uk_syscall_r_set_tid_address(long a0, long a1,
 
 /*
  * A system call that is a cancellation point (pthread_cancel.c): act on a
- * pending cancellation, else make the call. No signal can interrupt a call
- * here (one CPU, cooperative threads), so the address range musl's
- * cancellation signal handler checks is empty.
+ * pending cancellation, else make the call. Signal handlers run on the way
+ * out of the call, not at an instruction inside it, so the address range
+ * musl's cancellation signal handler checks is empty: a SIGCANCEL that
+ * arrives during a blocking call makes it restart, and the loop below
+ * acts on the cancellation before the call is made again.
  */
 long __syscall_cp_asm(volatile int *cancel, long nr, long u, long v, long w,
 		      long x, long y, long z)
 {
-	if (*cancel)
-		return __cancel();
-	return uk_syscall6(nr, u, v, w, x, y, z);
+	long r;
+
+	/* uk_syscall6_exit(), with the cancellation checked before every
+	 * restart too (SIGCANCEL's handler has SA_RESTART) */
+	for (;;) {
+		if (*cancel)
+			return __cancel();
+		r = uk_syscall6(nr, u, v, w, x, y, z);
+		if (!uk_syscall_exit_work)
+			return r;
+		r = uk_syscall_exit_native(r);
+		if (r != -UK_ERESTARTSYS)
+			return r;
+	}
 }
 
 const char __cp_begin[1] = {0}, __cp_end[1] = {0}, __cp_cancel[1] = {0};

@@ -25,6 +25,7 @@
 #define CLONE_FS_	       0x00000200UL
 #define CLONE_FILES_	       0x00000400UL
 #define CLONE_SIGHAND_	       0x00000800UL
+#define CLONE_VFORK_	       0x00004000UL
 #define CLONE_THREAD_	       0x00010000UL
 #define CLONE_SYSVSEM_	       0x00040000UL
 #define CLONE_SETTLS_	       0x00080000UL
@@ -41,10 +42,18 @@
 #define MEMBARRIER_SUPPORTED_  0x1f /* GLOBAL .. REGISTER_PRIVATE_EXP. */
 
 #define CLONE_NEEDED_ (CLONE_VM_ | CLONE_THREAD_ | CLONE_SIGHAND_)
-#define CLONE_KNOWN_                                             \
-	(CSIGNAL_ | CLONE_NEEDED_ | CLONE_FS_ | CLONE_FILES_ |   \
-	 CLONE_SYSVSEM_ | CLONE_SETTLS_ | CLONE_PARENT_SETTID_ | \
-	 CLONE_CHILD_CLEARTID_ | CLONE_DETACHED_ | CLONE_CHILD_SETTID_)
+#define CLONE_KNOWN_                                                     \
+	(CSIGNAL_ | CLONE_NEEDED_ | CLONE_FS_ | CLONE_FILES_ |           \
+	 CLONE_SYSVSEM_ | CLONE_SETTLS_ | CLONE_PARENT_SETTID_ |         \
+	 CLONE_CHILD_CLEARTID_ | CLONE_DETACHED_ | CLONE_CHILD_SETTID_ | \
+	 CLONE_VFORK_)
+
+/* posixprocess, when the image has it: clone() without CLONE_THREAD makes
+ * a process (vfork, posix_spawn); see <uk/process.h>. */
+int uk_process_create(struct uk_thread *t, unsigned long flags)
+	__attribute__((weak));
+void uk_process_vfork_wait(int pid) __attribute__((weak));
+int uk_process_last_thread(void) __attribute__((weak));
 
 /* How much of the caller's stack below its top uksched is told about. It
  * only serves ASan's stack bookkeeping in native tests: nothing is written
@@ -52,7 +61,8 @@
 #define CLONE_STACK_NOMINAL (64 * 1024)
 
 struct clone_start {
-	int binary; /* resume `frame`, else run fn(arg) */
+	int binary;    /* resume `frame`, else run fn(arg) */
+	int cancelled; /* its process could not be made: leave at once */
 	int (*fn)(void *);
 	void *arg;
 	struct ukarch_syscall_frame frame;
@@ -62,6 +72,10 @@ static void clone_entry(void *p)
 {
 	struct clone_start *cs = p;
 
+	if (cs->cancelled) {
+		free(cs);
+		uk_thread_exit(0);
+	}
 	if (cs->binary) {
 		/* copy first: the thread may never come back to free it */
 		struct ukarch_syscall_frame f = cs->frame;
@@ -78,9 +92,19 @@ static void clone_entry(void *p)
 
 static long check_flags(unsigned long flags)
 {
-	if ((flags & CLONE_NEEDED_) != CLONE_NEEDED_)
-		return -EINVAL; /* a process: there are none */
 	if (flags & ~CLONE_KNOWN_)
+		return -EINVAL;
+	if (!(flags & CLONE_THREAD_)) {
+		/* a process: in this address space (vfork, posix_spawn) */
+		if (!(flags & CLONE_VM_)) {
+			uk_pr_warn("clone without CLONE_VM (fork) is not "
+				   "supported: all processes share one address "
+				   "space; use vfork or posix_spawn: -ENOSYS");
+			return -ENOSYS;
+		}
+		return uk_process_create ? 0 : -ENOSYS;
+	}
+	if ((flags & CLONE_NEEDED_) != CLONE_NEEDED_)
 		return -EINVAL;
 	return 0;
 }
@@ -115,6 +139,14 @@ static long do_clone(unsigned long flags, void *stack, int *ptid, int *ctid,
 		free(cs);
 		return -ENOMEM;
 	}
+	if (!(flags & CLONE_THREAD_)) {
+		rc = uk_process_create(t, flags);
+		if (rc < 0) {
+			cs->cancelled = 1; /* it leaves when it first runs */
+			uk_thread_detach(t);
+			return rc;
+		}
+	}
 	if (flags & CLONE_CHILD_CLEARTID_)
 		t->clear_tid = ctid;
 	if (flags & CLONE_CHILD_SETTID_)
@@ -122,7 +154,11 @@ static long do_clone(unsigned long flags, void *stack, int *ptid, int *ctid,
 	if (flags & CLONE_PARENT_SETTID_)
 		*ptid = t->tid;
 	uk_thread_detach(t); /* it has not run: only marks it */
-	return t->tid;
+	rc = t->tid;	     /* (t may be gone once we have waited) */
+	if ((flags & (CLONE_VFORK_ | CLONE_THREAD_)) == CLONE_VFORK_ &&
+	    uk_process_vfork_wait)
+		uk_process_vfork_wait((int)rc);
+	return rc;
 }
 
 int uk_clone_fn(int (*fn)(void *), void *stack, int flags, void *arg,
@@ -159,10 +195,23 @@ UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, void *, newsp, int *,
 	cs = calloc(1, sizeof(*cs));
 	if (!cs)
 		return -ENOMEM;
+	/* no stack: the caller's (a process made like vfork) */
+	if (!newsp && !(flags & CLONE_THREAD_))
+		newsp = (void *)f->rsp;
 	cs->binary = 1;
 	cs->frame = *f;
 	ukarch_syscall_frame_child(&cs->frame, (uintptr_t)newsp);
 	return do_clone(flags, newsp, ptid, ctid, (void *)tls, cs);
+}
+
+/* vfork (binary path): a process on the caller's stack, in this address
+ * space; the caller waits until it execs or exits. */
+UK_SYSCALL_R_DEFINE(long, vfork)
+{
+	if (!uk_syscall_frame_current())
+		return -ENOSYS; /* C code cannot return twice: posix_spawn */
+	return uk_syscall_call(
+		clone, CLONE_VM_ | CLONE_VFORK_ | 17 /* SIGCHLD */, 0, 0, 0, 0);
 }
 
 void uk_posix_thread_exit(int status)
@@ -177,7 +226,8 @@ void uk_posix_thread_exit(int status)
 		__atomic_store_n(p, 0, __ATOMIC_SEQ_CST);
 		uk_futex_wake((uint32_t *)p, 1, UK_FUTEX_BITSET_ANY);
 	}
-	if (!s || s->nr_threads <= 1) {
+	if (!s || (uk_process_last_thread ? uk_process_last_thread()
+					  : s->nr_threads <= 1)) {
 		/* the last thread: the process ends */
 		uk_syscall_call(exit_group, status);
 		ukplat_exit(status);

@@ -38,6 +38,7 @@ struct futex_waiter {
 	const uint32_t *addr;
 	uint32_t bitset;
 	int woken;
+	struct uk_thread *t;
 	struct uk_waitq wq; /* just this thread */
 	struct futex_bucket *b;
 	struct futex_waiter *next, *prev;
@@ -73,6 +74,8 @@ static void dequeue(struct futex_waiter *w)
 {
 	struct futex_bucket *b = w->b;
 
+	if (!b)
+		return; /* taken out already (see gone()) */
 	if (w->prev)
 		w->prev->next = w->next;
 	else
@@ -83,6 +86,18 @@ static void dequeue(struct futex_waiter *w)
 		b->tail = w->prev;
 	w->next = w->prev = NULL;
 	w->b = NULL;
+}
+
+/* A waiter a signal interrupted no longer waits, although its record is
+ * still queued until its thread runs: wakes skip it (and unlink it), so
+ * that they go to a thread that does wait. */
+static int gone(struct futex_waiter *w)
+{
+	if (w->t && w->t->intr && uk_waitq_empty(&w->wq)) {
+		dequeue(w);
+		return 1;
+	}
+	return 0;
 }
 
 static void wake(struct futex_waiter *w)
@@ -104,7 +119,8 @@ static int check_addr(const uint32_t *uaddr)
 int uk_futex_wait(const uint32_t *uaddr, uint32_t val, uint64_t deadline,
 		  uint32_t bitset)
 {
-	struct futex_waiter w = {.addr = uaddr, .bitset = bitset};
+	struct futex_waiter w = {
+		.addr = uaddr, .bitset = bitset, .t = uk_thread_current()};
 	int rc = check_addr(uaddr);
 
 	if (rc)
@@ -117,13 +133,13 @@ int uk_futex_wait(const uint32_t *uaddr, uint32_t val, uint64_t deadline,
 		return -EAGAIN;
 	uk_waitq_init(&w.wq);
 	enqueue(bucket_of(uaddr), &w);
-	uk_waitq_wait_timeout(&w.wq, deadline);
-	/* A wake after the timeout fired but before we ran still counts:
-	 * the waker unlinked us and counted us. */
+	rc = uk_waitq_wait_intr(&w.wq, deadline);
+	/* A wake after the timeout fired (or a signal came) but before we
+	 * ran still counts: the waker unlinked us and counted us. */
 	if (w.woken)
 		return 0;
 	dequeue(&w);
-	return -ETIMEDOUT;
+	return rc == -EINTR ? -EINTR : -ETIMEDOUT;
 }
 
 int uk_futex_wake(const uint32_t *uaddr, int nr_wake, uint32_t bitset)
@@ -140,7 +156,7 @@ int uk_futex_wake(const uint32_t *uaddr, int nr_wake, uint32_t bitset)
 	/* bounded: the bucket's waiters */
 	for (w = bucket_of(uaddr)->head; w && n < nr_wake; w = next) {
 		next = w->next;
-		if (w->addr != uaddr || !(w->bitset & bitset))
+		if (w->addr != uaddr || !(w->bitset & bitset) || gone(w))
 			continue;
 		wake(w);
 		n++;
@@ -168,7 +184,7 @@ int uk_futex_requeue(const uint32_t *uaddr, int nr_wake, const uint32_t *uaddr2,
 	 * which may be this bucket: stop once nr_requeue are moved) */
 	for (w = bucket_of(uaddr)->head; w; w = next) {
 		next = w->next;
-		if (w->addr != uaddr)
+		if (w->addr != uaddr || gone(w))
 			continue;
 		if (woken < nr_wake) {
 			wake(w);

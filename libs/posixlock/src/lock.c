@@ -58,16 +58,17 @@ unsigned uk_posixlock_count(void)
 }
 
 /*
- * The one place a lock request sleeps. When signals are delivered
- * asynchronously (issue 14, part B), a pending unblocked signal ends the
- * wait here with -EINTR; until then it returns 0.
+ * The one place a lock request sleeps: until woken (0), or until a signal the
+ * thread must handle arrives (posixprocess interrupts the wait):
+ * -UK_ERESTARTSYS.
  */
 static int sleep_on(struct uk_waitq *wq)
 {
-	uk_waitq_wait(wq);
+	/* Linux's ERESTARTSYS: made again under SA_RESTART, else EINTR */
+	if (uk_waitq_wait_intr(wq, UK_SCHED_FOREVER) == -EINTR)
+		return -UK_ERESTARTSYS;
 	return 0;
 }
-
 static struct key file_key(struct uk_file *f)
 {
 	struct uk_stat st;

@@ -65,8 +65,22 @@ struct region {
 	struct region *next; /* sorted by start */
 };
 
-static struct region *regions;
-static struct block *blocks;
+/* What one process mapped (posixprocess switches `space` when another
+ * process's thread runs); the image's first process has `boot_space`. The
+ * code names the current one's fields through the macros. */
+struct uk_mmap_space {
+	struct region *r;
+	struct block *b;
+	uintptr_t brkb, brkc; /* brk area and current break */
+};
+
+static struct uk_mmap_space boot_space;
+static struct uk_mmap_space *space = &boot_space;
+
+#define regions	 (space->r)
+#define blocks	 (space->b)
+#define brk_base (space->brkb)
+#define brk_cur	 (space->brkc)
 
 static size_t npages(uintptr_t s, uintptr_t e)
 {
@@ -817,8 +831,6 @@ UK_SYSCALL_R_DEFINE(int, mincore, uintptr_t, addr, size_t, len, unsigned char *,
 
 /* ---- brk ---- */
 
-static uintptr_t brk_base, brk_cur;
-
 UK_SYSCALL_R_DEFINE(long, brk, uintptr_t, addr)
 {
 	if (!brk_base) {
@@ -838,4 +850,36 @@ UK_SYSCALL_R_DEFINE(long, brk, uintptr_t, addr)
 		memset((void *)brk_cur, 0, addr - brk_cur);
 	brk_cur = addr;
 	return (long)brk_cur;
+}
+
+/* ---- spaces per process ---- */
+
+struct uk_mmap_space *uk_mmap_space_new(void)
+{
+	return calloc(1, sizeof(struct uk_mmap_space));
+}
+
+void uk_mmap_space_switch(struct uk_mmap_space *s)
+{
+	space = s ? s : &boot_space;
+}
+
+void uk_mmap_space_release(struct uk_mmap_space *s)
+{
+	struct uk_mmap_space *was = space;
+
+	if (!s)
+		return;
+	space = s;
+	/* bounded: each round unmaps one region */
+	while (regions)
+		unmap_range(regions->start, regions->end, NULL);
+	if (brk_base)
+		uk_pfree(uk_alloc_get_default(), (void *)brk_base,
+			 UK_MMAP_BRK_SIZE / PAGE);
+	space = was == s ? &boot_space : was;
+	if (s != &boot_space)
+		free(s);
+	else
+		memset(s, 0, sizeof(*s));
 }

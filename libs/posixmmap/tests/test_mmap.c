@@ -514,6 +514,37 @@ static void test_brk(void **state)
 	assert_int_equal(uk_syscall_call(brk, base), base);
 }
 
+/* spaces per process: what each maps is its own, a release gives back all
+ * of it (blocks and the brk area) */
+static void test_spaces(void **state)
+{
+	(void)state;
+	struct uk_mmap_space *s = uk_mmap_space_new();
+	int before = nallocs;
+	long a, b, base;
+
+	assert_non_null(s);
+	a = mm(0, 3 * PG, 3, 0x22, -1, 0);
+	assert_true(a > 0);
+	size_t mine = uk_mmap_iter(NULL, NULL);
+	uk_mmap_space_switch(s);
+	assert_int_equal(uk_mmap_iter(NULL, NULL), 0);
+	b = mm(0, 2 * PG, 3, 0x22, -1, 0);
+	assert_true(b > 0);
+	base = uk_syscall_call(brk, 0);
+	assert_true(base > 0);
+	assert_int_equal(uk_syscall_call(brk, base + PG), base + PG);
+	assert_int_equal(uk_mmap_iter(NULL, NULL), 1);
+	uk_mmap_space_switch(NULL);
+	assert_int_equal(uk_mmap_iter(NULL, NULL), mine);
+	assert_true(uk_syscall_call(brk, 0) != base);
+	uk_mmap_space_release(s);
+	assert_int_equal(uk_mmap_iter(NULL, NULL), mine);
+	assert_int_equal(uk_syscall_call(munmap, a, 3 * PG), 0);
+	/* the boot space's brk area stays; the other space's went back */
+	assert_int_equal(nallocs, before + (before == 0));
+}
+
 /* ---- random sequences against a shadow model ---- */
 struct spage {
 	uintptr_t a; /* 0: empty slot */
@@ -821,6 +852,7 @@ int main(void)
 		cmocka_unit_test(test_mremap),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_brk),
+		cmocka_unit_test(test_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,21 +54,22 @@ struct pipe {
 static uint64_t next_ino = 1;
 
 /*
- * The one place a pipe sleeps. When signals are delivered asynchronously
- * (issue 14, part B), this is where a pending unblocked signal ends the
- * wait with -EINTR; until then it always returns 0.
+ * The one place a pipe sleeps: until woken (0), or until a signal the thread
+ * must handle arrives (posixprocess interrupts the wait): -UK_ERESTARTSYS.
  */
 static int sleep_on(struct uk_waitq *wq)
 {
-	uk_waitq_wait(wq);
+	/* Linux's ERESTARTSYS: made again under SA_RESTART, else EINTR */
+	if (uk_waitq_wait_intr(wq, UK_SCHED_FOREVER) == -EINTR)
+		return -UK_ERESTARTSYS;
 	return 0;
 }
 
 /*
  * A write found no reader: SIGPIPE to the writing thread, through the
  * shim so that whichever signal library the image has decides what happens
- * (posixprocess today: synchronous delivery; default action: the image
- * ends with 128 + 13).
+ * (posixprocess: delivered on the way out of the call; default action: the
+ * image ends with 128 + 13).
  */
 static void raise_sigpipe(void)
 {

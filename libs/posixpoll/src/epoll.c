@@ -436,7 +436,7 @@ static int ep_wait(int epfd, struct uk_epoll_event *events, int maxevents,
 	struct uk_file *f;
 	struct ep *ep;
 	uint64_t deadline;
-	int n;
+	int n, rc;
 
 	if (maxevents <= 0 ||
 	    (size_t)maxevents > INT_MAX / sizeof(struct uk_epoll_event))
@@ -461,8 +461,13 @@ static int ep_wait(int epfd, struct uk_epoll_event *events, int maxevents,
 		n = harvest(ep, events, maxevents);
 		if (n || deadline == 0 || !pp_can_block())
 			break;
-		if (uk_waitq_wait_timeout(&ep->wq, deadline) == -ETIMEDOUT) {
+		rc = uk_waitq_wait_intr(&ep->wq, deadline);
+		if (rc == -ETIMEDOUT) {
 			n = harvest(ep, events, maxevents);
+			break;
+		}
+		if (rc == -EINTR) {
+			n = -EINTR; /* a signal handler first; no restart */
 			break;
 		}
 	}
@@ -485,9 +490,14 @@ UK_SYSCALL_R_DEFINE(int, epoll_pwait, int, epfd, struct uk_epoll_event *,
 		    events, int, maxevents, int, timeout, const void *, sigmask,
 		    size_t, sigsetsize)
 {
+	int r;
+
 	if (sigmask && sigsetsize != SIGSET_SIZE)
 		return -EINVAL;
-	return ep_wait(epfd, events, maxevents, ms_ns(timeout));
+	pp_sigmask_push(sigmask);
+	r = ep_wait(epfd, events, maxevents, ms_ns(timeout));
+	pp_sigmask_pop(sigmask, r);
+	return r;
 }
 
 struct ep_timespec {
@@ -499,6 +509,7 @@ UK_SYSCALL_R_DEFINE(int, epoll_pwait2, int, epfd, struct uk_epoll_event *,
 		    const void *, sigmask, size_t, sigsetsize)
 {
 	uint64_t ns = UK_SCHED_FOREVER;
+	int n;
 
 	if (sigmask && sigsetsize != SIGSET_SIZE)
 		return -EINVAL;
@@ -513,5 +524,8 @@ UK_SYSCALL_R_DEFINE(int, epoll_pwait2, int, epfd, struct uk_epoll_event *,
 			ns = (uint64_t)ts->tv_sec * PP_NS_SEC +
 			     (uint64_t)ts->tv_nsec;
 	}
-	return ep_wait(epfd, events, maxevents, ns);
+	pp_sigmask_push(sigmask);
+	n = ep_wait(epfd, events, maxevents, ns);
+	pp_sigmask_pop(sigmask, n);
+	return n;
 }

@@ -104,11 +104,12 @@ static void unwatch(struct ent *e, unsigned n)
 }
 
 /* Wait until an entry is ready or `deadline` (0: don't wait). Returns the
- * number of ready entries. */
+ * number of ready entries, or -EINTR when a signal handler must run first
+ * (never restarted: Linux's rule for poll and select). */
 static int wait_ents(struct ent *e, unsigned n, uint64_t deadline)
 {
 	struct waiter wt;
-	int ready, timed_out = deadline == 0 || !pp_can_block();
+	int ready, rc, timed_out = deadline == 0 || !pp_can_block();
 
 	uk_waitq_init(&wt.wq);
 	for (unsigned i = 0; i < n; i++)
@@ -120,10 +121,12 @@ static int wait_ents(struct ent *e, unsigned n, uint64_t deadline)
 			unwatch(e, n);
 			return ready;
 		}
-		if (!wt.fired &&
-		    uk_waitq_wait_timeout(&wt.wq, deadline) == -ETIMEDOUT)
-			timed_out = 1;
+		rc = wt.fired ? 0 : uk_waitq_wait_intr(&wt.wq, deadline);
 		unwatch(e, n);
+		if (rc == -ETIMEDOUT)
+			timed_out = 1;
+		if (rc == -EINTR)
+			return -EINTR;
 	}
 }
 
@@ -157,7 +160,7 @@ static int do_poll(struct uk_pollfd *fds, unsigned nfds, uint64_t deadline)
 		e[i].events = (unsigned short)fds[i].events;
 	}
 	ready = wait_ents(e, nfds, deadline);
-	for (unsigned i = 0; i < nfds; i++)
+	for (unsigned i = 0; i < nfds && ready >= 0; i++)
 		fds[i].revents = (short)e[i].revents;
 	ents_put(stack, e);
 	return ready;
@@ -226,8 +229,10 @@ UK_SYSCALL_R_DEFINE(int, ppoll, struct uk_pollfd *, fds, unsigned int, nfds,
 	r = ts_deadline(tsp, &deadline);
 	if (r)
 		return r;
+	pp_sigmask_push(sigmask);
 	r = do_poll(fds, nfds, deadline);
-	if (r >= 0)
+	pp_sigmask_pop(sigmask, r);
+	if (r >= 0 || r == -EINTR)
 		ts_left(tsp, deadline);
 	return r;
 }
@@ -279,7 +284,10 @@ static int do_select(int n, unsigned long *in, unsigned long *out,
 		}
 		uk_file_put(f);
 	}
-	wait_ents(e, cnt, deadline);
+	if (wait_ents(e, cnt, deadline) == -EINTR) {
+		ents_put(stack, e);
+		return -EINTR; /* the sets are left as they were */
+	}
 	words = ((size_t)n + BITS_PER_WORD - 1) / BITS_PER_WORD;
 	if (in)
 		memset(in, 0, words * sizeof(long));
@@ -328,7 +336,7 @@ UK_SYSCALL_R_DEFINE(int, select, int, n, unsigned long *, in, unsigned long *,
 	if (r)
 		return r;
 	r = do_select(n, in, out, ex, deadline);
-	if (r >= 0 && tv) {
+	if ((r >= 0 || r == -EINTR) && tv) {
 		ts_left(&ts, deadline);
 		tv->tv_sec = ts.tv_sec;
 		tv->tv_usec = ts.tv_nsec / 1000;
@@ -354,8 +362,10 @@ UK_SYSCALL_R_DEFINE(int, pselect6, int, n, unsigned long *, in, unsigned long *,
 	r = ts_deadline(tsp, &deadline);
 	if (r)
 		return r;
+	pp_sigmask_push(sig ? sig->ss : NULL);
 	r = do_select(n, in, out, ex, deadline);
-	if (r >= 0)
+	pp_sigmask_pop(sig ? sig->ss : NULL, r);
+	if (r >= 0 || r == -EINTR)
 		ts_left(tsp, deadline);
 	return r;
 }

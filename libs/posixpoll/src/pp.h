@@ -72,4 +72,22 @@ static inline int pp_can_block(void)
 	return uk_sched_get_default() != NULL;
 }
 
+/* posixprocess, when the image has it: the signal mask ppoll, pselect6
+ * and epoll_pwait install for the wait (see <uk/process.h>). */
+int uk_process_sigmask_push(const uint64_t *mask) __attribute__((weak));
+void uk_process_sigmask_pop(int interrupted) __attribute__((weak));
+
+static inline void pp_sigmask_push(const void *mask)
+{
+	if (mask && uk_process_sigmask_push)
+		uk_process_sigmask_push((const uint64_t *)mask);
+}
+
+/* r: the call's result (-EINTR: the mask stays until the handler ran) */
+static inline void pp_sigmask_pop(const void *mask, int r)
+{
+	if (mask && uk_process_sigmask_pop)
+		uk_process_sigmask_pop(r == -EINTR);
+}
+
 #endif /* PP_H */

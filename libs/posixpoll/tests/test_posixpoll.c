@@ -188,6 +188,30 @@ static struct uk_thread *later(struct act *a)
 	return t;
 }
 
+/* a thread that interrupts another one (a signal would) after a delay */
+struct intr {
+	uint64_t delay;
+	struct uk_thread *target;
+};
+
+static void interrupter(void *arg)
+{
+	struct intr *i = arg;
+
+	uk_sched_sleep_ns(i->delay);
+	uk_thread_interrupt(i->target);
+}
+
+static struct uk_thread *interrupt_later(struct intr *i)
+{
+	struct uk_thread *t;
+
+	i->target = uk_thread_current();
+	t = uk_thread_create(NULL, "intr", interrupter, i, 0);
+	assert_non_null(t);
+	return t;
+}
+
 static int setup(void **state)
 {
 	struct uk_sched_config cfg = {
@@ -772,6 +796,68 @@ static void test_epoll_errors(void **state)
 	closefd(ep);
 }
 
+/* A signal to handle ends every wait with EINTR (never restarted): poll,
+ * ppoll (time left written back), select (sets untouched), epoll_wait. */
+static void test_interrupted(void **state)
+{
+	struct intr in = {4 * MS, NULL};
+	struct uk_pollfd pf;
+	struct uk_epoll_event ev;
+	struct uk_thread *t;
+	int fds[2], ep;
+	unsigned long set[1];
+	uint64_t t0;
+	struct {
+		long s, ns;
+	} ts = {0, 10 * MS};
+
+	(void)state;
+	mkpipe(fds);
+	pf = (struct uk_pollfd){fds[0], UK_POLLIN, 0x55};
+	t0 = fake_ns;
+	t = interrupt_later(&in);
+	assert_int_equal(uk_syscall_call(poll, &pf, 1, -1), -EINTR);
+	assert_int_equal(fake_ns - t0, 4 * MS);
+	assert_int_equal(pf.revents, 0x55); /* not written */
+	/* the request stays until the signal layer withdraws it */
+	assert_int_equal(uk_syscall_call(poll, &pf, 1, 100), -EINTR);
+	assert_int_equal(fake_ns - t0, 4 * MS);
+	uk_thread_intr_clear(uk_thread_current());
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+
+	t0 = fake_ns;
+	t = interrupt_later(&in);
+	assert_int_equal(uk_syscall_call(ppoll, &pf, 1, &ts, NULL, 0), -EINTR);
+	assert_int_equal(ts.ns, 6 * MS);
+	uk_thread_intr_clear(uk_thread_current());
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+
+	set[0] = 1UL << fds[0];
+	t = interrupt_later(&in);
+	assert_int_equal(
+		uk_syscall_call(select, fds[0] + 1, set, NULL, NULL, NULL),
+		-EINTR);
+	assert_int_equal(set[0], 1UL << fds[0]);
+	uk_thread_intr_clear(uk_thread_current());
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+
+	ep = (int)uk_syscall_call(epoll_create1, 0);
+	assert_int_equal(ep_add(ep, fds[0], UK_EPOLLIN, 1), 0);
+	t = interrupt_later(&in);
+	assert_int_equal(ep_wait(ep, &ev, 1, -1), -EINTR);
+	uk_thread_intr_clear(uk_thread_current());
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	/* data ready and a request: the data wins */
+	assert_int_equal(wr(fds[1], "z"), 1);
+	uk_thread_interrupt(uk_thread_current());
+	assert_int_equal(uk_syscall_call(poll, &pf, 1, -1), 1);
+	assert_int_equal(ep_wait(ep, &ev, 1, -1), 1);
+	uk_thread_intr_clear(uk_thread_current());
+	closefd(fds[0]);
+	closefd(fds[1]);
+	closefd(ep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -784,6 +870,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_poll_many, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_select, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_epoll_abi, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_epoll_level, setup,

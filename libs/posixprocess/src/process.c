@@ -27,26 +27,9 @@ unsigned uk_fdtab_get_limit(void) __attribute__((weak));
 
 /* ---- identity ---- */
 
-UK_SYSCALL_R_DEFINE(int, getpid)
-{
-	return UK_PROCESS_PID;
-}
-
-UK_SYSCALL_R_DEFINE(int, getppid)
-{
-	return 0; /* nothing above us: like a process whose parent is gone */
-}
-
 int uk_process_tid(void)
 {
 	return uk_thread_tid ? uk_thread_tid() : UK_PROCESS_PID;
-}
-
-int uk_process_tid_exists(int tid)
-{
-	if (tid == uk_process_tid())
-		return 1;
-	return uk_thread_find && uk_thread_find(tid) != NULL;
 }
 
 UK_SYSCALL_R_DEFINE(int, gettid)
@@ -399,11 +382,6 @@ UK_SYSCALL_R_DEFINE(long, times, struct pp_tms *, t)
 }
 
 /* ---- exit, scheduling, priority ---- */
-
-void uk_process_exit(int status)
-{
-	ukplat_exit(status & 0xff);
-}
 
 UK_SYSCALL_R_DEFINE(int, exit_group, int, status)
 {

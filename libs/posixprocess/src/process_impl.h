@@ -4,7 +4,6 @@
 #define UK_PROCESS_IMPL_H
 
 int uk_process_tid(void);
-int uk_process_tid_exists(int tid);
 void uk_process_signal_reset(void);
 
 #endif

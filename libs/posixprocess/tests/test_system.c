@@ -51,6 +51,70 @@ const char *uk_boot_param(const char *name)
 
 const char uk_app_name[] = "a-rather-long-app-name";
 
+/* uksyscall's exit-work flag and the binary frame (src/signal.c is linked
+ * in; none of these tests sends a signal) */
+volatile int uk_syscall_exit_work;
+struct ukarch_syscall_frame *uk_syscall_frame_current(void)
+{
+	return NULL;
+}
+/* what src/signal.c and src/timer.c reach on the platform (unused here) */
+uint64_t ukplat_wall_clock(void)
+{
+	return 0;
+}
+unsigned long ukplat_lcpu_save_irqf(void)
+{
+	return 0;
+}
+void ukplat_lcpu_restore_irqf(unsigned long f)
+{
+	(void)f;
+}
+void ukplat_timer_set_handler(void (*fn)(uint64_t, void *), void *arg)
+{
+	(void)fn, (void)arg;
+}
+int ukplat_timer_arm(uint64_t deadline)
+{
+	(void)deadline;
+	return 0;
+}
+struct ukarch_regs;
+int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *, void *))
+{
+	(void)fn;
+	return 0;
+}
+long uk_syscall_r_clock_gettime(long a0, long a1, long a2, long a3, long a4,
+				long a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return -ENOSYS;
+}
+/* fdtab's tables (src/proc.c): one process here */
+struct uk_fdtab;
+struct uk_fdtab *uk_fdtab_clone(int share)
+{
+	(void)share;
+	return NULL;
+}
+void uk_fdtab_switch(struct uk_fdtab *t)
+{
+	(void)t;
+}
+void uk_fdtab_release(struct uk_fdtab *t)
+{
+	(void)t;
+}
+struct uk_fdtab *uk_fdtab_current(void)
+{
+	return NULL;
+}
+void uk_fdtab_close_on_exec(void)
+{
+}
+
 /* threads: tid 1 (main) and 7 exist; `gen` changes what thread 7 is */
 static int cur = 1, gen;
 static int things[4];

@@ -39,6 +39,9 @@ struct uk_sched;
 struct uk_sched *uk_sched_get_default(void) __attribute__((weak));
 void uk_sched_sleep_until(uint64_t deadline) __attribute__((weak));
 uint64_t uk_sched_now(void) __attribute__((weak));
+struct uk_waitq;
+int uk_waitq_wait_intr(struct uk_waitq *wq, uint64_t deadline)
+	__attribute__((weak));
 
 /* CLOCK_REALTIME - base clock; set by settimeofday/clock_settime. UP: no
  * lock needed, nothing preempts a reader. */
@@ -77,6 +80,23 @@ void uk_posixtime_sleep_until(uint64_t deadline)
 	 * guards against a platform that does not keep that promise */
 	for (int i = 0; i < 1000000 && ukplat_monotonic_clock() < deadline; i++)
 		ukplat_halt_until(deadline);
+}
+
+int uk_posixtime_sleep_until_intr(uint64_t deadline)
+{
+	uint64_t now = ukplat_monotonic_clock();
+
+	if (now >= deadline)
+		return 0;
+	if (uk_posixtime_sched_running() && uk_waitq_wait_intr) {
+		uint64_t base = uk_sched_now(), rel = deadline - now;
+		uint64_t d = rel > UINT64_MAX - 1 - base ? UINT64_MAX - 1
+							 : base + rel;
+		/* no queue: only the deadline or a signal ends it */
+		return uk_waitq_wait_intr(NULL, d) == -EINTR ? -EINTR : 0;
+	}
+	uk_posixtime_sleep_until(deadline);
+	return 0;
 }
 
 static int valid_ts(const struct pt_timespec *ts)
@@ -209,33 +229,42 @@ UK_SYSCALL_R_DEFINE(int, clock_settime, long, clk, const struct pt_timespec *,
 	return set_realtime(ts_to_ns(ts));
 }
 
-/* Sleep for `rel` ns (relative) and report no remaining time: nothing
- * interrupts a sleep (no asynchronous signals). */
-static void sleep_rel(int64_t rel)
+/* Sleep for `rel` ns (relative). A signal handler to run ends the sleep
+ * early: -EINTR and the time left in *left (never restarted, whatever
+ * SA_RESTART says: Linux's rule for the sleep calls). */
+static int sleep_rel(int64_t rel, int64_t *left)
 {
 	uint64_t now = ukplat_monotonic_clock();
 	uint64_t d = (uint64_t)rel > UINT64_MAX - now ? UINT64_MAX
 						      : now + (uint64_t)rel;
-	uk_posixtime_sleep_until(d);
+	int rc = uk_posixtime_sleep_until_intr(d);
+
+	now = ukplat_monotonic_clock();
+	*left = rc == -EINTR && d > now ? (int64_t)(d - now) : 0;
+	return rc;
 }
 
 UK_SYSCALL_R_DEFINE(int, nanosleep, const struct pt_timespec *, req,
 		    struct pt_timespec *, rem)
 {
+	int64_t left;
+	int rc;
+
 	if (!req)
 		return -EFAULT;
 	if (!valid_ts(req))
 		return -EINVAL;
-	sleep_rel(ts_to_ns(req));
-	if (rem)
-		rem->tv_sec = rem->tv_nsec = 0;
-	return 0;
+	rc = sleep_rel(ts_to_ns(req), &left);
+	if (rem && rc == -EINTR)
+		ns_to_ts(left, rem);
+	return rc;
 }
 
 UK_SYSCALL_R_DEFINE(int, clock_nanosleep, long, clk, int, flags,
 		    const struct pt_timespec *, req, struct pt_timespec *, rem)
 {
 	int64_t now, t;
+	int rc;
 
 	switch (clk) {
 	case PT_CLOCK_REALTIME:
@@ -258,11 +287,11 @@ UK_SYSCALL_R_DEFINE(int, clock_nanosleep, long, clk, int, flags,
 		 * during the sleep does not move it (Linux would). */
 		clock_read(clk, &now);
 		if (t > now)
-			sleep_rel(t - now);
+			return sleep_rel(t - now, &t); /* no time left told */
 		return 0;
 	}
-	sleep_rel(t);
-	if (rem)
-		rem->tv_sec = rem->tv_nsec = 0;
-	return 0;
+	rc = sleep_rel(t, &t);
+	if (rem && rc == -EINTR)
+		ns_to_ts(t, rem);
+	return rc;
 }

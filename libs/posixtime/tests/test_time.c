@@ -63,6 +63,21 @@ void uk_sched_sleep_until(uint64_t d)
 	last_sleep = d;
 	mono = d - 1000000000000ULL;
 }
+/* the interruptible wait: a signal after `intr_after` ns when set */
+static uint64_t intr_after;
+struct uk_waitq;
+int uk_waitq_wait_intr(struct uk_waitq *wq, uint64_t d)
+{
+	(void)wq;
+	nsleeps++;
+	last_sleep = d;
+	if (intr_after) {
+		mono += intr_after;
+		return -EINTR;
+	}
+	mono = d - 1000000000000ULL;
+	return -ETIMEDOUT;
+}
 #endif
 
 static void test_gettime(void **state)
@@ -176,8 +191,8 @@ static void test_nanosleep(void **state)
 	nhalts = 0;
 	assert_int_equal(uk_syscall_call(nanosleep, &req, &rem), 0);
 	assert_int_equal(mono, m0 + 1000000500);
-	assert_int_equal(rem.s, 0);
-	assert_int_equal(rem.ns, 0);
+	assert_int_equal(rem.s, 9); /* untouched unless interrupted */
+	assert_int_equal(rem.ns, 9);
 	assert_int_equal(nhalts, 1);
 	assert_int_equal(last_halt, mono);
 
@@ -258,6 +273,23 @@ static void test_sched_path(void **state)
 	assert_int_equal(nsleeps, 1);
 	assert_int_equal(last_sleep, m0 + 5000 + 1000000000000ULL);
 	assert_int_equal(mono, m0 + 5000);
+	/* a signal ends the sleep: EINTR and the time left */
+	struct ts big = {3, 0}, rem = {0, 0};
+	intr_after = 1000000001;
+	m0 = mono;
+	assert_int_equal(uk_syscall_call(nanosleep, &big, &rem), -EINTR);
+	assert_int_equal(rem.s, 1);
+	assert_int_equal(rem.ns, 999999999);
+	assert_int_equal(uk_syscall_call(clock_nanosleep, 1, 0, &big, &rem),
+			 -EINTR);
+	assert_int_equal(rem.s, 1);
+	/* absolute: EINTR, nothing to tell */
+	big.s = (long)((mono + 5000000000ULL) / 1000000000ULL);
+	rem.s = 77;
+	assert_int_equal(uk_syscall_call(clock_nanosleep, 1, 1, &big, &rem),
+			 -EINTR);
+	assert_int_equal(rem.s, 77);
+	intr_after = 0;
 	sched_on = 0;
 #endif
 }

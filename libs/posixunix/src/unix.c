@@ -142,13 +142,15 @@ int uk_unix_is(const struct uk_file *f)
 }
 
 /*
- * The one place a socket call sleeps. When signals are delivered
- * asynchronously (issue 14, part B), a pending unblocked signal ends the
- * wait here with -EINTR; until then it returns 0.
+ * The one place a socket call sleeps: until woken (0), or until a signal the
+ * thread must handle arrives (posixprocess interrupts the wait):
+ * -UK_ERESTARTSYS.
  */
 static int sleep_on(struct uk_waitq *wq)
 {
-	uk_waitq_wait(wq);
+	/* Linux's ERESTARTSYS: made again under SA_RESTART, else EINTR */
+	if (uk_waitq_wait_intr(wq, UK_SCHED_FOREVER) == -EINTR)
+		return -UK_ERESTARTSYS;
 	return 0;
 }
 

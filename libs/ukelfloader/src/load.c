@@ -195,6 +195,12 @@ static int check_segments(struct uk_elf_prog *p, const uint8_t *buf, size_t len,
 }
 
 static int (*protect_fn)(void *addr, size_t len, int prot);
+static const struct uk_elf_fixed_ops *fixed_ops;
+
+void uk_elf_set_fixed_ops(const struct uk_elf_fixed_ops *ops)
+{
+	fixed_ops = ops;
+}
 
 void uk_elf_set_protect(int (*fn)(void *addr, size_t len, int prot))
 {
@@ -308,6 +314,14 @@ int uk_elf_load_mem(struct uk_elf_prog *p, const void *buf, size_t len)
 			  "(kept unmapped to catch NULL pointers)",
 			  (unsigned long long)lo, UKELF_MIN_FIXED >> 10);
 		goto out;
+	} else if (fixed_ops) {
+		rc = fixed_ops->map((uintptr_t)lo, p->len, p->err,
+				    sizeof(p->err));
+		if (rc < 0)
+			goto out;
+		p->mem = (void *)(uintptr_t)lo;
+		p->fixed = 1;
+		p->bias = 0;
 	} else {
 		long r = uk_syscall_call(
 			mmap, lo, p->len, UKELF_PROT_READ | UKELF_PROT_WRITE,
@@ -399,10 +413,13 @@ out:
 void uk_elf_unload(struct uk_elf_prog *p)
 {
 	if (p->mem) {
-		if (p->prot_applied)
+		/* (a placement of the caller's pages goes back as it is) */
+		if (p->prot_applied && !(p->fixed && fixed_ops))
 			protect(p->mem, p->len,
 				UKELF_PROT_READ | UKELF_PROT_WRITE);
-		if (p->fixed)
+		if (p->fixed && fixed_ops)
+			fixed_ops->unmap((uintptr_t)p->mem, p->len);
+		else if (p->fixed)
 			uk_syscall_call(munmap, p->mem, p->len);
 		else
 			uk_pfree(uk_alloc_get_default(), p->mem,

@@ -157,7 +157,11 @@ __asm__(".text\n"
 	"	ldmxcsr (%rsp)\n"
 	"	add $8, %rsp\n"
 	"	fninit\n"
-	"	cld\n"
+	/* rflags as Linux starts a program: interrupts on (a timer or
+	 * device interrupt may stop it, and its signals arrive then), the
+	 * rest clear */
+	"	pushq $0x202\n"
+	"	popfq\n"
 	"	xor %eax, %eax\n"
 	"	xor %ebx, %ebx\n"
 	"	xor %ecx, %ecx\n"

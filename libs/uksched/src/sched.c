@@ -61,6 +61,8 @@ static void unlink_thread(struct uk_sched *s, struct uk_thread *t)
 
 static void free_thread(struct uk_sched *s, struct uk_thread *t)
 {
+	if (uk_thread_release_hook)
+		uk_thread_release_hook(t);
 	unlink_thread(s, t);
 	free_stack(s, t);
 	uk_free(s->cfg.a, t->aux_stack);
@@ -101,6 +103,8 @@ static void switch_to(struct uk_sched *s, struct uk_thread *prev,
 		s->cfg.set_tls(next->tls);
 	if (s->aux_slot)
 		*s->aux_slot = next->aux_sp;
+	if (s->process_switch && prev->process != next->process)
+		s->process_switch(prev, next);
 #ifdef UKSCHED_ASAN
 	__sanitizer_start_switch_fiber(
 		prev->state == UK_THREAD_EXITED ? NULL : &fake_stack,
@@ -111,7 +115,12 @@ static void switch_to(struct uk_sched *s, struct uk_thread *prev,
 	after_switch(s, fake_stack);
 }
 
-/* Make a blocked thread runnable again; `woken` 0 means it timed out. */
+/* How a wait ended (t->woken). */
+#define WAIT_TIMEDOUT	 0
+#define WAIT_WOKEN	 1
+#define WAIT_INTERRUPTED 2
+
+/* Make a blocked thread runnable again; `woken` says why (WAIT_*). */
 static void wake_thread(struct uk_sched *s, struct uk_thread *t, int woken)
 {
 	struct uk_waitq *wq = t->wq;
@@ -149,7 +158,7 @@ static void wake_expired(struct uk_sched *s)
 
 	while ((t = s->ops->sleep_expired(s, now)) != NULL) {
 		t->sleeping = 0;
-		wake_thread(s, t, 0);
+		wake_thread(s, t, WAIT_TIMEDOUT);
 	}
 }
 
@@ -279,13 +288,16 @@ void uk_sched_yield(void)
 }
 
 static int wait_deadline(struct uk_sched *s, struct uk_waitq *wq,
-			 uint64_t deadline)
+			 uint64_t deadline, int intr)
 {
 	struct uk_thread *t = s->current;
 
+	if (intr && t->intr)
+		return -EINTR;
 	if (deadline != UK_SCHED_FOREVER && deadline <= s->cfg.now())
 		return -ETIMEDOUT;
-	t->woken = 0;
+	t->woken = WAIT_TIMEDOUT;
+	t->intr_wait = intr;
 	if (wq) {
 		t->wq = wq;
 		t->wq_next = NULL;
@@ -304,12 +316,38 @@ static int wait_deadline(struct uk_sched *s, struct uk_waitq *wq,
 	t->state = UK_THREAD_BLOCKED;
 	s->ops->thread_remove(s, t); /* for schedulers that keep it queued */
 	schedule(s, 0);
-	return t->woken ? 0 : -ETIMEDOUT;
+	t->intr_wait = 0;
+	if (t->woken == WAIT_WOKEN)
+		return 0;
+	return t->woken == WAIT_INTERRUPTED ? -EINTR : -ETIMEDOUT;
 }
 
 void uk_sched_sleep_until(uint64_t deadline)
 {
-	wait_deadline(default_sched, NULL, deadline);
+	wait_deadline(default_sched, NULL, deadline, 0);
+}
+
+int uk_waitq_wait_intr(struct uk_waitq *wq, uint64_t deadline)
+{
+	struct uk_sched *s = default_sched;
+
+	/* a wait that nothing can end (no queue, no deadline) still ends
+	 * with an interruption */
+	return wait_deadline(s, wq, deadline, 1);
+}
+
+void uk_thread_interrupt(struct uk_thread *t)
+{
+	t->intr = 1;
+	if (t->state == UK_THREAD_BLOCKED && t->intr_wait)
+		wake_thread(t->sched, t, WAIT_INTERRUPTED);
+}
+
+void uk_sched_set_process_switch(void (*fn)(struct uk_thread *prev,
+					    struct uk_thread *next))
+{
+	if (default_sched)
+		default_sched->process_switch = fn;
 }
 
 void uk_sched_sleep_ns(uint64_t ns)
@@ -323,19 +361,19 @@ void uk_sched_sleep_ns(uint64_t ns)
 
 int uk_waitq_wait_timeout(struct uk_waitq *wq, uint64_t deadline)
 {
-	return wait_deadline(default_sched, wq, deadline);
+	return wait_deadline(default_sched, wq, deadline, 0);
 }
 
 void uk_waitq_wait(struct uk_waitq *wq)
 {
-	wait_deadline(default_sched, wq, UK_SCHED_FOREVER);
+	wait_deadline(default_sched, wq, UK_SCHED_FOREVER, 0);
 }
 
 int uk_waitq_wake_one(struct uk_waitq *wq)
 {
 	if (!wq->head)
 		return 0;
-	wake_thread(wq->head->sched, wq->head, 1);
+	wake_thread(wq->head->sched, wq->head, WAIT_WOKEN);
 	return 1;
 }
 
@@ -344,7 +382,7 @@ int uk_waitq_wake_all(struct uk_waitq *wq)
 	int n = 0;
 
 	while (wq->head) {
-		wake_thread(wq->head->sched, wq->head, 1);
+		wake_thread(wq->head->sched, wq->head, WAIT_WOKEN);
 		n++;
 	}
 	return n;
@@ -403,7 +441,7 @@ static int alloc_aux(struct uk_sched *s, struct uk_thread *t)
  * frame at `top`. On failure the caller frees the stack and `t`. */
 static int setup_thread(struct uk_sched *s, struct uk_thread *t,
 			const char *name, uk_thread_fn_t fn, void *arg,
-			void *tp)
+			void *tp, int kernel)
 {
 	t->tid = alloc_tid(s);
 	if (!t->tid)
@@ -427,6 +465,10 @@ static int setup_thread(struct uk_sched *s, struct uk_thread *t,
 		return -ENOMEM;
 	}
 	t->name = name ? name : "thread";
+	/* a clone()d thread inherits the creator's signal mask, a kernel
+	 * thread handles no signals; both belong to the creator's process */
+	t->sig_blocked = kernel ? ~0ULL : s->current->sig_blocked;
+	t->process = s->current->process;
 	t->entry = fn;
 	t->arg = arg;
 	t->sched = s;
@@ -479,7 +521,8 @@ struct uk_thread *uk_thread_create(struct uk_sched *s, const char *name,
 		t->stack = t->stack_mem;
 	}
 	t->stack_size = stack_size;
-	if (setup_thread(s, t, name, fn, arg, NULL))
+	t->flags = UK_THREAD_KERNEL;
+	if (setup_thread(s, t, name, fn, arg, NULL, 1))
 		goto fail;
 	return t;
 fail:
@@ -509,7 +552,7 @@ struct uk_thread *uk_thread_create_on_stack(struct uk_sched *s,
 	t->stack = stack;
 	t->stack_size = stack_size;
 	t->flags = UK_THREAD_EXTSTACK;
-	if (setup_thread(s, t, name, fn, arg, tp)) {
+	if (setup_thread(s, t, name, fn, arg, tp, 0)) {
 		uk_free(s->cfg.a, t);
 		return NULL;
 	}

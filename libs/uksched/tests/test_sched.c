@@ -298,6 +298,158 @@ static void test_sleep_main(void **state)
 	assert_int_equal(uk_sched_now(), t0 + 5000);
 }
 
+/* ---- interruptible waits, signal fields, hooks ---- */
+
+static int intr_rc[4];
+
+static void intr_waiter(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	/* 0: queue, no timeout; 1: queue, 1 ms; 2: sleep without a queue;
+	 * 3: not interruptible */
+	if (i == 3)
+		intr_rc[i] = uk_waitq_wait_timeout(&wq, UK_SCHED_FOREVER);
+	else if (i == 2)
+		intr_rc[i] = uk_waitq_wait_intr(NULL, UK_SCHED_FOREVER);
+	else
+		intr_rc[i] = uk_waitq_wait_intr(
+			&wq, i ? uk_sched_now() + 1000000 : UK_SCHED_FOREVER);
+}
+
+static void test_intr(void **state)
+{
+	struct uk_thread *t[4];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		intr_rc[i] = 1;
+		t[i] = uk_thread_create(NULL, "i", intr_waiter,
+					(void *)(intptr_t)i, 0);
+	}
+	uk_sched_yield(); /* all wait */
+	for (i = 0; i < 4; i++)
+		assert_int_equal(t[i]->state, UK_THREAD_BLOCKED);
+	for (i = 0; i < 4; i++)
+		uk_thread_interrupt(t[i]);
+	/* 0-2 are runnable again and off the queue; 3 still waits */
+	assert_int_equal(t[3]->state, UK_THREAD_BLOCKED);
+	assert_null(sl_head); /* 1's timeout was cancelled */
+	uk_sched_yield();
+	assert_int_equal(intr_rc[0], -EINTR);
+	assert_int_equal(intr_rc[1], -EINTR);
+	assert_int_equal(intr_rc[2], -EINTR);
+	assert_int_equal(intr_rc[3], 1);
+	assert_int_equal(uk_waitq_wake_one(&wq), 1); /* only 3 was left */
+	assert_true(uk_waitq_empty(&wq));
+	for (i = 0; i < 4; i++)
+		assert_int_equal(uk_thread_join(t[i], NULL), 0);
+	assert_int_equal(intr_rc[3], 0);
+
+	/* a pending request ends the next interruptible wait at once and
+	 * stays until cleared; plain waits ignore it */
+	uk_thread_interrupt(uk_thread_current());
+	assert_int_equal(uk_waitq_wait_intr(&wq, UK_SCHED_FOREVER), -EINTR);
+	assert_int_equal(uk_waitq_wait_intr(NULL, UK_SCHED_FOREVER), -EINTR);
+	assert_true(uk_waitq_empty(&wq));
+	assert_int_equal(uk_waitq_wait_timeout(&wq, uk_sched_now() + 10),
+			 -ETIMEDOUT);
+	uk_thread_intr_clear(uk_thread_current());
+	assert_int_equal(uk_waitq_wait_intr(&wq, uk_sched_now() + 10),
+			 -ETIMEDOUT);
+	assert_null(sl_head);
+}
+
+static void test_intr_after_wake(void **state)
+{
+	struct uk_thread *t;
+
+	(void)state;
+	intr_rc[0] = 1;
+	t = uk_thread_create(NULL, "i", intr_waiter, (void *)0, 0);
+	uk_sched_yield();
+	/* woken first, interrupted before it runs: the wake-up counts */
+	assert_int_equal(uk_waitq_wake_one(&wq), 1);
+	uk_thread_interrupt(t);
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	assert_int_equal(intr_rc[0], 0);
+}
+
+static int nr_released;
+static struct uk_thread *last_released;
+
+void uk_thread_release_hook(struct uk_thread *t)
+{
+	nr_released++;
+	last_released = t;
+}
+
+static struct uk_thread *sw_prev[8], *sw_next[8];
+static int nr_sw;
+
+static void count_switch(struct uk_thread *prev, struct uk_thread *next)
+{
+	if (nr_sw < 8) {
+		sw_prev[nr_sw] = prev;
+		sw_next[nr_sw] = next;
+	}
+	nr_sw++;
+}
+
+static uint64_t seen_mask[2];
+static void *seen_process[2];
+
+static void look(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	seen_mask[i] = uk_thread_current()->sig_blocked;
+	seen_process[i] = uk_thread_current()->process;
+}
+
+static void test_signal_fields_and_hooks(void **state)
+{
+	static char stack[16384] __attribute__((aligned(16)));
+	struct uk_thread *m = uk_thread_current(), *k, *c;
+	int proc_a, proc_b;
+
+	(void)state;
+	nr_released = nr_sw = 0;
+	m->sig_blocked = 0x1234;
+	m->process = &proc_a;
+	uk_sched_set_process_switch(count_switch);
+	/* a kernel thread blocks every signal; a clone()d thread inherits
+	 * the mask; both inherit the process */
+	k = uk_thread_create(NULL, "k", look, (void *)0, 0);
+	assert_int_equal(k->sig_blocked, ~0ULL);
+	assert_ptr_equal(k->process, &proc_a);
+	assert_int_equal(k->sig_pending, 0);
+	assert_null(k->sig_data);
+	c = uk_thread_create_on_stack(NULL, "c", look, (void *)1, stack,
+				      sizeof(stack), NULL);
+	assert_int_equal(c->sig_blocked, 0x1234);
+	assert_ptr_equal(c->process, &proc_a);
+	c->process = &proc_b;
+	/* main -> k (same process: no hook), k -> c, c -> main */
+	assert_int_equal(uk_thread_join(k, NULL), 0);
+	assert_int_equal(uk_thread_join(c, NULL), 0);
+	assert_int_equal(seen_mask[0], ~0ULL);
+	assert_int_equal(seen_mask[1], 0x1234);
+	assert_ptr_equal(seen_process[1], &proc_b);
+	assert_int_equal(nr_sw, 2);
+	assert_ptr_equal(sw_prev[0], k);
+	assert_ptr_equal(sw_next[0], c);
+	assert_ptr_equal(sw_prev[1], c);
+	assert_ptr_equal(sw_next[1], m);
+	assert_int_equal(nr_released, 2);
+	assert_true(last_released == k || last_released == c);
+	(void)proc_a, (void)proc_b;
+	uk_sched_set_process_switch(NULL);
+	m->sig_blocked = 0;
+	m->process = NULL;
+}
+
 /* ---- TLS ---- */
 
 #define NTLS 8
@@ -735,6 +887,11 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sleep_main, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_intr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_intr_after_wake, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_signal_fields_and_hooks,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls, setup_tls, teardown),
 		cmocka_unit_test_setup_teardown(test_fpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fpu_initial, setup,

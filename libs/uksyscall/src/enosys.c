@@ -64,3 +64,19 @@ uk_syscall_frame_current(void)
 {
 	return NULL;
 }
+
+/* ---- exit work: weak defaults (posixprocess has the real ones) ---- */
+
+volatile int uk_syscall_exit_work;
+
+__attribute__((weak)) long uk_syscall_exit_native(long ret)
+{
+	return ret;
+}
+
+__attribute__((weak)) long
+uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret)
+{
+	(void)f;
+	return ret;
+}

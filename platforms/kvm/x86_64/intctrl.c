@@ -47,6 +47,8 @@ static struct {
 static unsigned line_users[KVM_IOAPIC_MAX_PINS];
 static struct ukplat_irq_stats stats;
 static void (*timer_fn)(void);
+static void (*return_hook)(struct ukarch_regs *r, void *fx);
+extern char __uk_image_start[], __uk_image_end[];
 
 /* ---- local APIC ---- */
 
@@ -261,8 +263,31 @@ void ukplat_irq_stats(struct ukplat_irq_stats *out)
 
 /* ---- dispatch (interrupts disabled) ---- */
 
-void ukplat_kvm_irq(struct ukarch_regs *r);
-void ukplat_kvm_irq(struct ukarch_regs *r)
+int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *r, void *fx))
+{
+	return_hook = fn;
+	return 0;
+}
+
+/* Interrupted code outside the image: a program an ELF loader started (no
+ * kernel code was in progress). */
+static void to_program(struct ukarch_regs *r, void *fx)
+{
+	if (return_hook && (r->rip < (uintptr_t)__uk_image_start ||
+			    r->rip >= (uintptr_t)__uk_image_end))
+		return_hook(r, fx);
+}
+
+static void dispatch(struct ukarch_regs *r);
+
+void ukplat_kvm_irq(struct ukarch_regs *r, void *fx);
+void ukplat_kvm_irq(struct ukarch_regs *r, void *fx)
+{
+	dispatch(r);
+	to_program(r, fx);
+}
+
+static void dispatch(struct ukarch_regs *r)
 {
 	unsigned v = (unsigned)r->vector;
 

@@ -20,7 +20,7 @@ extern char __uk_image_start[], __uk_text_end[], __uk_rodata_start[],
 	__uk_rodata_end[], __uk_data_start[], __uk_image_end[];
 extern char ukplat_kvm_boot_stack_guard[];
 extern char ukplat_kvm_ist_area[3][4096 + KVM_IST_SIZE];
-extern uint64_t kvm_pt0[];
+extern uint64_t kvm_pt0[], kvm_pd[];
 
 #define PAGE 4096ul
 
@@ -244,4 +244,84 @@ int kvm_page_readable(uint64_t va)
 {
 	run_pt_init();
 	return ukarch_pt_lookup(&run_pt, va, NULL, NULL, NULL) == 0;
+}
+
+/*
+ * The window for fixed-address programs (<uk/plat/memory.h>): 2 MiB slots
+ * of the first GiB whose page-directory entries point at page tables the
+ * caller owns, one set per program; installing a set rewrites those few
+ * entries and flushes the TLB (a CR3 reload). The run-time editor above
+ * edits the installed tables like any others (mprotect of a program).
+ */
+#define SLOT (2ul << 20)
+static unsigned window_first, window_slots;
+
+int ukplat_window_init(uintptr_t base, unsigned long len)
+{
+	uintptr_t img_lo = (uintptr_t)__uk_image_start & ~(SLOT - 1);
+	uintptr_t img_hi = ((uintptr_t)__uk_image_end + SLOT - 1) & ~(SLOT - 1);
+
+	if (window_slots)
+		return -EBUSY;
+	if (!len || (base | len) & (SLOT - 1) || base >= KVM_MAPPED_TOP ||
+	    len > KVM_MAPPED_TOP - base)
+		return -EINVAL;
+	if (base < img_hi && base + len > img_lo)
+		return -EINVAL; /* the image's own 2 MiB pages */
+	window_first = (unsigned)(base / SLOT);
+	window_slots = (unsigned)(len / SLOT);
+	ukplat_window_install(NULL);
+	return 0;
+}
+
+int ukplat_window_map(uint64_t *const pts[], uintptr_t va, uint64_t pa,
+		      unsigned long len, int prot)
+{
+	uintptr_t base = (uintptr_t)window_first * SLOT;
+	uint64_t bits = UKARCH_PTE_P;
+
+	if (!window_slots || (va | pa | len) & (PAGE - 1) || va < base ||
+	    va - base > (uintptr_t)window_slots * SLOT ||
+	    len > (uintptr_t)window_slots * SLOT - (va - base) ||
+	    (pa & ~UKARCH_PTE_ADDR))
+		return -EINVAL;
+	if ((prot & UKPLAT_PROT_WRITE) && (prot & UKPLAT_PROT_EXEC))
+		return -EACCES;
+	if (prot & UKPLAT_PROT_WRITE)
+		bits |= UKARCH_PTE_RW;
+	if (!(prot & UKPLAT_PROT_EXEC) && have_nx)
+		bits |= UKARCH_PTE_NX;
+	if (prot == UKPLAT_PROT_NONE)
+		bits = 0;
+	for (unsigned long off = 0; off < len; off += PAGE) {
+		uintptr_t v = va + off;
+		unsigned slot = (unsigned)((v - base) / SLOT);
+		uint64_t *pt = pts[slot];
+
+		if (!pt)
+			return -EINVAL;
+		pt[(v % SLOT) / PAGE] = bits ? (pa + off) | bits : 0;
+		if ((kvm_pd[window_first + slot] & UKARCH_PTE_ADDR) ==
+		    (uint64_t)(uintptr_t)pt)
+			__asm__ __volatile__("invlpg (%0)"
+					     :
+					     : "r"(v)
+					     : "memory");
+	}
+	return 0;
+}
+
+void ukplat_window_install(uint64_t *const pts[])
+{
+	uint64_t cr3;
+
+	for (unsigned i = 0; i < window_slots; i++)
+		kvm_pd[window_first + i] =
+			pts && pts[i] ? (uint64_t)(uintptr_t)pts[i] |
+						UKARCH_PTE_P | UKARCH_PTE_RW
+				      : 0;
+	__asm__ __volatile__("mov %%cr3, %0; mov %0, %%cr3"
+			     : "=r"(cr3)
+			     :
+			     : "memory");
 }

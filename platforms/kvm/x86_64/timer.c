@@ -31,13 +31,15 @@ static int state; /* 0 not set up, 1 ready, -1 unavailable */
 static int tsc_deadline;
 static uint64_t apic_hz; /* APIC timer clock, divide by 1 */
 static struct uk_tsc_conv tsc;
-static uint64_t armed;	/* deadline (ns) being waited for, 0 none */
-static uint64_t period; /* ns, periodic mode */
+static uint64_t armed;	 /* ukplat_timer_arm()'s deadline (ns), 0 none */
+static uint64_t halt_dl; /* a halt's own deadline (ns), 0 none */
+static uint64_t period;	 /* ns, periodic mode */
 static uint64_t next_periodic;
 static ukplat_timer_fn_t user_fn;
 static void *user_arg;
 
 static void program(uint64_t deadline);
+static void program_next(uint64_t now);
 
 static void timer_stop(void)
 {
@@ -56,16 +58,15 @@ static void timer_interrupt(void)
 			user_fn(dl, user_arg);
 		return;
 	}
-	if (!armed)
-		return;
-	if (now < armed) {
-		program(armed); /* the counter's range ran out first */
-		return;
+	if (armed && now >= armed) {
+		uint64_t dl = armed;
+		armed = 0;
+		if (user_fn)
+			user_fn(dl, user_arg);
 	}
-	uint64_t dl = armed;
-	armed = 0;
-	if (user_fn)
-		user_fn(dl, user_arg);
+	/* the other deadline, or the same one when the counter's range ran
+	 * out first */
+	program_next(now);
 }
 
 static int setup(void)
@@ -143,6 +144,20 @@ static void program(uint64_t deadline)
 	kvm_lapic_write(APIC_TMICT, (uint32_t)ticks);
 }
 
+/* The earlier of the armed deadline and a halt's deadline, if still ahead
+ * (a halt whose deadline passed ends by itself); interrupts disabled. */
+static void program_next(uint64_t now)
+{
+	uint64_t d = armed;
+
+	if (halt_dl > now && (!d || halt_dl < d))
+		d = halt_dl;
+	if (d)
+		program(d);
+	else
+		timer_stop();
+}
+
 void ukplat_timer_set_handler(ukplat_timer_fn_t fn, void *arg)
 {
 	unsigned long f = ukplat_lcpu_save_irqf();
@@ -160,11 +175,7 @@ int ukplat_timer_arm(uint64_t deadline_ns)
 	unsigned long f = ukplat_lcpu_save_irqf();
 	period = 0;
 	armed = deadline_ns;
-	if (deadline_ns) {
-		program(deadline_ns);
-	} else {
-		timer_stop();
-	}
+	program_next(ukplat_monotonic_clock());
 	ukplat_lcpu_restore_irqf(f);
 	return 0;
 }
@@ -207,7 +218,7 @@ void ukplat_halt_until_or(uint64_t deadline_ns, const volatile int *wake)
 {
 	int forever = deadline_ns == UINT64_MAX;
 
-	if (!forever && ukplat_timer_arm(deadline_ns) < 0) {
+	if (!forever && setup() < 0) {
 		/* no timer: wait without one */
 		while (ukplat_monotonic_clock() < deadline_ns &&
 		       !(wake && *wake))
@@ -216,12 +227,20 @@ void ukplat_halt_until_or(uint64_t deadline_ns, const volatile int *wake)
 	}
 	/* Check and halt with interrupts off: an interrupt that comes after
 	 * the check stays pending and ends the halt (sti; hlt is atomic), so
-	 * a wake-up cannot be lost between the two. */
+	 * a wake-up cannot be lost between the two. The halt's deadline is
+	 * its own: an armed deadline (ukplat_timer_arm) stays armed. */
 	unsigned long f = ukplat_lcpu_save_irqf();
+	if (!forever) {
+		period = 0;
+		halt_dl = deadline_ns;
+		program_next(ukplat_monotonic_clock());
+	}
 	while (!(wake && *wake) &&
 	       (forever || ukplat_monotonic_clock() < deadline_ns))
 		__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+	if (!forever) {
+		halt_dl = 0;
+		program_next(ukplat_monotonic_clock());
+	}
 	ukplat_lcpu_restore_irqf(f);
-	if (!forever)
-		ukplat_timer_arm(0);
 }

@@ -95,8 +95,9 @@ ukplat_kvm_trap_table:
 
 /*
  * Interrupt entry stubs for vectors 32-255: the same frame as exceptions
- * (error code 0, vector), then ukplat_kvm_irq(regs) with the FPU/SSE state
- * saved around it, and back with iretq. In a section of their own, so that
+ * (error code 0, vector), then ukplat_kvm_irq(regs, fxsave area) with the
+ * FPU/SSE state saved around it, and back with iretq to whatever the frame
+ * says then (the return hook may have changed it). In a section of their own, so that
  * images that never set up interrupts leave the 3.5 KiB of stubs out.
  */
 	.section .text.irq_stubs, "ax", @progbits
@@ -121,6 +122,7 @@ irq_common:
 	andq $-16, %rsp
 	fxsave (%rsp)
 	movq %rbx, %rdi
+	movq %rsp, %rsi                 /* the FPU state, for the return hook */
 	call ukplat_kvm_irq
 	fxrstor (%rsp)
 	movq %rbx, %rsp

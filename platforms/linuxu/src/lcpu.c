@@ -5,6 +5,8 @@
  * is bookkeeping only. It keeps code written for a CPU with interrupts
  * (save, critical section, restore) working unchanged here.
  */
+#include <errno.h>
+#include <uk/plat/irq.h>
 #include <uk/plat/lcpu.h>
 
 static int irqs_off;
@@ -35,4 +37,12 @@ void ukplat_lcpu_restore_irqf(unsigned long flags)
 int ukplat_lcpu_irqs_disabled(void)
 {
 	return irqs_off;
+}
+
+/* No loaded program runs on linuxu (the `syscall` instruction belongs to
+ * the host kernel), so no interrupt ever returns to one. */
+int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *r, void *fx))
+{
+	(void)fn;
+	return -ENOTSUP;
 }

@@ -42,3 +42,24 @@ int ukplat_ioport_access(void)
 {
 	return 0;
 }
+
+/* No window for fixed-address programs: no program is loaded here (the
+ * `syscall` instruction belongs to the host kernel). */
+int ukplat_window_init(uintptr_t base, unsigned long len)
+{
+	(void)base;
+	(void)len;
+	return -ENOTSUP;
+}
+
+int ukplat_window_map(uint64_t *const pts[], uintptr_t va, uint64_t pa,
+		      unsigned long len, int prot)
+{
+	(void)pts, (void)va, (void)pa, (void)len, (void)prot;
+	return -ENOTSUP;
+}
+
+void ukplat_window_install(uint64_t *const pts[])
+{
+	(void)pts;
+}

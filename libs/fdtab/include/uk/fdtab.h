@@ -3,7 +3,7 @@
  * The file descriptor table: descriptors -> struct uk_file (<uk/file.h>),
  * lowest free descriptor first, a close-on-exec flag per descriptor, grown on
  * demand up to a limit (default 1024 like Linux's RLIMIT_NOFILE soft limit,
- * at most UK_FDTAB_MAX). One table per image (one process). UP: no locks.
+ * at most UK_FDTAB_MAX). One table per process (see below). UP: no locks.
  *
  * System calls (uk_syscall_r_*): close dup dup2 dup3 fcntl read write readv
  * writev pread64 pwrite64 preadv pwritev lseek fstat ioctl fsync fdatasync
@@ -48,6 +48,24 @@ unsigned uk_fdtab_get_limit(void);
 
 /* Close every descriptor with the close-on-exec flag (for execve). */
 void uk_fdtab_close_on_exec(void);
+
+/*
+ * Tables per process (posixprocess's processes): the calls above work on
+ * the current table; posixprocess makes another one current whenever a
+ * thread of another process runs.
+ */
+struct uk_fdtab;
+/* The current table. */
+struct uk_fdtab *uk_fdtab_current(void);
+/* For a new process: a copy of the current table (every descriptor with its
+ * close-on-exec flag; each file gets a reference), or with `share` the
+ * current table itself with one more user (CLONE_FILES). NULL: no memory. */
+struct uk_fdtab *uk_fdtab_clone(int share);
+/* Make `t` current (NULL: the image's first table). */
+void uk_fdtab_switch(struct uk_fdtab *t);
+/* One user less; the last one closes every descriptor of `t` and frees it.
+ * The current table stays current unless it was `t`. */
+void uk_fdtab_release(struct uk_fdtab *t);
 
 /* Run by the init table (UK_INIT_EARLY, 9): the console at fds 0, 1, 2.
  * Exposed for native tests, which have no init table. */

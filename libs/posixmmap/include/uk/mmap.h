@@ -36,6 +36,20 @@
 extern "C" {
 #endif
 
+/*
+ * Spaces per process (posixprocess's processes; one address space, so
+ * spaces only say who mapped what): the calls work on the current space.
+ * uk_mmap_space_new(): an empty one for a process after execve (NULL: no
+ * memory); uk_mmap_space_switch(s): make it current (NULL: the image's
+ * first process's); uk_mmap_space_release(s): unmap everything it has,
+ * give back its brk area and free it (the current space stays current
+ * unless it was s).
+ */
+struct uk_mmap_space;
+struct uk_mmap_space *uk_mmap_space_new(void);
+void uk_mmap_space_switch(struct uk_mmap_space *s);
+void uk_mmap_space_release(struct uk_mmap_space *s);
+
 /* Call `fn` for every mapped region in address order (for diagnostics and
  * tests); returns the number of regions. */
 size_t uk_mmap_iter(void (*fn)(uintptr_t start, uintptr_t end, int prot,

@@ -13,10 +13,11 @@
  * the platform has no wall clock) plus the offset settimeofday() /
  * clock_settime() keep.
  *
- * Sleeping: through uksched (uk_sched_sleep_until) when a scheduler is
- * running, so other threads run meanwhile; otherwise the CPU halts until the
- * deadline (ukplat_halt_until). uksched is referenced by weak symbols: images
- * without it link.
+ * Sleeping: through uksched (an interruptible wait) when a scheduler is
+ * running, so other threads run meanwhile and a signal handler to run ends
+ * nanosleep/clock_nanosleep with EINTR and the time left; otherwise the CPU
+ * halts until the deadline (ukplat_halt_until). uksched is referenced by
+ * weak symbols: images without it link.
  */
 #ifndef UK_POSIXTIME_H
 #define UK_POSIXTIME_H
@@ -32,6 +33,9 @@ int64_t uk_posixtime_realtime_ns(void);
 
 /* Block the caller until monotonic time `deadline_ns` (see above). */
 void uk_posixtime_sleep_until(uint64_t deadline_ns);
+/* The same, ended early by a signal the thread must handle (uksched's
+ * interruptible wait): 0 at the deadline, -EINTR. */
+int uk_posixtime_sleep_until_intr(uint64_t deadline_ns);
 
 /* Non-zero when a uksched scheduler runs (the sleep path it takes). */
 int uk_posixtime_sched_running(void);

@@ -4,6 +4,7 @@
 #define UK_ALLOCBOOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uk/alloc.h>
 
 #ifdef __cplusplus
@@ -19,6 +20,15 @@ extern "C" {
  * Returns 0, or -ENOMEM when no region could hold a heap.
  */
 int uk_alloc_boot_heap(struct uk_alloc *(*init)(void *base, size_t len));
+
+/*
+ * Memory the boot heap must leave alone: if a library of the image defines
+ * this function (posixexec: the window for fixed-address programs), the
+ * heap is built without [*base, *base + *len) when it returns non-zero.
+ * Called once, from the heap's early init (library parameters are
+ * available). Weak: none otherwise.
+ */
+int uk_alloc_boot_reserve(uintptr_t *base, size_t *len) __attribute__((weak));
 
 /* A backend's hook: `UK_ALLOC_BOOT_BACKEND(uk_alloctlsf_init);` in a source
  * file of the backend registers an early init function calling the above. */

@@ -78,6 +78,21 @@ int uk_elf_load_file(struct uk_elf_prog *p, const char *path);
  */
 void uk_elf_set_protect(int (*fn)(void *addr, size_t len, int prot));
 
+/*
+ * Where a fixed-address program (ET_EXEC) goes: map(lo, len, err, errlen)
+ * makes [lo, lo + len) (page-aligned link addresses) present and writable
+ * at those addresses and returns 0, or a negative errno with a sentence in
+ * err; unmap(lo, len) undoes it when the program is unloaded. NULL (the
+ * default): mmap(MAP_FIXED_NOREPLACE), which only works where the image
+ * made such memory (posixexec's window is what makes non-PIE programs
+ * run).
+ */
+struct uk_elf_fixed_ops {
+	int (*map)(uintptr_t lo, size_t len, char *err, size_t errlen);
+	void (*unmap)(uintptr_t lo, size_t len);
+};
+void uk_elf_set_fixed_ops(const struct uk_elf_fixed_ops *ops);
+
 /* Give the program's memory back (only while it has not been entered). */
 void uk_elf_unload(struct uk_elf_prog *p);
 
@@ -100,8 +115,9 @@ long uk_elf_stack_init(struct uk_elf_prog *p, void *stack, size_t size,
 
 /*
  * Jump to `entry` with rsp = sp, every other general register 0 (rdx = 0:
- * no exit handler for the program to register), the direction flag clear
- * and the FPU/SSE control words at their reset values. Never returns.
+ * no exit handler for the program to register), rflags 0x202 (interrupts
+ * enabled, as a Linux program runs: timer and device interrupts may stop
+ * it) and the FPU/SSE control words at their reset values. Never returns.
  */
 __attribute__((noreturn)) void uk_elf_enter(uintptr_t entry, uintptr_t sp);
 

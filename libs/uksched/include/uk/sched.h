@@ -58,6 +58,16 @@ static inline int uk_waitq_empty(const struct uk_waitq *wq)
 /* Block the current thread on `wq` until woken or until `deadline` (absolute
  * ns; UK_SCHED_FOREVER: no timeout). Returns 0 when woken, -ETIMEDOUT. */
 int uk_waitq_wait_timeout(struct uk_waitq *wq, uint64_t deadline);
+/*
+ * The same wait, interruptible: returns -EINTR without waiting when the
+ * current thread has an interruption request (uk_thread_interrupt(), e.g. a
+ * signal it must handle), or as soon as one arrives while it waits; 0 when
+ * woken, -ETIMEDOUT. A wake-up and an interruption that both happen before
+ * the thread runs again count as the wake-up (0): the caller did get what
+ * it waited for, and the request stays set for the next wait or check. `wq`
+ * MAY be NULL: an interruptible sleep until `deadline`.
+ */
+int uk_waitq_wait_intr(struct uk_waitq *wq, uint64_t deadline);
 /* Block until woken. */
 void uk_waitq_wait(struct uk_waitq *wq);
 /* Make the longest waiter runnable; returns 1 if there was one, else 0. */
@@ -119,6 +129,9 @@ enum uk_thread_state {
 #define UK_THREAD_JOINING  0x2 /* someone is in uk_thread_join() */
 #define UK_THREAD_MAIN	   0x4 /* the thread that called uk_sched_init() */
 #define UK_THREAD_EXTSTACK 0x8 /* runs on a stack its creator provided */
+#define UK_THREAD_KERNEL                             \
+	0x10 /* made by uk_thread_create(): no POSIX \
+	      * thread (posixprocess does not count it) */
 
 typedef void (*uk_thread_fn_t)(void *arg);
 
@@ -168,6 +181,26 @@ struct uk_thread {
 
 	/* Every thread of the scheduler that was not freed yet. */
 	struct uk_thread *all_next, *all_prev;
+
+	/* Interruption request (see uk_thread_interrupt()): non-zero while the
+	 * thread has something to handle that should end its interruptible
+	 * waits. Set and cleared by the layer that owns the reason (signals:
+	 * posixprocess). `intr_wait`: in an interruptible wait right now. */
+	int intr;
+	int intr_wait;
+
+	/* Signal state, owned by posixprocess: the blocked mask (a clone()d
+	 * thread starts with its creator's, a uk_thread_create()d kernel
+	 * thread with every signal blocked: such threads run no signal
+	 * handlers), the signals pending for this thread, the process the
+	 * thread belongs to (inherited from the creator) and posixprocess's
+	 * per-thread data (queued signal information, alternate stack),
+	 * released by uk_thread_release_hook(). uksched only sets them at
+	 * creation as said. */
+	uint64_t sig_blocked;
+	uint64_t sig_pending;
+	void *process;
+	void *sig_data;
 
 	void *priv; /* free for the application */
 };
@@ -242,6 +275,8 @@ struct uk_sched {
 	int next_tid;		   /* next tid to try */
 	size_t aux_size;	   /* aux stack bytes, 0: none */
 	uintptr_t *aux_slot;	   /* gets the next thread's aux_sp */
+	/* see uk_sched_set_process_switch() */
+	void (*process_switch)(struct uk_thread *prev, struct uk_thread *next);
 };
 
 /* Set up `s` with a scheduler's `ops` and the environment in `cfg`, and
@@ -307,6 +342,36 @@ struct uk_thread *uk_thread_create_on_stack(struct uk_sched *s,
 					    size_t stack_size, void *tp);
 /* The current thread's tid (1 before any scheduler runs). */
 int uk_thread_tid(void);
+
+/*
+ * Ask `t` to stop waiting: set t->intr, and if `t` blocks in an
+ * interruptible wait (uk_waitq_wait_intr()), make it runnable; that wait
+ * then returns -EINTR. Waits that are not interruptible are not affected.
+ * The request stays until uk_thread_intr_clear(). Thread context only (not
+ * from interrupt handlers).
+ */
+void uk_thread_interrupt(struct uk_thread *t);
+/* Withdraw `t`'s interruption request (its reason was handled). */
+static inline void uk_thread_intr_clear(struct uk_thread *t)
+{
+	t->intr = 0;
+}
+
+/*
+ * If the image defines it (posixprocess does), called with every thread
+ * right before uksched frees it, so that the owner of t->sig_data can
+ * release it. Weak: NULL otherwise.
+ */
+void uk_thread_release_hook(struct uk_thread *t) __attribute__((weak));
+
+/*
+ * A function called on every switch between threads whose `process`
+ * fields differ, with both threads, before the next one runs: posixprocess
+ * installs the next process's descriptor table, memory bookkeeping and
+ * fixed-address mappings there. NULL (the default): nothing.
+ */
+void uk_sched_set_process_switch(void (*fn)(struct uk_thread *prev,
+					    struct uk_thread *next));
 /* The thread with tid `tid` that was not freed yet, or NULL. */
 struct uk_thread *uk_thread_find(int tid);
 /* Make `tp` the current thread's thread pointer from now on (what

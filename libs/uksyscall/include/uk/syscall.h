@@ -67,6 +67,73 @@ uk_syscall6(long n, long a, long b, long c, long d, long e, long f)
 	}
 }
 
+/* --- work on the way out of a call (signals) ----------------------------- */
+
+/*
+ * An implementation that was interrupted (a signal arrived while it
+ * blocked) and may be made again returns -UK_ERESTARTSYS: on the way out
+ * it becomes -EINTR when a signal handler without SA_RESTART runs, and the
+ * call is made again otherwise (Linux's ERESTARTSYS). Callers of a libc
+ * never see it. Calls that must not restart (poll, nanosleep, sigsuspend,
+ * ...) return -EINTR themselves.
+ */
+#define UK_ERESTARTSYS 512
+
+/*
+ * Non-zero when some thread may have work to do before its system call
+ * returns (a signal to handle, a context to restore). Both entry paths test
+ * it after every call and only then call the exit functions below; the
+ * signal layer (posixprocess) sets and clears it. 0 in images without it.
+ */
+extern volatile int uk_syscall_exit_work;
+
+/*
+ * Native path: called with a call's result when uk_syscall_exit_work is
+ * set. Returns the result for the caller (e.g. -EINTR for an interrupted
+ * call), or -UK_ERESTARTSYS to have the same call made again; handlers of
+ * pending signals have run by then. Weak default: `ret`.
+ */
+long uk_syscall_exit_native(long ret);
+
+/*
+ * Binary path: called by the `syscall` entry with the thread's frame and
+ * the call's result when uk_syscall_exit_work is set, before the registers
+ * are restored from the frame (every one of them, rbx/rbp/r12-r15 and the
+ * FPU state at uk_syscall_frame_fpu(f) included, then iretq). Returns the
+ * value for rax; may rewrite the frame to enter a signal handler, to
+ * restore a context (rt_sigreturn) or to make the call again. Weak
+ * default: `ret`.
+ */
+long uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret);
+
+/* The FPU/SSE state (fxsave format, 512 bytes) the binary entry saved
+ * below its frame, and restores on the way out. */
+static inline void *uk_syscall_frame_fpu(struct ukarch_syscall_frame *f)
+{
+	return (char *)f - 512;
+}
+
+/*
+ * uk_syscall6() followed by the exit work: what a libc's system call
+ * wrapper uses (musl's syscall_arch.h in unikit). Costs one load and a
+ * branch when no signal is around.
+ */
+static inline __attribute__((always_inline)) long
+uk_syscall6_exit(long n, long a, long b, long c, long d, long e, long f)
+{
+	long r;
+
+	/* bounded by the signals that keep arriving, as on Linux */
+	for (;;) {
+		r = uk_syscall6(n, a, b, c, d, e, f);
+		if (__builtin_expect(!uk_syscall_exit_work, 1))
+			return r;
+		r = uk_syscall_exit_native(r);
+		if (r != -UK_ERESTARTSYS)
+			return r;
+	}
+}
+
 /* --- UK_SYSCALL_R_DEFINE ------------------------------------------------ */
 
 #define UK_SC_NARG_(...) \
@@ -125,6 +192,13 @@ uk_syscall6(long n, long a, long b, long c, long d, long e, long f)
 #define uk_syscall_call_(name, a, b, c, d, e, f, ...)                   \
 	uk_syscall_r_##name((long)(a), (long)(b), (long)(c), (long)(d), \
 			    (long)(e), (long)(f))
+/* The same with the exit work (signal handlers, restarts), for a libc's
+ * own wrappers (newlib glue): */
+#define uk_syscall_call_exit(name, ...) \
+	uk_syscall_call_exit_(name, ##__VA_ARGS__, 0, 0, 0, 0, 0, 0)
+#define uk_syscall_call_exit_(name, a, b, c, d, e, f, ...)           \
+	uk_syscall6_exit(UK_SYSCALL_NR_##name, (long)(a), (long)(b), \
+			 (long)(c), (long)(d), (long)(e), (long)(f))
 
 #ifdef __cplusplus
 }

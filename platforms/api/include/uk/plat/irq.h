@@ -39,6 +39,18 @@ int ukplat_irq_unregister(unsigned int irq, ukplat_irq_handler_t handler,
 
 #define UKPLAT_IRQ_HANDLERS_MAX 32
 
+struct ukarch_regs;
+/*
+ * `fn` is called before an interrupt returns to code that is not part of
+ * the image (a program an ELF loader started: no kernel code was in
+ * progress), with that code's saved registers and FPU/SSE state (fxsave
+ * format, 512 bytes), which it MAY change: the interrupt then returns to
+ * what they say (signal delivery). Interrupts disabled, on the interrupt
+ * stack; `fn` MUST NOT block. NULL: none. Returns 0, or -ENOTSUP where no
+ * such code can run (linuxu).
+ */
+int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *r, void *fx));
+
 /* Counters for interrupts nobody asked for; never fatal. */
 struct ukplat_irq_stats {
 	uint64_t spurious;   /* the interrupt controller's spurious vector */

@@ -3,6 +3,8 @@
 #ifndef UK_PLAT_MEMORY_H
 #define UK_PLAT_MEMORY_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -33,6 +35,25 @@ int ukplat_page_guard(void *page, int on);
  * mapping with (nothing changed then).
  */
 int ukplat_page_protect(void *addr, unsigned long len, int prot);
+
+/*
+ * A window for fixed-address programs: [base, base + len) (2 MiB aligned,
+ * RAM that the heap does not use, outside the image's 2 MiB pages) whose
+ * mappings differ per program. Each program has a set of page tables, one
+ * 4 KiB page-aligned zeroed page per 2 MiB of the window (`pts`, owned by
+ * the caller); ukplat_window_map() writes mappings of va -> pa with `prot`
+ * (PROT_NONE: unmapped; W+X refused: -EACCES) into them, and
+ * ukplat_window_install() makes a set the live one (NULL: nothing is
+ * mapped in the window). The run-time calls above (ukplat_page_protect)
+ * then act on the installed set.
+ * init: 0, -EINVAL (alignment, beyond mapped RAM, the image), -EBUSY
+ * (already), -ENOTSUP (linuxu). map: 0, -EINVAL (outside the window, no
+ * table for a slot, alignment), -EACCES.
+ */
+int ukplat_window_init(uintptr_t base, unsigned long len);
+int ukplat_window_map(uint64_t *const pts[], uintptr_t va, uint64_t pa,
+		      unsigned long len, int prot);
+void ukplat_window_install(uint64_t *const pts[]);
 
 #ifdef __cplusplus
 }

@@ -35,9 +35,11 @@ int ukplat_timer_arm(uint64_t deadline_ns);
 int ukplat_timer_periodic(uint64_t period_ns);
 
 /*
- * Halt until monotonic time `deadline_ns` (the timer is armed for it, and
- * other interrupts are served meanwhile). Returns at or after the deadline.
- * Uses and then disarms the timer.
+ * Halt until monotonic time `deadline_ns` (the timer is programmed for it,
+ * and other interrupts are served meanwhile). Returns at or after the
+ * deadline. A deadline armed with ukplat_timer_arm() stays armed: its
+ * handler runs if it comes first, and the timer is programmed for it again
+ * afterwards.
  */
 void ukplat_halt_until(uint64_t deadline_ns);
 
@@ -47,7 +49,7 @@ void ukplat_halt_until(uint64_t deadline_ns);
  * first; `*wake` is read with interrupts disabled right before each halt, so
  * an interrupt handler that sets it cannot be missed (the halt ends with
  * that interrupt). `wake` MAY be NULL (then: ukplat_halt_until()). Returns
- * with the caller's interrupt state; disarms the timer.
+ * with the caller's interrupt state; an armed deadline stays armed.
  */
 void ukplat_halt_until_or(uint64_t deadline_ns, const volatile int *wake);
 
