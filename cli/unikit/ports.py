@@ -86,3 +86,13 @@ def nginx_tree(dest, conf, mime_types):
         with open(os.path.join(www, name), "wb") as f:
             f.write(data)
     return files
+
+
+def redis_tree(dest, conf):
+    """dest/: etc/redis/redis.conf (a copy of `conf`) and an empty data/,
+    the `dir` of examples/port-redis/conf/redis.conf (SAVE writes
+    data/dump.rdb there)."""
+    etc = os.path.join(dest, "etc", "redis")
+    for d in (etc, os.path.join(dest, "data")):
+        os.makedirs(d, exist_ok=True)
+    shutil.copyfile(conf, os.path.join(etc, "redis.conf"))

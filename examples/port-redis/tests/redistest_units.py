@@ -1,0 +1,122 @@
+"""redis' own test suite (tests/ and runtest of its source tree) against a
+running redis image: `runtest --host H --port 6379` treats it as an
+external server, which by itself skips every test tagged external:skip
+(those that start their own servers, restart or kill them, or read the
+server's log). On top of that we skip the tags below, and the units are
+those of redis' type and command tests that do not need a second server.
+
+    run_suite(ns, redis_src, host, "quick" | "full", timeout) -> 0 / 1
+
+The pass counts go to docs/ports.md; KNOWN_FAILURES lists the tests that
+fail on the image and why (a regression list: a test that starts failing
+and is not listed fails the run; a listed one that passes is reported).
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+# tags skipped, and why
+SKIP_TAGS = {
+    "needs:repl": "replication: a second server, and fork for the full sync",
+    "needs:save": "BGSAVE and the save points: fork",
+    "needs:local-process": "signals to the server process and its pid on the host",
+    "needs:latency": "relies on the server pausing in fork's child",
+}
+
+# tests that need fork without a tag saying so, and why
+SKIP_TESTS = {
+    "SRANDMEMBER with a dict containing long chain": "BGSAVE (fork) to stop the set's rehashing",
+}
+
+QUICK = ["unit/type/string", "unit/type/incr", "unit/type/hash", "unit/type/set",
+         "unit/type/zset", "unit/type/list", "unit/keyspace", "unit/expire", "unit/scripting"]
+FULL = QUICK + ["unit/type/list-2", "unit/type/list-3", "unit/type/stream",
+                "unit/type/stream-cgroups", "unit/functions", "unit/multi", "unit/pubsub",
+                "unit/sort", "unit/bitops", "unit/hyperloglog", "unit/geo", "unit/dump",
+                "unit/info-command", "unit/protocol", "unit/scan"]
+
+# "unit: test name" -> why it fails on the image
+KNOWN_FAILURES = {
+}
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+RESULT = re.compile(r"^\[(ok|err|exception|skip|ignore)\]: (.*?)(?: \(\d+ ms\))?$")
+
+
+def copy_tree(src, dst):
+    """runtest and tests/ (it writes tests/tmp), without touching src."""
+    shutil.copy2(os.path.join(src, "runtest"), dst)
+    shutil.copytree(os.path.join(src, "tests"), os.path.join(dst, "tests"),
+                    ignore=shutil.ignore_patterns("tmp"))
+    os.makedirs(os.path.join(dst, "tests", "tmp"), exist_ok=True)
+    # test_helper.tcl looks for the binaries under src/ only to start
+    # servers of its own, which external mode does not do
+    os.makedirs(os.path.join(dst, "src"), exist_ok=True)
+
+
+def run_unit(ns, tree, host, unit, timeout):
+    cmd = ["./runtest", "--host", host, "--port", "6379", "--single", unit, "--clients", "1",
+           "--timeout", str(int(timeout)), "--tags", " ".join("-" + t for t in SKIP_TAGS)]
+    for t in SKIP_TESTS:
+        cmd += ["--skiptest", t]
+    try:
+        p = ns.run(cmd, cwd=tree, capture_output=True, text=True, errors="replace", timeout=timeout * 6)
+        out = p.stdout + p.stderr
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        out += f"\n[exception]: runtest of {unit} did not finish within {timeout * 6} s"
+    return out
+
+
+def run_suite(ns, redis_src, host, which, timeout):
+    if not redis_src or not os.path.isfile(os.path.join(redis_src, "runtest")):
+        print("redis-suite: SKIP: no redis source tree with runtest (--redis-src)")
+        return 77
+    if not shutil.which("tclsh"):
+        print("redis-suite: SKIP: no tclsh on the host (apt-get install tcl)")
+        return 77
+    units = QUICK if which == "quick" else FULL
+    print(f"redis-suite: {len(units)} units against {host}:6379, skipping tags "
+          f"{', '.join(SKIP_TAGS)} (and external:skip)", flush=True)
+    failed = 0
+    totals = {"ok": 0, "err": 0, "skip": 0}
+    with tempfile.TemporaryDirectory() as tree:
+        copy_tree(redis_src, tree)
+        for unit in units:
+            out = run_unit(ns, tree, host, unit, timeout)
+            counts = {"ok": 0, "err": 0, "skip": 0}
+            new = []
+            out = ANSI.sub("", out)
+            for line in out.splitlines():
+                m = RESULT.match(line.strip())
+                if not m:
+                    continue
+                kind, name = m.groups()
+                if kind in ("skip", "ignore"):
+                    counts["skip"] += 1
+                elif kind == "ok":
+                    counts["ok"] += 1
+                    if f"{unit}: {name}" in KNOWN_FAILURES:
+                        print(f"     {unit}: {name}: passes now (remove it from KNOWN_FAILURES)")
+                else:
+                    counts["err"] += 1
+                    key = f"{unit}: {name}"
+                    if key not in KNOWN_FAILURES:
+                        new.append(line.strip())
+            known = counts["err"] - len(new)
+            if counts["ok"] + counts["err"] == 0 or "[exception]" in out:
+                new.append("no results, or an exception:\n" + out[-3000:])
+            for k in totals:
+                totals[k] += counts[k]
+            status = "ok  " if not new else "FAIL"
+            print(f"{status} redis-suite {unit}: {counts['ok']} passed, {counts['err']} failed "
+                  f"({known} known), "
+                  f"{counts['skip']} skipped", flush=True)
+            for n in new:
+                print(f"     {n}")
+            failed += bool(new)
+    print(f"redis-suite: {totals['ok']} passed, {totals['err']} failed, {totals['skip']} skipped "
+          f"in {len(units)} units", flush=True)
+    return 1 if failed else 0
