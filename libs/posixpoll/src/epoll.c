@@ -457,10 +457,25 @@ static int ep_wait(int epfd, struct uk_epoll_event *events, int maxevents,
 		deadline = 0;
 	else
 		deadline = pp_deadline_in(timeout);
-	for (;;) { /* each pass follows a wake-up */
+	for (int yielded = 0;;) { /* each pass follows a wake-up */
 		n = harvest(ep, events, maxevents);
-		if (n || deadline == 0 || !pp_can_block())
+		if (n || !pp_can_block())
 			break;
+		if (deadline == 0) {
+			/*
+			 * Nothing ready and no waiting: let the other threads
+			 * run once and look again. Under a cooperative
+			 * scheduler a program that polls in a loop without
+			 * sleeping (redis serving clients from inside a long
+			 * Lua script) would otherwise starve the network's
+			 * receive thread and never see the events it polls
+			 * for.
+			 */
+			if (yielded++)
+				break;
+			uk_sched_yield();
+			continue;
+		}
 		rc = uk_waitq_wait_intr(&ep->wq, deadline);
 		if (rc == -ETIMEDOUT) {
 			n = harvest(ep, events, maxevents);

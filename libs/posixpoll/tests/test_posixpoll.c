@@ -616,6 +616,34 @@ static void test_epoll_block(void **state)
 	closefd(ep);
 }
 
+/* A loop of epoll_wait(.., 0) must let a ready thread run (cooperative
+ * scheduling): the event it produces is then seen, without time passing. */
+static void test_epoll_zero_yields(void **state)
+{
+	struct uk_epoll_event ev[2];
+	int fds[2], ep, n = 0, spins;
+	struct act a = {0, 0, "z"};
+	struct uk_thread *t;
+	uint64_t t0;
+
+	(void)state;
+	ep = (int)uk_syscall_call(epoll_create1, 0);
+	mkpipe(fds);
+	assert_int_equal(ep_add(ep, fds[0], UK_EPOLLIN, 5), 0);
+	a.fd = fds[1];
+	t = later(&a);
+	t0 = fake_ns;
+	for (spins = 0; spins < 100 && n == 0; spins++)
+		n = ep_wait(ep, ev, 2, 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ev[0].data, 5);
+	assert_int_equal(fake_ns, t0);
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+	closefd(fds[0]);
+	closefd(fds[1]);
+	closefd(ep);
+}
+
 /* 400 pipes (800 descriptors) in one instance */
 static void test_epoll_many(void **state)
 {
@@ -879,6 +907,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_epoll_edge_oneshot, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_epoll_block, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_epoll_zero_yields, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_epoll_many, setup,
 						teardown),
