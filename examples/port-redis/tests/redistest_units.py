@@ -25,24 +25,43 @@ SKIP_TAGS = {
     "needs:latency": "relies on the server pausing in fork's child",
 }
 
-# tests that need fork without a tag saying so, and why
+# tests that need fork without a tag saying so, and why (each would end its
+# unit with an exception: the rest of the unit would not run)
+REPL = "reads the replication stream (SYNC: a BGSAVE, fork)"
+AOF = "turns the append-only file on (CONFIG SET appendonly yes: an AOF rewrite, fork)"
 SKIP_TESTS = {
     "SRANDMEMBER with a dict containing long chain": "BGSAVE (fork) to stop the set's rehashing",
+    "SWAPDB wants to wake blocked client, but the key already expired": REPL,
+    "MULTI + LPUSH + EXPIRE + DEBUG SLEEP on blocked client, key already expired": REPL,
+    "SCAN: Lazy-expire should not be wrapped in MULTI/EXEC": REPL,
+    "RANDOMKEY: Lazy-expire should not be wrapped in MULTI/EXEC": REPL,
+    "SET - use KEEPTTL option, TTL should not be removed after loadaof": AOF,
+    "GETEX use of PERSIST option should remove TTL after loadaof": AOF,
 }
 
 QUICK = ["unit/type/string", "unit/type/incr", "unit/type/hash", "unit/type/set",
-         "unit/type/zset", "unit/type/list", "unit/keyspace", "unit/expire", "unit/scripting"]
-FULL = QUICK + ["unit/type/list-2", "unit/type/list-3", "unit/type/stream",
+         "unit/type/zset", "unit/type/list", "unit/keyspace", "unit/expire"]
+# unit/scripting passes (76 tests) but leaves the guest answering nothing,
+# not even ARP, after its busy-script tests (SCRIPT KILL / FUNCTION KILL
+# while a script loops): not understood yet, so only in the full run
+FULL = QUICK + ["unit/scripting", "unit/type/list-2", "unit/type/list-3", "unit/type/stream",
                 "unit/type/stream-cgroups", "unit/functions", "unit/multi", "unit/pubsub",
                 "unit/sort", "unit/bitops", "unit/hyperloglog", "unit/geo", "unit/dump",
                 "unit/info-command", "unit/protocol", "unit/scan"]
 
 # "unit: test name" -> why it fails on the image
+CLOCK = ("the kvm platform's wall clock is the CMOS RTC's whole seconds at boot, up to 1 s "
+         "behind the host's: an expiry 10 s ahead by the host's clock is up to 11 s ahead by "
+         "the guest's (fails when the guest is more than 0.5 s behind)")
 KNOWN_FAILURES = {
+    "unit/type/string: Extended SET EXAT option": CLOCK,
+    "unit/type/string: Extended SET PXAT option": CLOCK,
+    "unit/type/string: GETEX PXAT option": CLOCK,
 }
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-RESULT = re.compile(r"^\[(ok|err|exception|skip|ignore)\]: (.*?)(?: \(\d+ ms\))?$")
+RESULT = re.compile(r"^\[(ok|err|exception|skip|ignore)\]: (.*?)(?: in tests/\S+\.tcl)?"
+                    r"(?: \(\d+ ms\))?$")
 
 
 def copy_tree(src, dst):
