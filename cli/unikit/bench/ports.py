@@ -47,8 +47,7 @@ PORTS = {
     "lighttpreply": "no source reachable: the seed's own demo app, never published "
                     "(examples/httpreply is unikit's own program of that kind, not counted)",
     "memcached": "not ported yet (Debian ships memcached 1.6.18; needs libevent ported first)",
-    "micropython": "no source reachable: not in Debian, upstream unreachable from here "
-                   "(subprojects/micropython.wrap names the release; no overlay yet)",
+    "micropython": "no source reachable: not in Debian, upstream unreachable from here",
     "nginx": ("port-nginx", "nginx", ["-v"], r"nginx version: nginx/1\.22\.1"),
     "open62541": "no source reachable: not in Debian, upstream unreachable from here",
     "openssl": "not ported yet (Debian ships openssl 3.0)",

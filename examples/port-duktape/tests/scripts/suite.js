@@ -38,7 +38,7 @@ eq('integer precision', 9007199254740991 + 0, 9007199254740991);
 var arr = [5, 3, 9, 1, 7].sort(function (a, b) { return a - b; });
 eq('sort', arr.join(' '), '1 3 5 7 9');
 eq('map/filter/reduce', arr.map(function (x) { return x * 2; }).filter(function (x) { return x > 5; })
-    .reduce(function (a, b) { return a + b; }, 0), 46);
+    .reduce(function (a, b) { return a + b; }, 0), 48);
 eq('indexOf/slice', arr.slice(1, 3).concat([arr.indexOf(9)]).join(','), '3,5,4');
 
 // errors and exceptions
@@ -66,7 +66,9 @@ check('Date.now does not go back', Date.now() >= t0);
 // Duktape specifics: buffers, CBOR-free encodings
 eq('Duktape.enc hex', Duktape.enc('hex', 'AB'), '4142');
 eq('Duktape.enc base64', Duktape.enc('base64', 'Duktape'), 'RHVrdGFwZQ==');
-eq('Uint8Array', new Uint8Array([1, 2, 300]).join(','), '1,2,44');
+// (Duktape's typed arrays have no join of their own: ES2015's
+// %TypedArray%.prototype.join is not in Duktape 2.7; the generic one works)
+eq('Uint8Array', Array.prototype.join.call(new Uint8Array([1, 2, 300]), ','), '1,2,44');
 
 print('suite: ' + passed + ' checks passed, ' + failed + ' failed');
 if (failed) { throw new Error(failed + ' checks failed'); }
