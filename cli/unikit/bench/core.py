@@ -243,8 +243,15 @@ def bench_syscall():
     `bench http` (its libc's figure too: clock_gettime goes through the
     vDSO there), all in the same run."""
     require("build", "run", "linuxbin")
-    from .. import BUILD, linuxvm
+    from .. import BUILD, ROOT, linuxvm
     from ..initrd import cpio_newc
+    # how many Linux calls have an implementation: the same scan of the
+    # code that writes docs/syscalls.md's table
+    gen = os.path.join(ROOT, "libs", "uksyscall", "tools", "gen_syscall_table.py")
+    p = subprocess.run([sys.executable, gen, "--count"], capture_output=True, text=True)
+    if p.returncode != 0 or not p.stdout.strip().isdigit():
+        raise UserError(f"bench syscall: {gen} --count failed: {p.stderr.strip()[-500:]}")
+    emit("syscall.count_implemented", int(p.stdout), "calls")
     img = build("sysbench", "kvm", known=False)
     cmd = qemu_command(img, "microvm", 64 << 20, "tcg", "") + ["-icount", "shift=0"]
     rc, out, err = run_qemu(cmd, 900, echo=False)
