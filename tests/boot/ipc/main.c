@@ -327,6 +327,11 @@ static int recv_fd(int s, struct ucred *cr)
 	mh.msg_controllen = sizeof(u.buf);
 	if (recvmsg(s, &mh, 0) != 1)
 		return -2;
+		/* musl's CMSG_NXTHDR compares a size_t with a pointer
+		 * difference: clang's -Wsign-compare sees it at the expansion,
+		 * in our code */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm;
 	     cm = CMSG_NXTHDR(&mh, cm)) {
 		if (cm->cmsg_type == SCM_RIGHTS)
@@ -334,6 +339,7 @@ static int recv_fd(int s, struct ucred *cr)
 		if (cm->cmsg_type == SCM_CREDENTIALS && cr)
 			memcpy(cr, CMSG_DATA(cm), sizeof(*cr));
 	}
+#pragma GCC diagnostic pop
 	return fd;
 }
 
