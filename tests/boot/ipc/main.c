@@ -327,11 +327,10 @@ static int recv_fd(int s, struct ucred *cr)
 	mh.msg_controllen = sizeof(u.buf);
 	if (recvmsg(s, &mh, 0) != 1)
 		return -2;
-		/* musl's CMSG_NXTHDR compares a size_t with a pointer
-		 * difference: clang's -Wsign-compare sees it at the expansion,
-		 * in our code */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wsign-compare"
+	/* (musl's CMSG_NXTHDR compares a size_t with a pointer difference:
+	 * clang's -Wsign-compare sees it at the expansion, in our code) */
 	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm;
 	     cm = CMSG_NXTHDR(&mh, cm)) {
 		if (cm->cmsg_type == SCM_RIGHTS)
