@@ -87,9 +87,11 @@ def cmd_test(a):
     if not a.gcc_only:
         # the ports (examples/port-*) are tested in the gcc build only: their
         # LTO links are most of a build's time, and CI has 45 minutes
-        say("quick mode: the clang and newlib builds leave the ports out (-Dports=false); "
-            "`unikit bench ports` builds them with both libcs")
-        cdir = configure("clang", options=["werror=true", "libc=musl", "ports=false"])
+        say("quick mode: the clang and newlib builds run the boot suite without the ports "
+            "(-Dports=false; `unikit bench ports` builds them with both libcs) and without "
+            "building the native unit tests again (-Dunit_tests=false: the gcc build ran them)")
+        cdir = configure("clang", options=["werror=true", "libc=musl", "ports=false",
+                                           "unit_tests=false"])
         say("building (clang + lld) ...")
         run_checked(["ninja", "-C", cdir], "ninja", quiet=True)
         say("running the boot suite of the clang build")
@@ -97,7 +99,8 @@ def cmd_test(a):
                             "--num-processes", "2"])
         rc |= t.returncode
     # newlib, the other libc: its own build directory, the boot suite
-    ndir = configure("gcc", variant="-newlib", options=["werror=true", "libc=newlib", "ports=false"])
+    ndir = configure("gcc", variant="-newlib", options=["werror=true", "libc=newlib", "ports=false",
+                                                        "unit_tests=false"])
     say("building (gcc, newlib) ...")
     run_checked(["ninja", "-C", ndir], "ninja", quiet=True)
     say("running the boot suite of the newlib build")
