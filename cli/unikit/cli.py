@@ -84,14 +84,17 @@ def cmd_test(a):
     say("running every suite of the gcc build: unit, sanitize, boot, cli, standalone, lint")
     t = subprocess.run(["meson", "test", "-C", bdir, "--print-errorlogs", "--num-processes", "2"] + a.meson_args)
     rc |= t.returncode
+    # the second and third builds run the boot suite only: the ports
+    # (examples/port-*) are tested in the gcc build (their LTO links are most
+    # of a build's time, and CI has 45 minutes) and the native unit tests are
+    # the same programs in every build directory
+    quick = ["werror=true", "ports=false", "unit_tests=false"]
+    say("quick mode: the " + ("newlib build runs" if a.gcc_only else "clang and newlib builds run")
+        + " the boot suite without the ports (-Dports=false; `unikit bench ports` builds them "
+        "with both libcs) and without building the native unit tests again "
+        "(-Dunit_tests=false: the gcc build ran them)")
     if not a.gcc_only:
-        # the ports (examples/port-*) are tested in the gcc build only: their
-        # LTO links are most of a build's time, and CI has 45 minutes
-        say("quick mode: the clang and newlib builds run the boot suite without the ports "
-            "(-Dports=false; `unikit bench ports` builds them with both libcs) and without "
-            "building the native unit tests again (-Dunit_tests=false: the gcc build ran them)")
-        cdir = configure("clang", options=["werror=true", "libc=musl", "ports=false",
-                                           "unit_tests=false"])
+        cdir = configure("clang", options=quick + ["libc=musl"])
         say("building (clang + lld) ...")
         run_checked(["ninja", "-C", cdir], "ninja", quiet=True)
         say("running the boot suite of the clang build")
@@ -99,8 +102,7 @@ def cmd_test(a):
                             "--num-processes", "2"])
         rc |= t.returncode
     # newlib, the other libc: its own build directory, the boot suite
-    ndir = configure("gcc", variant="-newlib", options=["werror=true", "libc=newlib", "ports=false",
-                                                        "unit_tests=false"])
+    ndir = configure("gcc", variant="-newlib", options=quick + ["libc=newlib"])
     say("building (gcc, newlib) ...")
     run_checked(["ninja", "-C", ndir], "ninja", quiet=True)
     say("running the boot suite of the newlib build")
