@@ -272,13 +272,6 @@ def kvm_image(uk, manifest):
     return uk.check.images_of(manifest, "kvm")[0]
 
 
-def cpio_of(uk, tree, tmp):
-    path = os.path.join(tmp, "initrd.cpio")
-    with open(path, "wb") as f:
-        f.write(uk.initrd.cpio_newc(tree))
-    return path
-
-
 # nginx's error log line (the log is stderr, the console): date, level, pid#tid
 EMERG = r'^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[emerg\] \d+#\d+: '
 BAD_CONFS = [
@@ -310,7 +303,7 @@ def bad_conf(a, uk):
             if edit is None:
                 os.remove(os.path.join(tree, "etc", "nginx", "nginx.conf"))
             cmd = uk.qemu.qemu_command(image, a.machine, 64 << 20, accel, "",
-                                       ["-initrd", cpio_of(uk, tree, tmp)])
+                                       ["-initrd", uk.initrd.initrd_file(tree)])
             try:
                 rc, out, err = uk.qemu.run_qemu(cmd, a.timeout, echo=False)
                 status = uk.qemu.decode_qemu_status(rc, out, err)
@@ -345,7 +338,7 @@ def net(a, uk):
     with tempfile.TemporaryDirectory() as tmp:
         tree = os.path.join(tmp, "root")
         uk.ports.nginx_tree(tree, CONF, a.mime_types)
-        cpio = cpio_of(uk, tree, tmp)
+        cpio = uk.initrd.initrd_file(tree)
         append = " ".join(uk.netns.guest_params()) + " --"
         cmd = uk.qemu.qemu_command(image, a.machine, a.mem << 20, accel, append,
                                    ["-initrd", cpio] + uk.netns.qemu_net_args(a.machine))

@@ -307,13 +307,6 @@ def kvm_image(uk, manifest):
     return uk.check.images_of(manifest, "kvm")[0]
 
 
-def cpio_of(uk, tree, tmp):
-    path = os.path.join(tmp, "initrd.cpio")
-    with open(path, "wb") as f:
-        f.write(uk.initrd.cpio_newc(tree))
-    return path
-
-
 ARGS = "-- /etc/redis/redis.conf"
 FATAL = r"^\*\*\* FATAL CONFIG FILE ERROR \(Redis 7\.0\.15\) \*\*\*$"
 BAD_CONFS = [
@@ -344,7 +337,7 @@ def bad_conf(a, uk):
             if edit is None:
                 os.remove(os.path.join(tree, "etc", "redis", "redis.conf"))
             cmd = uk.qemu.qemu_command(image, a.machine, 64 << 20, accel, ARGS,
-                                       ["-initrd", cpio_of(uk, tree, tmp)])
+                                       ["-initrd", uk.initrd.initrd_file(tree)])
             try:
                 rc, out, err = uk.qemu.run_qemu(cmd, a.timeout, echo=False)
                 status = uk.qemu.decode_qemu_status(rc, out, err)
@@ -441,7 +434,7 @@ def net(a, uk):
     with tempfile.TemporaryDirectory() as tmp:
         tree = os.path.join(tmp, "root")
         uk.ports.redis_tree(tree, CONF)
-        cpio = cpio_of(uk, tree, tmp)
+        cpio = uk.initrd.initrd_file(tree)
         disk = make_disk(uk, tmp)
         extra, params = [], []
         if disk:
