@@ -158,8 +158,10 @@ PROMISED_SUITES = {"unit", "sanitize", "boot", "posix", "standalone", "cli", "li
 
 
 def skip_reason(stdout):
-    """What a test said about its skip: its last line naming SKIP."""
-    lines = [l.strip() for l in (stdout or "").splitlines() if re.search(r"\bSKIP\b", l)]
+    """What a test said about its skip: its last line that starts with SKIP
+    or with "PROGRAM: SKIP". Only at the start of a line: a test that prints
+    other tests' skip reports (the summary's own test) is not skipping."""
+    lines = [l.strip() for l in (stdout or "").splitlines() if re.match(r"(\S+: )?SKIP\b", l)]
     return lines[-1] if lines else None
 
 
