@@ -1,13 +1,13 @@
 """The targets table (platforms/targets.txt), which unikit's meson.build
 reads too: every platform x architecture an image can be built for, with its
-linker script, boot protocol and how it runs."""
+linker script, boot protocol, image file format and how it runs."""
 import os
 from collections import namedtuple
 
 from . import ROOT
 from .errors import UserError
 
-Target = namedtuple("Target", "platform arch script boot runner")
+Target = namedtuple("Target", "platform arch script boot format runner")
 TABLE = os.path.join(ROOT, "platforms", "targets.txt")
 
 
@@ -21,9 +21,9 @@ def load():
         f = line.split()
         if not f or f[0].startswith("#"):
             continue
-        if len(f) != 5:
-            raise UserError(f"{TABLE}:{n}: a line needs 5 fields (platform arch script boot "
-                            f"runner): {line!r}")
+        if len(f) != 6:
+            raise UserError(f"{TABLE}:{n}: a line needs 6 fields (platform arch script boot "
+                            f"format runner): {line!r}")
         out.append(Target(*f))
     return out
 
