@@ -28,6 +28,20 @@ def load():
     return out
 
 
+# unikit's architecture names -> the CPU family of the cross files and build
+# directories (cross/aarch64-gcc.ini, build/aarch64-gcc), as meson.build maps
+# a cross file's cpu_family back
+CPU = {"x86_64": "x86_64", "arm64": "aarch64"}
+
+
+def cpu(arch):
+    """The CPU family (cross file and build directory prefix) of an
+    architecture of the targets table."""
+    if arch not in CPU:
+        raise UserError(f"architecture {arch!r} has no cross file name in cli/unikit/targets.py")
+    return CPU[arch]
+
+
 def platforms():
     return tuple(dict.fromkeys(t.platform for t in load()))
 
