@@ -98,12 +98,8 @@ long uk_elf_stack_init(struct uk_elf_prog *p, void *stack, size_t size,
 		       int argc, char *const argv[], char *const envp[],
 		       const char *execfn, const uint8_t *random);
 
-/*
- * Jump to `entry` with rsp = sp, every other general register 0 (rdx = 0:
- * no exit handler for the program to register), the direction flag clear
- * and the FPU/SSE control words at their reset values. Never returns.
- */
-__attribute__((noreturn)) void uk_elf_enter(uintptr_t entry, uintptr_t sp);
+/* (The jump into a loaded program is the architecture's:
+ * ukarch_linux_enter() of <uk/arch/syscall.h>.) */
 
 /* Default stack for uk_elf_exec(), with a guard page below it. */
 #define UK_ELF_STACK_SIZE (2ul << 20)

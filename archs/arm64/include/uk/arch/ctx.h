@@ -38,6 +38,21 @@ void ukarch_ctx_switch(struct ukarch_ctx *prev, struct ukarch_ctx *next);
 void ukarch_ctx_init(struct ukarch_ctx *ctx, uintptr_t stack_top,
 		     void (*fn)(void *), void *arg);
 
+/* Continue on the stack ending at `stack_top` (16-aligned) in fn(), with no
+ * frame above it; for code whose own stack is about to go away. */
+static inline __attribute__((noreturn)) void
+ukarch_run_on_stack(void *stack_top, void (*fn)(void))
+{
+	__asm__ __volatile__("mov sp, %0\n\t"
+			     "mov x29, xzr\n\t"
+			     "blr %1\n\t"
+			     "brk #1"
+			     :
+			     : "r"(stack_top), "r"(fn)
+			     : "memory");
+	__builtin_unreachable();
+}
+
 #ifdef __cplusplus
 }
 #endif

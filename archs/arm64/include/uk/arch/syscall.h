@@ -67,6 +67,14 @@ ukarch_syscall_resume(const struct ukarch_syscall_frame *f);
  * value before the child tid pointer (flags, newsp, ptid, tls, ctid). */
 #define UKARCH_CLONE_TLS_LAST 0
 
+/*
+ * Start a Linux program at `entry` with the stack pointer `sp` (the initial
+ * process stack: argc, argv, envp, auxv), as the kernel would: every
+ * general register zero and the floating-point state reset.
+ */
+__attribute__((noreturn)) void ukarch_linux_enter(uintptr_t entry,
+						  uintptr_t sp);
+
 #ifdef __cplusplus
 }
 #endif
