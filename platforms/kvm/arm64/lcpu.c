@@ -32,6 +32,23 @@ int ukplat_lcpu_irqs_disabled(void)
 	return !!(ukarch_sysreg_read(daif) & (1u << 7));
 }
 
+/* The system call entry the synchronous vector branches to for an SVC
+ * (vectors.S), NULL: an SVC is a crash. */
+void (*ukplat_kvm_arm64_svc_entry)(void);
+
+/*
+ * arm64: `entry` is branched to from the exception vector at EL1h on the
+ * exception stack, with the caller's x16 and x17 pushed on it and every
+ * other register, ELR_EL1 and SPSR_EL1 as the svc left them
+ * (archs/arm64/src/syscall_entry.S is written for exactly this).
+ */
+int ukplat_syscall_enable(void (*entry)(void))
+{
+	ukplat_kvm_arm64_svc_entry = entry;
+	__asm__ __volatile__("dsb ish" ::: "memory");
+	return 0;
+}
+
 void ukplat_tlsp_set(void *tp)
 {
 	ukarch_sysreg_write(tpidr_el0, (uint64_t)(uintptr_t)tp);

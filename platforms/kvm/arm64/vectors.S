@@ -4,8 +4,10 @@
  * exception switches to SP_EL1, the exception stack, and arrives in the
  * "current EL with SP0" group. There the registers are saved as a struct
  * ukarch_regs (<uk/arch/regs.h>) and:
- *   synchronous  ukplat_kvm_arm64_sync(regs): a crash report, or (returning)
- *                a handled event such as the semihosting probe
+ *   synchronous  an SVC to the registered system call entry (see
+ *                ukplat_syscall_enable in lcpu.c); anything else to
+ *                ukplat_kvm_arm64_sync(regs): a crash report, or
+ *                (returning) a handled event such as the semihosting probe
  *   IRQ          ukplat_kvm_arm64_irq(regs), with the FP/SIMD state saved
  *                around it (C handlers may use vector registers), then back
  *   FIQ, SError  fatal, like synchronous ones
@@ -110,6 +112,18 @@ ukplat_kvm_arm64_vectors:
 
 	.type	el1t_sync, %function
 el1t_sync:
+	/* An SVC goes to the system call entry when one is registered
+	 * (ukplat_syscall_enable), with x16 and x17 pushed here. */
+	stp	x16, x17, [sp, #-16]!
+	mrs	x16, esr_el1
+	lsr	x16, x16, #26
+	cmp	x16, #0x15		/* EC: SVC from AArch64 */
+	b.ne	1f
+	adrp	x16, ukplat_kvm_arm64_svc_entry
+	ldr	x16, [x16, #:lo12:ukplat_kvm_arm64_svc_entry]
+	cbz	x16, 1f
+	br	x16
+1:	ldp	x16, x17, [sp], #16
 	SAVE_REGS 0
 	mov	x29, xzr		/* the report walks the frame in regs */
 	mov	x0, sp
