@@ -23,7 +23,7 @@
  * instructions before the stack switch; an interrupt in between runs on its
  * own stack and never enters here (threads are cooperative).
  */
-#include <uk/bits/syscall_list.h>
+#include <uk/arch/syscall_list.h>
 
 	.section .text.ukarch_syscall_entry, "ax", @progbits
 	.globl ukarch_syscall_entry

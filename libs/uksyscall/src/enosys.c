@@ -34,8 +34,9 @@ long uk_syscall_enosys(long nr)
 					"-ENOSYS",
 					names[nr], nr);
 			else
-				uk_pr_warn("syscall number %ld is not a Linux "
-					   "x86_64 call: -ENOSYS",
+				uk_pr_warn("syscall number %ld is not "
+					   "a " UK_SYSCALL_ABI_NAME
+					   " call: -ENOSYS",
 					   nr);
 		}
 	} else {

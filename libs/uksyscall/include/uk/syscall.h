@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The system call shim: one table of implementations with Linux x86_64
- * numbers and semantics, returning a negative errno on failure.
+ * The system call shim: one table of implementations with the
+ * architecture's Linux numbers (<uk/arch/syscall_list.h>) and semantics,
+ * returning a negative errno on failure.
  *
  * A library implements a call with
  *
@@ -26,7 +27,7 @@
 #ifndef UK_SYSCALL_H
 #define UK_SYSCALL_H
 
-#include <uk/bits/syscall_list.h>
+#include <uk/arch/syscall_list.h>
 
 #ifdef __cplusplus
 extern "C" {
