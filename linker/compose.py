@@ -458,13 +458,14 @@ def compose(a):
             p = subprocess.run(cmd + [f"-Wl,-u,{s}" for s in libgcc_refs],
                                capture_output=True, text=True)
             missing = set(re.findall(r"undefined reference to `([^']+)'", p.stderr))
-            if p.returncode != 0 and missing and not libgcc_refs and \
-                    missing <= libgcc_symbols(cc):
+            if p.returncode != 0 and missing and len(libgcc_refs) < 200 and \
+                    missing <= libgcc_symbols(cc) and not missing & set(libgcc_refs):
                 # GNU ld does not always rescan libgcc after the LTO step
                 # (seen with several --whole-archive archives on aarch64), so
                 # libcalls that only LTO code generation introduced
                 # (__trunctfdf2 for long double) stay undefined: name them
-                # with -u, which pulls exactly those members in
+                # with -u, which pulls exactly those members in (again if
+                # a new link names more)
                 libgcc_refs.extend(sorted(missing))
                 return link(blob)
             if p.returncode != 0:

@@ -11,6 +11,12 @@ for x86_64; linux-libc-dev-arm64-cross, or linux-libc-dev:arm64, for arm64):
   tools/gen_syscall_list.py arm64 /usr/aarch64-linux-gnu/include/asm/unistd.h \\
       > ../../archs/arm64/include/uk/arch/syscall_list.h
 
+For arm64 the x86_64 header is read too (a third argument, default the
+Debian path above): the calls x86_64 has and arm64 lacks (open, stat, poll,
+...) are listed as UK_SYSCALL_NONUM_LIST, because libraries implement and
+call them by name for C callers; they get weak -ENOSYS defaults but no
+number.
+
 arm64's numbers are asm-generic's (include/uapi/asm-generic/unistd.h), whose
 definitions go through other macros (__NR3264_fcntl): the header is run
 through the C preprocessor (cpp -dM, as for a 64-bit target) and every
@@ -71,11 +77,19 @@ def preprocessed(path):
     return entries
 
 
+X86_HEADER = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ABI:
-        sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(ABI)}}} UNISTD_HEADER")
+    if len(sys.argv) not in (3, 4) or sys.argv[1] not in ABI:
+        sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(ABI)}}} UNISTD_HEADER [X86_64_UNISTD_64_H]")
     arch, path = sys.argv[1], sys.argv[2]
     entries = sorted(set(plain(path) if arch == "x86_64" else preprocessed(path)))
+    nonum = []
+    if arch != "x86_64":
+        ours = {n for _, n in entries}
+        ref = sys.argv[3] if len(sys.argv) == 4 else X86_HEADER
+        nonum = sorted({n for _, n in plain(ref)} - ours)
     names = [n for _, n in entries]
     if len(names) != len(set(names)):
         sys.exit("a name has two numbers: " +
@@ -95,6 +109,15 @@ def main():
     print("#define UK_SYSCALL_LIST(X) \\")
     for i, (nr, name) in enumerate(entries):
         print("\tX(%d, %s)%s" % (nr, name, " \\" if i < len(entries) - 1 else ""))
+    print()
+    print("/* Calls of x86_64 this architecture does not have: no number, but")
+    print(" * implementations (and weak -ENOSYS defaults) under their names. */")
+    if nonum:
+        print("#define UK_SYSCALL_NONUM_LIST(X) \\")
+        for i, name in enumerate(nonum):
+            print("\tX(%s)%s" % (name, " \\" if i < len(nonum) - 1 else ""))
+    else:
+        print("#define UK_SYSCALL_NONUM_LIST(X)")
     print()
     for nr, name in entries:
         print("#define UK_SYSCALL_NR_%s %d" % (name, nr))

@@ -317,6 +317,66 @@
 	X(449, futex_waitv) \
 	X(450, set_mempolicy_home_node)
 
+/* Calls of x86_64 this architecture does not have: no number, but
+ * implementations (and weak -ENOSYS defaults) under their names. */
+#define UK_SYSCALL_NONUM_LIST(X) \
+	X(_sysctl) \
+	X(access) \
+	X(afs_syscall) \
+	X(alarm) \
+	X(arch_prctl) \
+	X(chmod) \
+	X(chown) \
+	X(creat) \
+	X(create_module) \
+	X(dup2) \
+	X(epoll_create) \
+	X(epoll_ctl_old) \
+	X(epoll_wait) \
+	X(epoll_wait_old) \
+	X(eventfd) \
+	X(fork) \
+	X(futimesat) \
+	X(get_kernel_syms) \
+	X(get_thread_area) \
+	X(getdents) \
+	X(getpgrp) \
+	X(getpmsg) \
+	X(inotify_init) \
+	X(ioperm) \
+	X(iopl) \
+	X(lchown) \
+	X(link) \
+	X(lstat) \
+	X(mkdir) \
+	X(mknod) \
+	X(modify_ldt) \
+	X(open) \
+	X(pause) \
+	X(pipe) \
+	X(poll) \
+	X(putpmsg) \
+	X(query_module) \
+	X(readlink) \
+	X(rename) \
+	X(rmdir) \
+	X(security) \
+	X(select) \
+	X(set_thread_area) \
+	X(signalfd) \
+	X(stat) \
+	X(symlink) \
+	X(sysfs) \
+	X(time) \
+	X(tuxcall) \
+	X(unlink) \
+	X(uselib) \
+	X(ustat) \
+	X(utime) \
+	X(utimes) \
+	X(vfork) \
+	X(vserver)
+
 #define UK_SYSCALL_NR_io_setup 0
 #define UK_SYSCALL_NR_io_destroy 1
 #define UK_SYSCALL_NR_io_submit 2

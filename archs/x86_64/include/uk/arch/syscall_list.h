@@ -373,6 +373,10 @@
 	X(449, futex_waitv) \
 	X(450, set_mempolicy_home_node)
 
+/* Calls of x86_64 this architecture does not have: no number, but
+ * implementations (and weak -ENOSYS defaults) under their names. */
+#define UK_SYSCALL_NONUM_LIST(X)
+
 #define UK_SYSCALL_NR_read 0
 #define UK_SYSCALL_NR_write 1
 #define UK_SYSCALL_NR_open 2
