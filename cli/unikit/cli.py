@@ -248,15 +248,17 @@ def main(argv=None):
     s.add_argument("--name", help="which image, when an application directory registers several")
     s.add_argument("--image", help="boot this image instead of building an app")
     target_opts(s)
-    s.add_argument("--machine", default="microvm",
-                   help="QEMU machine: microvm (default), q35 or pc, optionally with properties "
+    s.add_argument("--machine", default=None,
+                   help="QEMU machine: x86_64 microvm (default), q35 or pc; arm64 virt (default, "
+                        "e.g. virt,gic-version=3); optionally with properties "
                         "(microvm,pit=off,pic=off)")
     s.add_argument("--mem", default="64M", help="guest RAM, e.g. 2M, 64M, 1G (default 64M)")
     s.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto")
     s.add_argument("--timeout", type=float, default=None, help="kill the guest after this many seconds")
     s.add_argument("--gdb", action="store_true", help="start halted, with a gdb stub on :1234")
     s.add_argument("--no-debug-exit", action="store_true",
-                   help="leave out isa-debug-exit: the guest must power itself off")
+                   help="leave out the exit device (x86_64 isa-debug-exit, arm64 semihosting): "
+                        "the guest must power itself off")
     s.add_argument("--cmdline", help="raw kernel command line (kvm), instead of quoted app arguments")
     s.add_argument("--expect-status", type=int, help="exit 0 only if the app returns this status")
     s.add_argument("--initrd", metavar="DIR_OR_CPIO",

@@ -59,6 +59,13 @@ def missing_packages(groups):
     return pkgs
 
 
+def require_tools(*tools):
+    """Each tool on PATH, else the apt-get line of the packages they come in."""
+    pkgs = [PACKAGES.get(t, t) for t in tools if not shutil.which(t)]
+    if pkgs:
+        raise UserError("missing tools; install them with:\n    " + apt_line(pkgs))
+
+
 def require(*groups):
     pkgs = missing_packages(groups)
     if pkgs:
