@@ -38,6 +38,12 @@ const char *kvm_arm64_stack_guard_name(uint64_t addr);
 void *kvm_arm64_map_device(uint64_t phys, uint64_t len);
 
 /* entry.S */
+/* gic.c: set up (0 or -ENODEV), version (2, 3; 0 before set-up), and the
+ * timer's PPI (line 16-31) with the function its interrupt calls */
+int kvm_arm64_gic_init(void);
+int kvm_arm64_gic_version(void);
+int kvm_arm64_gic_set_timer(unsigned irq, void (*fn)(void));
+
 extern char ukplat_kvm_arm64_boot_stack_guard[],
 	ukplat_kvm_arm64_boot_stack_bottom[], ukplat_kvm_arm64_boot_stack_top[];
 extern char ukplat_kvm_arm64_exc_stack_guard[],

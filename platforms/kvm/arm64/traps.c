@@ -162,10 +162,3 @@ void ukplat_kvm_arm64_nested(struct ukarch_regs *r)
 		ukplat_console_write(msg, sizeof(msg) - 1);
 	ukplat_exit(UKPLAT_EXIT_CRASH);
 }
-
-/* Interrupts: no controller is driven yet, so any IRQ is unexpected. */
-void ukplat_kvm_arm64_irq(struct ukarch_regs *r);
-void ukplat_kvm_arm64_irq(struct ukarch_regs *r)
-{
-	ukplat_kvm_arm64_sync(r);
-}
