@@ -12,9 +12,10 @@
 		__asm__ __volatile__("mrs %0, " #reg : "=r"(v_)::"memory"); \
 		v_;                                                         \
 	})
-#define ukarch_sysreg_write(reg, v)                                            \
-	__asm__ __volatile__("msr " #reg ", %0" ::"r"((uint64_t)(v)) : "memor" \
-								       "y")
+#define ukarch_sysreg_write(reg, v)                                  \
+	__asm__ __volatile__("msr " #reg ", %0" ::"r"((uint64_t)(v)) \
+			     : "memor"                               \
+			       "y")
 
 static inline void ukarch_isb(void)
 {
