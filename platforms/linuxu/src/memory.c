@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <uk/plat/io.h>
 #include <uk/plat/memory.h>
+#include <uk/plat/devices.h>
 #include "linuxu.h"
 
 #define SYS_mprotect 10
@@ -41,4 +42,12 @@ void *ukplat_mmio_map(uint64_t phys, size_t len)
 int ukplat_ioport_access(void)
 {
 	return 0;
+}
+
+/* A process has no firmware device description. */
+int ukplat_mmio_device(const char *compat, unsigned int i,
+		       struct ukplat_mmio_device *out)
+{
+	(void)compat, (void)i, (void)out;
+	return -ENODEV;
 }
