@@ -57,6 +57,7 @@ static struct {
 } handlers[UKPLAT_IRQ_HANDLERS_MAX];
 static struct ukplat_irq_stats stats;
 static unsigned timer_irq;
+static void gic_irq(struct ukarch_regs *r);
 static void (*timer_fn)(void);
 
 static uint32_t rd(volatile uint8_t *base, uint32_t off)
@@ -199,6 +200,7 @@ static int setup(void)
 		ukarch_isb();
 	}
 	uk_pr_debug("irq: GICv%d, %u lines", version, nr_lines);
+	kvm_arm64_irq_handler = gic_irq;
 	state = 1;
 	return 0;
 }
@@ -321,16 +323,12 @@ static void eoi(uint32_t iar)
 		ukarch_sysreg_write(S3_0_C12_C12_1, iar);
 }
 
-/* From vectors.S, interrupts masked, on the exception stack. Takes what is
- * pending (a bounded number per entry: the rest comes back at once). */
-void ukplat_kvm_arm64_irq(struct ukarch_regs *r);
-void ukplat_kvm_arm64_irq(struct ukarch_regs *r)
+/* From vectors.S through traps.c, interrupts masked, on the exception
+ * stack. Takes what is pending (a bounded number per entry: the rest comes
+ * back at once). */
+static void gic_irq(struct ukarch_regs *r)
 {
 	(void)r;
-	if (state <= 0) {
-		stats.unexpected++;
-		return;
-	}
 	for (int n = 0; n < 16; n++) {
 		uint32_t iar = ack();
 		unsigned irq = iar & 0x3ff;

@@ -41,6 +41,8 @@ void *kvm_arm64_map_device(uint64_t phys, uint64_t len);
 /* gic.c: set up (0 or -ENODEV), version (2, 3; 0 before set-up), and the
  * timer's PPI (line 16-31) with the function its interrupt calls */
 int kvm_arm64_gic_init(void);
+/* traps.c: where IRQs go, set by gic.c when it is set up */
+extern void (*kvm_arm64_irq_handler)(struct ukarch_regs *r);
 int kvm_arm64_gic_version(void);
 int kvm_arm64_gic_set_timer(unsigned irq, void (*fn)(void));
 

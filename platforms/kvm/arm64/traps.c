@@ -147,6 +147,20 @@ void ukplat_kvm_arm64_sync(struct ukarch_regs *r)
 	ukplat_exit(UKPLAT_EXIT_CRASH);
 }
 
+/* Interrupts go to the controller's code once something set it up (gic.c);
+ * images that never do carry none of it. Before that an interrupt cannot
+ * be unmasked at the controller, so this is never reached. */
+void (*kvm_arm64_irq_handler)(struct ukarch_regs *r);
+
+void ukplat_kvm_arm64_irq(struct ukarch_regs *r);
+void ukplat_kvm_arm64_irq(struct ukarch_regs *r)
+{
+	if (kvm_arm64_irq_handler)
+		kvm_arm64_irq_handler(r);
+	else
+		ukplat_kvm_arm64_sync(r); /* a report: this cannot happen */
+}
+
 /* An exception inside an exception handler (vectors.S moved to the
  * emergency stack): no formatting, the exception stack may be gone. */
 void ukplat_kvm_arm64_nested(struct ukarch_regs *r);
