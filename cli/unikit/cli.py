@@ -11,7 +11,7 @@ import sys
 from . import ROOT, check, fuzz, new, pool, run, size, sources, targets
 from .build import app_build, app_configure, build, builddir, configure, is_app_dir, run_checked
 from .errors import UserError, say
-from .host import SETUP_GROUPS, apt_line, missing_packages, require
+from .host import NEEDED, SETUP_GROUPS, apt_line, missing_packages, require
 from .initrd import cpio_newc
 
 # platforms and architectures: the targets table (platforms/targets.txt)
@@ -100,8 +100,30 @@ def cmd_test(a):
     t = subprocess.run(["meson", "test", "-C", ndir, "--print-errorlogs", "--suite", "boot",
                         "--num-processes", "2"])
     rc |= t.returncode
-    passed, failed, skips = 0, 0, []
-    for d in [bdir, ndir] + ([] if a.gcc_only else [builddir("clang")]):
+    # the other architectures of the targets table: each its own build
+    # directory (build/aarch64-gcc) and its boot suite; without the cross
+    # compiler or the QEMU the suite is skipped, with the reason
+    arch_dirs, skips = [], []
+    for arch in ARCHES:
+        if arch == "x86_64":
+            continue
+        tools = [t for t in ["build-" + arch, "run-" + arch] if t in NEEDED]
+        pkgs = missing_packages(tools)
+        if pkgs:
+            skips.append((f"{targets.cpu(arch)}-gcc", f"boot suite of {arch}", {"boot"}, True,
+                          f"SKIP: no {arch} toolchain or QEMU (apt-get install "
+                          f"{' '.join(sorted(set(pkgs)))}; ./unikit setup installs them)"))
+            continue
+        adir = configure("gcc", arch=arch, options=["werror=true", "libc=musl"])
+        say(f"building (gcc, {arch}) ...")
+        run_checked(["ninja", "-C", adir], "ninja", quiet=True)
+        say(f"running the boot suite of the {arch} build")
+        t = subprocess.run(["meson", "test", "-C", adir, "--print-errorlogs", "--suite", "boot",
+                            "--num-processes", "2"])
+        rc |= t.returncode
+        arch_dirs.append(adir)
+    passed, failed = 0, 0
+    for d in [bdir, ndir] + ([] if a.gcc_only else [builddir("clang")]) + arch_dirs:
         try:
             p, f, sk = read_testlog(os.path.join(d, "meson-logs", "testlog.json"))
         except (OSError, ValueError) as e:
