@@ -219,7 +219,7 @@ int uk_exec(const char *path, char *const argv[], char *const envp[], char *err,
 		enter_frame(f, pr->elf.entry, (uintptr_t)sp);
 		return 0;
 	}
-	uk_elf_enter(pr->elf.entry, (uintptr_t)sp); /* native caller */
+	ukarch_linux_enter(pr->elf.entry, (uintptr_t)sp); /* native caller */
 out:
 	strv_free(&a);
 	strv_free(&e);

@@ -76,7 +76,7 @@ long uk_elf_stack_init(struct uk_elf_prog *p, void *stack, size_t size,
 	return (long)((uintptr_t)stack + size - 64);
 }
 
-void uk_elf_enter(uintptr_t entry, uintptr_t sp)
+void ukarch_linux_enter(uintptr_t entry, uintptr_t sp)
 {
 	(void)entry, (void)sp;
 	fail_msg("native entry in a test");

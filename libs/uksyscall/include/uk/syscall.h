@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The system call shim: one table of implementations with Linux x86_64
- * numbers and semantics, returning a negative errno on failure.
+ * The system call shim: one table of implementations with the
+ * architecture's Linux numbers (<uk/arch/syscall_list.h>) and semantics,
+ * returning a negative errno on failure.
  *
  * A library implements a call with
  *
@@ -26,7 +27,7 @@
 #ifndef UK_SYSCALL_H
 #define UK_SYSCALL_H
 
-#include <uk/bits/syscall_list.h>
+#include <uk/arch/syscall_list.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,11 +41,16 @@ typedef long (*uk_syscall_fn_t)(long, long, long, long, long, long);
 struct ukarch_syscall_frame;
 struct ukarch_syscall_frame *uk_syscall_frame_current(void);
 
-/* Declarations of every call's entry point. */
+/* Declarations of every call's entry point (also of the calls the
+ * architecture has no number for, UK_SYSCALL_NONUM_LIST). */
 #define UK_SYSCALL_DECL_(nr, name) \
 	long uk_syscall_r_##name(long, long, long, long, long, long);
 UK_SYSCALL_LIST(UK_SYSCALL_DECL_)
 #undef UK_SYSCALL_DECL_
+#define UK_SYSCALL_DECL_NONUM_(name) \
+	long uk_syscall_r_##name(long, long, long, long, long, long);
+UK_SYSCALL_NONUM_LIST(UK_SYSCALL_DECL_NONUM_)
+#undef UK_SYSCALL_DECL_NONUM_
 
 /* -ENOSYS for call number `nr`; logs its name the first time. */
 long uk_syscall_enosys(long nr);

@@ -66,6 +66,14 @@ ukarch_syscall_resume(const struct ukarch_syscall_frame *f);
  * tid pointer before the TLS value (flags, newsp, ptid, ctid, tls). */
 #define UKARCH_CLONE_TLS_LAST 1
 
+/*
+ * Start a Linux program at `entry` with the stack pointer `sp` (the initial
+ * process stack: argc, argv, envp, auxv), as the kernel would: every
+ * general register zero and the floating-point state reset.
+ */
+__attribute__((noreturn)) void ukarch_linux_enter(uintptr_t entry,
+						  uintptr_t sp);
+
 #ifdef __cplusplus
 }
 #endif
