@@ -14,7 +14,10 @@
  * the top of the current thread's auxiliary stack (uk_syscall_aux_sp, kept
  * current by the scheduler; clone reads the frame there) and the FP/SIMD
  * registers below it, moves to that stack in EL1t with the caller's
- * interrupt mask, and calls uk_syscall_table[x8](x0..x5). On the way back
+ * interrupt mask, and calls uk_syscall_table[x8](x0..x5). When
+ * uk_syscall_exit_work is set (signals), uk_syscall_exit_binary() sees the
+ * frame and the result first (posixprocess: a handler's entry, rt_sigreturn,
+ * a restart) and may rewrite both. On the way back
  * the result goes to x0, every other register comes back from the frame
  * (FP/SIMD included: Linux preserves them), the frame's pc is cleared
  * ("not in a call") and an exception return resumes the caller. A call can
@@ -92,7 +95,18 @@ ukarch_syscall_entry:
 	ldr	x9, =uk_syscall_table
 	ldr	x9, [x9, x8, lsl #3]
 	blr	x9
-1:	str	x0, [x19, #0]		/* the result */
+	/* The way out with work to do (a signal to handle, a context to
+	 * restore, a call to make again): uk_syscall_exit_binary(frame,
+	 * result) may rewrite the frame and returns x0. The frame's x0 is
+	 * still the first argument then (a restart needs it). Every register
+	 * comes from the frame below in any case. */
+1:	ldr	x1, =uk_syscall_exit_work
+	ldr	w1, [x1]
+	cbz	w1, 3f
+	mov	x1, x0
+	mov	x0, x19
+	bl	uk_syscall_exit_binary
+3:	str	x0, [x19, #0]		/* the result */
 	msr	daifset, #0xf
 	sub	x17, x19, #FPSAVE
 	ldp	q0, q1, [x17, #0]

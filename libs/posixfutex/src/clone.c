@@ -197,7 +197,7 @@ UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, void *, newsp, int *,
 		return -ENOMEM;
 	/* no stack: the caller's (a process made like vfork) */
 	if (!newsp && !(flags & CLONE_THREAD_))
-		newsp = (void *)f->rsp;
+		newsp = (void *)ukarch_syscall_frame_sp(f);
 	cs->binary = 1;
 	cs->frame = *f;
 	ukarch_syscall_frame_child(&cs->frame, (uintptr_t)newsp);

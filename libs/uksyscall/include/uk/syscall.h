@@ -102,22 +102,19 @@ extern volatile int uk_syscall_exit_work;
 long uk_syscall_exit_native(long ret);
 
 /*
- * Binary path: called by the `syscall` entry with the thread's frame and
- * the call's result when uk_syscall_exit_work is set, before the registers
- * are restored from the frame (every one of them, rbx/rbp/r12-r15 and the
- * FPU state at uk_syscall_frame_fpu(f) included, then iretq). Returns the
- * value for rax; may rewrite the frame to enter a signal handler, to
- * restore a context (rt_sigreturn) or to make the call again. Weak
- * default: `ret`.
+ * Binary path: called by the architecture's entry (`syscall`, `svc #0`)
+ * with the thread's frame and the call's result when uk_syscall_exit_work
+ * is set, before the registers are restored from the frame (every one of
+ * them, callee-saved ones and the FPU state at ukarch_syscall_frame_fpu(f)
+ * included; x86_64 then returns with iretq, arm64 with eret). Returns the
+ * value for the result register (rax, x0); may rewrite the frame to enter
+ * a signal handler, to restore a context (rt_sigreturn) or to make the
+ * call again. Weak default: `ret`.
  */
 long uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret);
 
-/* The FPU/SSE state (fxsave format, 512 bytes) the binary entry saved
- * below its frame, and restores on the way out. */
-static inline void *uk_syscall_frame_fpu(struct ukarch_syscall_frame *f)
-{
-	return (char *)f - 512;
-}
+/* (The FPU state the binary entry saved below its frame, and restores on
+ * the way out: ukarch_syscall_frame_fpu() of <uk/arch/syscall.h>.) */
 
 /*
  * uk_syscall6() followed by the exit work: what a libc's system call

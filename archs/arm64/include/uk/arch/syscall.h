@@ -54,6 +54,51 @@ static inline void ukarch_syscall_frame_child(struct ukarch_syscall_frame *f,
 	f->sp = sp;
 }
 
+/* The caller's stack pointer. */
+static inline uintptr_t
+ukarch_syscall_frame_sp(const struct ukarch_syscall_frame *f)
+{
+	return (uintptr_t)f->sp;
+}
+
+/* The FP/SIMD state the entry saved below its frame and restores on the
+ * way out: q0-q31, then FPCR and FPSR (64 bits each),
+ * UKARCH_SYSCALL_FPU_SIZE bytes. */
+#define UKARCH_SYSCALL_FPU_SIZE 528
+static inline void *ukarch_syscall_frame_fpu(struct ukarch_syscall_frame *f)
+{
+	return (char *)f - UKARCH_SYSCALL_FPU_SIZE;
+}
+
+/* Have the call made again when the frame is restored (`svc #0` is 4
+ * bytes long); returns the value for the result register x0: the call's
+ * first argument, which the entry leaves in the frame until the way out. */
+static inline long ukarch_syscall_frame_restart(struct ukarch_syscall_frame *f)
+{
+	f->pc -= 4;
+	return (long)f->x[0];
+}
+
+/*
+ * Make the frame a Linux program's start (execve on the binary path): pc
+ * `entry`, stack `sp`, every other register 0, PSTATE with the caller's
+ * mode and every flag and interrupt mask clear (interrupts on), the FP/SIMD
+ * registers, FPCR and FPSR 0. The entry must then restore every register
+ * from the frame.
+ */
+static inline void ukarch_syscall_frame_exec(struct ukarch_syscall_frame *f,
+					     uintptr_t entry, uintptr_t sp)
+{
+	unsigned long mode = f->pstate & 0x1f; /* M[4:0]: EL1t */
+
+	__builtin_memset(f, 0, sizeof(*f));
+	f->pc = entry;
+	f->sp = sp;
+	f->pstate = mode;
+	__builtin_memset(ukarch_syscall_frame_fpu(f), 0,
+			 UKARCH_SYSCALL_FPU_SIZE);
+}
+
 /*
  * Become the thread `f` describes: load every register of the frame and
  * continue where its call returns to (an exception return, so that flags
