@@ -101,9 +101,10 @@ const struct ukplat_clock_info *ukplat_clock_info(void)
 
 /* ---- the timer ---- */
 
-static int state;	/* 0 not set up, 1 ready, -1 unavailable */
-static uint64_t armed;	/* deadline (ns) waited for, 0 none */
-static uint64_t period; /* ns, periodic mode */
+static int state;	 /* 0 not set up, 1 ready, -1 unavailable */
+static uint64_t armed;	 /* ukplat_timer_arm()'s deadline (ns), 0 none */
+static uint64_t halt_dl; /* a halt's own deadline (ns), 0 none */
+static uint64_t period;	 /* ns, periodic mode */
 static uint64_t period_ticks, next_cval;
 static uint64_t next_periodic;
 static ukplat_timer_fn_t user_fn;
@@ -120,6 +121,20 @@ static void program(uint64_t deadline_ns)
 	ukarch_sysreg_write(cntv_cval_el0, ns_to_counter(deadline_ns));
 	ukarch_sysreg_write(cntv_ctl_el0, CTL_ENABLE);
 	ukarch_isb();
+}
+
+/* The earlier of the armed deadline and a halt's deadline, if still ahead
+ * (a halt whose deadline passed ends by itself); interrupts disabled. */
+static void program_next(uint64_t now)
+{
+	uint64_t d = armed;
+
+	if (halt_dl > now && (!d || halt_dl < d))
+		d = halt_dl;
+	if (d)
+		program(d);
+	else
+		timer_stop();
 }
 
 static void timer_interrupt(void)
@@ -151,13 +166,16 @@ static void timer_interrupt(void)
 			user_fn(dl, user_arg);
 		return;
 	}
-	timer_stop();
-	if (!armed)
-		return;
-	uint64_t dl = armed;
-	armed = 0;
-	if (user_fn)
-		user_fn(dl, user_arg);
+	uint64_t now = ukplat_monotonic_clock();
+
+	if (armed && now >= armed) {
+		uint64_t dl = armed;
+		armed = 0;
+		if (user_fn)
+			user_fn(dl, user_arg);
+	}
+	/* the other deadline (a halt's, or the armed one after a halt's) */
+	program_next(ukplat_monotonic_clock());
 }
 
 static int setup(void)
@@ -207,10 +225,7 @@ int ukplat_timer_arm(uint64_t deadline_ns)
 	unsigned long f = ukplat_lcpu_save_irqf();
 	period = 0;
 	armed = deadline_ns;
-	if (deadline_ns)
-		program(deadline_ns);
-	else
-		timer_stop();
+	program_next(ukplat_monotonic_clock());
 	ukplat_lcpu_restore_irqf(f);
 	return 0;
 }
@@ -265,20 +280,30 @@ void ukplat_halt_until_or(uint64_t deadline_ns, const volatile int *wake)
 {
 	int forever = deadline_ns == UINT64_MAX;
 
-	if (!forever && ukplat_timer_arm(deadline_ns) < 0) {
+	if (!forever && setup() < 0) {
 		/* no timer: wait without one */
 		while (ukplat_monotonic_clock() < deadline_ns &&
 		       !(wake && *wake))
 			__asm__ __volatile__("yield");
 		return;
 	}
+	/* The halt's deadline is its own: an armed deadline
+	 * (ukplat_timer_arm) stays armed, and its handler runs if it comes
+	 * first. */
 	unsigned long f = ukplat_lcpu_save_irqf();
+	if (!forever) {
+		period = 0;
+		halt_dl = deadline_ns;
+		program_next(ukplat_monotonic_clock());
+	}
 	while (!(wake && *wake) &&
 	       (forever || ukplat_monotonic_clock() < deadline_ns))
 		__asm__ __volatile__("dsb sy\n\twfi\n\tmsr daifclr, #2\n\t"
 				     "isb\n\tmsr daifset, #2" ::
 					     : "memory");
+	if (!forever) {
+		halt_dl = 0;
+		program_next(ukplat_monotonic_clock());
+	}
 	ukplat_lcpu_restore_irqf(f);
-	if (!forever)
-		ukplat_timer_arm(0);
 }

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Synchronous exceptions of kvm/arm64: crash reports (exception class, ESR,
  * FAR, the registers, a backtrace with function names), and the few
- * exceptions that are expected (the semihosting probe). */
+ * exceptions that are expected (the semihosting probe); interrupts to the
+ * controller's code, then the return hook (signal delivery to a loaded
+ * program). */
+#include <errno.h>
 #include <stdint.h>
 #include <uk/arch/arm64.h>
 #include <uk/arch/regs.h>
 #include <uk/crash.h>
 #include <uk/plat/console.h>
 #include <uk/plat/halt.h>
+#include <uk/plat/irq.h>
 #include <uk/print.h>
 #include "kvm_arm64.h"
 
@@ -152,13 +156,30 @@ void ukplat_kvm_arm64_sync(struct ukarch_regs *r)
  * be unmasked at the controller, so this is never reached. */
 void (*kvm_arm64_irq_handler)(struct ukarch_regs *r);
 
-void ukplat_kvm_arm64_irq(struct ukarch_regs *r);
-void ukplat_kvm_arm64_irq(struct ukarch_regs *r)
+static void (*return_hook)(struct ukarch_regs *r, void *fx);
+extern char __uk_image_start[], __uk_image_end[];
+
+int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *r, void *fx))
+{
+	return_hook = fn;
+	return 0;
+}
+
+/* `fx`: the FP/SIMD state vectors.S saved (q0-q31, FPCR, FPSR), restored
+ * after this. The return hook sees interrupted code outside the image: a
+ * program an ELF loader started (no kernel code was in progress); the
+ * registers it leaves in `r`, sp included, are what the interrupt returns
+ * to. */
+void ukplat_kvm_arm64_irq(struct ukarch_regs *r, void *fx);
+void ukplat_kvm_arm64_irq(struct ukarch_regs *r, void *fx)
 {
 	if (kvm_arm64_irq_handler)
 		kvm_arm64_irq_handler(r);
 	else
 		ukplat_kvm_arm64_sync(r); /* a report: this cannot happen */
+	if (return_hook && (r->pc < (uintptr_t)__uk_image_start ||
+			    r->pc >= (uintptr_t)__uk_image_end))
+		return_hook(r, fx);
 }
 
 /* An exception inside an exception handler (vectors.S moved to the

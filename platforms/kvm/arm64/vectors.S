@@ -8,8 +8,10 @@
  *                ukplat_syscall_enable in lcpu.c); anything else to
  *                ukplat_kvm_arm64_sync(regs): a crash report, or
  *                (returning) a handled event such as the semihosting probe
- *   IRQ          ukplat_kvm_arm64_irq(regs), with the FP/SIMD state saved
- *                around it (C handlers may use vector registers), then back
+ *   IRQ          ukplat_kvm_arm64_irq(regs, fp state), with the FP/SIMD
+ *                state saved around it (C handlers may use vector
+ *                registers), then back to what regs say then (sp, pc and
+ *                the rest: the return hook may have changed them)
  *   FIQ, SError  fatal, like synchronous ones
  * The "current EL with SPx" group means an exception inside a handler: it
  * moves to a stack of its own (the exception stack may be what overflowed)
@@ -158,6 +160,7 @@ el1t_irq:
 	stp	x0, x1, [x2]
 	mov	x29, xzr
 	mov	x0, x19
+	mov	x1, sp			/* the FP/SIMD state, for the return hook */
 	bl	ukplat_kvm_arm64_irq
 	add	x2, sp, #512
 	ldp	x0, x1, [x2]
@@ -180,6 +183,9 @@ el1t_irq:
 	ldp	q28, q29, [sp, #448]
 	ldp	q30, q31, [sp, #480]
 	mov	sp, x19
+	/* the return hook may have moved the interrupted code's stack */
+	ldr	x0, [sp, #UKARCH_REGS_OFF_SP]
+	msr	sp_el0, x0
 	RESTORE_REGS_ERET
 	.size	el1t_irq, . - el1t_irq
 
