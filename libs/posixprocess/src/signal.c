@@ -679,7 +679,22 @@ static long interrupted(long ret, const struct pp_sigaction *a, int *restart)
 }
 
 /* The native ucontext a handler gets: Linux's layout up to uc_sigmask,
- * padded to the size of a libc's ucontext_t. */
+ * padded to the size of a libc's ucontext_t (the registers are not
+ * filled in: a C handler was called, nothing was interrupted). */
+#if defined(__aarch64__)
+/* arm64: uc_sigmask before uc_mcontext, padded to 1024 bits; the
+ * sigcontext (4384 bytes, 16-aligned) at 176 */
+struct native_uc {
+	uint64_t flags, link;
+	struct pp_stack stack;
+	uint64_t sigmask;
+	uint8_t pad[1024 / 8 - 8];
+	uint64_t mcontext[548] __attribute__((aligned(16)));
+};
+_Static_assert(offsetof(struct native_uc, sigmask) == 40 &&
+		       offsetof(struct native_uc, mcontext) == 176,
+	       "arm64 ucontext_t");
+#else
 struct native_uc {
 	uint64_t flags, link;
 	struct pp_stack stack;
@@ -687,6 +702,9 @@ struct native_uc {
 	uint64_t sigmask;
 	uint8_t pad[640];
 };
+_Static_assert(offsetof(struct native_uc, sigmask) == 296,
+	       "x86_64 ucontext_t");
+#endif
 
 long uk_syscall_exit_native(long ret)
 {
