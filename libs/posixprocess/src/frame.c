@@ -83,7 +83,8 @@ void pp_call_native(struct uk_thread *t, int sig, struct pp_siginfo *info,
 	uintptr_t top;
 	void *fn = (void *)a->handler;
 
-	pp_pick_stack(t, a, (uintptr_t)__builtin_frame_address(0), &saved, &top);
+	pp_pick_stack(t, a, (uintptr_t)__builtin_frame_address(0), &saved,
+		      &top);
 	if (top) {
 		uk_process_call_on(fn, sig, info, uc, top & ~(uintptr_t)15);
 		/* an auto-disarmed stack comes back, as sigreturn does it */

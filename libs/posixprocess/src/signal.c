@@ -276,11 +276,14 @@ __attribute__((noreturn)) static void fatal(int sig,
 		 * is worth a report */
 		if (core)
 			uk_pr_warn("process %d (%s) killed by signal %d (%s) "
-				   "in thread %d at " PP_PC_NAME " 0x%lx, " PP_SP_NAME
+				   "in thread %d at " PP_PC_NAME
+				   " 0x%lx, " PP_SP_NAME
 				   " 0x%lx (no core file is written)",
 				   p->pid, p->comm, sig, names[sig], t->tid,
-				   regs ? (unsigned long)ukarch_regs_pc(regs) : 0UL,
-				   regs ? (unsigned long)ukarch_regs_sp(regs) : 0UL);
+				   regs ? (unsigned long)ukarch_regs_pc(regs)
+					: 0UL,
+				   regs ? (unsigned long)ukarch_regs_sp(regs)
+					: 0UL);
 		else
 			uk_pr_info("process %d (%s) killed by signal %d",
 				   p->pid, p->comm, sig);
@@ -293,12 +296,12 @@ __attribute__((noreturn)) static void fatal(int sig,
 		uk_pr_crit("killed by real-time signal %d: exit status %d", sig,
 			   128 + sig);
 	if (default_action(sig) == DFL_CORE && regs)
-		uk_pr_crit("%s in thread %d at " PP_PC_NAME " 0x%lx, " PP_SP_NAME
-			   " 0x%lx (a core dump signal: no core file is "
-			   "written)",
-			   names[sig], t->tid,
-			   (unsigned long)ukarch_regs_pc(regs),
-			   (unsigned long)ukarch_regs_sp(regs));
+		uk_pr_crit(
+			"%s in thread %d at " PP_PC_NAME " 0x%lx, " PP_SP_NAME
+			" 0x%lx (a core dump signal: no core file is "
+			"written)",
+			names[sig], t->tid, (unsigned long)ukarch_regs_pc(regs),
+			(unsigned long)ukarch_regs_sp(regs));
 	uk_process_exit(128 + sig);
 }
 
@@ -702,8 +705,7 @@ struct native_uc {
 	uint64_t sigmask;
 	uint8_t pad[640];
 };
-_Static_assert(offsetof(struct native_uc, sigmask) == 296,
-	       "x86_64 ucontext_t");
+_Static_assert(offsetof(struct native_uc, sigmask) == 296, "x86_64 ucontext_t");
 #endif
 
 long uk_syscall_exit_native(long ret)

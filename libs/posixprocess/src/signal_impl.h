@@ -53,6 +53,15 @@
 #define SS_ONSTACK_    1
 #define SS_DISABLE_    2
 #define SS_AUTODISARM_ (1U << 31)
+#define SI_USER_       0
+#define SI_KERNEL_     0x80
+#define SI_QUEUE_      (-1)
+#define SI_TIMER_      (-2)
+#define SI_TKILL_      (-6)
+#define CLD_EXITED_    1
+#define CLD_KILLED_    2
+#define CLD_DUMPED_    3
+/* what differs per architecture */
 #if defined(__aarch64__)
 #define MINSIGSTKSZ_ 5120
 #define PP_PC_NAME   "pc"
@@ -62,14 +71,6 @@
 #define PP_PC_NAME   "rip"
 #define PP_SP_NAME   "rsp"
 #endif
-#define SI_USER_       0
-#define SI_KERNEL_     0x80
-#define SI_QUEUE_      (-1)
-#define SI_TIMER_      (-2)
-#define SI_TKILL_      (-6)
-#define CLD_EXITED_    1
-#define CLD_KILLED_    2
-#define CLD_DUMPED_    3
 
 #define SIGBIT(sig)  (1ULL << ((sig)-1))
 #define UNBLOCKABLE_ (SIGBIT(SIGKILL_) | SIGBIT(SIGSTOP_))

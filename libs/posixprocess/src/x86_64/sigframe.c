@@ -90,7 +90,7 @@ long pp_regs_result(const struct ukarch_regs *r)
 void pp_regs_restart(struct ukarch_regs *r,
 		     const struct ukarch_syscall_frame *f)
 {
-	r->rip -= 2; /* `syscall` is 2 bytes: make it again */
+	r->rip -= 2;	 /* `syscall` is 2 bytes: make it again */
 	r->rax = f->rax; /* the call number */
 }
 

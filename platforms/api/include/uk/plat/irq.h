@@ -46,9 +46,9 @@ struct ukarch_regs;
  * progress), with that code's saved registers and FPU state (x86_64:
  * fxsave format, 512 bytes; arm64: q0-q31, FPCR, FPSR, 528 bytes - the
  * layout of the binary system call entry's save area), which it MAY
- * change: the interrupt then returns to what they say (signal delivery). Interrupts disabled, on the interrupt
- * stack; `fn` MUST NOT block. NULL: none. Returns 0, or -ENOTSUP where no
- * such code can run (linuxu).
+ * change: the interrupt then returns to what they say (signal delivery).
+ * Interrupts disabled, on the interrupt stack; `fn` MUST NOT block. NULL: none.
+ * Returns 0, or -ENOTSUP where no such code can run (linuxu).
  */
 int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *r, void *fx));
 
