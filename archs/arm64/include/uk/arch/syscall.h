@@ -82,14 +82,15 @@ static inline long ukarch_syscall_frame_restart(struct ukarch_syscall_frame *f)
 /*
  * Make the frame a Linux program's start (execve on the binary path): pc
  * `entry`, stack `sp`, every other register 0, PSTATE with the caller's
- * mode and every flag and interrupt mask clear (interrupts on), the FP/SIMD
- * registers, FPCR and FPSR 0. The entry must then restore every register
- * from the frame.
+ * mode and D, A, F masks, the flags and the IRQ mask clear (interrupts on,
+ * as ukarch_linux_enter leaves them), the FP/SIMD registers, FPCR and FPSR
+ * 0. The entry must then restore every register from the frame.
  */
 static inline void ukarch_syscall_frame_exec(struct ukarch_syscall_frame *f,
 					     uintptr_t entry, uintptr_t sp)
 {
-	unsigned long mode = f->pstate & 0x1f; /* M[4:0]: EL1t */
+	/* M[4:0] (EL1t), D (bit 9), A (8), F (6); not I (7) */
+	unsigned long mode = f->pstate & 0x35f;
 
 	__builtin_memset(f, 0, sizeof(*f));
 	f->pc = entry;
