@@ -3,8 +3,9 @@
 platform archive into a unikernel image, through one whole-program LTO link.
 
 Writes, next to --out:
-  OUT          the image (stripped ELF; boots with `qemu -kernel OUT` or runs
-               as a Linux process, depending on the platform)
+  OUT          the image (stripped ELF, or with --raw the flat loadable bytes
+               (arm64 Image); boots with `qemu -kernel OUT` or runs as a
+               Linux process, depending on the platform)
   OUT.dbg      the same image unstripped: symbols and DWARF for gdb
   OUT.map      the linker map
   OUT.size     the size report: text/rodata/data/bss bytes per library after
@@ -130,13 +131,13 @@ def member_label(member, default):
     return re.sub(r"-(nolto|mem)$", "", m.group(1)) if m else default
 
 
-def archive_symbols(toolchain, archive):
+def archive_symbols(toolchain, archive, objdump="objdump"):
     """{library label: names defined there} of an archive, static names
     included, split by where each member was built (member_label)."""
     if toolchain == "gcc":
         # objdump reads the fat objects' real symbol tables (nm would read
         # the LTO plugin's, which leaves out static symbols).
-        cmd = ["objdump", "-t", archive]
+        cmd = [objdump, "-t", archive]
     else:
         cmd = ["llvm-nm", "--defined-only", archive]
     try:
@@ -385,6 +386,27 @@ def run(cmd, what):
     return p
 
 
+_LIBGCC_SYMS = {}
+
+
+def libgcc_symbols(cc):
+    """Names libgcc.a of this compiler defines."""
+    key = tuple(cc)
+    if key not in _LIBGCC_SYMS:
+        path = subprocess.run(cc + ["-print-libgcc-file-name"], capture_output=True,
+                              text=True).stdout.strip()
+        names = set()
+        if os.path.isfile(path):
+            out = subprocess.run(["readelf", "-sW", path], capture_output=True,
+                                 text=True).stdout
+            for line in out.splitlines():
+                f = line.split()
+                if len(f) >= 8 and f[6] != "UND" and f[4] in ("GLOBAL", "WEAK"):
+                    names.add(f[7])
+        _LIBGCC_SYMS[key] = names
+    return _LIBGCC_SYMS[key]
+
+
 def write_generated(tmp, app_name, blob):
     blob_path = os.path.join(tmp, "symtab.bin")
     with open(blob_path, "wb") as f:
@@ -426,12 +448,29 @@ def compose(a):
     objs = ["-Wl,--whole-archive"] + a.archives + ["-Wl,--no-whole-archive"] + a.lib
 
     with tempfile.TemporaryDirectory(prefix="unikit-compose-") as tmp:
+        libgcc_refs = []
+
         def link(blob):
             asm = write_generated(tmp, a.app_name, blob)
             obj = os.path.join(tmp, "generated.o")
             run(cc + ["-c", asm, "-o", obj], "assembling the generated table")
-            run(cc + cflags + lto + ldflags + ["-o", dbg] + objs + [obj, "-lgcc"],
-                "linking " + os.path.basename(out))
+            cmd = cc + cflags + lto + ldflags + ["-o", dbg] + objs + [obj, "-lgcc"]
+            p = subprocess.run(cmd + [f"-Wl,-u,{s}" for s in libgcc_refs],
+                               capture_output=True, text=True)
+            missing = set(re.findall(r"undefined reference to `([^']+)'", p.stderr))
+            if p.returncode != 0 and missing and len(libgcc_refs) < 200 and \
+                    missing <= libgcc_symbols(cc) and not missing & set(libgcc_refs):
+                # GNU ld does not always rescan libgcc after the LTO step
+                # (seen with several --whole-archive archives on aarch64), so
+                # libcalls that only LTO code generation introduced
+                # (__trunctfdf2 for long double) stay undefined: name them
+                # with -u, which pulls exactly those members in (again if
+                # a new link names more)
+                libgcc_refs.extend(sorted(missing))
+                return link(blob)
+            if p.returncode != 0:
+                raise ComposeError(f"linking {os.path.basename(out)} failed "
+                                   f"({' '.join(cmd)}):\n{p.stdout}{p.stderr}")
             return Elf(dbg)
 
         elf = link(b"")
@@ -445,11 +484,16 @@ def compose(a):
             if build_symtab(elf) != blob:
                 raise ComposeError("symbol table changed between links (report this bug)")
 
-    run([a.strip, "--strip-all", "-R", ".comment", "-o", out, dbg], "stripping")
+    if a.raw:
+        # a boot protocol that loads a flat file (the Linux arm64 Image):
+        # the loadable bytes from the first one on, no ELF headers
+        run([a.objcopy, "-O", "binary", dbg, out], "writing the raw image")
+    else:
+        run([a.strip, "--strip-all", "-R", ".comment", "-o", out, dbg], "stripping")
     image_bytes = os.path.getsize(out)
     owners = []
     for p in a.archives + a.lib:
-        owners += sorted(archive_symbols(a.toolchain, p).items())
+        owners += sorted(archive_symbols(a.toolchain, p, a.objdump).items())
     sources = source_owners(a.compile_db, {label for label, _ in owners}) if a.compile_db else None
     comp_dir = os.path.dirname(os.path.abspath(a.compile_db)) if a.compile_db else None
     rows, totals = size_report(elf, owners, line_table_owners(dbg, a.archives + a.lib, sources,
@@ -468,6 +512,10 @@ def main(argv=None):
     p.add_argument("--toolchain", choices=("gcc", "clang"), required=True)
     p.add_argument("--nm", required=True)
     p.add_argument("--strip", required=True)
+    p.add_argument("--objdump", default="objdump", help="objdump for the target (gcc archives)")
+    p.add_argument("--objcopy", default="objcopy", help="objcopy for the target (--raw)")
+    p.add_argument("--raw", action="store_true",
+                   help="write the image as a flat binary of its loadable bytes (arm64 Image)")
     p.add_argument("--script", required=True, help="platform linker script")
     p.add_argument("--app-name", required=True)
     p.add_argument("--out", required=True)

@@ -76,6 +76,8 @@ def make(a):
         db = os.path.join(pool.get("build_root", ""), "compile_commands.json")
         if pool.get("build_root") and os.path.isfile(db):
             argv += ["--compile-db", db]
+        if target.get("format") == "raw":
+            argv.append("--raw")
         for o in ordinary:
             argv += ["--lib", o]
         argv += archives
@@ -89,7 +91,7 @@ def make(a):
         for extra in a.archives:
             paths[compose.lib_label(extra)] = os.path.abspath(extra)
         info = {"app": name, "platform": plat, "arch": arch, "libc": libc["name"],
-                "needs": needs, "boot": target["boot"],
+                "needs": needs, "boot": target["boot"], "format": target.get("format", "elf"),
                 "libraries": [{"name": l, "why": w} for l, w in chosen],
                 "app_archives": [os.path.abspath(x) for x in a.archives],
                 "paths": paths, "nm": pool["nm"], "toolchain": pool["toolchain"]}

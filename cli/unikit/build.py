@@ -5,19 +5,25 @@ import os
 import subprocess
 import sys
 
-from . import BUILD, ROOT
+from . import BUILD, ROOT, targets
 from .errors import UserError, say
 from .host import require
 
 
 def builddir(toolchain, arch="x86_64", variant=""):
-    return os.path.join(BUILD, f"{arch}-{toolchain}{variant}")
+    return os.path.join(BUILD, f"{targets.cpu(arch)}-{toolchain}{variant}")
+
+
+def arch_groups(arch, toolchain):
+    """host.py's tool groups an architecture's build needs beyond "build"."""
+    return (["clang"] if toolchain == "clang" else []) + \
+        (["build-" + arch] if arch != "x86_64" and toolchain == "gcc" else [])
 
 
 def configure(toolchain, arch="x86_64", variant="", options=()):
-    require("build", *(["clang"] if toolchain == "clang" else []))
+    require("build", *arch_groups(arch, toolchain))
     bdir = builddir(toolchain, arch, variant)
-    cross = os.path.join(ROOT, "cross", f"{arch}-{toolchain}.ini")
+    cross = os.path.join(ROOT, "cross", f"{targets.cpu(arch)}-{toolchain}.ini")
     opts = [f"-D{o}" for o in options]
     if os.path.exists(os.path.join(bdir, "meson-private", "coredata.dat")):
         if opts:
@@ -149,11 +155,11 @@ def app_builddir(appdir, toolchain="gcc", arch="x86_64"):
     # `unikit build DIR` and the meson commands by hand share it
     if (toolchain, arch) == ("gcc", "x86_64"):
         return os.path.join(appdir, "build")
-    return os.path.join(appdir, f"build-{arch}-{toolchain}")
+    return os.path.join(appdir, f"build-{targets.cpu(arch)}-{toolchain}")
 
 
 def app_configure(appdir, toolchain="gcc", arch="x86_64", options=()):
-    require("build", *(["clang"] if toolchain == "clang" else []))
+    require("build", *arch_groups(arch, toolchain))
     appdir = os.path.abspath(appdir)
     if not os.path.isdir(appdir):
         raise UserError(f"{appdir}: no such directory")
@@ -161,7 +167,7 @@ def app_configure(appdir, toolchain="gcc", arch="x86_64", options=()):
         raise UserError(f"{appdir} has no meson.build: not an application repository "
                         f"(`unikit new {appdir}` makes one; docs/apps.md)")
     sdk = os.path.join(appdir, "subprojects", "unikit")
-    cross = os.path.join(sdk, "cross", f"{arch}-{toolchain}.ini")
+    cross = os.path.join(sdk, "cross", f"{targets.cpu(arch)}-{toolchain}.ini")
     if not os.path.isfile(cross):
         if not os.path.exists(sdk) and os.path.isfile(os.path.join(appdir, "subprojects", "unikit.wrap")):
             run_checked(["meson", "subprojects", "download", "unikit"], "meson subprojects download",
@@ -169,7 +175,7 @@ def app_configure(appdir, toolchain="gcc", arch="x86_64", options=()):
         if not os.path.isfile(cross):
             raise UserError(f"{appdir}: subprojects/unikit is missing (a symlink to a unikit "
                             f"checkout or a unikit.wrap; docs/apps.md), so there is no cross file "
-                            f"subprojects/unikit/cross/{arch}-{toolchain}.ini")
+                            f"subprojects/unikit/cross/{targets.cpu(arch)}-{toolchain}.ini")
     bdir = app_builddir(appdir, toolchain, arch)
     opts = [f"-D{o}" for o in options]
     if os.path.exists(os.path.join(bdir, "meson-private", "coredata.dat")):

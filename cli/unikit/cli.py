@@ -11,7 +11,7 @@ import sys
 from . import ROOT, check, debug, fuzz, new, package, pool, run, size, sources, targets
 from .build import app_build, app_configure, build, builddir, configure, is_app_dir, run_checked
 from .errors import UserError, say
-from .host import SETUP_GROUPS, apt_line, missing_packages, require
+from .host import NEEDED, SETUP_GROUPS, apt_line, missing_packages, require
 from .initrd import cpio_newc
 
 # platforms and architectures: the targets table (platforms/targets.txt)
@@ -89,7 +89,8 @@ def cmd_test(a):
     # of a build's time, and CI has 45 minutes) and the native unit tests are
     # the same programs in every build directory
     quick = ["werror=true", "ports=false", "unit_tests=false"]
-    say("quick mode: the " + ("newlib build runs" if a.gcc_only else "clang and newlib builds run")
+    say("quick mode: the " + ("newlib and arm64 builds run" if a.gcc_only
+                              else "clang, newlib and arm64 builds run")
         + " the boot suite without the ports (-Dports=false; `unikit bench ports` builds them "
         "with both libcs) and without building the native unit tests again "
         "(-Dunit_tests=false: the gcc build ran them)")
@@ -109,8 +110,31 @@ def cmd_test(a):
     t = subprocess.run(["meson", "test", "-C", ndir, "--print-errorlogs", "--suite", "boot",
                         "--num-processes", "2"])
     rc |= t.returncode
-    passed, failed, skips = 0, 0, []
-    for d in [bdir, ndir] + ([] if a.gcc_only else [builddir("clang")]):
+    # the other architectures of the targets table: each its own build
+    # directory (build/aarch64-gcc) and its boot suite; without the cross
+    # compiler or the QEMU the suite is skipped, with the reason
+    arch_dirs, skips = [], []
+    for arch in ARCHES:
+        if arch == "x86_64":
+            continue
+        tools = [t for t in ["build-" + arch, "run-" + arch] if t in NEEDED]
+        pkgs = missing_packages(tools)
+        if pkgs:
+            skips.append((f"{targets.cpu(arch)}-gcc", f"boot suite of {arch}", {"boot"}, True,
+                          f"SKIP: no {arch} toolchain or QEMU (apt-get install "
+                          f"{' '.join(sorted(set(pkgs)))}; ./unikit setup installs them)"))
+            continue
+        # quick, as the clang and newlib builds (CI time)
+        adir = configure("gcc", arch=arch, options=quick + ["libc=musl"])
+        say(f"building (gcc, {arch}) ...")
+        run_checked(["ninja", "-C", adir], "ninja", quiet=True)
+        say(f"running the boot suite of the {arch} build")
+        t = subprocess.run(["meson", "test", "-C", adir, "--print-errorlogs", "--suite", "boot",
+                            "--num-processes", "2"])
+        rc |= t.returncode
+        arch_dirs.append(adir)
+    passed, failed = 0, 0
+    for d in [bdir, ndir] + ([] if a.gcc_only else [builddir("clang")]) + arch_dirs:
         try:
             p, f, sk = read_testlog(os.path.join(d, "meson-logs", "testlog.json"))
         except (OSError, ValueError) as e:
@@ -259,15 +283,17 @@ def main(argv=None):
     s.add_argument("--name", help="which image, when an application directory registers several")
     s.add_argument("--image", help="boot this image instead of building an app")
     target_opts(s)
-    s.add_argument("--machine", default="microvm",
-                   help="QEMU machine: microvm (default), q35 or pc, optionally with properties "
+    s.add_argument("--machine", default=None,
+                   help="QEMU machine: x86_64 microvm (default), q35 or pc; arm64 virt (default, "
+                        "e.g. virt,gic-version=3); optionally with properties "
                         "(microvm,pit=off,pic=off)")
     s.add_argument("--mem", default="64M", help="guest RAM, e.g. 2M, 64M, 1G (default 64M)")
     s.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto")
     s.add_argument("--timeout", type=float, default=None, help="kill the guest after this many seconds")
     s.add_argument("--gdb", action="store_true", help="start halted, with a gdb stub on :1234")
     s.add_argument("--no-debug-exit", action="store_true",
-                   help="leave out isa-debug-exit: the guest must power itself off")
+                   help="leave out the exit device (x86_64 isa-debug-exit, arm64 semihosting): "
+                        "the guest must power itself off")
     s.add_argument("--cmdline", help="raw kernel command line (kvm), instead of quoted app arguments")
     s.add_argument("--expect-status", type=int, help="exit 0 only if the app returns this status")
     s.add_argument("--initrd", metavar="DIR_OR_CPIO",

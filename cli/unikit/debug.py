@@ -17,8 +17,8 @@ import threading
 from . import ROOT
 from .build import app_build, build, image_platform, is_app_dir
 from .errors import UserError, say
-from .host import require
-from .qemu import choose_accel, parse_mem, probe_image_path, qemu_command, quote_args
+from .host import require, require_tools
+from .qemu import choose_accel, image_vmm, parse_mem, probe_image_path, qemu_command, quote_args
 
 HELPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb", "unikit.py")
 
@@ -184,12 +184,17 @@ def copy_console(f):
 
 
 def debug_kvm(a, image, dbg, stop, tail):
-    require("run")
+    # the QEMU of the image's row of the targets table (x86_64 or arm64)
+    v = image_vmm(image)
+    require_tools(v.binary)
+    if a.entry and v.binary != "qemu-system-x86_64":
+        raise UserError("--entry stops at the PVH entry of x86_64 images; this image is "
+                        f"{v.binary}'s (leave --entry out to stop at main)")
     mem = parse_mem(a.mem)
-    accel, why = choose_accel(a.accel, probe_image_path(a.toolchain))
+    accel, why = choose_accel(a.accel, probe_image_path(a.toolchain), v)
     port = free_port()
     qcmd = qemu_command(image, a.machine, mem, accel, quote_args(a.args),
-                        ["-gdb", f"tcp:127.0.0.1:{port}", "-S"])
+                        ["-gdb", f"tcp:127.0.0.1:{port}", "-S"], v=v)
     say(f"accelerator: {accel} ({why}); QEMU halted with its gdb stub on 127.0.0.1:{port}")
     if a.verbose:
         say("qemu command: " + " ".join(shlex.quote(c) for c in qcmd))
@@ -218,7 +223,10 @@ def debug_kvm(a, image, dbg, stop, tail):
             qrc = q.wait(3)
         except subprocess.TimeoutExpired:
             qrc = None
-        if qrc is not None and qrc & 1:
+        if qrc is not None and v.exit_code == "plain":
+            rc = qrc
+            say(f"the guest exited with status {rc}")
+        elif qrc is not None and qrc & 1:
             rc = (qrc - 1) >> 1
             say(f"the guest exited with status {rc}")
     finally:
@@ -252,7 +260,9 @@ def add_parser(sub, target_opts):
     s.add_argument("--core", metavar="FILE",
                    help="open a crash dump offline (from `unikit run --crash-dump FILE`) with "
                         "the image's symbols: the faulting frame, bt, print")
-    s.add_argument("--machine", default="microvm", help="QEMU machine (as for `unikit run`)")
+    s.add_argument("--machine", default=None,
+                   help="QEMU machine (as for `unikit run`; default: the image's QEMU's first, "
+                        "x86_64 microvm, arm64 virt)")
     s.add_argument("--mem", default="64M", help="guest RAM (default 64M)")
     s.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto")
     s.add_argument("-v", "--verbose", action="store_true", help="print the qemu and gdb commands")

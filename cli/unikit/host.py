@@ -10,6 +10,7 @@ from .errors import UserError
 PACKAGES = {
     "meson": "meson", "ninja": "ninja-build", "gcc": "gcc", "clang": "clang",
     "ld.lld": "lld", "llvm-nm": "llvm", "qemu-system-x86_64": "qemu-system-x86",
+    "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu", "qemu-system-aarch64": "qemu-system-arm",
     "pkg-config": "pkg-config", "strip": "binutils", "nm": "binutils",
     "readelf": "binutils", "objdump": "binutils", "clang-format": "clang-format",
     "musl-gcc": "musl-tools",
@@ -29,6 +30,9 @@ NEEDED = {
     "lint": ["clang-format"],
     "clang": ["clang", "ld.lld", "llvm-nm"],
     "run": ["qemu-system-x86_64"],
+    # arm64 images: the cross GCC (with its binutils) and QEMU's virt machine
+    "build-arm64": ["aarch64-linux-gnu-gcc"],
+    "run-arm64": ["qemu-system-aarch64"],
     # Linux test programs for elfrun (tests/linuxbin, tests/posix)
     "linuxbin": ["musl-gcc"],
     # network boot tests and `bench http` (tests/net): clients, namespaces
@@ -45,7 +49,8 @@ FILES = {
                "/usr/share/ovmf/OVMF.fd": "ovmf"},
 }
 # groups `./unikit setup` installs
-SETUP_GROUPS = ["build", "run", "clang", "lint", "linuxbin", "net", "ports", "debug", "deploy"]
+SETUP_GROUPS = ["build", "run", "clang", "lint", "linuxbin", "net", "ports", "debug", "deploy",
+                "build-arm64", "run-arm64"]
 
 
 def apt_line(pkgs):
@@ -68,6 +73,13 @@ def missing_packages(groups):
                 subprocess.run(["pkg-config", "--exists", "cmocka"]).returncode != 0:
             pkgs.append("libcmocka-dev")
     return pkgs
+
+
+def require_tools(*tools):
+    """Each tool on PATH, else the apt-get line of the packages they come in."""
+    pkgs = [PACKAGES.get(t, t) for t in tools if not shutil.which(t)]
+    if pkgs:
+        raise UserError("missing tools; install them with:\n    " + apt_line(pkgs))
 
 
 def require(*groups):

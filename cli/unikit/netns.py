@@ -172,13 +172,13 @@ class NetNS:
         self.destroy()
 
 
-def qemu_net_args(machine, legacy=False, mac=GUEST_MAC):
+def qemu_net_args(machine, legacy=False, mac=GUEST_MAC, v=None):
     """QEMU options for a virtio-net device on uktap0: virtio-mmio on microvm
-    (modern unless legacy), virtio-pci on q35 and pc (transitional; legacy
-    forces disable-modern=on)."""
-    base = machine.split(",", 1)[0]
+    and virt (modern unless legacy), virtio-pci on q35 and pc (transitional;
+    legacy forces disable-modern=on)."""
+    from .qemu import is_mmio
     net = ["-netdev", f"tap,id=n0,ifname={TAP},script=no,downscript=no,vhost=off"]
-    if base == "microvm":
+    if is_mmio(machine, v):
         force = "true" if legacy else "false"
         return net + ["-global", f"virtio-mmio.force-legacy={force}",
                       "-device", f"virtio-net-device,netdev=n0,mac={mac}"]
@@ -253,7 +253,7 @@ class Guest:
         return self.proc.returncode
 
 
-def unikit_run(a, image, mem, accel, extra):
+def unikit_run(a, image, mem, accel, extra, v=None):
     from .errors import UserError, say
     from .qemu import quote_args, qemu_command, decode_qemu_status
     from .run import check_status
@@ -274,8 +274,8 @@ def unikit_run(a, image, mem, accel, extra):
         raise UserError(str(e))
     try:
         cmd = qemu_command(image, a.machine, mem, accel, append,
-                             list(extra) + qemu_net_args(a.machine, a.net_legacy),
-                             debug_exit=not a.no_debug_exit)
+                           list(extra) + qemu_net_args(a.machine, a.net_legacy, v=v),
+                           debug_exit=not a.no_debug_exit, v=v)
         say(f"network: namespace {ns.name}, host {HOST_IP}/{PREFIX} on {TAP}, "
               f"guest {GUEST_IP} (virtio-net, {'legacy' if a.net_legacy else 'modern'}); "
               f"from another shell: ip netns exec {ns.name} curl http://{GUEST_IP}/")
@@ -298,7 +298,7 @@ def unikit_run(a, image, mem, accel, extra):
         g.thread.join(5)
         out = g.text()
         err = "\n".join(l for l in out.splitlines() if l.startswith("qemu-system"))
-        status = decode_qemu_status(g.proc.returncode, out, err)
+        status = decode_qemu_status(g.proc.returncode, out, err, v)
         if a.expect_status is not None:
             return check_status(status, a.expect_status)
         return status

@@ -6,13 +6,52 @@ import re
 import subprocess
 import sys
 import time
+from collections import namedtuple
 
-from . import BUILD
+from . import BUILD, targets
 from .errors import UserError, say
-from .build import builddir
+from .build import builddir, image_info
 
 
-MACHINES = ("microvm", "q35", "pc")
+# How each QEMU of the targets table's runner column boots a kvm image:
+# its machines (the first is the default; `mmio` those whose virtio devices
+# sit on virtio-mmio, the others' on PCI), the CPU under TCG (None: QEMU's
+# default), the host architecture on which KVM can run its guests, and the
+# device that carries the exit status (`exit_args`, named `exit_name` in
+# the guest's "no ..." message) with how QEMU's exit code encodes it.
+Vmm = namedtuple("Vmm", "binary machines mmio tcg_cpu kvm_host exit_args exit_name exit_code")
+VMMS = {
+    # isa-debug-exit: QEMU exits with (status << 1) | 1
+    "qemu-system-x86_64": Vmm("qemu-system-x86_64", ("microvm", "q35", "pc"), ("microvm",), None,
+                              "x86_64", ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+                              "isa-debug-exit", "shifted"),
+    # Arm semihosting's SYS_EXIT: QEMU exits with the status itself
+    "qemu-system-aarch64": Vmm("qemu-system-aarch64", ("virt",), ("virt",), "cortex-a53",
+                               "aarch64", ["-semihosting-config", "enable=on,target=native"],
+                               "semihosting", "plain"),
+}
+MACHINES = VMMS["qemu-system-x86_64"].machines
+
+
+def vmm(runner):
+    """The Vmm of a targets-table runner (a kvm target's QEMU)."""
+    if runner not in VMMS:
+        raise UserError(f"runner {runner!r} of platforms/targets.txt is not a QEMU that "
+                        f"cli/unikit/qemu.py knows ({', '.join(VMMS)})")
+    return VMMS[runner]
+
+
+def image_target(image, plat=None, arch=None):
+    """An image's row of the targets table, from what mkimage recorded
+    (platform and architecture), else from `plat` and `arch` (default
+    kvm, x86_64)."""
+    info = image_info(image) or {}
+    return targets.find(info.get("platform") or plat or "kvm",
+                        info.get("arch") or arch or "x86_64")
+
+
+def image_vmm(image):
+    return vmm(image_target(image).runner)
 
 
 def parse_mem(s):
@@ -77,9 +116,15 @@ def probe_kvm(probe_image):
     return ok, why
 
 
-def choose_accel(want, probe_image):
+def choose_accel(want, probe_image, v=None):
     if want == "tcg":
         return "tcg", "requested"
+    host = os.uname().machine
+    if v is not None and v.kvm_host != host:
+        if want == "kvm":
+            raise UserError(f"--accel kvm: {v.binary} guests need a {v.kvm_host} host (this one "
+                            f"is {host})")
+        return "tcg", f"{v.kvm_host} guest, {host} host"
     if not kvm_usable():
         if want == "kvm":
             raise UserError("--accel kvm: /dev/kvm is missing or not accessible")
@@ -94,41 +139,63 @@ def choose_accel(want, probe_image):
     return "tcg", f"/dev/kvm present but unusable: {why}"
 
 
-def check_machine(machine):
-    """microvm, q35 or pc, optionally with QEMU machine properties
-    (microvm,pit=off,pic=off)."""
+def check_machine(machine, v=None):
+    """One of the QEMU's machines (x86_64: microvm, q35 or pc; arm64: virt),
+    optionally with QEMU machine properties (microvm,pit=off,pic=off;
+    virt,gic-version=3)."""
+    v = v or VMMS["qemu-system-x86_64"]
     base = machine.split(",", 1)[0]
-    if base not in MACHINES or not re.fullmatch(r"[a-z0-9]+(,[a-z0-9_-]+=[a-z0-9_-]+)*", machine):
-        raise UserError(f"--machine {machine!r}: use {', '.join(MACHINES)}, optionally with "
-                        "properties such as microvm,pit=off,pic=off")
+    if base not in v.machines or not re.fullmatch(r"[a-z0-9]+(,[a-z0-9_.-]+=[a-z0-9_-]+)*", machine):
+        raise UserError(f"--machine {machine!r}: {v.binary} images run on "
+                        f"{', '.join(v.machines)}, optionally with properties such as "
+                        f"{v.machines[0]},{'pit=off' if v.machines[0] == 'microvm' else 'gic-version=3'}")
     return machine
 
 
-def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True):
-    m = check_machine(machine)
-    cmd = ["qemu-system-x86_64", "-M", m, "-m", f"{mem // 1024}K",
+def is_mmio(machine, v=None):
+    """Whether the machine's virtio devices are virtio-mmio (else PCI)."""
+    return machine.split(",", 1)[0] in (v or VMMS["qemu-system-x86_64"]).mmio
+
+
+def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True, v=None):
+    """The QEMU command line of a kvm image; `v` (its Vmm) defaults to the
+    one its targets-table row names. `machine` None: the Vmm's first."""
+    v = v or image_vmm(image)
+    m = check_machine(machine or v.machines[0], v)
+    cmd = [v.binary, "-M", m, "-m", f"{mem // 1024}K",
            "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
            "-no-reboot", "-kernel", image]
     if debug_exit:
-        cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        cmd += v.exit_args
     if accel == "kvm":
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
-        cmd += ["-accel", "tcg"]
+        cmd += ["-accel", "tcg"] + (["-cpu", v.tcg_cpu] if v.tcg_cpu else [])
     if append:
         cmd += ["-append", append]
     return cmd + list(extra)
 
 
-STATUS_LINE = re.compile(r"\[kvm\] exit status (\d+); no isa-debug-exit")
+STATUS_LINE = re.compile(r"\[kvm\] exit status (\d+); no (?:isa-debug-exit|semihosting)")
 HIGH_STATUS_LINE = re.compile(r"\[kvm\] exit status (\d+) \(isa-debug-exit carries 7 bits\)")
 
 
-def decode_qemu_status(rc, output, stderr):
-    """Map QEMU's exit code back to the guest's exit status."""
+def decode_qemu_status(rc, output, stderr, v=None):
+    """Map QEMU's exit code back to the guest's exit status (`v`: the Vmm
+    that ran it, default x86_64's)."""
+    v = v or VMMS["qemu-system-x86_64"]
     errs = [l for l in stderr.splitlines() if l.startswith("qemu-system")]
     if errs:
         raise UserError("qemu failed: " + "; ".join(errs))
+    if v.exit_code == "plain":
+        # the status itself (semihosting), or 0 after the guest printed it
+        # and powered off without the exit device
+        m = STATUS_LINE.search(output)
+        if rc == 0 and m:
+            return int(m.group(1))
+        if rc >= 0:
+            return rc
+        raise UserError(f"qemu exited with {rc}")
     if rc & 1 and rc > 0:
         st = (rc - 1) >> 1
         high = HIGH_STATUS_LINE.findall(output)

@@ -7,10 +7,10 @@ import sys
 
 from .build import app_build, build, builddir, configure, image_platform, is_app_dir, run_checked
 from .errors import UserError, say
-from .host import require
+from .host import require_tools
 from .initrd import initrd_file
 from .qemu import (parse_mem, quote_args, probe_image_path, choose_accel, qemu_command,
-                   run_qemu, decode_qemu_status)
+                   run_qemu, decode_qemu_status, image_target, vmm)
 
 
 def cmd_run(a):
@@ -40,10 +40,12 @@ def cmd_run(a):
     disks, shares = getattr(a, "disk", None) or [], getattr(a, "share", None) or []
     if plat == "linuxu" and (disks or shares):
         raise UserError("--disk and --share need the kvm platform (linuxu has no devices)")
-    if plat == "linuxu" and getattr(a, "crash_dump", None):
+    # how it runs: the runner of its row of the targets table
+    target = image_target(image, plat, a.arch)
+    if target.runner == "host" and getattr(a, "crash_dump", None):
         raise UserError("--crash-dump needs the kvm platform (a linuxu image is a Linux process: "
                         "use the kernel's core dumps, `ulimit -c unlimited`)")
-    if plat == "linuxu":
+    if target.runner == "host":
         say(f"running {os.path.basename(image)} as a Linux process (no accelerator)")
         env = dict(os.environ)
         env.pop("UK_INITRD", None)
@@ -58,14 +60,16 @@ def cmd_run(a):
         if a.expect_status is not None:
             return check_status(rc, a.expect_status)
         return rc
-    require("run")
+    v = vmm(target.runner)
+    require_tools(v.binary)
+    a.machine = a.machine or v.machines[0]
     probe = probe_image_path(a.toolchain)
-    if probe is None and a.accel != "tcg":
+    if probe is None and a.accel != "tcg" and v.kvm_host == os.uname().machine == "x86_64":
         # the probe is part of every build; make sure it exists
         configure(a.toolchain)
         run_checked(["ninja", "-C", builddir(a.toolchain), "tests/bench/pvh-probe"], "ninja", quiet=True)
         probe = probe_image_path(a.toolchain)
-    accel, why = choose_accel(a.accel, probe)
+    accel, why = choose_accel(a.accel, probe, v)
     say(f"accelerator: {accel} ({why}); machine: {a.machine}; memory: {mem >> 10} KiB")
     extra = []
     if a.gdb:
@@ -73,9 +77,13 @@ def cmd_run(a):
         say(f"waiting for gdb: gdb {image}.dbg -ex 'target remote :1234'")
     # disks and host shares: devices, and vfs.mount= parameters
     from . import storage
-    st_extra, a.lib_params = storage.run_args(a.machine, disks, shares)
+    st_extra, a.lib_params = storage.run_args(a.machine, disks, shares, v=v)
     extra += st_extra
     if getattr(a, "crash_dump", None):
+        if v.binary != "qemu-system-x86_64":
+            # platforms/kvm writes dumps to the PC's COM2 only
+            raise UserError(f"--crash-dump needs an x86_64 kvm image (the dump goes to COM2; "
+                            f"{target.arch} images have no dump writer yet)")
         # COM2: where a crashing image writes its dump (platforms/kvm)
         dump = os.path.abspath(a.crash_dump)
         if not os.path.isdir(os.path.dirname(dump)):
@@ -88,7 +96,7 @@ def cmd_run(a):
         # a tap device in a private network namespace
         from . import netns
         extra += ["-initrd", initrd] if initrd else []
-        return netns.unikit_run(a, image, mem, accel, extra)
+        return netns.unikit_run(a, image, mem, accel, extra, v)
     append = a.cmdline if a.cmdline is not None else quote_args(args)
     if a.lib_params:
         # library parameters come before "--", the app's arguments after
@@ -97,7 +105,7 @@ def cmd_run(a):
     if initrd:
         extra += ["-initrd", initrd]
     cmd = qemu_command(image, a.machine, mem, accel, append, extra,
-                       debug_exit=not a.no_debug_exit)
+                       debug_exit=not a.no_debug_exit, v=v)
     if a.verbose:
         say("qemu command: " + " ".join(shlex.quote(c) for c in cmd))
     try:
@@ -106,7 +114,7 @@ def cmd_run(a):
         say(f"timed out after {a.timeout} s; guest killed")
         return 124
     sys.stderr.write(err)
-    status = decode_qemu_status(rc, out, err)
+    status = decode_qemu_status(rc, out, err, v)
     if a.expect_status is not None:
         return check_status(status, a.expect_status)
     return status

@@ -3,8 +3,8 @@ for virtio-blk disks and virtio-9p shares (also used by the storage boot
 tests and `bench blk`), the vfs.mount= parameters that mount them, and ext2
 images made from a directory with e2fsprogs' mke2fs -d.
 
-The device follows the machine: virtio-mmio devices on microvm
-(virtio-blk-device, virtio-9p-device), virtio-pci on q35 and pc
+The device follows the machine: virtio-mmio devices on microvm and arm64's
+virt (virtio-blk-device, virtio-9p-device), virtio-pci on q35 and pc
 (virtio-blk-pci, virtio-9p-pci). `legacy` asks for the legacy interface
 (pci: disable-modern=on; microvm: QEMU 7.2's virtio-mmio is legacy (version
 1) unless `-global virtio-mmio.force-legacy=false`, see mmio_modern()).
@@ -21,8 +21,9 @@ SECURITY_MODELS = ("none", "mapped-xattr", "mapped-file", "passthrough")
 TAG_RE = re.compile(r"[A-Za-z0-9_.-]{1,31}$")
 
 
-def is_mmio(machine):
-    return machine.split(",", 1)[0] == "microvm"
+def is_mmio(machine, v=None):
+    from .qemu import is_mmio as vmm_mmio
+    return vmm_mmio(machine, v)
 
 
 def parse_disk(spec):
@@ -49,13 +50,13 @@ def parse_disk(spec):
     return os.path.abspath(path), ro, mount
 
 
-def disk_args(machine, path, ro=False, index=0, legacy=False):
+def disk_args(machine, path, ro=False, index=0, legacy=False, v=None):
     """-drive/-device for disk number `index` (the guest names it vda, vdb,
     ... in the order given)."""
     drive = f"file={path},format=raw,if=none,id=disk{index},cache=writeback"
     if ro:
         drive += ",readonly=on"
-    if is_mmio(machine):
+    if is_mmio(machine, v):
         dev = "virtio-blk-device"
     else:
         dev = "virtio-blk-pci" + (",disable-modern=on" if legacy else "")
@@ -77,7 +78,7 @@ def parse_share(spec, index=0):
 
 
 def share_args(machine, hostdir, tag, index=0, security_model="none", legacy=False,
-               readonly=False):
+               readonly=False, v=None):
     """-fsdev/-device for a virtio-9p share of `hostdir` under `tag`."""
     if security_model not in SECURITY_MODELS:
         raise ValueError(f"security model {security_model!r}: use one of {', '.join(SECURITY_MODELS)}")
@@ -86,7 +87,7 @@ def share_args(machine, hostdir, tag, index=0, security_model="none", legacy=Fal
     fsdev = f"local,id=fs{index},path={hostdir},security_model={security_model}"
     if readonly:
         fsdev += ",readonly=on"
-    if is_mmio(machine):
+    if is_mmio(machine, v):
         dev = "virtio-9p-device"
     else:
         dev = "virtio-9p-pci" + (",disable-modern=on" if legacy else "")
@@ -98,7 +99,7 @@ def mmio_modern():
     return ["-global", "virtio-mmio.force-legacy=false"]
 
 
-def run_args(machine, disks, shares, legacy=False):
+def run_args(machine, disks, shares, legacy=False, v=None):
     """QEMU options and library parameters for `run --disk/--share`: disks
     become vda, vdb, ... in order (mounted as ext2 where mount= says),
     shares share0, share1, ... mounted by 9pfs at their guest paths."""
@@ -110,7 +111,7 @@ def run_args(machine, disks, shares, legacy=False):
             path, ro, mount = parse_disk(spec)
         except ValueError as e:
             raise UserError(str(e))
-        extra += disk_args(machine, path, ro=ro, index=i, legacy=legacy)
+        extra += disk_args(machine, path, ro=ro, index=i, legacy=legacy, v=v)
         if mount:
             params.append(f"vfs.mount=ext2:vd{chr(97 + i)}:{mount}" + (":ro" if ro else ""))
     seen = set()
@@ -122,7 +123,7 @@ def run_args(machine, disks, shares, legacy=False):
         if guest in seen:
             raise UserError(f"--share {spec!r}: {guest} is the mount point of another share")
         seen.add(guest)
-        extra += share_args(machine, host, tag, index=i, legacy=legacy)
+        extra += share_args(machine, host, tag, index=i, legacy=legacy, v=v)
         params.append(f"vfs.mount=9pfs:{tag}:{guest}")
     return extra, params
 

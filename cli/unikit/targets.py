@@ -1,13 +1,13 @@
 """The targets table (platforms/targets.txt), which unikit's meson.build
 reads too: every platform x architecture an image can be built for, with its
-linker script, boot protocol and how it runs."""
+linker script, boot protocol, image file format and how it runs."""
 import os
 from collections import namedtuple
 
 from . import ROOT
 from .errors import UserError
 
-Target = namedtuple("Target", "platform arch script boot runner")
+Target = namedtuple("Target", "platform arch script boot format runner")
 TABLE = os.path.join(ROOT, "platforms", "targets.txt")
 
 
@@ -21,11 +21,25 @@ def load():
         f = line.split()
         if not f or f[0].startswith("#"):
             continue
-        if len(f) != 5:
-            raise UserError(f"{TABLE}:{n}: a line needs 5 fields (platform arch script boot "
-                            f"runner): {line!r}")
+        if len(f) != 6:
+            raise UserError(f"{TABLE}:{n}: a line needs 6 fields (platform arch script boot "
+                            f"format runner): {line!r}")
         out.append(Target(*f))
     return out
+
+
+# unikit's architecture names -> the CPU family of the cross files and build
+# directories (cross/aarch64-gcc.ini, build/aarch64-gcc), as meson.build maps
+# a cross file's cpu_family back
+CPU = {"x86_64": "x86_64", "arm64": "aarch64"}
+
+
+def cpu(arch):
+    """The CPU family (cross file and build directory prefix) of an
+    architecture of the targets table."""
+    if arch not in CPU:
+        raise UserError(f"architecture {arch!r} has no cross file name in cli/unikit/targets.py")
+    return CPU[arch]
 
 
 def platforms():

@@ -23,7 +23,11 @@ __attribute__((noinline)) void fault_null_write(int value)
 
 __attribute__((noinline)) void fault_invalid_opcode(void)
 {
+#if defined(__aarch64__)
+	__asm__ __volatile__("udf #0");
+#else
 	__asm__ __volatile__("ud2");
+#endif
 }
 
 __attribute__((noinline)) int fault_divide(int n)
@@ -37,7 +41,12 @@ __attribute__((noinline)) void fault_write_text(void)
 	*(volatile unsigned char *)(uintptr_t)fault_write_text = 0xc3;
 }
 
-static unsigned char data_code[16] = {0xc3}; /* "ret", in a data page */
+/* "ret", in a data page */
+#if defined(__aarch64__)
+static uint32_t data_code[4] = {0xd65f03c0};
+#else
+static unsigned char data_code[16] = {0xc3};
+#endif
 
 __attribute__((noinline)) void fault_exec_data(void)
 {

@@ -16,7 +16,9 @@
 #include <uk/plat/lcpu.h>
 #include <uk/plat/time.h>
 #include <uk/plat/timer.h>
+#if defined(__x86_64__)
 #include <uk/arch/x86_64.h>
+#endif
 
 #define MS 1000000ull
 
@@ -124,6 +126,7 @@ static int do_storm(uint64_t ms)
 	return fired > 100 && reports >= elapsed_ms / 100 - 1 ? 0 : 1;
 }
 
+#if defined(__x86_64__)
 static volatile uint64_t rtc_irqs;
 
 static uint8_t cmos(uint8_t reg)
@@ -177,6 +180,13 @@ static int do_rtc(void)
 	       gone ? "yes" : "no");
 	return rtc_irqs > 50 && decoy_calls >= rtc_irqs && gone ? 0 : 1;
 }
+#else
+static int do_rtc(void)
+{
+	printf("rtc: the CMOS RTC test is for x86_64 machines only\n");
+	return 1;
+}
+#endif
 
 int main(int argc, char *argv[])
 {

@@ -24,7 +24,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "cli"))
 from unikit import BUILD, linuxvm, netns  # noqa: E402
 from unikit.initrd import cpio_newc  # noqa: E402
-from unikit.qemu import choose_accel, parse_mem, probe_image_path, qemu_command  # noqa: E402
+from unikit.qemu import (choose_accel, image_vmm, parse_mem, probe_image_path,  # noqa: E402
+                         qemu_command)
 
 SKIP = 77
 
@@ -34,7 +35,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--image")
     ap.add_argument("--linux", action="store_true", help="boot the Linux baseline VM instead")
-    ap.add_argument("--machine", default="microvm")
+    ap.add_argument("--machine", help="default: the first of the image's QEMU (microvm, virt)")
     ap.add_argument("--legacy", action="store_true", help="legacy virtio device")
     ap.add_argument("--mem", default="64M")
     ap.add_argument("--quick", action="store_true", help="a tenth of the request counts")
@@ -46,9 +47,12 @@ def main():
     if why:
         print(f"boottest: SKIP: {why}")
         return SKIP
-    accel, how = choose_accel(a.accel, probe_image_path("gcc"))
+    # the image's QEMU (its row of the targets table); the Linux VM's is x86_64's
+    v = image_vmm(a.image) if a.image and not a.linux else None
+    a.machine = a.machine or (v.machines[0] if v else "microvm")
+    accel, how = choose_accel(a.accel, probe_image_path("gcc"), v)
     print(f"boottest: accelerator: {accel} ({how}); machine: {a.machine}", flush=True)
-    net = netns.qemu_net_args(a.machine, a.legacy)
+    net = netns.qemu_net_args(a.machine, a.legacy, v=v)
     if a.linux:
         kernel, initrd, ver = linuxvm.prepare(os.path.join(BUILD, "linuxvm"), cpio_newc)
         cmd = linuxvm.qemu_command(kernel, initrd, a.machine, accel, net)
@@ -59,7 +63,7 @@ def main():
             return 2
         append = " ".join(netns.guest_params()) + " -- 80"
         cmd = qemu_command(os.path.abspath(a.image), a.machine, parse_mem(a.mem), accel,
-                             append, net)
+                           append, net, v=v)
     rc = 1
     with netns.NetNS("bt") as ns:
         g = netns.Guest(ns, cmd, echo=True)

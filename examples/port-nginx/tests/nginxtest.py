@@ -3,7 +3,7 @@
 
     nginxtest.py --image nginx.images --unikit-root DIR --mime-types FILE --bad-conf
     nginxtest.py --image nginx.images --unikit-root DIR --mime-types FILE --net
-                 [--machine microvm|q35|pc] [--accel auto|kvm|tcg]
+                 [--machine microvm|q35|pc|virt] [--accel auto|kvm|tcg]
 
 --bad-conf: nginx with broken configurations (an unknown directive, an
 unclosed block, a bad number, no nginx.conf at all) must print its own
@@ -289,7 +289,10 @@ BAD_CONFS = [
 
 def bad_conf(a, uk):
     image = kvm_image(uk, a.image)
-    accel, how = uk.qemu.choose_accel(a.accel, uk.qemu.probe_image_path("gcc"))
+    # the QEMU of the image's target (x86_64: microvm...; arm64: virt)
+    v = uk.qemu.image_vmm(image)
+    a.machine = a.machine or v.machines[0]
+    accel, how = uk.qemu.choose_accel(a.accel, uk.qemu.probe_image_path("gcc"), v)
     print(f"nginxtest: accelerator {accel} ({how})", flush=True)
     failed = 0
     base = open(CONF).read()
@@ -303,10 +306,10 @@ def bad_conf(a, uk):
             if edit is None:
                 os.remove(os.path.join(tree, "etc", "nginx", "nginx.conf"))
             cmd = uk.qemu.qemu_command(image, a.machine, 64 << 20, accel, "",
-                                       ["-initrd", uk.initrd.initrd_file(tree)])
+                                       ["-initrd", uk.initrd.initrd_file(tree)], v=v)
             try:
                 rc, out, err = uk.qemu.run_qemu(cmd, a.timeout, echo=False)
-                status = uk.qemu.decode_qemu_status(rc, out, err)
+                status = uk.qemu.decode_qemu_status(rc, out, err, v)
             except TimeoutError:
                 status, out = None, f"(no exit within {a.timeout} s)"
             problems = []
@@ -332,7 +335,9 @@ def net(a, uk):
         print(f"nginxtest: SKIP: {why}")
         return SKIP
     image = kvm_image(uk, a.image)
-    accel, how = uk.qemu.choose_accel(a.accel, uk.qemu.probe_image_path("gcc"))
+    v = uk.qemu.image_vmm(image)
+    a.machine = a.machine or v.machines[0]
+    accel, how = uk.qemu.choose_accel(a.accel, uk.qemu.probe_image_path("gcc"), v)
     print(f"nginxtest: accelerator {accel} ({how}); machine {a.machine}", flush=True)
     rc = 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -341,7 +346,8 @@ def net(a, uk):
         cpio = uk.initrd.initrd_file(tree)
         append = " ".join(uk.netns.guest_params()) + " --"
         cmd = uk.qemu.qemu_command(image, a.machine, a.mem << 20, accel, append,
-                                   ["-initrd", cpio] + uk.netns.qemu_net_args(a.machine))
+                                   ["-initrd", cpio] + uk.netns.qemu_net_args(a.machine, v=v),
+                                   v=v)
         with uk.netns.NetNS("ngx") as ns:
             g = uk.netns.Guest(ns, cmd, echo=True)
             try:
@@ -380,7 +386,7 @@ def main():
     ap.add_argument("--net", action="store_true")
     ap.add_argument("--client", metavar="HOST")
     ap.add_argument("--site")
-    ap.add_argument("--machine", default="microvm")
+    ap.add_argument("--machine", help="default: the first machine of the image's QEMU")
     ap.add_argument("--mem", type=int, default=64, help="guest MiB")
     ap.add_argument("--accel", default="auto", choices=("auto", "kvm", "tcg"))
     ap.add_argument("--timeout", type=float, default=240)

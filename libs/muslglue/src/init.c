@@ -9,7 +9,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
-#include <uk/arch/x86_64.h>
+#include <uk/arch/cpu.h>
 #include <uk/boot.h>
 #include <uk/init.h>
 #include <uk/muslglue.h>
@@ -38,23 +38,20 @@ static uint64_t mix(uint64_t z)
 
 /* AT_RANDOM: what a Linux program finds there, for code that reads it
  * through getauxval (musl's own stack-protector set-up, which used it, is
- * left out: the canary is unikit's, set by the platform); RDRAND when the
- * CPU has it, else TSC readings run through a mixer. */
+ * left out: the canary is unikit's, set by the platform); the CPU's random
+ * number instruction when it has one (RDRAND, RNDR), else cycle counter
+ * readings run through a mixer. */
 static void fill_random(unsigned char *out, size_t len)
 {
-	uint32_t r[4];
-	int rdrand;
+	int rng = ukarch_rng_present();
 
-	ukarch_cpuid(1, r);
-	rdrand = (r[2] >> 30) & 1;
 	for (size_t i = 0; i < len; i += 8) {
 		uint64_t v = 0;
-		unsigned char ok = 0;
+		int ok = 0;
 
-		for (int tries = 0; rdrand && !ok && tries < 10; tries++)
-			__asm__ __volatile__("rdrand %0; setc %1"
-					     : "=r"(v), "=qm"(ok));
-		v ^= mix(ukarch_rdtsc() + i);
+		for (int tries = 0; rng && !ok && tries < 10; tries++)
+			ok = ukarch_rng_u64(&v);
+		v ^= mix(ukarch_cycles() + i);
 		for (size_t k = 0; k < 8 && i + k < len; k++)
 			out[i + k] = (unsigned char)(v >> (8 * k));
 	}
@@ -63,11 +60,9 @@ static void fill_random(unsigned char *out, size_t len)
 int uk_muslglue_init(void)
 {
 	struct uk_muslglue_startinfo si = {.pagesz = 4096, .random = at_random};
-	uint32_t r[4];
 	int n;
 
-	ukarch_cpuid(1, r);
-	si.hwcap = r[3]; /* CPUID.1:EDX, as Linux reports it on x86_64 */
+	si.hwcap = ukarch_linux_hwcap(); /* as Linux reports it */
 	fill_random(at_random, sizeof(at_random));
 	if (__uk_tdata_start && (uintptr_t)__uk_tls_size) {
 		si.tls.image = (uintptr_t)__uk_tdata_start;

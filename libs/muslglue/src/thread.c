@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <sys/types.h>
+#include <uk/arch/ctx.h>
 #include <uk/plat/lcpu.h>
 #include <uk/syscall.h>
 
@@ -23,14 +24,18 @@ int uk_thread_set_tp(void *tp) __attribute__((weak));
 /* musl's (hidden) */
 long __cancel(void);
 
-/* Set the thread pointer (FS base) of the calling thread for musl's thread
- * descriptor. Returns 0, which tells musl that threads can work. */
+/* Set the thread pointer (x86_64: FS base; arm64: TPIDR_EL0) of the calling
+ * thread for musl's thread descriptor. Returns 0, which tells musl that
+ * threads can work. */
 int __set_thread_area(void *p)
 {
-	/* posixfutex's arch_prctl also records it in the uksched thread,
-	 * so that context switches keep it */
+#ifdef UK_SYSCALL_NR_arch_prctl
+	/* where the architecture has arch_prctl (x86_64), posixfutex's also
+	 * records it in the uksched thread, so that context switches keep
+	 * it and ARCH_GET_FS finds it */
 	if (uk_clone_fn)
 		return (int)uk_syscall_call(arch_prctl, ARCH_SET_FS_, p);
+#endif
 	/* threads without pthreads: the running uksched thread's pointer */
 	if (uk_thread_set_tp && !uk_thread_set_tp(p))
 		return 0;
@@ -129,12 +134,6 @@ void __unmapself(void *base, size_t size)
 {
 	unmap_base = base;
 	unmap_size = size;
-	__asm__ __volatile__("movq %0, %%rsp\n\t"
-			     "xorl %%ebp, %%ebp\n\t"
-			     "call *%1"
-			     :
-			     : "r"(unmap_stack + sizeof(unmap_stack)),
-			       "r"(unmap_and_exit)
-			     : "memory");
+	ukarch_run_on_stack(unmap_stack + sizeof(unmap_stack), unmap_and_exit);
 	__builtin_unreachable();
 }

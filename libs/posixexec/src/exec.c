@@ -107,25 +107,13 @@ static int strv_copy(struct strv *s, char *const *v, size_t *budget)
 
 /* ---- entering ---- */
 
-/* The binary path: the `syscall` returns into the new program, with
- * Linux's registers at a program's start (all 0, rflags 0x202, the FPU at
- * its reset state). */
+/* The binary path: the system call returns into the new program, with
+ * Linux's registers at a program's start (the architecture's: all 0,
+ * interrupts on, the FPU at its reset state). */
 static void enter_frame(struct ukarch_syscall_frame *f, uintptr_t entry,
 			uintptr_t sp)
 {
-	uint8_t *fx = uk_syscall_frame_fpu(f);
-	uint16_t fcw = 0x037f;
-	uint32_t mxcsr = 0x1f80, mask;
-
-	memcpy(&mask, fx + 28, 4);
-	memset(f, 0, sizeof(*f));
-	f->rip = entry;
-	f->rsp = sp;
-	f->rflags = 0x202;
-	memset(fx, 0, 512);
-	memcpy(fx, &fcw, 2);
-	memcpy(fx + 24, &mxcsr, 4);
-	memcpy(fx + 28, &mask, 4);
+	ukarch_syscall_frame_exec(f, entry, sp);
 	uk_syscall_exit_work = 1; /* every register from the frame */
 }
 
@@ -219,7 +207,7 @@ int uk_exec(const char *path, char *const argv[], char *const envp[], char *err,
 		enter_frame(f, pr->elf.entry, (uintptr_t)sp);
 		return 0;
 	}
-	uk_elf_enter(pr->elf.entry, (uintptr_t)sp); /* native caller */
+	ukarch_linux_enter(pr->elf.entry, (uintptr_t)sp); /* native caller */
 out:
 	strv_free(&a);
 	strv_free(&e);

@@ -197,7 +197,7 @@ UK_SYSCALL_R_DEFINE(long, clone, unsigned long, flags, void *, newsp, int *,
 		return -ENOMEM;
 	/* no stack: the caller's (a process made like vfork) */
 	if (!newsp && !(flags & CLONE_THREAD_))
-		newsp = (void *)f->rsp;
+		newsp = (void *)ukarch_syscall_frame_sp(f);
 	cs->binary = 1;
 	cs->frame = *f;
 	ukarch_syscall_frame_child(&cs->frame, (uintptr_t)newsp);
@@ -374,11 +374,29 @@ UK_SYSCALL_R_DEFINE(long, membarrier, int, cmd, unsigned int, flags, int,
 	return 0;
 }
 
-/* No restartable sequences (glibc copes); defined so that the call is not
- * logged as missing. */
+/*
+ * Restartable sequences: registration is accepted and the area says CPU 0
+ * (cpu_id_start and cpu_id). Threads run on one CPU and are never
+ * preempted or interrupted by a signal handler, so a critical section never
+ * needs aborting and nothing else is ever written. glibc's threads need a
+ * successful registration once the main thread had one (its
+ * pthread_create aborts otherwise).
+ */
+#define RSEQ_FLAG_UNREGISTER_ 1
+#define RSEQ_MIN_LEN_	      32 /* the original struct rseq */
+
 UK_SYSCALL_R_DEFINE(long, rseq, void *, rseq, uint32_t, len, int, flags,
 		    uint32_t, sig)
 {
-	(void)rseq, (void)len, (void)flags, (void)sig;
-	return -ENOSYS;
+	(void)sig;
+	if (flags & ~RSEQ_FLAG_UNREGISTER_)
+		return -EINVAL;
+	if (!rseq || len < RSEQ_MIN_LEN_ || ((uintptr_t)rseq & 31))
+		return -EINVAL;
+	if (flags & RSEQ_FLAG_UNREGISTER_)
+		return 0;
+	uint32_t *area = rseq;
+	area[0] = 0; /* cpu_id_start */
+	area[1] = 0; /* cpu_id */
+	return 0;
 }

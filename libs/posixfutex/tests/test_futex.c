@@ -756,7 +756,16 @@ static void test_small_calls(void **state)
 	assert_int_equal(uk_syscall_call(membarrier, 3, 0, 0), -EINVAL);
 	assert_int_equal(uk_syscall_call(membarrier, 32, 0, 0), -EINVAL);
 	assert_int_equal(uk_syscall_call(membarrier, 8, 1, 0), -EINVAL);
-	assert_int_equal(uk_syscall_call(rseq, NULL, 32, 0, 0), -ENOSYS);
+	static uint32_t area[8] __attribute__((aligned(32))) = {7, 7};
+	assert_int_equal(uk_syscall_call(rseq, NULL, 32, 0, 0), -EINVAL);
+	assert_int_equal(uk_syscall_call(rseq, area, 16, 0, 0), -EINVAL);
+	assert_int_equal(uk_syscall_call(rseq, (char *)area + 4, 32, 0, 0),
+			 -EINVAL);
+	assert_int_equal(uk_syscall_call(rseq, area, 32, 2, 0), -EINVAL);
+	assert_int_equal(uk_syscall_call(rseq, area, 32, 0, 0x53053053), 0);
+	assert_int_equal(area[0], 0); /* cpu_id_start: CPU 0 */
+	assert_int_equal(area[1], 0); /* cpu_id */
+	assert_int_equal(uk_syscall_call(rseq, area, 32, 1, 0x53053053), 0);
 }
 
 int main(void)

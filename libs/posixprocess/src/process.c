@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
+#include <uk/arch/cpu.h>
 #include <uk/alloc.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/halt.h>
@@ -163,7 +164,7 @@ UK_SYSCALL_R_DEFINE(int, uname, struct pp_utsname *, u)
 	strcpy(u->nodename, hostname);
 	strcpy(u->release, "6.1.0-unikit");
 	strcpy(u->version, "unikit");
-	strcpy(u->machine, "x86_64");
+	strcpy(u->machine, UKARCH_LINUX_MACHINE);
 	strcpy(u->domainname, domainname);
 	return 0;
 }
@@ -337,7 +338,7 @@ struct pp_sysinfo {
 	unsigned int mem_unit;
 	char _f[20 - 2 * sizeof(long) - sizeof(int)];
 };
-_Static_assert(sizeof(struct pp_sysinfo) == 112, "Linux x86_64 sysinfo");
+_Static_assert(sizeof(struct pp_sysinfo) == 112, "Linux sysinfo (64-bit)");
 
 UK_SYSCALL_R_DEFINE(int, sysinfo, struct pp_sysinfo *, si)
 {

@@ -276,11 +276,14 @@ __attribute__((noreturn)) static void fatal(int sig,
 		 * is worth a report */
 		if (core)
 			uk_pr_warn("process %d (%s) killed by signal %d (%s) "
-				   "in thread %d at rip 0x%lx, rsp 0x%lx (no "
-				   "core file is written)",
+				   "in thread %d at " PP_PC_NAME
+				   " 0x%lx, " PP_SP_NAME
+				   " 0x%lx (no core file is written)",
 				   p->pid, p->comm, sig, names[sig], t->tid,
-				   regs ? (unsigned long)regs->rip : 0UL,
-				   regs ? (unsigned long)regs->rsp : 0UL);
+				   regs ? (unsigned long)ukarch_regs_pc(regs)
+					: 0UL,
+				   regs ? (unsigned long)ukarch_regs_sp(regs)
+					: 0UL);
 		else
 			uk_pr_info("process %d (%s) killed by signal %d",
 				   p->pid, p->comm, sig);
@@ -293,10 +296,12 @@ __attribute__((noreturn)) static void fatal(int sig,
 		uk_pr_crit("killed by real-time signal %d: exit status %d", sig,
 			   128 + sig);
 	if (default_action(sig) == DFL_CORE && regs)
-		uk_pr_crit("%s in thread %d at rip 0x%lx, rsp 0x%lx (a core "
-			   "dump signal: no core file is written)",
-			   names[sig], t->tid, (unsigned long)regs->rip,
-			   (unsigned long)regs->rsp);
+		uk_pr_crit(
+			"%s in thread %d at " PP_PC_NAME " 0x%lx, " PP_SP_NAME
+			" 0x%lx (a core dump signal: no core file is "
+			"written)",
+			names[sig], t->tid, (unsigned long)ukarch_regs_pc(regs),
+			(unsigned long)ukarch_regs_sp(regs));
 	uk_process_exit(128 + sig);
 }
 
@@ -677,7 +682,22 @@ static long interrupted(long ret, const struct pp_sigaction *a, int *restart)
 }
 
 /* The native ucontext a handler gets: Linux's layout up to uc_sigmask,
- * padded to the size of a libc's ucontext_t. */
+ * padded to the size of a libc's ucontext_t (the registers are not
+ * filled in: a C handler was called, nothing was interrupted). */
+#if defined(__aarch64__)
+/* arm64: uc_sigmask before uc_mcontext, padded to 1024 bits; the
+ * sigcontext (4384 bytes, 16-aligned) at 176 */
+struct native_uc {
+	uint64_t flags, link;
+	struct pp_stack stack;
+	uint64_t sigmask;
+	uint8_t pad[1024 / 8 - 8];
+	uint64_t mcontext[548] __attribute__((aligned(16)));
+};
+_Static_assert(offsetof(struct native_uc, sigmask) == 40 &&
+		       offsetof(struct native_uc, mcontext) == 176,
+	       "arm64 ucontext_t");
+#else
 struct native_uc {
 	uint64_t flags, link;
 	struct pp_stack stack;
@@ -685,6 +705,8 @@ struct native_uc {
 	uint64_t sigmask;
 	uint8_t pad[640];
 };
+_Static_assert(offsetof(struct native_uc, sigmask) == 296, "x86_64 ucontext_t");
+#endif
 
 long uk_syscall_exit_native(long ret)
 {
@@ -741,26 +763,22 @@ long uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret)
 	pp_thread_doomed_check();
 	pp_timers_check();
 	pp_regs_from_frame(&r, f);
-	r.rax = (uint64_t)ret;
+	pp_regs_set_result(&r, ret);
 	sig = pp_get_signal(&info, &a, &r);
 	if (!sig) {
 		restore_saved_mask(t);
-		if (ret == -UK_ERESTARTSYS || ret == -UK_ERESTARTNOHAND) {
-			f->rip -= 2; /* `syscall` is 2 bytes: make it again */
-			ret = (long)f->rax;
-		}
+		if (ret == -UK_ERESTARTSYS || ret == -UK_ERESTARTNOHAND)
+			ret = ukarch_syscall_frame_restart(f); /* again */
 		pp_recalc(t);
 		return ret;
 	}
 	ret = interrupted(ret, &a, &restart);
-	if (restart) {
-		r.rip -= 2;
-		r.rax = f->rax; /* the call number */
-	} else {
-		r.rax = (uint64_t)ret;
-	}
+	if (restart)
+		pp_regs_restart(&r, f);
+	else
+		pp_regs_set_result(&r, ret);
 	restore = pp_handler_begin(t, sig, &a);
-	if (pp_frame_setup(t, &r, uk_syscall_frame_fpu(f), sig, &info, &a,
+	if (pp_frame_setup(t, &r, ukarch_syscall_frame_fpu(f), sig, &info, &a,
 			   restore) < 0) {
 		/* no room for the frame: Linux kills with SIGSEGV */
 		uk_pr_crit("no room for the signal frame of %d on the "
@@ -771,7 +789,7 @@ long uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret)
 	pp_regs_to_frame(f, &r);
 	/* stays set: the next way out (after the handler) looks again */
 	uk_syscall_exit_work = 1;
-	return (long)r.rax;
+	return pp_regs_result(&r);
 }
 
 /*
@@ -949,7 +967,8 @@ static uintptr_t user_sp(void)
 {
 	struct ukarch_syscall_frame *f = uk_syscall_frame_current();
 
-	return f ? f->rsp : (uintptr_t)__builtin_frame_address(0);
+	return f ? ukarch_syscall_frame_sp(f)
+		 : (uintptr_t)__builtin_frame_address(0);
 }
 
 UK_SYSCALL_R_DEFINE(int, sigaltstack, const struct pp_stack *, ss,
@@ -990,7 +1009,8 @@ UK_SYSCALL_R_DEFINE(int, sigaltstack, const struct pp_stack *, ss,
 }
 
 /* rt_sigreturn: back to the context a handler interrupted (binary path:
- * the restorer runs it with rsp at the frame's ucontext). */
+ * the restorer runs it with the stack pointer at the signal frame - x86_64:
+ * its ucontext, arm64: the rt_sigframe). */
 UK_SYSCALL_R_DEFINE(long, rt_sigreturn)
 {
 	struct ukarch_syscall_frame *f = uk_syscall_frame_current();
@@ -1003,14 +1023,15 @@ UK_SYSCALL_R_DEFINE(long, rt_sigreturn)
 		return -ENOSYS;
 	}
 	pp_regs_from_frame(&r, f);
-	if (pp_frame_restore(t, &r, uk_syscall_frame_fpu(f), f->rsp) < 0) {
+	if (pp_frame_restore(t, &r, ukarch_syscall_frame_fpu(f),
+			     ukarch_syscall_frame_sp(f)) < 0) {
 		uk_pr_crit("rt_sigreturn: no signal frame at 0x%lx",
-			   (unsigned long)f->rsp);
+			   (unsigned long)ukarch_syscall_frame_sp(f));
 		fatal(SIGSEGV_, &r);
 	}
 	pp_regs_to_frame(f, &r);
 	uk_syscall_exit_work = 1; /* every register comes from the frame */
-	return (long)r.rax;
+	return pp_regs_result(&r);
 }
 
 /* Sleep until a handler has run: pause, sigsuspend. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Signals: what signal.c, frame.c and process.c share. Linux x86_64 values
- * and layouts. */
+/* Signals: what signal.c, frame.c, <arch>/sigframe.c and process.c share.
+ * Linux's values and layouts (the same on x86_64 and arm64 but for the
+ * signal frame and MINSIGSTKSZ). */
 #ifndef UK_PROCESS_SIGNAL_IMPL_H
 #define UK_PROCESS_SIGNAL_IMPL_H
 
@@ -52,7 +53,6 @@
 #define SS_ONSTACK_    1
 #define SS_DISABLE_    2
 #define SS_AUTODISARM_ (1U << 31)
-#define MINSIGSTKSZ_   2048
 #define SI_USER_       0
 #define SI_KERNEL_     0x80
 #define SI_QUEUE_      (-1)
@@ -61,6 +61,16 @@
 #define CLD_EXITED_    1
 #define CLD_KILLED_    2
 #define CLD_DUMPED_    3
+/* what differs per architecture */
+#if defined(__aarch64__)
+#define MINSIGSTKSZ_ 5120
+#define PP_PC_NAME   "pc"
+#define PP_SP_NAME   "sp"
+#else
+#define MINSIGSTKSZ_ 2048
+#define PP_PC_NAME   "rip"
+#define PP_SP_NAME   "rsp"
+#endif
 
 #define SIGBIT(sig)  (1ULL << ((sig)-1))
 #define UNBLOCKABLE_ (SIGBIT(SIGKILL_) | SIGBIT(SIGSTOP_))
@@ -256,12 +266,13 @@ void pp_timers_drop(struct pp_process *p);
 void pp_timers_drop_posix(struct pp_process *p);
 void pp_timers_reset(void);
 
-/* ---- frame.c ---- */
+/* ---- <arch>/sigframe.c ---- */
 
 /* Build the Linux signal frame for `sig` on the user stack of the context
- * `r` (+ its FPU state `fx`, 512 bytes fxsave) and point `r` at the
- * handler. Returns 0, or -EFAULT when the frame would not fit the alternate
- * stack. `restore` is the mask sigreturn goes back to. */
+ * `r` (+ its FPU state `fx`: x86_64 512 bytes fxsave; arm64 the binary
+ * entry's q0-q31, FPCR, FPSR) and point `r` at the handler. Returns 0, or
+ * -EFAULT when the frame would not fit the alternate stack. `restore` is
+ * the mask sigreturn goes back to. */
 int pp_frame_setup(struct uk_thread *t, struct ukarch_regs *r, void *fx,
 		   int sig, const struct pp_siginfo *info,
 		   const struct pp_sigaction *a, uint64_t restore);
@@ -269,6 +280,21 @@ int pp_frame_setup(struct uk_thread *t, struct ukarch_regs *r, void *fx,
  * and `fx`. Returns 0 or -EFAULT (no plausible frame there). */
 int pp_frame_restore(struct uk_thread *t, struct ukarch_regs *r, void *fx,
 		     uintptr_t sp);
+void pp_regs_from_frame(struct ukarch_regs *r,
+			const struct ukarch_syscall_frame *f);
+void pp_regs_to_frame(struct ukarch_syscall_frame *f,
+		      const struct ukarch_regs *r);
+/* The result register of a context (rax, x0). */
+void pp_regs_set_result(struct ukarch_regs *r, long v);
+long pp_regs_result(const struct ukarch_regs *r);
+/* Point the context `r` of the binary call `f` at the call again (the
+ * instruction before its return address, its first register as the call
+ * left it). */
+void pp_regs_restart(struct ukarch_regs *r,
+		     const struct ukarch_syscall_frame *f);
+
+/* ---- frame.c ---- */
+
 /* The thread's alternate stack flags for user stack pointer `sp`:
  * SS_ONSTACK, SS_DISABLE or 0. */
 int pp_altstack_flags(struct uk_thread *t, uintptr_t sp);
@@ -277,12 +303,17 @@ int pp_altstack_flags(struct uk_thread *t, uintptr_t sp);
 void pp_call_native(struct uk_thread *t, int sig, struct pp_siginfo *info,
 		    const struct pp_sigaction *a, void *uc);
 
-void pp_regs_from_frame(struct ukarch_regs *r,
-			const struct ukarch_syscall_frame *f);
-void pp_regs_to_frame(struct ukarch_syscall_frame *f,
-		      const struct ukarch_regs *r);
+/* The alternate stack a handler runs on for action `a` at user stack
+ * pointer `sp`, as uc_stack records it in *saved; *top is where its frame
+ * goes (0: stay on the current stack). */
+void pp_pick_stack(struct uk_thread *t, const struct pp_sigaction *a,
+		   uintptr_t sp, struct pp_stack *saved, uintptr_t *top);
+/* rt_sigreturn's restore_altstack(): the alternate stack back to `rec`
+ * unless running on it at `sp`. */
+void pp_restore_altstack(struct uk_thread *t, uintptr_t sp,
+			 const struct pp_stack *rec);
 
-/* The fallback restorer (src/x86_64/sigtramp.S): rt_sigreturn. */
+/* The fallback restorer (src/<arch>/sigtramp.S): rt_sigreturn. */
 void uk_process_sigreturn_tramp(void);
 /* Call fn(sig, info, uc) on the stack whose top is `sp`. */
 void uk_process_call_on(void *fn, long sig, void *info, void *uc, uintptr_t sp);

@@ -6,7 +6,7 @@
 #include <uk/plat/bootinfo.h>
 #include <uk/print.h>
 #ifdef UK_BOOT_TRACE
-#include <uk/arch/x86_64.h>
+#include <uk/arch/cpu.h>
 #endif
 
 /* Give [base, base + len) to the heap: the first piece to `init`, the
@@ -45,7 +45,7 @@ int uk_alloc_boot_heap(struct uk_alloc *(*init)(void *base, size_t len))
 	if (uk_alloc_get_default())
 		return 0; /* another backend in this image owns the heap */
 #ifdef UK_BOOT_TRACE
-	uint64_t t0 = ukarch_rdtsc();
+	uint64_t t0 = ukarch_cycles();
 #endif
 	for (unsigned i = 0; i < bi->nr_memregions; i++) {
 		const struct ukplat_memregion *r = &bi->memregions[i];
@@ -67,7 +67,7 @@ int uk_alloc_boot_heap(struct uk_alloc *(*init)(void *base, size_t len))
 	}
 #ifdef UK_BOOT_TRACE
 	uk_printk(UK_LOG_INFO, "ukalloc", "trace: heap_init=%lu (%s, %zu KiB)",
-		  (unsigned long)(ukarch_rdtsc() - t0), a->name, total >> 10);
+		  (unsigned long)(ukarch_cycles() - t0), a->name, total >> 10);
 #endif
 	uk_pr_info("%s heap: %zu KiB", a->name, total >> 10);
 	return 0;

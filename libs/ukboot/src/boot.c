@@ -9,8 +9,8 @@
 #include <uk/plat/halt.h>
 #include <uk/print.h>
 #include <uk/symbols.h>
-#if defined(UK_BOOT_TRACE) && defined(__x86_64__)
-#include <uk/arch/x86_64.h>
+#if defined(UK_BOOT_TRACE)
+#include <uk/arch/cpu.h>
 #endif
 
 #ifndef UK_CMDLINE_MAX
@@ -198,9 +198,9 @@ int ukboot_run(const char *cmdline, size_t len, int *status)
 	     c++)
 		(*c)();
 
-#if defined(UK_BOOT_TRACE) && defined(__x86_64__)
+#if defined(UK_BOOT_TRACE)
 	{
-		uint64_t now = ukarch_rdtsc();
+		uint64_t now = ukarch_cycles();
 		uint64_t t0 = ukplat_bootinfo()->tsc_at_entry;
 		uk_printk(UK_LOG_INFO, "ukboot",
 			  "trace: tsc_entry=%lu tsc_main=%lu delta=%lu",

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/arch/cpu.h>
+#include <uk/arch/linux.h>
 #include <uk/alloc.h>
 #include <uk/elfloader.h>
 #include <uk/print.h>
@@ -36,6 +38,8 @@ static const char *machine_name(unsigned m)
 		return "arm";
 	case UKELF_EM_AARCH64:
 		return "aarch64";
+	case UKELF_EM_X86_64:
+		return "x86_64";
 	case UKELF_EM_RISCV:
 		return "riscv";
 	default:
@@ -66,9 +70,12 @@ static int check_ehdr(struct uk_elf_prog *p, const struct ukelf_ehdr *e,
 			    e->ident[5] == 2 ? "big-endian" : "invalid");
 	if (e->ident[6] != UKELF_EV_CURRENT || e->version != UKELF_EV_CURRENT)
 		return fail(p, "unknown ELF version %u", e->version);
-	if (e->machine != UKELF_EM_X86_64)
-		return fail(p, "wrong machine %u (%s), need x86_64 (62)",
-			    e->machine, machine_name(e->machine));
+	if (e->machine != UKARCH_ELF_MACHINE)
+		return fail(p,
+			    "wrong machine %u (%s), need " UKARCH_LINUX_MACHINE
+			    " (%u)",
+			    e->machine, machine_name(e->machine),
+			    UKARCH_ELF_MACHINE);
 	switch (e->type) {
 	case UKELF_ET_EXEC:
 	case UKELF_ET_DYN:
@@ -209,7 +216,7 @@ void uk_elf_set_protect(int (*fn)(void *addr, size_t len, int prot))
 
 static long protect(void *addr, size_t len, int prot)
 {
-	/* x86 has no present-but-unreadable page */
+	/* no architecture here has executable-only or write-only pages */
 	prot |= UKELF_PROT_READ;
 	if (protect_fn)
 		return protect_fn(addr, len, prot);
@@ -430,16 +437,12 @@ void uk_elf_unload(struct uk_elf_prog *p)
 
 /* ---- from a file ---- */
 
-/* Linux x86_64 struct stat: st_mode at byte 24, st_size at byte 48. */
+/* Linux struct stat, in the architecture's layout */
 struct ukelf_kstat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad0;
-	uint64_t rdev;
-	int64_t size, blksize, blocks;
-	uint64_t times[6];
-	int64_t unused[3];
+	UKARCH_STAT_FIELDS
 };
-_Static_assert(sizeof(struct ukelf_kstat) == 144, "Linux struct stat");
+_Static_assert(sizeof(struct ukelf_kstat) == UKARCH_STAT_SIZE,
+	       "Linux struct stat");
 
 int uk_elf_load_file(struct uk_elf_prog *p, const char *path)
 {
@@ -465,25 +468,25 @@ int uk_elf_load_file(struct uk_elf_prog *p, const char *path)
 		rc = (int)r;
 		goto out;
 	}
-	if ((st.mode & UKELF_S_IFMT) == UKELF_S_IFDIR) {
+	if ((st.st_mode & UKELF_S_IFMT) == UKELF_S_IFDIR) {
 		snprintf(p->err, sizeof(p->err), "is a directory");
 		rc = -EISDIR;
 		goto out;
 	}
-	if ((st.mode & UKELF_S_IFMT) != UKELF_S_IFREG) {
+	if ((st.st_mode & UKELF_S_IFMT) != UKELF_S_IFREG) {
 		snprintf(p->err, sizeof(p->err),
-			 "not a regular file (mode 0%o)", st.mode);
+			 "not a regular file (mode 0%o)", st.st_mode);
 		rc = -EACCES;
 		goto out;
 	}
-	if (st.size < 0 || (uint64_t)st.size > UK_ELF_MAX_FILE) {
+	if (st.st_size < 0 || (uint64_t)st.st_size > UK_ELF_MAX_FILE) {
 		snprintf(p->err, sizeof(p->err),
 			 "file of %lld bytes, more than the limit of %lu MiB",
-			 (long long)st.size, UK_ELF_MAX_FILE >> 20);
+			 (long long)st.st_size, UK_ELF_MAX_FILE >> 20);
 		rc = -EFBIG;
 		goto out;
 	}
-	size = (size_t)st.size;
+	size = (size_t)st.st_size;
 	buf = malloc(size ? size : 1);
 	if (!buf) {
 		snprintf(p->err, sizeof(p->err),

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The initial process stack (System V x86_64 psABI, Linux layout), the
- * jump into the program, and uk_elf_exec(). */
+/* The initial process stack (Linux layout, the same on x86_64 and arm64),
+ * the jump into the program (the arch's ukarch_linux_enter), and
+ * uk_elf_exec(). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <uk/alloc.h>
-#include <uk/arch/x86_64.h>
+#include <uk/arch/cpu.h>
+#include <uk/arch/syscall.h>
 #include <uk/elfloader.h>
 #include <uk/plat/memory.h>
 #include <uk/print.h>
@@ -22,13 +24,13 @@ static void random_bytes(uint8_t out[16])
 
 	if (r == 16)
 		return;
-	/* no getrandom in this image: mix the time stamp counter */
-	uint64_t x = ukarch_rdtsc() ^ 0x9e3779b97f4a7c15ull;
+	/* no getrandom in this image: mix the cycle counter */
+	uint64_t x = ukarch_cycles() ^ 0x9e3779b97f4a7c15ull;
 	for (int i = 0; i < 16; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		x += ukarch_rdtsc();
+		x += ukarch_cycles();
 		out[i] = (uint8_t)(x >> 24);
 	}
 }
@@ -37,7 +39,7 @@ long uk_elf_stack_init(struct uk_elf_prog *p, void *stack, size_t size,
 		       int argc, char *const argv[], char *const envp[],
 		       const char *execfn, const uint8_t *random)
 {
-	static const char platform[] = "x86_64";
+	static const char platform[] = UKARCH_LINUX_MACHINE;
 	uintptr_t base = (uintptr_t)stack, top = base + size;
 	size_t strbytes = 0, envc = 0;
 	uint8_t rnd[16];
@@ -105,8 +107,6 @@ long uk_elf_stack_init(struct uk_elf_prog *p, void *stack, size_t size,
 	uintptr_t fn = (uintptr_t)sp_str;
 	memcpy(sp_str, execfn, strlen(execfn) + 1);
 
-	uint32_t id[4] = {0, 0, 0, 0};
-	ukarch_cpuid(1, id);
 #define AUX(t, v)                       \
 	do {                            \
 		w[k++] = (t);           \
@@ -125,7 +125,7 @@ long uk_elf_stack_init(struct uk_elf_prog *p, void *stack, size_t size,
 	AUX(UKELF_AT_EGID, 0);
 	AUX(UKELF_AT_SECURE, 0);
 	AUX(UKELF_AT_RANDOM, rnd_at);
-	AUX(UKELF_AT_HWCAP, id[3]); /* CPUID.1:EDX, as Linux */
+	AUX(UKELF_AT_HWCAP, ukarch_linux_hwcap());
 	AUX(UKELF_AT_HWCAP2, 0);
 	AUX(UKELF_AT_CLKTCK, 100);
 	AUX(UKELF_AT_EXECFN, fn);
@@ -143,42 +143,6 @@ too_big:
 		 size >> 10);
 	return -E2BIG;
 }
-
-/* rdi = entry, rsi = sp. The entry address is pushed just below the
- * program's stack pointer and popped by ret, so that every register can
- * be cleared first. */
-__asm__(".text\n"
-	".globl uk_elf_enter\n"
-	".type uk_elf_enter, @function\n"
-	"uk_elf_enter:\n"
-	"	mov %rsi, %rsp\n"
-	"	push %rdi\n"
-	"	pushq $0x1f80\n" /* MXCSR reset value */
-	"	ldmxcsr (%rsp)\n"
-	"	add $8, %rsp\n"
-	"	fninit\n"
-	/* rflags as Linux starts a program: interrupts on (a timer or
-	 * device interrupt may stop it, and its signals arrive then), the
-	 * rest clear */
-	"	pushq $0x202\n"
-	"	popfq\n"
-	"	xor %eax, %eax\n"
-	"	xor %ebx, %ebx\n"
-	"	xor %ecx, %ecx\n"
-	"	xor %edx, %edx\n" /* no atexit function (psABI) */
-	"	xor %esi, %esi\n"
-	"	xor %edi, %edi\n"
-	"	xor %ebp, %ebp\n"
-	"	xor %r8d, %r8d\n"
-	"	xor %r9d, %r9d\n"
-	"	xor %r10d, %r10d\n"
-	"	xor %r11d, %r11d\n"
-	"	xor %r12d, %r12d\n"
-	"	xor %r13d, %r13d\n"
-	"	xor %r14d, %r14d\n"
-	"	xor %r15d, %r15d\n"
-	"	ret\n"
-	".size uk_elf_enter, . - uk_elf_enter\n");
 
 int uk_elf_exec(struct uk_elf_prog *p, int argc, char *const argv[],
 		char *const envp[], const char *execfn)
@@ -206,5 +170,5 @@ int uk_elf_exec(struct uk_elf_prog *p, int argc, char *const argv[],
 	uk_pr_info("elfloader: entering %s at 0x%lx, stack 0x%lx\n",
 		   execfn ? execfn : (argc ? argv[0] : "?"),
 		   (unsigned long)p->entry, (unsigned long)sp);
-	uk_elf_enter(p->entry, (uintptr_t)sp);
+	ukarch_linux_enter(p->entry, (uintptr_t)sp);
 }

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <uk/arch/syscall.h>
 #include <uk/alloc.h>
 #include <uk/elfloader.h>
 #include <uk/syscall.h>
@@ -485,7 +486,7 @@ static void test_enter(void **state)
 		assert_true(sp > 0);
 		pid_t pid = fork();
 		if (pid == 0)
-			uk_elf_enter(p.entry, (uintptr_t)sp);
+			ukarch_linux_enter(p.entry, (uintptr_t)sp);
 		int st;
 		assert_int_equal(waitpid(pid, &st, 0), pid);
 		assert_true(WIFEXITED(st));
@@ -557,7 +558,7 @@ static void test_musl(void **state)
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(fds[1], 1);
-		uk_elf_enter(p.entry, (uintptr_t)sp);
+		ukarch_linux_enter(p.entry, (uintptr_t)sp);
 	}
 	close(fds[1]);
 	char out[1024] = "";

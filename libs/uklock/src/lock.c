@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <uk/arch/cpu.h>
 #include <uk/lock.h>
 
 /* ---- spinlock ---- */
@@ -50,7 +51,7 @@ void uk_spin_lock(struct uk_spinlock *l)
 {
 	while (!uk_spin_trylock(l))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+			ukarch_spin_hint();
 }
 
 void uk_spin_unlock(struct uk_spinlock *l)

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
-#include <uk/arch/x86_64.h>
+#include <uk/arch/cpu.h>
 #include <uk/init.h>
 #include <uk/plat/time.h>
 #include <uk/print.h>
@@ -91,19 +91,11 @@ static int probed, has_rdrand, has_rdseed;
 
 static void probe(void)
 {
-	uint32_t r[4];
-
 	if (probed)
 		return;
-	ukarch_cpuid(0, r);
-	unsigned max = r[0];
-	ukarch_cpuid(1, r);
-	has_rdrand = (r[2] >> 30) & 1;
-	has_rdseed = 0;
-	if (max >= 7) {
-		ukarch_cpuid(7, r);
-		has_rdseed = (r[1] >> 18) & 1;
-	}
+	/* x86_64: RDRAND, RDSEED; arm64: RNDR, RNDRRS (<uk/arch/cpu.h>) */
+	has_rdrand = ukarch_rng_present();
+	has_rdseed = ukarch_rng_seed_present();
 	if (hide & UK_RANDOM_HIDE_RDRAND)
 		has_rdrand = 0;
 	if (hide & UK_RANDOM_HIDE_RDSEED)
@@ -119,10 +111,7 @@ static int rdrand64(uint64_t *v)
 	if (hide & UK_RANDOM_FAIL_RDRAND)
 		return 0;
 	for (int i = 0; i < RDRAND_RETRIES; i++) {
-		unsigned char ok;
-		__asm__ __volatile__("rdrand %0; setc %1"
-				     : "=r"(*v), "=qm"(ok)::"cc");
-		if (ok && *v != UINT64_MAX)
+		if (ukarch_rng_u64(v) && *v != UINT64_MAX)
 			return 1;
 	}
 	return 0;
@@ -131,12 +120,9 @@ static int rdrand64(uint64_t *v)
 static int rdseed64(uint64_t *v)
 {
 	for (int i = 0; i < RDSEED_RETRIES; i++) {
-		unsigned char ok;
-		__asm__ __volatile__("rdseed %0; setc %1"
-				     : "=r"(*v), "=qm"(ok)::"cc");
-		if (ok && *v != UINT64_MAX)
+		if (ukarch_rng_seed_u64(v) && *v != UINT64_MAX)
 			return 1;
-		__asm__ __volatile__("pause");
+		ukarch_spin_hint();
 	}
 	return 0;
 }
@@ -260,7 +246,7 @@ static void mix_clocks(void)
 
 	w[0] = ukplat_wall_clock();
 	w[1] = ukplat_monotonic_clock();
-	w[2] = ukarch_rdtsc();
+	w[2] = ukarch_cycles();
 	w[3] = (uint64_t)(uintptr_t)&w;
 	uk_random_add_entropy(w, sizeof(w), 0, "clocks");
 }
@@ -298,7 +284,7 @@ static void collect_cpu(void)
 static void jitter(uint64_t *w, int nwords)
 {
 	static volatile uint8_t scratch[4096];
-	uint64_t prev = ukarch_rdtsc();
+	uint64_t prev = ukarch_cycles();
 
 	for (int i = 0; i < nwords; i++) {
 		uint64_t acc = w[i];
@@ -308,7 +294,7 @@ static void jitter(uint64_t *w, int nwords)
 				scratch[(prev >> (j & 7)) & 4095] ^=
 					(uint8_t)(prev + (uint64_t)j);
 			(void)ukplat_monotonic_clock();
-			t = ukarch_rdtsc();
+			t = ukarch_cycles();
 			acc = (acc << 7 | acc >> 57) ^ (t - prev);
 			prev = t;
 		}

@@ -34,8 +34,9 @@ long uk_syscall_enosys(long nr)
 					"-ENOSYS",
 					names[nr], nr);
 			else
-				uk_pr_warn("syscall number %ld is not a Linux "
-					   "x86_64 call: -ENOSYS",
+				uk_pr_warn("syscall number %ld is not "
+					   "a " UK_SYSCALL_ABI_NAME
+					   " call: -ENOSYS",
 					   nr);
 		}
 	} else {
@@ -57,6 +58,28 @@ long uk_syscall_enosys(long nr)
 	}
 UK_SYSCALL_LIST(WEAK_)
 #undef WEAK_
+
+/* Calls the architecture has no number for (arm64: open, stat, mkdir...):
+ * libraries still call them by name; without an implementation linked,
+ * this answers. */
+#define WEAK_NONUM_(name)                                                \
+	__attribute__((weak)) long uk_syscall_r_##name(                  \
+		long a0 __attribute__((unused)),                         \
+		long a1 __attribute__((unused)),                         \
+		long a2 __attribute__((unused)),                         \
+		long a3 __attribute__((unused)),                         \
+		long a4 __attribute__((unused)),                         \
+		long a5 __attribute__((unused)))                         \
+	{                                                                \
+		static int said;                                         \
+		if (!said++)                                             \
+			uk_pr_warn("call " #name                         \
+				   " (no number on " UK_SYSCALL_ABI_NAME \
+				   ") is not implemented: -ENOSYS");     \
+		return -ENOSYS;                                          \
+	}
+UK_SYSCALL_NONUM_LIST(WEAK_NONUM_)
+#undef WEAK_NONUM_
 
 /* Without lib uksyscallbin there is never a binary-path frame. */
 __attribute__((weak)) struct ukarch_syscall_frame *

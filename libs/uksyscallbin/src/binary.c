@@ -10,7 +10,7 @@
 #include <uk/print.h>
 #include <uk/syscall.h>
 
-void uk_syscall_entry(void);
+void ukarch_syscall_entry(void);
 
 /* Read and written by entry.S (uniprocessor; see there). */
 uintptr_t uk_syscall_user_rsp;
@@ -62,7 +62,7 @@ static int uk_syscallbin_init(void)
 		uk_syscall_aux_sp =
 			((uintptr_t)stack + AUX_STACK_SIZE) & ~(uintptr_t)15;
 	}
-	rc = ukplat_syscall_enable(uk_syscall_entry);
+	rc = ukplat_syscall_enable(ukarch_syscall_entry);
 	if (rc < 0) {
 		uk_pr_err("binary syscalls: this platform cannot take the "
 			  "`syscall` instruction (%d)",

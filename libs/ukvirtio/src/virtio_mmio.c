@@ -10,6 +10,7 @@
 #include <uk/boot.h>
 #include <uk/init.h>
 #include <uk/pci.h>
+#include <uk/plat/devices.h>
 #include <uk/plat/io.h>
 #include <uk/plat/irq.h>
 #include <uk/print.h>
@@ -171,7 +172,7 @@ static const struct uk_virtio_ops mmio_ops = {
 };
 
 static void mmio_probe_at(const char *val, uint64_t base, uint64_t size,
-			  unsigned irq);
+			  unsigned irq, int irq_mode);
 
 static void mmio_probe(const char *val)
 {
@@ -183,11 +184,11 @@ static void mmio_probe(const char *val)
 		uk_pr_err("virtio_mmio.device=%s: %s: ignored", val, why);
 		return;
 	}
-	mmio_probe_at(val, base, size, irq);
+	mmio_probe_at(val, base, size, irq, UKPLAT_IRQ_LEVEL_LOW);
 }
 
 static void mmio_probe_at(const char *val, uint64_t base, uint64_t size,
-			  unsigned irq)
+			  unsigned irq, int irq_mode)
 {
 	volatile uint8_t *regs = ukplat_mmio_map(base, (size_t)size);
 	if (!regs) {
@@ -229,8 +230,8 @@ static void mmio_probe_at(const char *val, uint64_t base, uint64_t size,
 	d->transport = ver == 1 ? "mmio-v1 (legacy)" : "mmio-v2";
 	d->irq = (int)irq;
 	/* the line follows the interrupt status (level); QEMU's IOAPIC
-	 * ignores polarity */
-	d->irq_mode = UKPLAT_IRQ_LEVEL_LOW;
+	 * ignores polarity; a device tree says which */
+	d->irq_mode = irq_mode;
 	snprintf(d->name, sizeof(d->name), "mmio@%#llx",
 		 (unsigned long long)base);
 	uk_pr_info("virtio %s: device ID %u, %s, irq %u", d->name, id,
@@ -276,7 +277,36 @@ static void microvm_scan(void)
 		if (r[i * 128 + DEVICE_ID / 4])
 			mmio_probe_at("(microvm scan)",
 				      MICROVM_MMIO_BASE + 512ull * i, 512,
-				      irq_base + i);
+				      irq_base + i, UKPLAT_IRQ_LEVEL_LOW);
+}
+
+/* The transports the firmware describes (a device tree's "virtio,mmio"
+ * nodes); -ENODEV when the platform has no such description. */
+static int firmware_devices(void)
+{
+	struct ukplat_mmio_device md;
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; i < MMIO_MAX_DEVICES; i++) {
+		rc = ukplat_mmio_device("virtio,mmio", i, &md);
+		if (rc == -ENOENT || rc == -ENODEV)
+			break;
+		if (rc < 0) {
+			uk_pr_err("virtio-mmio: transport %u of the firmware's "
+				  "description is malformed: ignored",
+				  i);
+			continue;
+		}
+		mmio_probe_at("(device tree)", md.base, md.size, md.irq,
+			      md.irq_mode);
+	}
+	if (i == MMIO_MAX_DEVICES &&
+	    ukplat_mmio_device("virtio,mmio", i, &md) != -ENOENT)
+		uk_pr_warn("more than %d virtio-mmio transports described: the "
+			   "rest ignored",
+			   MMIO_MAX_DEVICES);
+	return rc == -ENODEV && i == 0 ? -ENODEV : 0;
 }
 
 static int mmio_init(void)
@@ -284,7 +314,8 @@ static int mmio_init(void)
 	for (unsigned i = 0; i < MMIO_MAX_DEVICES; i++) {
 		const char *v = uk_boot_param_nth("virtio_mmio.device", i);
 		if (!v) {
-			if (i == 0 && ukplat_ioport_access())
+			if (i == 0 && firmware_devices() == -ENODEV &&
+			    ukplat_ioport_access())
 				microvm_scan();
 			return 0;
 		}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <uk/arch/cpu.h>
 #include <uk/init.h>
 #include <uk/plat/time.h>
 #include <uk/print.h>
@@ -42,7 +43,7 @@ static int fetch(struct uk_virtio_dev *vd, struct uk_virtq *q, size_t *got)
 					  vd->name, UK_VIRTIORNG_TIMEOUT_MS);
 				return -ETIMEDOUT;
 			}
-			__asm__ __volatile__("pause" ::: "memory");
+			ukarch_spin_hint();
 		}
 		/* (a length beyond the buffer came back as 0: ukvirtio) */
 		if (c != pool || !len || len > seg.len) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <uk/arch/paging.h>
 #include <uk/arch/x86_64.h>
+#include <uk/plat/devices.h>
 #include <uk/plat/io.h>
 #include <uk/plat/memory.h>
 #include <uk/print.h>
@@ -324,4 +325,13 @@ void ukplat_window_install(uint64_t *const pts[])
 			     : "=r"(cr3)
 			     :
 			     : "memory");
+}
+
+/* PVH gives no device description beyond ACPI, which is not parsed for
+ * devices (virtio-mmio on microvm: the command line or ukvirtio's scan). */
+int ukplat_mmio_device(const char *compat, unsigned int i,
+		       struct ukplat_mmio_device *out)
+{
+	(void)compat, (void)i, (void)out;
+	return -ENODEV;
 }

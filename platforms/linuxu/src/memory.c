@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <uk/plat/io.h>
 #include <uk/plat/memory.h>
+#include <uk/plat/devices.h>
 #include "linuxu.h"
 
 #define SYS_mprotect 10
@@ -62,4 +63,12 @@ int ukplat_window_map(uint64_t *const pts[], uintptr_t va, uint64_t pa,
 void ukplat_window_install(uint64_t *const pts[])
 {
 	(void)pts;
+}
+
+/* A process has no firmware device description. */
+int ukplat_mmio_device(const char *compat, unsigned int i,
+		       struct ukplat_mmio_device *out)
+{
+	(void)compat, (void)i, (void)out;
+	return -ENODEV;
 }

@@ -2,20 +2,26 @@
 """Boot a kvm image under QEMU (TCG) with one virtio-net device on QEMU's
 user network (slirp, restrict=on: nothing leaves QEMU; slirp itself answers
 ARP and ICMP echo for 10.0.2.2). Prints the guest's output; exits with the
-image's exit status (isa-debug-exit), 124 on timeout.
+image's exit status (the exit device of its target's QEMU: isa-debug-exit on
+x86_64, semihosting on arm64's virt), 124 on timeout.
 
   slirp_run.py --machine q35 --device virtio-net-pci[,opts] [--global G]
                [--timeout S] --image IMAGE [-- app args | --cmdline RAW]
 """
 import argparse
+import os
 import shlex
 import subprocess
 import sys
 
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "cli"))
+from unikit.qemu import image_vmm, parse_mem, qemu_command  # noqa: E402
+
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--machine", default="microvm")
+    p.add_argument("--machine", help="default: the first of the image's QEMU (microvm, virt)")
     p.add_argument("--device", required=True)
     p.add_argument("--global", dest="glob", action="append", default=[])
     p.add_argument("--timeout", type=float, default=200)
@@ -26,12 +32,10 @@ def main():
     a = p.parse_args()
     append = a.cmdline if a.cmdline is not None else " ".join(
         shlex.quote(x) for x in a.args)
-    cmd = ["qemu-system-x86_64", "-M", a.machine, "-m", a.mem, "-nodefaults",
-           "-no-user-config", "-display", "none", "-serial", "stdio",
-           "-no-reboot", "-accel", "tcg", "-kernel", a.image,
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-netdev", "user,id=n0,restrict=on",
-           "-device", a.device + ",netdev=n0", "-append", append]
+    v = image_vmm(a.image)
+    cmd = qemu_command(a.image, a.machine, parse_mem(a.mem), "tcg", append,
+                       ["-netdev", "user,id=n0,restrict=on", "-device", a.device + ",netdev=n0"],
+                       v=v)
     for g in a.glob:
         cmd += ["-global", g]
     print("slirp_run: " + " ".join(shlex.quote(c) for c in cmd), flush=True)
@@ -47,7 +51,7 @@ def main():
     sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
     sys.stdout.flush()
     rc = p.returncode
-    if rc & 1 and rc > 0:
+    if v.exit_code == "shifted" and rc & 1 and rc > 0:
         rc >>= 1  # isa-debug-exit: (status << 1) | 1
     print(f"slirp_run: exit status {rc}", flush=True)
     return rc

@@ -7,7 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uk/alloc.h>
+#if defined(__x86_64__)
 #include <uk/arch/x86_64.h>
+#define cycles() ukarch_rdtsc()
+#else
+#include <uk/arch/arm64.h>
+#define cycles() ukarch_cntvct()
+#endif
 #include <uk/lock.h>
 #include <uk/plat/lcpu.h>
 #include <uk/plat/memory.h>
@@ -15,10 +21,16 @@
 #include <uk/plat/timer.h>
 #include <uk/schedcoop.h>
 
+/* The thread pointer as the CPU has it (x86_64: the TCB's self pointer
+ * through FS; arm64: TPIDR_EL0). */
 static void *fs0(void)
 {
 	void *p;
+#if defined(__x86_64__)
 	__asm__ volatile("movq %%fs:0, %0" : "=r"(p));
+#else
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(p));
+#endif
 	return p;
 }
 
@@ -108,16 +120,16 @@ static void nothing(void *arg)
 
 static int bench(void)
 {
-	uint64_t n0 = ukplat_monotonic_clock(), t0 = ukarch_rdtsc();
+	uint64_t n0 = ukplat_monotonic_clock(), t0 = cycles();
 	struct uk_thread *a = uk_thread_create(NULL, "a", yielder, NULL, 0);
 	struct uk_thread *b = uk_thread_create(NULL, "b", yielder, NULL, 0);
 	uk_thread_join(a, NULL);
 	uk_thread_join(b, NULL);
-	uint64_t t1 = ukarch_rdtsc(), n1 = ukplat_monotonic_clock();
+	uint64_t t1 = cycles(), n1 = ukplat_monotonic_clock();
 	for (int i = 0; i < 1000; i++)
 		uk_thread_join(uk_thread_create(NULL, "n", nothing, NULL, 0),
 			       NULL);
-	uint64_t t2 = ukarch_rdtsc(), n2 = ukplat_monotonic_clock();
+	uint64_t t2 = cycles(), n2 = ukplat_monotonic_clock();
 	printf("threads: bench: %llu ticks per yield round trip, %llu per "
 	       "create+join\n",
 	       (unsigned long long)((t1 - t0) / BENCH_ROUNDS),
@@ -241,11 +253,19 @@ static void fpu_thread(void *arg)
 	double mine = (double)(intptr_t)arg * 1.5, acc = 0;
 	uint64_t x = (uint64_t)(intptr_t)arg * 0x0101010101010101ull, back;
 
+#if defined(__x86_64__)
 	__asm__ __volatile__("movq %0, %%xmm7" : : "r"(x) : "xmm7");
+#else
+	__asm__ __volatile__("fmov d7, %0" : : "r"(x) : "v7");
+#endif
 	for (int i = 0; i < 50; i++) {
 		acc += mine;
 		uk_sched_yield();
+#if defined(__x86_64__)
 		__asm__ __volatile__("movq %%xmm7, %0" : "=r"(back));
+#else
+		__asm__ __volatile__("fmov %0, d7" : "=r"(back));
+#endif
 		if (back != x)
 			fpu_bad++;
 	}

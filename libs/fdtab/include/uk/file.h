@@ -4,9 +4,10 @@
  * table, status flags and a file offset. Descriptors (<uk/fdtab.h>) point at
  * them; dup() shares one. Single CPU, cooperative threads (UP): no locks.
  *
- * The Linux x86_64 ABI structures and flag values the POSIX layer uses are
+ * The Linux ABI structures and flag values the POSIX layer uses are
  * defined here with UK_ names, so that the code builds against any libc
- * (nolibc has no <fcntl.h>/<sys/stat.h>) and never clashes with one.
+ * (nolibc has no <fcntl.h>/<sys/stat.h>) and never clashes with one; those
+ * that differ between architectures come from <uk/arch/linux.h>.
  */
 #ifndef UK_FILE_H
 #define UK_FILE_H
@@ -14,12 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <uk/arch/linux.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* open() flags (Linux x86_64 values) */
+/* open() flags (Linux values; four of them differ per architecture) */
 #define UK_O_ACCMODE   03
 #define UK_O_RDONLY    00
 #define UK_O_WRONLY    01
@@ -32,10 +34,10 @@ extern "C" {
 #define UK_O_NONBLOCK  04000
 #define UK_O_DSYNC     010000
 #define UK_O_ASYNC     020000
-#define UK_O_DIRECT    040000
-#define UK_O_LARGEFILE 0100000
-#define UK_O_DIRECTORY 0200000
-#define UK_O_NOFOLLOW  0400000
+#define UK_O_DIRECT    UKARCH_O_DIRECT
+#define UK_O_LARGEFILE UKARCH_O_LARGEFILE
+#define UK_O_DIRECTORY UKARCH_O_DIRECTORY
+#define UK_O_NOFOLLOW  UKARCH_O_NOFOLLOW
 #define UK_O_NOATIME   01000000
 #define UK_O_CLOEXEC   02000000
 #define UK_O_PATH      010000000
@@ -66,24 +68,13 @@ extern "C" {
 /* Given to watchers (below) when the file is released; no poll bit. */
 #define UK_POLL_RELEASE 0x80000000u
 
-/* struct stat of Linux x86_64 (glibc's and musl's have the same layout) */
+/* struct stat of Linux, in the architecture's layout (glibc's and musl's
+ * are the same) */
 struct uk_stat {
-	uint64_t st_dev;
-	uint64_t st_ino;
-	uint64_t st_nlink;
-	uint32_t st_mode;
-	uint32_t st_uid;
-	uint32_t st_gid;
-	int32_t pad0;
-	uint64_t st_rdev;
-	int64_t st_size;
-	int64_t st_blksize;
-	int64_t st_blocks;
-	int64_t st_atim_sec, st_atim_nsec;
-	int64_t st_mtim_sec, st_mtim_nsec;
-	int64_t st_ctim_sec, st_ctim_nsec;
-	int64_t unused[3];
+	UKARCH_STAT_FIELDS
 };
+_Static_assert(sizeof(struct uk_stat) == UKARCH_STAT_SIZE,
+	       "struct stat of the architecture");
 
 struct uk_iovec {
 	void *iov_base;

@@ -12,7 +12,7 @@
  * passes posixprocess's point of no return (uk_process_exec: close-on-exec
  * descriptors, handlers, other threads, a vfork parent resumes). A program
  * that called it through the `syscall` instruction returns into the new
- * one; a native caller jumps into it (uk_elf_enter). Images without the
+ * one; a native caller jumps into it (ukarch_linux_enter). Images without the
  * binary system call entry (linuxu) cannot run programs: -ENOEXEC.
  */
 #ifndef UK_EXEC_H

@@ -11,13 +11,15 @@
  * ready list, so epoll_wait() only looks at items that were notified.
  * Files without a poll op are always readable and writable.
  *
- * The Linux x86_64 ABI types and values are defined here with UK_ names so
- * that any libc's headers work (struct epoll_event is packed on x86_64).
+ * The Linux ABI types and values are defined here with UK_ names so that
+ * any libc's headers work (struct epoll_event is packed on x86_64 only:
+ * <uk/arch/linux.h>).
  * UP, cooperative threads: no locks.
  */
 #ifndef UK_POSIXPOLL_H
 #define UK_POSIXPOLL_H
 
+#include <uk/arch/linux.h>
 #include <stdint.h>
 #include <uk/file.h>
 
@@ -34,7 +36,7 @@ struct uk_pollfd {
 struct uk_epoll_event {
 	uint32_t events;
 	uint64_t data;
-} __attribute__((packed));
+} UKARCH_EPOLL_PACKED;
 
 #define UK_EPOLLIN	  0x001
 #define UK_EPOLLPRI	  0x002

@@ -113,13 +113,10 @@ long uk_elf_stack_init(struct uk_elf_prog *p, void *stack, size_t size,
 		       int argc, char *const argv[], char *const envp[],
 		       const char *execfn, const uint8_t *random);
 
-/*
- * Jump to `entry` with rsp = sp, every other general register 0 (rdx = 0:
- * no exit handler for the program to register), rflags 0x202 (interrupts
- * enabled, as a Linux program runs: timer and device interrupts may stop
- * it) and the FPU/SSE control words at their reset values. Never returns.
- */
-__attribute__((noreturn)) void uk_elf_enter(uintptr_t entry, uintptr_t sp);
+/* (The jump into a loaded program is the architecture's:
+ * ukarch_linux_enter() of <uk/arch/syscall.h>: every register cleared and
+ * interrupts enabled, as a Linux program runs - a timer or device
+ * interrupt may stop it, and its signals arrive then.) */
 
 /* Default stack for uk_elf_exec(), with a guard page below it. */
 #define UK_ELF_STACK_SIZE (2ul << 20)

@@ -17,6 +17,7 @@
 #define UK_PCI_H
 
 #include <stdint.h>
+#include <uk/arch/io.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -169,36 +170,31 @@ int uk_pci_scan(const struct uk_pci_cfg_ops *cfg,
  */
 int uk_pci_probe_all(const struct uk_pci_cfg_ops *cfg);
 
-/* Port I/O, for drivers of I/O BARs (x86). */
+/* Port I/O, for drivers of I/O BARs (<uk/arch/io.h>: x86_64 has a port
+ * space; elsewhere reads give all ones and ukplat_ioport_access() says 0). */
 static inline void uk_pci_outb(uint16_t port, uint8_t v)
 {
-	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
+	ukarch_port_out8(port, v);
 }
 static inline void uk_pci_outw(uint16_t port, uint16_t v)
 {
-	__asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port));
+	ukarch_port_out16(port, v);
 }
 static inline void uk_pci_outl(uint16_t port, uint32_t v)
 {
-	__asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port));
+	ukarch_port_out32(port, v);
 }
 static inline uint8_t uk_pci_inb(uint16_t port)
 {
-	uint8_t v;
-	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
+	return ukarch_port_in8(port);
 }
 static inline uint16_t uk_pci_inw(uint16_t port)
 {
-	uint16_t v;
-	__asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
+	return ukarch_port_in16(port);
 }
 static inline uint32_t uk_pci_inl(uint16_t port)
 {
-	uint32_t v;
-	__asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
+	return ukarch_port_in32(port);
 }
 
 #ifdef __cplusplus

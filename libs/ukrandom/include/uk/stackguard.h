@@ -13,12 +13,17 @@
  * buffer stops before the rest of the canary, a string write cannot
  * reproduce it). Under TCG's default CPU the canary comes from jitter,
  * which under -icount is deterministic.
+ *
+ * arm64: RNDR when ID_AA64ISAR0_EL1 announces it (FEAT_RNG), else jitter of
+ * the generic timer's virtual count (CNTVCT_EL0) around memory accesses.
  */
 #ifndef UK_STACKGUARD_H
 #define UK_STACKGUARD_H
 
 #include <stdint.h>
+#if defined(__x86_64__)
 #include <uk/arch/x86_64.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +42,7 @@ static inline uint64_t uk_stackguard_mix(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+#if defined(__x86_64__)
 /* One word from RDSEED (`seed`) or RDRAND; 0 when it kept failing. */
 static inline int uk_stackguard_cpu_word(int seed, uint64_t *v)
 {
@@ -111,6 +117,74 @@ static inline uintptr_t uk_random_stack_guard(unsigned hide, const char **src)
 	acc &= ~(uint64_t)0xff;
 	return acc ? (uintptr_t)acc : (uintptr_t)0x5a5a5a5a5a5a5a00ull;
 }
+
+#elif defined(__aarch64__)
+
+static inline uint64_t uk_stackguard_count(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("isb; mrs %0, cntvct_el0" : "=r"(v)::"memory");
+	return v;
+}
+
+/* One word from RNDR (s3_3_c2_c4_0: assemblers without FEAT_RNG know it by
+ * number only); 0 when it kept failing (NZCV.Z set). */
+static inline int uk_stackguard_rndr(uint64_t *v)
+{
+	for (int i = 0; i < 10; i++) {
+		uint64_t ok;
+
+		__asm__ __volatile__("mrs %0, s3_3_c2_c4_0; cset %1, ne"
+				     : "=r"(*v), "=r"(ok)::"cc");
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+/* A canary (low byte zero, never 0) and, in *src, where it came from:
+ * "rndr" or "jitter". `hide` is 0 but in tests (UK_STACKGUARD_HIDE_RDRAND
+ * hides RNDR). */
+static inline uintptr_t uk_random_stack_guard(unsigned hide, const char **src)
+{
+	static volatile uint8_t scratch[256];
+	uint64_t w[4] = {0}, acc, prev, isar0;
+	int ok = 0;
+
+	__asm__ __volatile__("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
+	*src = "rndr";
+	if ((isar0 >> 60) & 0xf && !(hide & UK_STACKGUARD_HIDE_RDRAND))
+		for (int i = 0; i < 4 && (ok = uk_stackguard_rndr(&w[i])); i++)
+			;
+	if (!ok) {
+		*src = "jitter";
+		w[0] ^= (uint64_t)(uintptr_t)w; /* stack address */
+		prev = uk_stackguard_count();
+		for (int i = 0; i < 2; i++) {
+			acc = w[i];
+			for (int k = 0; k < 64; k++) {
+				uint64_t t;
+				scratch[prev & 255] ^= (uint8_t)prev;
+				scratch[(prev >> 3) & 255] ^= (uint8_t)k;
+				t = uk_stackguard_count();
+				acc = (acc << 7 | acc >> 57) ^ (t - prev);
+				prev = t;
+			}
+			w[i] = acc;
+		}
+	}
+	acc = uk_stackguard_mix(
+		w[0] ^ uk_stackguard_mix(
+			       w[1] ^ uk_stackguard_mix(
+					      w[2] ^ uk_stackguard_mix(w[3]))));
+	w[0] = w[1] = w[2] = w[3] = 0;
+	acc &= ~(uint64_t)0xff;
+	return acc ? (uintptr_t)acc : (uintptr_t)0x5a5a5a5a5a5a5a00ull;
+}
+#else
+#error "<uk/stackguard.h>: no canary source for this architecture"
+#endif
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The system call shim: one table of implementations with Linux x86_64
- * numbers and semantics, returning a negative errno on failure.
+ * The system call shim: one table of implementations with the
+ * architecture's Linux numbers (<uk/arch/syscall_list.h>) and semantics,
+ * returning a negative errno on failure.
  *
  * A library implements a call with
  *
@@ -26,7 +27,7 @@
 #ifndef UK_SYSCALL_H
 #define UK_SYSCALL_H
 
-#include <uk/bits/syscall_list.h>
+#include <uk/arch/syscall_list.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,11 +41,16 @@ typedef long (*uk_syscall_fn_t)(long, long, long, long, long, long);
 struct ukarch_syscall_frame;
 struct ukarch_syscall_frame *uk_syscall_frame_current(void);
 
-/* Declarations of every call's entry point. */
+/* Declarations of every call's entry point (also of the calls the
+ * architecture has no number for, UK_SYSCALL_NONUM_LIST). */
 #define UK_SYSCALL_DECL_(nr, name) \
 	long uk_syscall_r_##name(long, long, long, long, long, long);
 UK_SYSCALL_LIST(UK_SYSCALL_DECL_)
 #undef UK_SYSCALL_DECL_
+#define UK_SYSCALL_DECL_NONUM_(name) \
+	long uk_syscall_r_##name(long, long, long, long, long, long);
+UK_SYSCALL_NONUM_LIST(UK_SYSCALL_DECL_NONUM_)
+#undef UK_SYSCALL_DECL_NONUM_
 
 /* -ENOSYS for call number `nr`; logs its name the first time. */
 long uk_syscall_enosys(long nr);
@@ -96,22 +102,19 @@ extern volatile int uk_syscall_exit_work;
 long uk_syscall_exit_native(long ret);
 
 /*
- * Binary path: called by the `syscall` entry with the thread's frame and
- * the call's result when uk_syscall_exit_work is set, before the registers
- * are restored from the frame (every one of them, rbx/rbp/r12-r15 and the
- * FPU state at uk_syscall_frame_fpu(f) included, then iretq). Returns the
- * value for rax; may rewrite the frame to enter a signal handler, to
- * restore a context (rt_sigreturn) or to make the call again. Weak
- * default: `ret`.
+ * Binary path: called by the architecture's entry (`syscall`, `svc #0`)
+ * with the thread's frame and the call's result when uk_syscall_exit_work
+ * is set, before the registers are restored from the frame (every one of
+ * them, callee-saved ones and the FPU state at ukarch_syscall_frame_fpu(f)
+ * included; x86_64 then returns with iretq, arm64 with eret). Returns the
+ * value for the result register (rax, x0); may rewrite the frame to enter
+ * a signal handler, to restore a context (rt_sigreturn) or to make the
+ * call again. Weak default: `ret`.
  */
 long uk_syscall_exit_binary(struct ukarch_syscall_frame *f, long ret);
 
-/* The FPU/SSE state (fxsave format, 512 bytes) the binary entry saved
- * below its frame, and restores on the way out. */
-static inline void *uk_syscall_frame_fpu(struct ukarch_syscall_frame *f)
-{
-	return (char *)f - 512;
-}
+/* (The FPU state the binary entry saved below its frame, and restores on
+ * the way out: ukarch_syscall_frame_fpu() of <uk/arch/syscall.h>.) */
 
 /*
  * uk_syscall6() followed by the exit work: what a libc's system call

@@ -38,6 +38,21 @@ void ukarch_ctx_switch(struct ukarch_ctx *prev, struct ukarch_ctx *next);
 void ukarch_ctx_init(struct ukarch_ctx *ctx, uintptr_t stack_top,
 		     void (*fn)(void *), void *arg);
 
+/* Continue on the stack ending at `stack_top` (16-aligned) in fn(), with no
+ * frame above it; for code whose own stack is about to go away. */
+static inline __attribute__((noreturn)) void
+ukarch_run_on_stack(void *stack_top, void (*fn)(void))
+{
+	__asm__ __volatile__("movq %0, %%rsp\n\t"
+			     "xorl %%ebp, %%ebp\n\t"
+			     "call *%1\n\t"
+			     "ud2"
+			     :
+			     : "r"(stack_top), "r"(fn)
+			     : "memory");
+	__builtin_unreachable();
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,11 +43,12 @@ struct ukarch_regs;
 /*
  * `fn` is called before an interrupt returns to code that is not part of
  * the image (a program an ELF loader started: no kernel code was in
- * progress), with that code's saved registers and FPU/SSE state (fxsave
- * format, 512 bytes), which it MAY change: the interrupt then returns to
- * what they say (signal delivery). Interrupts disabled, on the interrupt
- * stack; `fn` MUST NOT block. NULL: none. Returns 0, or -ENOTSUP where no
- * such code can run (linuxu).
+ * progress), with that code's saved registers and FPU state (x86_64:
+ * fxsave format, 512 bytes; arm64: q0-q31, FPCR, FPSR, 528 bytes - the
+ * layout of the binary system call entry's save area), which it MAY
+ * change: the interrupt then returns to what they say (signal delivery).
+ * Interrupts disabled, on the interrupt stack; `fn` MUST NOT block. NULL: none.
+ * Returns 0, or -ENOTSUP where no such code can run (linuxu).
  */
 int ukplat_irq_set_return_hook(void (*fn)(struct ukarch_regs *r, void *fx));
 

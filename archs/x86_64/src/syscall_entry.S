@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The binary-compatible system call entry (x86_64, ring 0).
+ * The binary-compatible system call entry (x86_64, ring 0). Compiled into
+ * lib uksyscallbin (meson dependency 'ukarch-syscall-entry'), whose
+ * uk_syscall_aux_sp and uk_syscall_user_rsp it uses, with uksyscall's
+ * uk_syscall_table.
  *
  * The `syscall` instruction arrives here with rcx = the return address,
  * r11 = the caller's rflags (FMASK cleared only TF, DF and AC: the interrupt
@@ -23,12 +26,12 @@
  * instructions before the stack switch; an interrupt in between runs on its
  * own stack and never enters here (threads are cooperative).
  */
-#include <uk/bits/syscall_list.h>
+#include <uk/arch/syscall_list.h>
 
-	.section .text.uk_syscall_entry, "ax", @progbits
-	.globl uk_syscall_entry
-	.type uk_syscall_entry, @function
-uk_syscall_entry:
+	.section .text.ukarch_syscall_entry, "ax", @progbits
+	.globl ukarch_syscall_entry
+	.type ukarch_syscall_entry, @function
+ukarch_syscall_entry:
 	movq %rsp, uk_syscall_user_rsp(%rip)
 	movq uk_syscall_aux_sp(%rip), %rsp
 	/* struct ukarch_syscall_frame, from its last member down */
@@ -115,6 +118,6 @@ uk_syscall_entry:
 	pushq 32(%rsp)			/* rip */
 	movq $0, 40(%rsp)		/* the frame's rip: no longer in a call */
 	iretq
-	.size uk_syscall_entry, . - uk_syscall_entry
+	.size ukarch_syscall_entry, . - ukarch_syscall_entry
 
 	.section .note.GNU-stack, "", @progbits

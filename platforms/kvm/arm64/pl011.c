@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The console: an Arm PL011 UART, the one /chosen's stdout-path names (else
+ * the first "arm,pl011" node). 8N1 with the FIFOs on; the baud rate is left
+ * as the firmware or VMM set it. "\n" goes out as "\r\n". A UART whose FIFO
+ * never drains is given up on instead of hanging the guest.
+ */
+#include <string.h>
+#include <uk/arch/arm64.h>
+#include <uk/plat/console.h>
+#include "kvm_arm64.h"
+
+#define UART_DR		  0x00
+#define UART_FR		  0x18
+#define UART_LCRH	  0x2c
+#define UART_CR		  0x30
+#define UART_IMSC	  0x38
+#define FR_TXFF		  (1u << 5)
+#define LCRH_8N1_FIFO	  0x70
+#define CR_UARTEN_TXE_RXE 0x301
+
+static volatile uint8_t *uart;
+static int uart_dead;
+
+static void put(char c)
+{
+	for (unsigned spins = 0; ukarch_mmio_read32(uart + UART_FR) & FR_TXFF;
+	     spins++) {
+		if (spins > 10000000u) {
+			uart_dead = 1;
+			return;
+		}
+	}
+	ukarch_mmio_write32(uart + UART_DR, (uint8_t)c);
+}
+
+size_t ukplat_console_write(const char *buf, size_t len)
+{
+	size_t i;
+
+	if (!uart || uart_dead)
+		return 0;
+	for (i = 0; i < len && !uart_dead; i++) {
+		if (buf[i] == '\n')
+			put('\r');
+		put(buf[i]);
+	}
+	return uart_dead ? i : len;
+}
+
+/* The node /chosen's stdout-path names ("/pl011@9000000:115200n8", or an
+ * alias), if it is a PL011. */
+static int stdout_node(const struct fdt *f)
+{
+	char path[128];
+	int chosen = fdt_path(f, "/chosen");
+	const char *p =
+		chosen >= 0 ? fdt_prop_string(f, chosen, "stdout-path") : NULL;
+	int node;
+
+	if (!p)
+		return -1;
+	size_t n = strcspn(p, ":");
+	if (n >= sizeof(path))
+		return -1;
+	memcpy(path, p, n);
+	path[n] = '\0';
+	if (path[0] != '/') {
+		int aliases = fdt_path(f, "/aliases");
+		const char *a =
+			aliases >= 0 ? fdt_prop_string(f, aliases, path) : NULL;
+		if (!a)
+			return -1;
+		node = fdt_path(f, a);
+	} else {
+		node = fdt_path(f, path);
+	}
+	return node;
+}
+
+void kvm_arm64_console_init(const struct fdt *f)
+{
+	int node = stdout_node(f);
+	uint64_t base, size;
+
+	if (node < 0 || !fdt_is_compatible(f, node, "arm,pl011"))
+		node = fdt_find_compatible(f, -1, "arm,pl011");
+	if (node < 0 || fdt_reg(f, node, 0, &base, &size) < 0)
+		return; /* no console: output is dropped */
+	uart = kvm_arm64_map_device(base, size ? size : 4096);
+	if (!uart)
+		return;
+	ukarch_mmio_write32(uart + UART_CR, 0);
+	ukarch_mmio_write32(uart + UART_IMSC, 0);
+	ukarch_mmio_write32(uart + UART_LCRH, LCRH_8N1_FIFO);
+	ukarch_mmio_write32(uart + UART_CR, CR_UARTEN_TXE_RXE);
+}
