@@ -69,15 +69,21 @@ __attribute__((noinline)) unsigned long fault_recurse(unsigned long n)
 	return recurse_fn(n + 1) + pad[0];
 }
 
-/* 8 bytes past the array: the canary sits right above it (the protector
- * puts arrays next to it), so only the canary is overwritten and the check
- * before the return fails. The length goes through a volatile so that the
- * compiler cannot see the overflow. */
+/* Overwrite the canary and nothing the backtrace needs. Where the canary
+ * sits depends on the compiler: gcc puts it right above the array, clang
+ * leaves padding and puts the saved registers above it. On x86_64 the frame
+ * record (saved frame pointer, return address) is above all of them, so
+ * writing from the array up to the frame pointer hits the canary with either
+ * layout; elsewhere 8 bytes past the array. The length goes through a
+ * volatile so that the compiler cannot see the overflow. */
 static volatile size_t smash_len = 16 + 8;
 __attribute__((noinline)) int fault_smash(const char *what)
 {
 	char buf[16];
 
+#if defined(__x86_64__)
+	smash_len = (size_t)((char *)__builtin_frame_address(0) - buf);
+#endif
 	memset(buf, 'A', smash_len);
 	__asm__ __volatile__("" ::"r"(buf) : "memory");
 	return buf[0] + what[0];
