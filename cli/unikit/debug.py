@@ -58,6 +58,20 @@ def debug_file(image):
     return dbg
 
 
+def producer(dbg):
+    """The compiler named by the first compilation unit's DW_AT_producer."""
+    p = subprocess.Popen(["readelf", "--debug-dump=info", "-W", dbg], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in p.stdout:
+            if "DW_AT_producer" in line:
+                return line
+        return ""
+    finally:
+        p.kill()
+        p.wait()
+
+
 def main_breakpoint(dbg):
     """The gdb command that stops at main. With whole-program LTO main is
     usually inlined into ukboot's caller; gdb then does not find `main` by
@@ -67,7 +81,10 @@ def main_breakpoint(dbg):
     main's frame, inlined into its callers."""
     syms = subprocess.run(["nm", dbg], capture_output=True, text=True).stdout
     if any(l.split()[-1:] == ["main"] and l.split()[1:2] in (["T"], ["t"]) for l in syms.splitlines()):
-        return "break main"
+        # gdb puts `break main` after main's prologue by the line table;
+        # clang's LTO line table sends it into an inlined helper that main
+        # never reaches, so with clang the breakpoint goes on main's entry
+        return "break *main" if "clang" in producer(dbg) else "break main"
     p = subprocess.Popen(["readelf", "--debug-dump=info", "-W", dbg], stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, text=True)
     mains, tag, name, die, decl = set(), None, None, None, False
