@@ -1,4 +1,5 @@
-"""The file trees the ported programs (examples/port-nginx, port-redis) are
+"""The file trees the ported programs (examples/port-nginx, port-lighttpd,
+port-redis) are
 served with: one function per program writes a root filesystem (the
 image's initrd, and the same files inside the Linux VM of `unikit bench`),
 so that tests and benchmarks serve the same bytes. Deterministic content
@@ -68,6 +69,26 @@ def nginx_tree(dest, conf, mime_types):
         os.makedirs(d, exist_ok=True)
     shutil.copyfile(conf, os.path.join(etc, "nginx.conf"))
     shutil.copyfile(mime_types, os.path.join(etc, "mime.types"))
+    return _site(dest, www)
+
+
+def lighttpd_tree(dest, conf, mime_conf):
+    """dest/: etc/lighttpd/{lighttpd.conf,mime.conf}, etc/passwd, etc/group,
+    the same site as nginx_tree's under srv/www, empty run/ and tmp/;
+    `conf` the lighttpd.conf to use, `mime_conf` lighttpd's own
+    doc/config/conf.d/mime.conf."""
+    etc = os.path.join(dest, "etc", "lighttpd")
+    www = os.path.join(dest, "srv", "www")
+    for d in (etc, www, os.path.join(www, "files", "sub"), os.path.join(www, "private"),
+              os.path.join(dest, "run"), os.path.join(dest, "tmp")):
+        os.makedirs(d, exist_ok=True)
+    shutil.copyfile(conf, os.path.join(etc, "lighttpd.conf"))
+    shutil.copyfile(mime_conf, os.path.join(etc, "mime.conf"))
+    return _site(dest, www)
+
+
+def _site(dest, www):
+    """etc/passwd, etc/group and the documents under www; returns them."""
     with open(os.path.join(dest, "etc", "passwd"), "w") as f:
         f.write(PASSWD)
     with open(os.path.join(dest, "etc", "group"), "w") as f:

@@ -43,7 +43,8 @@ PORTS = {
     "helloworld": ("helloworld", "helloworld", ["hi"], r"Hello, world!"),
     "libucontext": "no source reachable: not in Debian, upstream unreachable from here",
     "libunwind": "not ported yet (Debian ships libunwind 1.6.2; images have no unwind tables)",
-    "lighttpd": "not ported yet (Debian ships lighttpd 1.4.69; needs a static-module build)",
+    "lighttpd": ("port-lighttpd", "lighttpd", ["-v"],
+                 r"^lighttpd/1\.4\.69 - a light and fast webserver$"),
     "lighttpreply": "no source reachable: the seed's own demo app, never published "
                     "(examples/httpreply is unikit's own program of that kind, not counted)",
     "memcached": "not ported yet (Debian ships memcached 1.6.18; needs libevent ported first)",
