@@ -307,6 +307,10 @@ def serve(a):
         finally:
             g.stop()
             out = re.sub(r"\x1b\[[0-9;]*m", "", g.text())
+        # what unikit reported along the way (a missing system call...)
+        for ln in out.splitlines():
+            if "WARN" in ln or "ERR" in ln:
+                print(f"memcachedtest: guest: {ln}", flush=True)
         if "CRASH" in out:
             failed += 1
             print("FAIL a crash report on the console", flush=True)
