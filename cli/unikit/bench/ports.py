@@ -47,7 +47,7 @@ PORTS = {
                  r"^lighttpd/1\.4\.69 - a light and fast webserver$"),
     "lighttpreply": "no source reachable: the seed's own demo app, never published "
                     "(examples/httpreply is unikit's own program of that kind, not counted)",
-    "memcached": "not ported yet (Debian ships memcached 1.6.18; needs libevent ported first)",
+    "memcached": ("port-memcached", "memcached", ["-V"], r"^memcached 1\.6\.18$"),
     "micropython": "no source reachable: not in Debian, upstream unreachable from here",
     "nginx": ("port-nginx", "nginx", ["-v"], r"nginx version: nginx/1\.22\.1"),
     "open62541": "no source reachable: not in Debian, upstream unreachable from here",

@@ -1129,7 +1129,11 @@ static unsigned f_poll(struct uk_file *f, unsigned events, struct uk_waitq **wq)
 		if (!s->peer || s->peer->qbytes < QMAX)
 			r |= UK_POLLOUT | UK_POLLWRNORM;
 	} else if (s->state == S_CONNECTED) {
-		if (s->peer && !s->shut_wr && s->peer->qbytes < QMAX)
+		/* Linux: writable unless what we sent fills the peer's
+		 * queue, whatever the shutdown state: a write that fails at
+		 * once (EPIPE once the peer is gone or after SHUT_WR) does
+		 * not block, and select() sees it only through POLLOUT */
+		if (!s->peer || s->peer->qbytes < QMAX)
 			r |= UK_POLLOUT | UK_POLLWRNORM;
 		if (!s->peer || s->peer->shut_wr)
 			r |= UK_POLLRDHUP;

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <cmocka.h>
@@ -443,6 +445,38 @@ static void test_block_epoll(void **state)
 	assert_true(out.events & UK_EPOLLRDHUP);
 	assert_true(out.events & UK_EPOLLHUP);
 	SC(close, ep);
+	SC(close, sv[1]);
+}
+
+/* A stream socket stays writable (POLLOUT, select's write set) after its
+ * own SHUT_WR and after the peer's close, as on Linux: the write fails at
+ * once with EPIPE instead of blocking (libevent's test-weof under select) */
+static void test_writable_after_close(void **state)
+{
+	int sv[2];
+	struct pollfd p;
+	fd_set w;
+	struct timeval tv = {0, 0};
+
+	(void)state;
+	assert_int_equal(SC(socketpair, AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(SC(shutdown, sv[0], SHUT_WR), 0);
+	p.fd = sv[0];
+	p.events = POLLOUT;
+	p.revents = 0;
+	assert_int_equal(SC(poll, &p, 1, 0), 1);
+	assert_true(p.revents & POLLOUT);
+	assert_int_equal(SC(close, sv[0]), 0);
+	p.fd = sv[1];
+	p.revents = 0;
+	assert_int_equal(SC(poll, &p, 1, 0), 1);
+	assert_true(p.revents & POLLOUT);
+	assert_true(p.revents & POLLHUP);
+	FD_ZERO(&w);
+	FD_SET(sv[1], &w);
+	assert_int_equal(SC(select, sv[1] + 1, NULL, &w, NULL, &tv), 1);
+	assert_true(FD_ISSET(sv[1], &w));
+	assert_int_equal(SC(write, sv[1], "x", 1), -EPIPE);
 	SC(close, sv[1]);
 }
 
@@ -887,6 +921,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_credentials, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_gc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writable_after_close,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
