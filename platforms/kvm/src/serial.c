@@ -36,6 +36,9 @@ struct uart {
 
 static struct uart com1 = {COM1, 0}, com3 = {COM3, 1 /* until found */};
 static int onlcr = 1; /* a serial terminal needs CR LF until told not to */
+/* input that arrived before the FIFO was switched on (see kvm_serial_init) */
+static char early[16];
+static unsigned early_len, early_pos;
 
 void ukplat_console_set_onlcr(int on)
 {
@@ -66,6 +69,10 @@ static int uart_present(uint16_t base)
 
 void kvm_serial_init(void)
 {
+	/* Enabling the FIFO empties it: keep what the host sent before this
+	 * point (QEMU starts feeding the line at once), bounded by our copy. */
+	while (early_len < sizeof(early) && (ukarch_inb(COM1 + LSR) & LSR_DR))
+		early[early_len++] = (char)ukarch_inb(COM1 + RBR);
 	uart_init(COM1);
 	if (uart_present(COM3)) {
 		uart_init(COM3);
@@ -137,6 +144,8 @@ long ukplat_console_read(char *buf, size_t len)
 {
 	size_t n = 0;
 
+	while (n < len && early_pos < early_len)
+		buf[n++] = early[early_pos++];
 	/* bounded by len: each LSR read says whether one more byte is there */
 	while (n < len && (ukarch_inb(COM1 + LSR) & LSR_DR))
 		buf[n++] = (char)ukarch_inb(COM1 + RBR);

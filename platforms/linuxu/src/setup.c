@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * linuxu: a unikit image as a static Linux process, with no host libc.
- * Console = fd 1 (output) and fd 0 (input), memory = one anonymous mmap
- * (touched lazily), command line = the process arguments, exit status =
- * exit_group(), fatal signals = the same crash report as a CPU exception on
- * kvm.
+ * Console = fd 1 (output) and fd 0 (input), kernel log = fd 2, memory = one
+ * anonymous mmap (touched lazily), command line = the process arguments, exit
+ * status = exit_group(), fatal signals = the same crash report as a CPU
+ * exception on kvm.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -52,12 +52,12 @@ uintptr_t ukplat_stack_top(void)
 	return stack_top;
 }
 
-size_t ukplat_console_write(const char *buf, size_t len)
+static size_t write_fd(int fd, const char *buf, size_t len)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		long r = SYSCALL3(SYS_write, 1, buf + done, len - done);
+		long r = SYSCALL3(SYS_write, fd, buf + done, len - done);
 		if (r == -4 /* EINTR */)
 			continue;
 		if (r <= 0)
@@ -67,9 +67,16 @@ size_t ukplat_console_write(const char *buf, size_t len)
 	return done;
 }
 
+size_t ukplat_console_write(const char *buf, size_t len)
+{
+	return write_fd(1, buf, len);
+}
+
+/* The kernel's messages on the process's stderr: stdout stays the
+ * program's (docs/design.md, "The console"). */
 size_t ukplat_log_write(const char *buf, size_t len)
 {
-	return ukplat_console_write(buf, len);
+	return write_fd(2, buf, len);
 }
 
 void ukplat_console_set_onlcr(int on)

@@ -31,7 +31,7 @@ size_t ukplat_console_write(const char *buf, size_t len);
  * Write kernel messages (ukdebug's printk), like ukplat_console_write(), to
  * the log's own line when the machine has one - kvm: a UART at COM3
  * (0x3e8), which `unikit run` attaches to its stderr - else to the console.
- * linuxu: the console (fd 1).
+ * linuxu: fd 2, the process's stderr.
  */
 size_t ukplat_log_write(const char *buf, size_t len);
 
