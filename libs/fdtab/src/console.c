@@ -51,7 +51,17 @@ static void pull_input(void)
 
 	/* bounded: at most the discipline's buffer per call */
 	for (int i = 0; i < UK_TTY_BUF / (int)sizeof(in); i++) {
-		n = ukplat_console_read(in, sizeof(in));
+		size_t room = uk_tty_room(&tty);
+
+		/* Take no more than fits: the rest waits in the UART or the
+		 * host (flow control). Only a full buffer without a complete
+		 * line takes more, so that its end can still arrive (the
+		 * bytes before it are dropped, as n_tty drops them). */
+		if (!room && uk_tty_readable(&tty))
+			return;
+		if (!room || room > sizeof(in))
+			room = sizeof(in);
+		n = ukplat_console_read(in, room);
 		if (n == -EPIPE)
 			input_eof = 1;
 		if (n <= 0)

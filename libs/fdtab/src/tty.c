@@ -117,7 +117,11 @@ void uk_tty_input(struct uk_tty *tty, const char *in, size_t n, char *echo,
 				continue;
 			}
 		}
-		if (tty->len == UK_TTY_BUF) {
+		/* ICANON keeps the last byte for the line's end, as n_tty
+		 * does: a full buffer can still complete its line */
+		if (tty->len == UK_TTY_BUF ||
+		    (canon(tty) && tty->len == UK_TTY_BUF - 1 && c != '\n' &&
+		     !is_cc(tty, UK_TTY_VEOL, c))) {
 			tty->dropped++;
 			continue;
 		}
@@ -175,6 +179,11 @@ long uk_tty_read(struct uk_tty *tty, char *buf, size_t len)
 		}
 	}
 	return (long)k;
+}
+
+size_t uk_tty_room(const struct uk_tty *tty)
+{
+	return UK_TTY_BUF - tty->len;
 }
 
 size_t uk_tty_readable(const struct uk_tty *tty)

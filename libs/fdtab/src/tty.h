@@ -67,7 +67,8 @@ void uk_tty_init(struct uk_tty *tty);
 /*
  * Feed `n` received bytes. What must be echoed goes to echo (up to `cap`
  * bytes; *echo_len set; the rest of the echo is dropped, as a full Linux
- * echo buffer does). Bytes beyond UK_TTY_BUF are dropped and counted.
+ * echo buffer does). Bytes beyond UK_TTY_BUF are dropped and counted (the
+ * caller gives no more than uk_tty_room() unless nothing can be read).
  */
 void uk_tty_input(struct uk_tty *tty, const char *in, size_t n, char *echo,
 		  size_t cap, size_t *echo_len);
@@ -78,6 +79,9 @@ void uk_tty_input(struct uk_tty *tty, const char *in, size_t n, char *echo,
  * file (consumed), or -EAGAIN when there is nothing yet.
  */
 long uk_tty_read(struct uk_tty *tty, char *buf, size_t len);
+
+/* Bytes uk_tty_input() can take now without dropping any. */
+size_t uk_tty_room(const struct uk_tty *tty);
 
 /* Bytes a read() could take now (FIONREAD). */
 size_t uk_tty_readable(const struct uk_tty *tty);

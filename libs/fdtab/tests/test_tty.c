@@ -137,21 +137,29 @@ static void test_full(void **state)
 
 	(void)state;
 	/* a line longer than the buffer: the excess is dropped and counted,
-	 * the rest is still a line once a NL fits... */
+	 * the last byte stays free for the line's end, as in n_tty */
 	memset(b, 'a', sizeof(b) - 1);
 	b[sizeof(b) - 1] = 0;
 	feed(b);
-	assert_int_equal(tty.dropped, 8 - 1);
+	assert_int_equal(tty.dropped, 8);
+	assert_int_equal(uk_tty_room(&tty), 1);
 	feed("\n");
 	assert_int_equal(tty.dropped, 8);
-	/* ...so an erase makes room for it, as on Linux */
-	feed("\x7f\n");
+	assert_int_equal(uk_tty_room(&tty), 0);
 	assert_int_equal(rd(b, sizeof(b)), UK_TTY_BUF);
 	assert_int_equal(b[UK_TTY_BUF - 1], '\n');
+	/* without ICANON every byte counts; a full buffer drops */
+	tty.t.c_lflag &= ~(uint32_t)UK_TTY_ICANON;
+	memset(b, 'b', UK_TTY_BUF + 1);
+	b[UK_TTY_BUF + 1] = 0;
+	feed(b);
+	assert_int_equal(tty.dropped, 9);
+	assert_int_equal(rd(b, sizeof(b)), UK_TTY_BUF);
+	tty.t.c_lflag |= UK_TTY_ICANON;
 	/* many short lines: at most UK_TTY_LINES wait */
 	for (int i = 0; i < UK_TTY_LINES + 3; i++)
 		feed("\n");
-	assert_int_equal(tty.dropped, 8 + 3);
+	assert_int_equal(tty.dropped, 9 + 3);
 	for (int i = 0; i < UK_TTY_LINES; i++)
 		assert_int_equal(rd(b, sizeof(b)), 1);
 	assert_int_equal(rd(b, sizeof(b)), -EAGAIN);
