@@ -3,8 +3,10 @@
  * The console file: fds 0, 1 and 2 at boot, /dev/console. A terminal: output
  * goes to ukplat_console_write() (OPOST|ONLCR is the platform's switch), input
  * comes from ukplat_console_read() through the line discipline of tty.c (kvm)
- * or, where the host's terminal does that work (linuxu), straight through
- * with the terminal ioctls forwarded (ukplat_console_ioctl()).
+ * or, where the host's terminal does that work (linuxu on a terminal),
+ * straight through with the terminal ioctls forwarded
+ * (ukplat_console_ioctl()); linuxu on a pipe or file: straight through, a
+ * raw terminal of ours.
  * docs/design.md, "The console".
  */
 #include <errno.h>
@@ -230,15 +232,20 @@ static int console_init(void)
 	unsigned char probe[36];
 	const char *spec, *bad;
 	size_t badlen;
+	int r;
 
 	uk_tty_init(&tty);
 	input_eof = 0;
-	/* a host terminal (or none) that answers for itself */
-	host_tty = ukplat_console_ioctl(TCGETS, probe) != -ENOSYS;
+	/* A host terminal answers for itself (linuxu on a terminal). A host
+	 * that has a console but not a terminal (linuxu on a pipe: -ENOTTY)
+	 * gets a terminal of ours that passes bytes as they come, so that the
+	 * console is a terminal on every platform, as on kvm. */
+	r = ukplat_console_ioctl(TCGETS, probe);
+	host_tty = r != -ENOSYS && r != -ENOTTY;
 	spec = uk_boot_param ? uk_boot_param("console.stty") : NULL;
-	if (spec && host_tty) {
+	if (spec && r != -ENOSYS) {
 		uk_pr_warn("console.stty: ignored, this platform's console is "
-			   "the host's terminal (use stty there)");
+			   "the host's (use stty there)");
 	} else if (spec && uk_tty_stty(&tty, spec, &bad, &badlen) < 0) {
 		uk_pr_err("console.stty=%s: \"%.*s\" is not a setting (use "
 			  "[-]icanon, [-]echo, [-]echoe, [-]echok, [-]echonl, "
@@ -247,11 +254,12 @@ static int console_init(void)
 			  spec, (int)badlen, bad);
 		return -EINVAL;
 	}
-	if (host_tty) {
+	if (r != -ENOSYS) {
 		/* no discipline of ours: the bytes as they come */
 		struct uk_termios raw = tty.t;
 
 		raw.c_iflag = raw.c_lflag = 0;
+		raw.c_oflag &= ~(uint32_t)UK_TTY_OPOST;
 		raw.c_cc[UK_TTY_VMIN] = 1;
 		uk_tty_set(&tty, &raw, 0);
 	} else {

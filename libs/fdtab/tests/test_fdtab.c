@@ -103,6 +103,7 @@ static int setup(void **state)
 	assert_int_equal(uk_fdtab_set_limit(UK_FDTAB_DEFAULT_LIMIT), 0);
 	plat_in_pos = plat_in_len = 0;
 	plat_in_closed = 0;
+	plat_ioctl_ret = -38; /* -ENOSYS: kvm-like, our own discipline */
 	assert_int_equal(uk_fdtab_init(), 0);
 	plat_out_reset();
 	return 0;
@@ -175,6 +176,30 @@ static void test_console(void **state)
 	assert_int_equal(uk_syscall_call(write, 1, "x", 1), -EBADF);
 	assert_int_equal(uk_fdtab_init(), 0);
 	assert_int_equal(uk_syscall_call(write, 1, "y", 1), 1);
+}
+
+/* linuxu: a pipe as the host's fd 0 (-ENOTTY) gets a raw terminal of ours,
+ * a host terminal (0) answers the ioctls itself */
+static void test_console_host(void **state)
+{
+	struct termios t;
+	char b[16];
+
+	(void)state;
+	plat_ioctl_ret = -ENOTTY;
+	assert_int_equal(uk_fdtab_init(), 0);
+	assert_int_equal(uk_syscall_call(ioctl, 0, TCGETS, &t), 0);
+	assert_false(t.c_lflag & (ICANON | ECHO));
+	plat_in_feed("a\x04\r\x7f", 4);
+	assert_int_equal(uk_syscall_call(read, 0, b, sizeof(b)), 4);
+	assert_memory_equal(b, "a\x04\r\x7f", 4);
+	assert_int_equal(plat_outlen, 0); /* no echo */
+	plat_in_closed = 1;
+	assert_int_equal(uk_syscall_call(read, 0, b, sizeof(b)), 0);
+	plat_ioctl_ret = 0;
+	assert_int_equal(uk_fdtab_init(), 0);
+	assert_int_equal(uk_syscall_call(ioctl, 0, 0x1234, &t), 0); /* host's */
+	plat_ioctl_ret = -38; /* -ENOSYS: back to kvm-like */
 }
 
 static void test_lowest_dup_fcntl(void **state)
@@ -519,6 +544,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_console, setup),
+		cmocka_unit_test_setup(test_console_host, setup),
 		cmocka_unit_test_setup(test_lowest_dup_fcntl, setup),
 		cmocka_unit_test_setup(test_rw, setup),
 		cmocka_unit_test_setup(test_limits, setup),
