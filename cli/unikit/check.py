@@ -42,11 +42,18 @@ def cmd_check(a):
             cmd += ["--initrd", a.initrd]
         cmd += ["--"] + a.args
         try:
-            r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stdin = open(a.stdin, "rb") if a.stdin else subprocess.DEVNULL
+        except OSError as e:
+            raise UserError(f"--stdin {a.stdin}: {e.strerror}")
+        try:
+            r = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=a.timeout + 30)
             out, rc = r.stdout.decode("utf-8", "replace"), r.returncode
         except subprocess.TimeoutExpired as e:
             out, rc = (e.output or b"").decode("utf-8", "replace"), None
+        finally:
+            if a.stdin:
+                stdin.close()
         problems = []
         if rc is None:
             problems.append(f"no exit within {a.timeout} s")
@@ -73,6 +80,8 @@ def add_parser(sub):
                                      "(what an app's `meson test` runs)")
     s.add_argument("target", help="NAME.images (every image of the app) or one image")
     s.add_argument("--plat", help="only the image for this platform")
+    s.add_argument("--stdin", metavar="FILE",
+                   help="the image's standard input (default: none, an end of file)")
     s.add_argument("--rc", type=int, default=0, help="expected exit status (default 0)")
     s.add_argument("--expect", action="append", default=[], metavar="REGEX",
                    help="must appear in the output (several allowed)")

@@ -199,8 +199,15 @@ class Guest:
 
     def __init__(self, ns, cmd, echo=False, log=None):
         self.t0 = time.monotonic()
-        self.proc = ns.popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.proc = ns.popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT)
+        # the guest's console input: an end of file at once (docs/design.md,
+        # "The console"); the pipe stays open until QEMU ends
+        try:
+            self.proc.stdin.write(b"\x04")
+            self.proc.stdin.flush()
+        except OSError:
+            pass
         self.out = bytearray()
         self.cond = threading.Condition()
         self.echo = echo
@@ -219,7 +226,7 @@ class Guest:
             if not chunk:
                 return
             if self.echo:
-                os.write(1, chunk.replace(b"\r", b""))
+                os.write(1, chunk)  # byte for byte, as `unikit run` does
             if self.log:
                 self.log.write(chunk)
                 self.log.flush()

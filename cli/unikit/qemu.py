@@ -157,11 +157,18 @@ def is_mmio(machine, v=None):
     return machine.split(",", 1)[0] in (v or VMMS["qemu-system-x86_64"]).mmio
 
 
-def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True, v=None):
+def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True, v=None,
+                 log_line=False):
     """The QEMU command line of a kvm image; `v` (its Vmm) defaults to the
-    one its targets-table row names. `machine` None: the Vmm's first."""
+    one its targets-table row names. `machine` None: the Vmm's first.
+    log_line: a second UART (the PC's COM3) for the kernel's messages,
+    written to QEMU's stderr, so that COM1 (QEMU's stdout) carries the
+    program's output alone (docs/design.md, "The console"); machines
+    without a second UART (arm64's virt has one PL011) keep the kernel's
+    lines on the console."""
     v = v or image_vmm(image)
     m = check_machine(machine or v.machines[0], v)
+    log_line = log_line and v.binary == "qemu-system-x86_64"
     cmd = [v.binary, "-M", m, "-m", f"{mem // 1024}K",
            "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
            "-no-reboot", "-kernel", image]
@@ -173,6 +180,9 @@ def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True, 
         cmd += ["-accel", "tcg"] + (["-cpu", v.tcg_cpu] if v.tcg_cpu else [])
     if append:
         cmd += ["-append", append]
+    if log_line:
+        cmd += ["-chardev", "file,id=uklog,path=/dev/fd/2",
+                "-device", "isa-serial,chardev=uklog,iobase=0x3e8,irq=5"]
     return cmd + list(extra)
 
 
@@ -182,9 +192,11 @@ HIGH_STATUS_LINE = re.compile(r"\[kvm\] exit status (\d+) \(isa-debug-exit carri
 
 def decode_qemu_status(rc, output, stderr, v=None):
     """Map QEMU's exit code back to the guest's exit status (`v`: the Vmm
-    that ran it, default x86_64's)."""
+    that ran it, default x86_64's). The kernel's lines are in `output`, or
+    in `stderr` with qemu_command(log_line=True)."""
     v = v or VMMS["qemu-system-x86_64"]
     errs = [l for l in stderr.splitlines() if l.startswith("qemu-system")]
+    output = output + "\n" + stderr
     if errs:
         raise UserError("qemu failed: " + "; ".join(errs))
     if v.exit_code == "plain":
@@ -211,11 +223,50 @@ def decode_qemu_status(rc, output, stderr, v=None):
     raise UserError(f"qemu exited with {rc}")
 
 
-def run_qemu(cmd, timeout, echo=True, stop_on=None):
-    """Run QEMU, echoing the guest console; returns (rc, output, stderr).
-    If stderr matches the bytes regex `stop_on`, QEMU is killed (rc -9)."""
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+EOF_CHAR = b"\x04"  # the guest console's VEOF (^D), as on a Linux tty
+
+
+def console_stty(stdin_is_tty):
+    """The console.stty library parameter `unikit run` gives a kvm image
+    (docs/design.md, "The console"): output byte for byte (-onlcr: the host's
+    own tty turns "\n" into "\r\n" when our stdout is a terminal), and no
+    echo of input that comes from a pipe or a file."""
+    return "console.stty=-onlcr" + ("" if stdin_is_tty else ",-echo")
+
+
+def _forward_input(src, dst):
+    """Copy the file descriptor `src` to the guest's serial line, then say
+    end of file the only way a serial line can: ^D at the start of a line
+    (after a line without its newline, one ^D ends the line, a second one is
+    the end of file). QEMU reads no faster than the guest's UART takes bytes,
+    so this blocks while the guest does not read: a thread of its own."""
+    last = b"\n"
+    try:
+        while src is not None:
+            chunk = os.read(src, 65536)
+            if not chunk:
+                break
+            dst.write(chunk)
+            dst.flush()
+            last = chunk[-1:]
+        dst.write(EOF_CHAR if last == b"\n" else EOF_CHAR * 2)
+        dst.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # QEMU is gone (or our stdin is): nothing left to deliver
+
+
+def run_qemu(cmd, timeout, echo=True, stop_on=None, stdin=None):
+    """Run QEMU, echoing the guest console byte for byte; returns (rc, output,
+    stderr), output as text with "\r\n" read as "\n" (for the checks).
+    If stderr matches the bytes regex `stop_on`, QEMU is killed (rc -9).
+    stdin: None - the guest's console input is an end of file at once; a
+    file descriptor - its bytes go to the guest's serial line, then an end
+    of file; "tty" - QEMU reads our terminal itself (-serial stdio)."""
+    import threading
+    p = subprocess.Popen(cmd, stdin=None if stdin == "tty" else subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if stdin != "tty":
+        threading.Thread(target=_forward_input, args=(stdin, p.stdin), daemon=True).start()
     out = bytearray()
     start = time.monotonic()
     import selectors
@@ -239,15 +290,20 @@ def run_qemu(cmd, timeout, echo=True, stop_on=None):
             if key.fileobj is p.stdout:
                 out += chunk
                 if echo:
-                    sys.stdout.buffer.write(chunk.replace(b"\r", b""))
+                    sys.stdout.buffer.write(chunk)
                     sys.stdout.flush()
             else:
                 err += chunk
+                if echo:
+                    # QEMU's messages, and the kernel's with log_line=True
+                    sys.stderr.buffer.write(chunk)
+                    sys.stderr.flush()
                 if stop_on is not None and re.search(stop_on, err):
                     time.sleep(0.2)  # let the rest of the message arrive
                     p.kill()
     rc = p.wait()
-    return rc, out.decode("utf-8", "replace").replace("\r\n", "\n"), err.decode("utf-8", "replace")
+    return (rc, out.decode("utf-8", "replace").replace("\r\n", "\n"),
+            err.decode("utf-8", "replace").replace("\r\n", "\n"))
 
 
 def probe_image_path(toolchain="gcc"):

@@ -10,7 +10,7 @@ from .errors import UserError, say
 from .host import require_tools
 from .initrd import initrd_file
 from .qemu import (parse_mem, quote_args, probe_image_path, choose_accel, qemu_command,
-                   run_qemu, decode_qemu_status, image_target, vmm)
+                   run_qemu, decode_qemu_status, image_target, vmm, console_stty)
 
 
 def cmd_run(a):
@@ -79,6 +79,11 @@ def cmd_run(a):
     from . import storage
     st_extra, a.lib_params = storage.run_args(a.machine, disks, shares, v=v)
     extra += st_extra
+    # the console (docs/design.md): our stdin to the guest's serial line,
+    # its output to our stdout byte for byte; --cmdline is left as it is
+    stdin_tty = _stdin_is_tty()
+    if a.cmdline is None:
+        a.lib_params = [console_stty(stdin_tty)] + list(a.lib_params)
     if getattr(a, "crash_dump", None):
         if v.binary != "qemu-system-x86_64":
             # platforms/kvm writes dumps to the PC's COM2 only
@@ -105,19 +110,58 @@ def cmd_run(a):
     if initrd:
         extra += ["-initrd", initrd]
     cmd = qemu_command(image, a.machine, mem, accel, append, extra,
-                       debug_exit=not a.no_debug_exit, v=v)
+                       debug_exit=not a.no_debug_exit, v=v, log_line=True)
     if a.verbose:
         say("qemu command: " + " ".join(shlex.quote(c) for c in cmd))
+    saved = _save_tty() if stdin_tty else None
     try:
-        rc, out, err = run_qemu(cmd, a.timeout)
+        rc, out, err = run_qemu(cmd, a.timeout,
+                                stdin="tty" if stdin_tty else _stdin_fd())
     except TimeoutError:
         say(f"timed out after {a.timeout} s; guest killed")
         return 124
-    sys.stderr.write(err)
+    finally:
+        _restore_tty(saved)
     status = decode_qemu_status(rc, out, err, v)
     if a.expect_status is not None:
         return check_status(status, a.expect_status)
     return status
+
+
+def _stdin_is_tty():
+    try:
+        return os.isatty(0)
+    except OSError:
+        return False
+
+
+def _stdin_fd():
+    """Our fd 0 if we have one (else the guest gets an end of file)."""
+    try:
+        os.fstat(0)
+        return 0
+    except OSError:
+        return None
+
+
+def _save_tty():
+    import termios
+    try:
+        return termios.tcgetattr(0)
+    except termios.error:
+        return None
+
+
+def _restore_tty(saved):
+    """QEMU's -serial stdio puts the terminal in raw mode; a QEMU killed on
+    a timeout cannot put it back."""
+    if saved is None:
+        return
+    import termios
+    try:
+        termios.tcsetattr(0, termios.TCSANOW, saved)
+    except termios.error:
+        pass
 
 
 def check_status(got, want):

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -100,6 +101,9 @@ static int setup(void **state)
 	for (int fd = 0; fd < 70000; fd++)
 		uk_syscall_call(close, fd);
 	assert_int_equal(uk_fdtab_set_limit(UK_FDTAB_DEFAULT_LIMIT), 0);
+	plat_in_pos = plat_in_len = 0;
+	plat_in_closed = 0;
+	plat_ioctl_ret = -38; /* -ENOSYS: kvm-like, our own discipline */
 	assert_int_equal(uk_fdtab_init(), 0);
 	plat_out_reset();
 	return 0;
@@ -109,13 +113,27 @@ static void test_console(void **state)
 {
 	struct stat st;
 	struct winsize ws;
-	char termios[60], c;
+	char termios[60], c, line[16];
 	int fl;
 
 	(void)state;
 	assert_int_equal(uk_syscall_call(write, 1, "hello ", 6), 6);
 	assert_int_equal(uk_syscall_call(write, 2, "err\n", 4), 4);
 	assert_string_equal(plat_out, "hello err\n");
+	/* input: a line at a time, echoed, CR read as NL; then the end */
+	assert_int_equal(plat_onlcr, 1);
+	plat_in_feed("ab\rcd", 5);
+	assert_int_equal(uk_syscall_call(read, 0, line, sizeof(line)), 3);
+	assert_memory_equal(line, "ab\n", 3);
+	assert_string_equal(plat_out, "hello err\nab\ncd");
+	fl = 1;
+	assert_int_equal(uk_syscall_call(ioctl, 0, FIONBIO, &fl), 0);
+	assert_int_equal(uk_syscall_call(read, 0, line, 1), -EAGAIN);
+	fl = 0;
+	assert_int_equal(uk_syscall_call(ioctl, 0, FIONBIO, &fl), 0);
+	plat_in_feed("\x04", 1); /* ^D ends the line "cd" without a NL */
+	assert_int_equal(uk_syscall_call(read, 0, line, sizeof(line)), 2);
+	plat_in_closed = 1;
 	assert_int_equal(uk_syscall_call(read, 0, &c, 1), 0);
 	assert_int_equal(uk_syscall_call(fstat, 1, &st), 0);
 	assert_true(S_ISCHR(st.st_mode));
@@ -123,6 +141,26 @@ static void test_console(void **state)
 	assert_int_equal(ws.ws_col, 80);
 	assert_int_equal(uk_syscall_call(ioctl, 0, TCGETS, termios), 0);
 	assert_int_equal(uk_syscall_call(ioctl, 0, 0x1234, termios), -ENOTTY);
+	{ /* raw output: "\n" stays "\n" (the platform's switch) */
+		struct termios t;
+
+		assert_int_equal(uk_syscall_call(ioctl, 0, TCGETS, &t), 0);
+		assert_true(t.c_lflag & ICANON);
+		assert_true(t.c_oflag & ONLCR);
+		t.c_oflag &= ~(tcflag_t)OPOST;
+		assert_int_equal(uk_syscall_call(ioctl, 1, TCSETS, &t), 0);
+		assert_int_equal(plat_onlcr, 0);
+		t.c_oflag |= OPOST;
+		assert_int_equal(uk_syscall_call(ioctl, 1, TCSETSW, &t), 0);
+		assert_int_equal(plat_onlcr, 1);
+		ws.ws_row = 50;
+		assert_int_equal(uk_syscall_call(ioctl, 1, TIOCSWINSZ, &ws), 0);
+		ws.ws_row = 0;
+		assert_int_equal(uk_syscall_call(ioctl, 2, TIOCGWINSZ, &ws), 0);
+		assert_int_equal(ws.ws_row, 50);
+		assert_int_equal(uk_syscall_call(ioctl, 2, TCGETS, NULL),
+				 -EFAULT);
+	}
 	assert_int_equal(uk_syscall_call(lseek, 1, 0, SEEK_SET), -ESPIPE);
 	assert_int_equal(uk_syscall_call(pwrite64, 1, "x", 1, 0), -ESPIPE);
 	assert_int_equal(uk_syscall_call(getdents64, 1, termios, 60), -ENOTDIR);
@@ -138,6 +176,30 @@ static void test_console(void **state)
 	assert_int_equal(uk_syscall_call(write, 1, "x", 1), -EBADF);
 	assert_int_equal(uk_fdtab_init(), 0);
 	assert_int_equal(uk_syscall_call(write, 1, "y", 1), 1);
+}
+
+/* linuxu: a pipe as the host's fd 0 (-ENOTTY) gets a raw terminal of ours,
+ * a host terminal (0) answers the ioctls itself */
+static void test_console_host(void **state)
+{
+	struct termios t;
+	char b[16];
+
+	(void)state;
+	plat_ioctl_ret = -ENOTTY;
+	assert_int_equal(uk_fdtab_init(), 0);
+	assert_int_equal(uk_syscall_call(ioctl, 0, TCGETS, &t), 0);
+	assert_false(t.c_lflag & (ICANON | ECHO));
+	plat_in_feed("a\x04\r\x7f", 4);
+	assert_int_equal(uk_syscall_call(read, 0, b, sizeof(b)), 4);
+	assert_memory_equal(b, "a\x04\r\x7f", 4);
+	assert_int_equal(plat_outlen, 0); /* no echo */
+	plat_in_closed = 1;
+	assert_int_equal(uk_syscall_call(read, 0, b, sizeof(b)), 0);
+	plat_ioctl_ret = 0;
+	assert_int_equal(uk_fdtab_init(), 0);
+	assert_int_equal(uk_syscall_call(ioctl, 0, 0x1234, &t), 0); /* host's */
+	plat_ioctl_ret = -38; /* -ENOSYS: back to kvm-like */
 }
 
 static void test_lowest_dup_fcntl(void **state)
@@ -482,6 +544,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_console, setup),
+		cmocka_unit_test_setup(test_console_host, setup),
 		cmocka_unit_test_setup(test_lowest_dup_fcntl, setup),
 		cmocka_unit_test_setup(test_rw, setup),
 		cmocka_unit_test_setup(test_limits, setup),

@@ -7,6 +7,7 @@
 #include <uk/init.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/halt.h>
+#include <uk/plat/console.h>
 #include <uk/print.h>
 #include <uk/symbols.h>
 #if defined(UK_BOOT_TRACE)
@@ -183,6 +184,43 @@ int uk_boot_argv(char ***argv)
 	return boot_argc;
 }
 
+/*
+ * The output half of console.stty (docs/design.md, "The console"): every
+ * image has ukboot, not every image has fdtab (which does the whole of
+ * termios from the same parameter later), and `unikit run` asks every
+ * image for byte-exact output. The last word that decides wins.
+ */
+static int word_is(const char *w, size_t n, const char *s)
+{
+	return strlen(s) == n && !memcmp(w, s, n);
+}
+
+static void console_output_mode(void)
+{
+	const char *p = uk_boot_param("console.stty");
+	int opost = 1, onlcr = 1; /* the platform's start (fdtab's too) */
+
+	if (!p)
+		return;
+	/* bounded by the parameter's length */
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (word_is(p, n, "-opost") || word_is(p, n, "raw"))
+			opost = 0;
+		else if (word_is(p, n, "opost"))
+			opost = 1;
+		else if (word_is(p, n, "-onlcr"))
+			onlcr = 0;
+		else if (word_is(p, n, "onlcr"))
+			onlcr = 1;
+		else if (word_is(p, n, "cooked"))
+			opost = onlcr = 1;
+		p += n + (p[n] == ',');
+	}
+	ukplat_console_set_onlcr(opost && onlcr);
+}
+
 int ukboot_run(const char *cmdline, size_t len, int *status)
 {
 	int argc;
@@ -191,6 +229,7 @@ int ukboot_run(const char *cmdline, size_t len, int *status)
 	/* the command line first: init functions read library parameters */
 	if (build_argv(cmdline, len, &argc, &argv) < 0)
 		return -1;
+	console_output_mode();
 	if (run_inittab() < 0)
 		return -1;
 	warn_unused_params();

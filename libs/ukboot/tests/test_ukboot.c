@@ -142,6 +142,28 @@ static void test_params(void **s)
 	assert_non_null(plat_out_find("unknown library parameter 'ab=1'"));
 }
 
+/* The output half of console.stty is ukboot's: the platform's ONLCR switch,
+ * the last deciding word wins, and the parameter is not "unknown". */
+static void test_console_stty(void **s)
+{
+	(void)s;
+	int st;
+	plat_onlcr = 1;
+	assert_int_equal(boot("console.stty=-echo,-onlcr,rows=5 -- x", &st), 0);
+	assert_int_equal(plat_onlcr, 0);
+	assert_null(plat_out_find("unknown library parameter"));
+	assert_int_equal(boot("console.stty=raw,cooked --", &st), 0);
+	assert_int_equal(plat_onlcr, 1);
+	assert_int_equal(boot("console.stty=onlcr,-opost --", &st), 0);
+	assert_int_equal(plat_onlcr, 0);
+	plat_onlcr = 1;
+	assert_int_equal(boot("console.stty=-echo --", &st), 0);
+	assert_int_equal(plat_onlcr, 1);
+	plat_onlcr = 0;
+	assert_int_equal(boot("-- x", &st), 0); /* no word: left alone */
+	assert_int_equal(plat_onlcr, 0);
+}
+
 static void test_bad_cmdlines(void **s)
 {
 	(void)s;
@@ -183,6 +205,7 @@ int main(void)
 		cmocka_unit_test_setup(test_init_failure_stops_boot, reset),
 		cmocka_unit_test_setup(test_lib_params_split, reset),
 		cmocka_unit_test_setup(test_params, reset),
+		cmocka_unit_test_setup(test_console_stty, reset),
 		cmocka_unit_test_setup(test_bad_cmdlines, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

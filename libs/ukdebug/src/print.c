@@ -32,14 +32,14 @@ void uk_vprintk(int level, const char *lib, const char *fmt, va_list ap)
 		char note[48];
 		int k = snprintf(note, sizeof(note), " [+%zu bytes cut]\n",
 				 (size_t)m - have);
-		ukplat_console_write(buf, sizeof(buf) - 1);
-		ukplat_console_write(note, (size_t)k);
+		ukplat_log_write(buf, sizeof(buf) - 1);
+		ukplat_log_write(note, (size_t)k);
 		return;
 	}
 	n += m;
 	if (n == 0 || buf[n - 1] != '\n')
 		buf[n++] = '\n';
-	ukplat_console_write(buf, (size_t)n);
+	ukplat_log_write(buf, (size_t)n);
 }
 
 void uk_printk(int level, const char *lib, const char *fmt, ...)

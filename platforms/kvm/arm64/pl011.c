@@ -2,9 +2,12 @@
 /*
  * The console: an Arm PL011 UART, the one /chosen's stdout-path names (else
  * the first "arm,pl011" node). 8N1 with the FIFOs on; the baud rate is left
- * as the firmware or VMM set it. "\n" goes out as "\r\n". A UART whose FIFO
- * never drains is given up on instead of hanging the guest.
+ * as the firmware or VMM set it. "\n" goes out as "\r\n" while ONLCR is on.
+ * Input is polled (the receive interrupt stays off), as on x86_64's COM1. A
+ * UART whose FIFO never drains is given up on instead of hanging the guest.
+ * QEMU virt has one UART: the kernel's log shares it with the program.
  */
+#include <errno.h>
 #include <string.h>
 #include <uk/arch/arm64.h>
 #include <uk/plat/console.h>
@@ -15,12 +18,19 @@
 #define UART_LCRH	  0x2c
 #define UART_CR		  0x30
 #define UART_IMSC	  0x38
+#define FR_RXFE		  (1u << 4)
 #define FR_TXFF		  (1u << 5)
 #define LCRH_8N1_FIFO	  0x70
 #define CR_UARTEN_TXE_RXE 0x301
 
 static volatile uint8_t *uart;
 static int uart_dead;
+static int onlcr = 1; /* a serial terminal needs CR LF until told not to */
+
+void ukplat_console_set_onlcr(int on)
+{
+	onlcr = on != 0;
+}
 
 static void put(char c)
 {
@@ -41,11 +51,35 @@ size_t ukplat_console_write(const char *buf, size_t len)
 	if (!uart || uart_dead)
 		return 0;
 	for (i = 0; i < len && !uart_dead; i++) {
-		if (buf[i] == '\n')
+		if (buf[i] == '\n' && onlcr)
 			put('\r');
 		put(buf[i]);
 	}
 	return uart_dead ? i : len;
+}
+
+size_t ukplat_log_write(const char *buf, size_t len)
+{
+	return ukplat_console_write(buf, len);
+}
+
+/* Bounded by len: each FR read says whether one more byte is there. Unread
+ * bytes wait in the FIFO and QEMU, so nothing is lost between polls. */
+long ukplat_console_read(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!uart || uart_dead)
+		return 0;
+	while (n < len && !(ukarch_mmio_read32(uart + UART_FR) & FR_RXFE))
+		buf[n++] = (char)(ukarch_mmio_read32(uart + UART_DR) & 0xff);
+	return (long)n;
+}
+
+int ukplat_console_ioctl(unsigned long cmd, void *arg)
+{
+	(void)cmd, (void)arg;
+	return -ENOSYS;
 }
 
 /* The node /chosen's stdout-path names ("/pl011@9000000:115200n8", or an

@@ -11,11 +11,14 @@ extern int ukplat_linuxu_fsgsbase;
 long ukplat_linuxu_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 			   long a6);
 
+#define SYS_read	 0
 #define SYS_write	 1
 #define SYS_open	 2
 #define SYS_close	 3
+#define SYS_poll	 7
 #define SYS_lseek	 8
 #define SYS_mmap	 9
+#define SYS_ioctl	 16
 #define SYS_rt_sigaction 13
 #define SYS_sigaltstack	 131
 #define SYS_exit_group	 231

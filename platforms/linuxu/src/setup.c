@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * linuxu: a unikit image as a static Linux process, with no host libc.
- * Console = fd 1, memory = one anonymous mmap (touched lazily), command line =
- * the process arguments, exit status = exit_group(), fatal signals = the same
- * crash report as a CPU exception on kvm.
+ * Console = fd 1 (output) and fd 0 (input), kernel log = fd 2, memory = one
+ * anonymous mmap (touched lazily), command line = the process arguments, exit
+ * status = exit_group(), fatal signals = the same crash report as a CPU
+ * exception on kvm.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <uk/arch/regs.h>
@@ -50,12 +52,12 @@ uintptr_t ukplat_stack_top(void)
 	return stack_top;
 }
 
-size_t ukplat_console_write(const char *buf, size_t len)
+static size_t write_fd(int fd, const char *buf, size_t len)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		long r = SYSCALL3(SYS_write, 1, buf + done, len - done);
+		long r = SYSCALL3(SYS_write, fd, buf + done, len - done);
 		if (r == -4 /* EINTR */)
 			continue;
 		if (r <= 0)
@@ -63,6 +65,53 @@ size_t ukplat_console_write(const char *buf, size_t len)
 		done += (size_t)r;
 	}
 	return done;
+}
+
+size_t ukplat_console_write(const char *buf, size_t len)
+{
+	return write_fd(1, buf, len);
+}
+
+/* The kernel's messages on the process's stderr: stdout stays the
+ * program's (docs/design.md, "The console"). */
+size_t ukplat_log_write(const char *buf, size_t len)
+{
+	return write_fd(2, buf, len);
+}
+
+void ukplat_console_set_onlcr(int on)
+{
+	(void)on; /* the host's tty translates when fd 1 is one */
+}
+
+/* Without waiting: poll() first, so that a reader sleeps in the scheduler
+ * (other threads run) instead of blocking the whole process in read(). */
+long ukplat_console_read(char *buf, size_t len)
+{
+	struct {
+		int fd;
+		short events, revents;
+	} pfd = {0, 0x1 /* POLLIN */, 0};
+	long r;
+
+	if (!len)
+		return 0;
+	r = SYSCALL3(SYS_poll, &pfd, 1, 0);
+	if (r == -4 /* EINTR */ || r == 0)
+		return 0;
+	if (r < 0 || (pfd.revents & 0x20 /* POLLNVAL */))
+		return -EPIPE; /* no fd 0: nothing will ever come */
+	r = SYSCALL3(SYS_read, 0, buf, len);
+	if (r == -4 /* EINTR */ || r == -11 /* EAGAIN */)
+		return 0;
+	if (r <= 0)
+		return -EPIPE; /* end of file, or an error that stays */
+	return r;
+}
+
+int ukplat_console_ioctl(unsigned long cmd, void *arg)
+{
+	return (int)SYSCALL3(SYS_ioctl, 0, cmd, arg);
 }
 
 void ukplat_exit(int status)

@@ -13,6 +13,14 @@
  *                           length written, like a real console.
  *                           plat_out_reset() empties it, plat_out_find(s)
  *                           is strstr(plat_out, s).
+ *   ukplat_log_write()      the same as ukplat_console_write() (one capture).
+ *   ukplat_console_read()   hands out plat_in[plat_in_pos..plat_in_len)
+ *                           (plat_in_feed(s, n) appends), then 0, or
+ *                           -EPIPE once plat_in_closed is set.
+ *   ukplat_console_set_onlcr() stores the switch in plat_onlcr (writes are
+ *                           captured untranslated either way).
+ *   ukplat_console_ioctl()  returns plat_ioctl_ret (default -ENOSYS: a kvm-
+ *                           like console with fdtab's own line discipline).
  *   ukplat_exit(status)     stores status in plat_exit_status; if
  *                           plat_exit_jmp points at a jmp_buf (armed by the
  *                           test, which has setjmp() on it in a live frame),
@@ -68,6 +76,50 @@ size_t ukplat_console_write(const char *buf, size_t len)
 	plat_outlen += n;
 	plat_out[plat_outlen] = 0;
 	return len;
+}
+
+size_t ukplat_log_write(const char *buf, size_t len)
+{
+	return ukplat_console_write(buf, len);
+}
+
+/* ---- console input ---- */
+static char plat_in[PLAT_OUT_SIZE];
+static size_t plat_in_pos, plat_in_len;
+static int plat_in_closed;
+static int plat_onlcr = 1;
+static int plat_ioctl_ret = -38; /* -ENOSYS */
+
+static inline void plat_in_feed(const char *s, size_t n)
+{
+	if (n > sizeof(plat_in) - plat_in_len)
+		n = sizeof(plat_in) - plat_in_len;
+	memcpy(plat_in + plat_in_len, s, n);
+	plat_in_len += n;
+}
+
+long ukplat_console_read(char *buf, size_t len)
+{
+	size_t n = plat_in_len - plat_in_pos;
+
+	if (!n)
+		return plat_in_closed ? -32 /* -EPIPE */ : 0;
+	if (n > len)
+		n = len;
+	memcpy(buf, plat_in + plat_in_pos, n);
+	plat_in_pos += n;
+	return (long)n;
+}
+
+void ukplat_console_set_onlcr(int on)
+{
+	plat_onlcr = on;
+}
+
+int ukplat_console_ioctl(unsigned long cmd, void *arg)
+{
+	(void)cmd, (void)arg;
+	return plat_ioctl_ret;
 }
 
 /* ---- exit ---- */
