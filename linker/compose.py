@@ -407,7 +407,7 @@ def libgcc_symbols(cc):
     return _LIBGCC_SYMS[key]
 
 
-def write_generated(tmp, app_name, blob):
+def write_generated(tmp, app_name, blob, main_stack=None):
     blob_path = os.path.join(tmp, "symtab.bin")
     with open(blob_path, "wb") as f:
         f.write(blob)
@@ -416,6 +416,13 @@ def write_generated(tmp, app_name, blob):
         f.write("\t.section .rodata.uk_app_name, \"a\", @progbits\n"
                 "\t.globl uk_app_name\n\t.type uk_app_name, @object\nuk_app_name:\n"
                 f"\t.asciz \"{app_name}\"\n\t.size uk_app_name, . - uk_app_name\n")
+        if main_stack is not None:
+            # the image's own size of main()'s stack (ukboot's weak default
+            # is the workspace option main_stack_size)
+            f.write("\t.section .rodata.uk_main_stack_size, \"a\", @progbits\n\t.balign 8\n"
+                    "\t.globl uk_main_stack_size\n\t.type uk_main_stack_size, @object\n"
+                    f"uk_main_stack_size:\n\t.quad {int(main_stack)}\n"
+                    "\t.size uk_main_stack_size, 8\n")
         if blob:
             f.write("\t.section .uk_symtab, \"a\", @progbits\n\t.balign 8\n"
                     f"\t.incbin \"{blob_path}\"\n")
@@ -451,7 +458,7 @@ def compose(a):
         libgcc_refs = []
 
         def link(blob):
-            asm = write_generated(tmp, a.app_name, blob)
+            asm = write_generated(tmp, a.app_name, blob, a.main_stack_size)
             obj = os.path.join(tmp, "generated.o")
             run(cc + ["-c", asm, "-o", obj], "assembling the generated table")
             cmd = cc + cflags + lto + ldflags + ["-o", dbg] + objs + [obj, "-lgcc"]
@@ -519,6 +526,8 @@ def main(argv=None):
     p.add_argument("--script", required=True, help="platform linker script")
     p.add_argument("--app-name", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--main-stack-size", type=int, metavar="BYTES",
+                   help="main()'s stack in this image (default: ukboot's, the option main_stack_size)")
     p.add_argument("--no-lto", dest="lto", action="store_false")
     p.add_argument("--lib", action="append", default=[], metavar="ARCHIVE",
                    help="an archive linked without --whole-archive (members on demand), after the others")

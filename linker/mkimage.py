@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """mkimage: the images of one app, one per platform of the build.
 
-    mkimage.py --pool POOL.json [--needs a,b] [--platforms kvm] OUT.images APP.a [LIB.a ...]
+    mkimage.py --pool POOL.json [--needs a,b] [--platforms kvm] [--main-stack-size 8M]
+               OUT.images APP.a [LIB.a ...]
 
 The first archive is the app's own (linked whole: its init tables and
 constructors must stay); further archives are libraries the app builds
@@ -21,6 +22,7 @@ Python 3 standard library only.
 import argparse
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -30,6 +32,24 @@ from resolve import ResolveError, resolve  # noqa: E402
 
 class MkimageError(Exception):
     pass
+
+
+# what ukboot accepts for main()'s stack (UK_MAIN_STACK_MIN/MAX, <uk/boot.h>)
+MAIN_STACK_MIN = 64 << 10
+MAIN_STACK_MAX = 1 << 30
+
+
+def parse_size(s):
+    """'8M', '512K', '1G' (binary units, either case) or plain bytes, as
+    ukboot.main_stack= takes it; MkimageError for anything else."""
+    m = re.fullmatch(r"([0-9]+)([kKmMgG]?)", s or "")
+    if not m:
+        raise MkimageError(f"--main-stack-size {s!r}: use bytes, or a number with K, M or G (8M)")
+    n = int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()]
+    if not MAIN_STACK_MIN <= n <= MAIN_STACK_MAX:
+        raise MkimageError(f"--main-stack-size {s}: main()'s stack must be "
+                           f"{MAIN_STACK_MIN >> 10} KiB to {MAIN_STACK_MAX >> 20} MiB")
+    return n
 
 
 def split_list(s):
@@ -48,6 +68,7 @@ def make(a):
     name = os.path.basename(out)[:-len(".images")]
     needs = split_list(a.needs)
     platforms = split_list(a.platforms) or pool["platforms"]
+    main_stack = parse_size(a.main_stack_size) if a.main_stack_size else None
     bad = [p for p in platforms if p not in pool["targets"]]
     if bad:
         raise MkimageError(f"{name}: --platforms {bad[0]}: not a platform of this build; "
@@ -73,6 +94,8 @@ def make(a):
         archives.append(target["archive"])
         argv = pool["compose"] + ["--script", target["script"], "--app-name", name,
                                   "--out", img]
+        if main_stack is not None:
+            argv += ["--main-stack-size", str(main_stack)]
         db = os.path.join(pool.get("build_root", ""), "compile_commands.json")
         if pool.get("build_root") and os.path.isfile(db):
             argv += ["--compile-db", db]
@@ -92,6 +115,7 @@ def make(a):
             paths[compose.lib_label(extra)] = os.path.abspath(extra)
         info = {"app": name, "platform": plat, "arch": arch, "libc": libc["name"],
                 "needs": needs, "boot": target["boot"], "format": target.get("format", "elf"),
+                "main_stack_size": main_stack,
                 "libraries": [{"name": l, "why": w} for l, w in chosen],
                 "app_archives": [os.path.abspath(x) for x in a.archives],
                 "paths": paths, "nm": pool["nm"], "toolchain": pool["toolchain"]}
@@ -107,6 +131,8 @@ def main(argv=None):
     p.add_argument("--pool", required=True, help="the pool description unikit's build wrote")
     p.add_argument("--needs", default="", help="comma-separated features and libraries")
     p.add_argument("--platforms", default="", help="only these platforms (comma-separated)")
+    p.add_argument("--main-stack-size", metavar="SIZE",
+                   help="main()'s stack in these images (8M, 512K; default: the option main_stack_size)")
     p.add_argument("out", help="NAME.images: the manifest to write; images go next to it")
     p.add_argument("archives", nargs="+", help="the app's archive, then its own libraries")
     a = p.parse_args(argv)

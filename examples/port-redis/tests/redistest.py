@@ -150,7 +150,7 @@ class Client:
         self.eq("EVALSHA again", ["EVALSHA", sha, "1", "evn"], "2")
         out = self.cli("EVAL", "return redis.call('NOSUCHCOMMAND')", "0")
         self.check("a script's error comes back", out.startswith("ERR") and "Unknown" in out, out)
-        # deep recursion: the main thread's stack (mainstack.c) holds it
+        # deep recursion: main()'s stack (1 MiB by default) holds it
         out = self.cli("EVAL", "local function f(n) if n == 0 then return 0 end "
                        "return 1 + f(n - 1) end return f(5000)", "0")
         self.check("EVAL with 5000 nested Lua calls", out == "5000", out)

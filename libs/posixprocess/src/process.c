@@ -22,6 +22,7 @@ struct uk_thread *uk_thread_find(int tid) __attribute__((weak));
 void uk_sched_yield(void) __attribute__((weak));
 int uk_fdtab_set_limit(unsigned limit) __attribute__((weak));
 unsigned uk_fdtab_get_limit(void) __attribute__((weak));
+size_t uk_boot_main_stack_size(void) __attribute__((weak));
 #pragma weak uk_alloc_get_default
 #pragma weak uk_alloc_availmem
 #pragma weak uk_alloc_stats_get
@@ -192,6 +193,7 @@ UK_SYSCALL_R_DEFINE(int, setdomainname, const char *, name, long, len)
 
 /* ---- resource limits ---- */
 
+#define RLIMIT_STACK_  3
 #define RLIMIT_NOFILE_ 7
 #define RLIM_NLIMITS_  16
 #define RLIM_INF       (~0ULL)
@@ -226,8 +228,16 @@ static int rlim_init;
 
 static void rlim_setup(void)
 {
+	size_t stack;
+
 	if (!rlim_init) {
 		memcpy(rlim, rlim_boot, sizeof(rlim));
+		/* main()'s stack is what ukboot gave it, and it cannot grow:
+		 * both limits say its size (ukboot.main_stack) */
+		stack = uk_boot_main_stack_size ? uk_boot_main_stack_size() : 0;
+		if (stack)
+			rlim[RLIMIT_STACK_].cur = rlim[RLIMIT_STACK_].max =
+				stack;
 		rlim_init = 1;
 	}
 }

@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <stddef.h>
 #include <uk/alloc.h>
+#include <stdint.h>
+#include <uk/boot.h>
+#include <uk/plat/memory.h>
 
 static struct uk_alloc *dflt(void)
 {
@@ -86,4 +89,22 @@ size_t malloc_usable_size(void *ptr)
 	struct uk_alloc *a = uk_alloc_get_default();
 
 	return a ? uk_usable_size(a, ptr) : 0;
+}
+
+/* main()'s stack (<uk/boot.h>): from the default allocator, never freed,
+ * with a guard page below it. */
+void *ukboot_stack_alloc(size_t len, uintptr_t *guard)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	char *mem;
+
+	*guard = 0;
+	if (!a || len > SIZE_MAX - 4096)
+		return NULL;
+	mem = uk_memalign(a, 4096, 4096 + len);
+	if (!mem)
+		return NULL;
+	if (ukplat_page_guard(mem, 1) == 0)
+		*guard = (uintptr_t)mem;
+	return mem + 4096;
 }

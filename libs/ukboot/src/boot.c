@@ -8,6 +8,7 @@
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/halt.h>
 #include <uk/plat/console.h>
+#include <uk/plat/stack.h>
 #include <uk/print.h>
 #include <uk/symbols.h>
 #if defined(UK_BOOT_TRACE)
@@ -20,6 +21,11 @@
 #ifndef UK_ARGV_MAX
 #define UK_ARGV_MAX 256
 #endif
+/* main()'s stack (the workspace option main_stack_size): 1 MiB unless set */
+#ifndef UK_MAIN_STACK_SIZE
+#define UK_MAIN_STACK_SIZE (1ul << 20)
+#endif
+#define PAGE_SIZE 4096ul
 
 /* Declared without a prototype: applications define main either as
  * main(void) or main(int, char **), and a prototype here would make LTO warn
@@ -31,6 +37,13 @@ typedef void (*uk_ctor_func_t)(void);
 extern const uk_ctor_func_t __init_array_start[], __init_array_end[];
 
 const char uk_app_name[] __attribute__((weak)) = "app";
+/* Defined only by an image with its own size (compose.py): a weak
+ * reference, which LTO cannot fold the way it folds a weak default. */
+#pragma weak uk_main_stack_size
+
+/* src/<arch>/stack.S */
+int ukboot_call_on_stack(int (*fn)(int, char **), int argc, char **argv,
+			 void *top);
 
 /* The command line is copied here and split in place; argv[0] is the app. */
 static char cmdline_buf[UK_CMDLINE_MAX];
@@ -221,18 +234,122 @@ static void console_output_mode(void)
 	ukplat_console_set_onlcr(opost && onlcr);
 }
 
-int ukboot_run(const char *cmdline, size_t len, int *status)
+int uk_boot_parse_size(const char *s, size_t *out)
 {
-	int argc;
-	char **argv;
+	size_t v = 0;
+	unsigned shift = 0;
 
-	/* the command line first: init functions read library parameters */
-	if (build_argv(cmdline, len, &argc, &argv) < 0)
-		return -1;
-	console_output_mode();
-	if (run_inittab() < 0)
-		return -1;
-	warn_unused_params();
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (SIZE_MAX - (size_t)(*s - '0')) / 10)
+			return -EINVAL;
+		v = v * 10 + (size_t)(*s - '0');
+	}
+	switch (*s) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (shift && (s[1] || v > (SIZE_MAX >> shift)))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+static size_t main_stack_bytes;
+
+size_t uk_boot_main_stack_size(void)
+{
+	return main_stack_bytes;
+}
+
+/*
+ * The size main()'s stack gets: ukboot.main_stack=SIZE, else the image's
+ * uk_main_stack_size; rounded up to whole pages. 0 and a message when the
+ * size is refused.
+ */
+static size_t main_stack_wanted(void)
+{
+	const char *p = uk_boot_param("ukboot.main_stack");
+	size_t want =
+		&uk_main_stack_size ? uk_main_stack_size : UK_MAIN_STACK_SIZE;
+
+	if (p && uk_boot_parse_size(p, &want) < 0) {
+		uk_pr_crit("ukboot.main_stack=%s: not a size (use bytes, or a "
+			   "number with K, M or G)",
+			   p);
+		return 0;
+	}
+	if (want < UK_MAIN_STACK_MIN || want > UK_MAIN_STACK_MAX) {
+		uk_pr_crit("main()'s stack: %zu bytes (%s) is outside %lu KiB "
+			   "to %lu MiB",
+			   want,
+			   p ? "ukboot.main_stack"
+			     : "option main_stack_size or the image's "
+			       "--main-stack-size",
+			   UK_MAIN_STACK_MIN >> 10, UK_MAIN_STACK_MAX >> 20);
+		return 0;
+	}
+	return (want + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
+/*
+ * Take main()'s stack from the heap: [guard page][size bytes]. Returns its
+ * top, NULL when main() stays on the platform's stack (no heap in the
+ * image), or (void *)-1 after a message when the boot must stop.
+ */
+static void *main_stack_setup(void)
+{
+	size_t size = main_stack_wanted();
+	uintptr_t guard = 0;
+	char *mem;
+
+	if (!size)
+		return (void *)-1;
+	if (!ukboot_stack_alloc) {
+		uk_pr_info("no heap in the image: main() runs on the "
+			   "platform's stack");
+		return NULL;
+	}
+	mem = ukboot_stack_alloc(size, &guard);
+	if (!mem) {
+		uk_pr_crit("main()'s stack: no %zu KiB free in the heap (give "
+			   "the VM more memory or main() a smaller stack: "
+			   "ukboot.main_stack=SIZE)",
+			   size >> 10);
+		return (void *)-1;
+	}
+	if (!guard)
+		uk_pr_warn("main()'s stack has no guard page (no page table "
+			   "left to unmap one)");
+	ukplat_stack_register("main()'s stack", guard, (uintptr_t)mem,
+			      (uintptr_t)mem + size);
+	main_stack_bytes = size;
+	return mem + size;
+}
+
+/* ukboot_entry(): the exit steps follow main() on its stack */
+static int exit_after_main;
+
+/* What runs on main()'s stack: constructors, main(), the exit steps. */
+static int ctors_and_main(int argc, char **argv)
+{
+	int status;
+
 	for (const uk_ctor_func_t *c = __init_array_start; c < __init_array_end;
 	     c++)
 		(*c)();
@@ -247,7 +364,34 @@ int ukboot_run(const char *cmdline, size_t len, int *status)
 			  (unsigned long)(now - t0));
 	}
 #endif
-	*status = main(argc, argv);
+	status = main(argc, argv);
+	/* the libc's exit() would end in exit_group, which an image without
+	 * posixprocess lacks: only its steps before that */
+	if (exit_after_main && ukboot_libc_exit)
+		ukboot_libc_exit(status);
+	return status;
+}
+
+int ukboot_run(const char *cmdline, size_t len, int *status)
+{
+	int argc;
+	char **argv;
+	void *top;
+
+	/* the command line first: init functions read library parameters */
+	if (build_argv(cmdline, len, &argc, &argv) < 0)
+		return -1;
+	console_output_mode();
+	if (run_inittab() < 0)
+		return -1;
+	top = main_stack_setup();
+	if (top == (void *)-1)
+		return -1;
+	warn_unused_params();
+	if (top)
+		*status = ukboot_call_on_stack(ctors_and_main, argc, argv, top);
+	else
+		*status = ctors_and_main(argc, argv);
 	return 0;
 }
 
@@ -259,11 +403,8 @@ void ukboot_entry(void)
 		   bi->plat_name, bi->loader_name, bi->cmdline);
 	int status;
 
+	exit_after_main = 1;
 	if (ukboot_run(bi->cmdline, bi->cmdline_len, &status) < 0)
 		ukplat_exit(UKPLAT_EXIT_BOOTFAIL); /* ukboot_run() said why */
-	/* the libc's exit() would end in exit_group, which an image without
-	 * posixprocess lacks: only its steps before that */
-	if (ukboot_libc_exit)
-		ukboot_libc_exit(status);
 	ukplat_exit(status);
 }

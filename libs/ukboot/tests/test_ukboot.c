@@ -58,11 +58,49 @@ const ctor_t test_ctors_start[] = {ctor};
 extern const ctor_t test_ctors_end[];
 __asm__(".globl test_ctors_end\n.set test_ctors_end, test_ctors_start + 8");
 
+/* ---- main()'s stack: heap and page-guard doubles ---- */
+static char *stack_mem;	 /* what ukboot_stack_alloc() gave */
+static size_t stack_len; /* and how much was asked for */
+static int alloc_fails, guard_fails;
+static void *guarded;
+static uintptr_t reg_guard, reg_lo, reg_hi;
+static const char *reg_name;
+
+/* as ukalloc's: [guard page][len bytes] */
+void *ukboot_stack_alloc(size_t len, uintptr_t *guard)
+{
+	stack_len = len;
+	*guard = 0;
+	if (alloc_fails)
+		return NULL;
+	free(stack_mem);
+	stack_mem = aligned_alloc(4096, 4096 + len);
+	if (!guard_fails) {
+		guarded = stack_mem;
+		*guard = (uintptr_t)stack_mem;
+	}
+	return stack_mem + 4096;
+}
+
+void ukplat_stack_register(const char *name, uintptr_t guard, uintptr_t lo,
+			   uintptr_t hi)
+{
+	reg_name = name;
+	reg_guard = guard;
+	reg_lo = lo;
+	reg_hi = hi;
+}
+
 static int got_argc;
 static char got_argv[8][64];
+static uintptr_t main_sp; /* an address in main()'s frame */
 int test_app_main(int argc, char *argv[]);
 int test_app_main(int argc, char *argv[])
 {
+	char local;
+
+	main_sp = (uintptr_t)__builtin_frame_address(0);
+	(void)local;
 	strcat(trace, "M");
 	got_argc = argc;
 	for (int i = 0; i < argc && i < 8; i++)
@@ -79,6 +117,11 @@ static int reset(void **s)
 	plat_out_reset();
 	fail_lib = 0;
 	got_argc = -1;
+	alloc_fails = guard_fails = 0;
+	guarded = NULL;
+	stack_len = 0;
+	reg_guard = reg_lo = reg_hi = 0;
+	main_sp = 0;
 	return 0;
 }
 
@@ -198,6 +241,123 @@ static void test_bad_cmdlines(void **s)
 	assert_int_equal(boot(longline, &st), 0);
 }
 
+static void test_main_stack_default(void **s)
+{
+	(void)s;
+	int st = -1;
+	assert_int_equal(boot("x", &st), 0);
+	assert_int_equal(st, 7);
+	/* 1 MiB (the default) plus the guard page below it, which is unmapped
+	 * and named to the platform; main() ran inside the rest */
+	assert_int_equal(stack_len, 1u << 20);
+	assert_ptr_equal(guarded, stack_mem);
+	assert_int_equal(reg_guard, (uintptr_t)stack_mem);
+	assert_int_equal(reg_lo, (uintptr_t)stack_mem + 4096);
+	assert_int_equal(reg_hi, (uintptr_t)stack_mem + 4096 + (1u << 20));
+	assert_string_equal(reg_name, "main()'s stack");
+	assert_true(main_sp > reg_lo && main_sp < reg_hi);
+	assert_int_equal(uk_boot_main_stack_size(), 1u << 20);
+	assert_string_equal(trace, "ELZCM");
+}
+
+static void test_main_stack_param(void **s)
+{
+	(void)s;
+	int st = -1;
+	/* rounded up to whole pages; the parameter is not "unknown" */
+	assert_int_equal(boot("ukboot.main_stack=100001 -- a", &st), 0);
+	assert_int_equal(uk_boot_main_stack_size(), 102400);
+	assert_int_equal(stack_len, 102400);
+	assert_true(main_sp > reg_lo && main_sp < reg_hi);
+	assert_null(plat_out_find("unknown library parameter"));
+	assert_int_equal(got_argc, 2);
+	reset(NULL);
+	assert_int_equal(boot("ukboot.main_stack=2m --", &st), 0);
+	assert_int_equal(uk_boot_main_stack_size(), 2u << 20);
+}
+
+static void test_main_stack_refused(void **s)
+{
+	(void)s;
+	int st = -1;
+	assert_int_equal(boot("ukboot.main_stack=8MB --", &st), -1);
+	assert_non_null(plat_out_find("ukboot.main_stack=8MB: not a size"));
+	assert_null(strchr(trace, 'M'));
+	assert_null(strchr(trace, 'C')); /* constructors run on it too */
+	reset(NULL);
+	assert_int_equal(boot("ukboot.main_stack=60K --", &st), -1);
+	assert_non_null(plat_out_find("61440 bytes (ukboot.main_stack) is "
+				      "outside 64 KiB to 1024 MiB"));
+	reset(NULL);
+	assert_int_equal(boot("ukboot.main_stack=2G --", &st), -1);
+	assert_non_null(plat_out_find("is outside 64 KiB"));
+	reset(NULL);
+	alloc_fails = 1;
+	assert_int_equal(boot("", &st), -1);
+	assert_non_null(plat_out_find("main()'s stack: no 1024 KiB free"));
+	assert_null(strchr(trace, 'M'));
+	/* exactly at the limits */
+	reset(NULL);
+	assert_int_equal(boot("ukboot.main_stack=64K --", &st), 0);
+	assert_int_equal(uk_boot_main_stack_size(), 64u << 10);
+	reset(NULL);
+	assert_int_equal(boot("ukboot.main_stack=1G --", &st), 0);
+	assert_int_equal(uk_boot_main_stack_size(), 1u << 30);
+	free(stack_mem);
+	stack_mem = NULL;
+}
+
+static void test_main_stack_no_guard(void **s)
+{
+	(void)s;
+	int st = -1;
+	/* no page-table page left for the guard: said, and main() still runs
+	 * on its stack, which the platform learns has no guard */
+	guard_fails = 1;
+	assert_int_equal(boot("", &st), 0);
+	assert_int_equal(st, 7);
+	assert_non_null(
+		plat_out_find("main()'s stack has no guard page (no page table "
+			      "left to unmap one)"));
+	assert_int_equal(reg_guard, 0);
+	assert_true(main_sp > reg_lo && main_sp < reg_hi);
+}
+
+static void test_parse_size(void **s)
+{
+	(void)s;
+	size_t v = 99;
+	assert_int_equal(uk_boot_parse_size("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(uk_boot_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(uk_boot_parse_size("8k", &v), 0);
+	assert_int_equal(v, 8192);
+	assert_int_equal(uk_boot_parse_size("8M", &v), 0);
+	assert_int_equal(v, 8u << 20);
+	assert_int_equal(uk_boot_parse_size("3G", &v), 0);
+	assert_int_equal(v, 3ul << 30);
+	assert_int_equal(uk_boot_parse_size("18446744073709551615", &v), 0);
+	assert_true(v == SIZE_MAX);
+	v = 99;
+	const char *bad[] = {"",
+			     "K",
+			     "-1",
+			     " 1",
+			     "1 ",
+			     "1KB",
+			     "1T",
+			     "1.5M",
+			     "0x10",
+			     "18446744073709551616",
+			     "17179869184G"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(uk_boot_parse_size(bad[i], &v), -EINVAL);
+		assert_int_equal(v, 99); /* untouched */
+	}
+	assert_int_equal(uk_boot_parse_size(NULL, &v), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +367,11 @@ int main(void)
 		cmocka_unit_test_setup(test_params, reset),
 		cmocka_unit_test_setup(test_console_stty, reset),
 		cmocka_unit_test_setup(test_bad_cmdlines, reset),
+		cmocka_unit_test_setup(test_main_stack_default, reset),
+		cmocka_unit_test_setup(test_main_stack_param, reset),
+		cmocka_unit_test_setup(test_main_stack_refused, reset),
+		cmocka_unit_test_setup(test_main_stack_no_guard, reset),
+		cmocka_unit_test_setup(test_parse_size, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

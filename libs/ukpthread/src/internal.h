@@ -25,7 +25,7 @@ struct __unikit_pthread {
 };
 
 struct pt_attr {
-	size_t stacksize; /* 0: the scheduler's default */
+	size_t stacksize; /* 0: UK_PTHREAD_STACK_DEFAULT */
 	int detach;	  /* PTHREAD_CREATE_* */
 	int init;
 };

@@ -122,7 +122,8 @@ int pthread_create(pthread_t *th, const pthread_attr_t *attr,
 	r->arg = arg;
 	r->detached = a && a->detach == PTHREAD_CREATE_DETACHED;
 	r->t = uk_thread_create(NULL, "pthread", trampoline, r,
-				a ? a->stacksize : 0);
+				a && a->stacksize ? a->stacksize
+						  : UK_PTHREAD_STACK_DEFAULT);
 	if (!r->t) {
 		free(r);
 		return EAGAIN;
@@ -276,7 +277,7 @@ int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size)
 	const struct pt_attr *a = (const struct pt_attr *)(const void *)attr;
 
 	/* 0 means the scheduler's default (64 KiB unless configured) */
-	*size = a->stacksize ? a->stacksize : 65536;
+	*size = a->stacksize ? a->stacksize : UK_PTHREAD_STACK_DEFAULT;
 	return 0;
 }
 

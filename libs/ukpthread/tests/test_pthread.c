@@ -138,10 +138,14 @@ static void test_detach_and_attrs(void **state)
 	assert_int_equal(pthread_attr_init(&a), 0);
 	assert_int_equal(pthread_attr_getdetachstate(&a, &st), 0);
 	assert_int_equal(st, PTHREAD_CREATE_JOINABLE);
-	assert_int_equal(pthread_attr_setstacksize(&a, 100), EINVAL);
-	assert_int_equal(pthread_attr_setstacksize(&a, 131072), 0);
+	/* the default is musl's 128 KiB */
 	assert_int_equal(pthread_attr_getstacksize(&a, &sz), 0);
+	assert_int_equal(sz, UK_PTHREAD_STACK_DEFAULT);
 	assert_int_equal(sz, 131072);
+	assert_int_equal(pthread_attr_setstacksize(&a, 100), EINVAL);
+	assert_int_equal(pthread_attr_setstacksize(&a, 262144), 0);
+	assert_int_equal(pthread_attr_getstacksize(&a, &sz), 0);
+	assert_int_equal(sz, 262144);
 	assert_int_equal(pthread_attr_setdetachstate(&a, 12345), EINVAL);
 	assert_int_equal(
 		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED), 0);

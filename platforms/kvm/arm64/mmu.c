@@ -60,7 +60,7 @@ const char *kvm_arm64_stack_guard_name(uint64_t addr)
 	for (int i = 0; i < 3; i++)
 		if (addr >= (uintptr_t)g[i] && addr < (uintptr_t)g[i] + PAGE)
 			return names[i];
-	return 0;
+	return kvm_arm64_registered_guard_name(addr);
 }
 
 void *kvm_arm64_map_device(uint64_t phys, uint64_t len)

@@ -42,6 +42,19 @@ const struct ukplat_bootinfo *ukplat_bootinfo(void)
 	return &bootinfo;
 }
 
+/* A stack the platform did not make (main()'s, ukboot): <uk/plat/stack.h> */
+static const char *reg_name;
+static uintptr_t reg_guard, reg_lo, reg_hi;
+
+void ukplat_stack_register(const char *name, uintptr_t guard, uintptr_t lo,
+			   uintptr_t hi)
+{
+	reg_name = name;
+	reg_guard = guard;
+	reg_lo = lo;
+	reg_hi = hi;
+}
+
 uintptr_t ukplat_stack_top(void)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
@@ -49,6 +62,8 @@ uintptr_t ukplat_stack_top(void)
 
 	if (sp >= alt && sp < alt + sizeof(altstack))
 		return alt + sizeof(altstack);
+	if (sp >= reg_lo && sp < reg_hi)
+		return reg_hi;
 	return stack_top;
 }
 
@@ -191,7 +206,14 @@ static void crash_handler(int sig, void *info, void *ucv)
 		  (unsigned long)r.error_code);
 	if (sig == 11 || sig == 7)
 		uk_crash_page_fault(addr, r.error_code);
-	uk_crash_report(&r, (r.rsp < stack_top) ? stack_top : 0);
+	if (sig == 11 && reg_guard && addr >= reg_guard &&
+	    addr < reg_guard + 4096)
+		uk_printk(UK_LOG_CRIT, "linuxu",
+			  "stack overflow: %s ran into its guard page",
+			  reg_name);
+	uk_crash_report(&r, (r.rsp >= reg_lo && r.rsp < reg_hi) ? reg_hi
+			    : (r.rsp < stack_top)		? stack_top
+								: 0);
 	ukplat_exit(UKPLAT_EXIT_CRASH);
 }
 

@@ -28,6 +28,9 @@ extern "C" {
 #define UK_PTHREAD_KEYS_MAX		 64
 #define UK_PTHREAD_DESTRUCTOR_ITERATIONS 4
 #define UK_PTHREAD_STACK_MIN		 16384
+/* A thread's stack when its attributes name none: musl's default, so that
+ * a program sees the same with either libc (docs/apps.md) */
+#define UK_PTHREAD_STACK_DEFAULT 131072
 
 /*
  * The scheduler deadline (ns of uk_sched_now()) for the absolute time `abs`

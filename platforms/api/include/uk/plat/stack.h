@@ -17,6 +17,17 @@ extern "C" {
  */
 uintptr_t ukplat_stack_top(void);
 
+/*
+ * Tell the platform about a stack it did not make (ukboot's stack for
+ * main()): [lo, hi), and the unmapped page below it at `guard` (0: none), so
+ * that ukplat_stack_top() answers for it and a crash report names it
+ * ("stack overflow: NAME ran into its guard page") and walks its frames.
+ * One such stack; a later call replaces the earlier one. `name` MUST stay
+ * valid. MUST be accepted; a platform MAY use it for nothing.
+ */
+void ukplat_stack_register(const char *name, uintptr_t guard, uintptr_t lo,
+			   uintptr_t hi);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * int ukboot_call_on_stack(int (*fn)(int, char **), int argc, char **argv,
+ *                          void *top)
+ * Calls fn(argc, argv) with the stack pointer at `top` (rounded down to 16)
+ * and returns its value on the caller's stack. %rbp keeps the caller's frame,
+ * so debuggers and the frame walker see fn's frames chained to ours.
+ */
+	.text
+	.globl ukboot_call_on_stack
+	.type ukboot_call_on_stack, @function
+ukboot_call_on_stack:
+	.cfi_startproc
+	pushq %rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq %rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	movq %rdi, %rax
+	movl %esi, %edi
+	movq %rdx, %rsi
+	andq $-16, %rcx
+	movq %rcx, %rsp
+	callq *%rax
+	movq %rbp, %rsp
+	popq %rbp
+	.cfi_def_cfa %rsp, 8
+	ret
+	.cfi_endproc
+	.size ukboot_call_on_stack, . - ukboot_call_on_stack
+
+	.section .note.GNU-stack, "", @progbits
