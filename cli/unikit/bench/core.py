@@ -219,18 +219,24 @@ def bench_sched():
 
 
 SYSCALLS = ("getpid", "clock_gettime", "write", "read")
+ROUNDTRIPS = ("pipe", "eventfd", "unix")
 
 
-def sysbench_figures(out, who):
-    """{(call, "libc"|"syscall"): ticks per call} from sysbench's output."""
+def sysbench_figures(out, who, calls=True, roundtrips=True):
+    """{(call, "libc"|"syscall"): ticks per call} and {kind: (median, min,
+    max) ticks per round trip} from sysbench's output."""
     m = re.search(r"^sysbench: FAILED: (.*)$", out, re.M)
     if m:
         raise UserError(f"{who}: sysbench failed: {m.group(1)}")
     res = {(c, p): float(v) for c, p, v in
            re.findall(r"^sysbench: (\w+) (libc|syscall) ([\d.]+)\r?$", out, re.M)}
-    if not re.search(r"^sysbench: done", out, re.M) or len(res) != 2 * len(SYSCALLS):
+    rt = {k: tuple(float(x) for x in v) for k, *v in
+          re.findall(r"^sysbench: roundtrip (\w+) ([\d.]+) ([\d.]+) ([\d.]+)\r?$", out, re.M)}
+    if (not re.search(r"^sysbench: done", out, re.M)
+            or len(res) != (2 * len(SYSCALLS) if calls else 0)
+            or sorted(rt) != (sorted(ROUNDTRIPS) if roundtrips else [])):
         raise UserError(f"{who}: sysbench's output is incomplete:\n{out[-2000:]}")
-    return res
+    return res, rt
 
 
 def bench_syscall():
@@ -241,7 +247,12 @@ def bench_syscall():
     through the `syscall` instruction into the same image (binary), and
     through the `syscall` instruction into Linux in the Debian-kernel VM of
     `bench http` (its libc's figure too: clock_gettime goes through the
-    vDSO there), all in the same run."""
+    vDSO there), all in the same run. Then round trips of one byte (an
+    eventfd: a count) between two threads through two pipes, two eventfds
+    and an AF_UNIX stream socketpair, through the libc, in an image that
+    links threads and AF_UNIX (sysbench-ipc: the calls above are measured
+    without them) and in the VM (vs_linux: Linux's instructions over
+    unikit's)."""
     require("build", "run", "linuxbin")
     from .. import BUILD, ROOT, linuxvm
     from ..initrd import cpio_newc
@@ -253,9 +264,14 @@ def bench_syscall():
         raise UserError(f"bench syscall: {gen} --count failed: {p.stderr.strip()[-500:]}")
     emit("syscall.count_implemented", int(p.stdout), "calls")
     img = build("sysbench", "kvm", known=False)
-    cmd = qemu_command(img, "microvm", 64 << 20, "tcg", "") + ["-icount", "shift=0"]
+    cmd = qemu_command(img, "microvm", 64 << 20, "tcg", "calls") + ["-icount", "shift=0"]
     rc, out, err = run_qemu(cmd, 900, echo=False)
-    uk = sysbench_figures(out, "the unikit image")
+    uk, _ = sysbench_figures(out, "the unikit image", calls=True, roundtrips=False)
+    # the same program with threads and AF_UNIX linked (sysbench-ipc)
+    img = build("sysbench-ipc", "kvm", known=False)
+    cmd = qemu_command(img, "microvm", 64 << 20, "tcg", "roundtrip") + ["-icount", "shift=0"]
+    rc, out, err = run_qemu(cmd, 900, echo=False)
+    _, uk_rt = sysbench_figures(out, "the unikit image (sysbench-ipc)", calls=False, roundtrips=True)
     try:
         kernel, initrd, ver = linuxvm.prepare(os.path.join(BUILD, "linuxvm"), cpio_newc)
     except linuxvm.VMError as e:
@@ -264,7 +280,7 @@ def bench_syscall():
     cmd = linuxvm.qemu_command(kernel, initrd, "microvm", "tcg", [], exec_args=["/sysbench"],
                                icount=True)
     rc, out, err = run_qemu(cmd, 1800, echo=False)
-    lx = sysbench_figures(out, "the Linux VM")
+    lx, lx_rt = sysbench_figures(out, "the Linux VM")  # both halves: no argument
     cpu, vulns = linuxvm.cpu_report(out)
     print(f"# linux VM cpu: {cpu or 'unknown'}; mitigations: "
           + "; ".join(f"{k}: {v}" for k, v in sorted(vulns.items())), flush=True)
@@ -273,4 +289,12 @@ def bench_syscall():
         emit(f"syscall.{c}.binary_instructions", uk[(c, "syscall")], "instructions")
         emit(f"syscall.{c}.linux_instructions", lx[(c, "syscall")], "instructions")
         emit(f"syscall.{c}.linux_libc_instructions", lx[(c, "libc")], "instructions")
+    for k in ROUNDTRIPS:
+        print(f"# {k} round trip, instructions per round trip over 7 loops of 500: unikit "
+              f"median {uk_rt[k][0]:.1f} (min {uk_rt[k][1]:.1f}, max {uk_rt[k][2]:.1f}); "
+              f"Linux median {lx_rt[k][0]:.1f} (min {lx_rt[k][1]:.1f}, max {lx_rt[k][2]:.1f})",
+              flush=True)
+        emit(f"syscall.{k}_roundtrip.unikit_instructions", uk_rt[k][0], "instructions")
+        emit(f"syscall.{k}_roundtrip.linux_instructions", lx_rt[k][0], "instructions")
+        emit(f"syscall.{k}_roundtrip.vs_linux", lx_rt[k][0] / uk_rt[k][0], "x")
     return 0

@@ -81,9 +81,51 @@ long nlg_fcntl_cmd_to_lx(int cmd)
 		return 8;
 	case F_DUPFD_CLOEXEC:
 		return 1030;
+	case F_GETLK:
+		return 5;
+	case F_SETLK:
+		return 6;
+	case F_SETLKW:
+		return 7;
 	default:
 		return -EINVAL;
 	}
+}
+
+int nlg_flock_to_lx(struct lx_flock *lx, const struct flock *fl)
+{
+	memset(lx, 0, sizeof(*lx));
+	switch (fl->l_type) {
+	case F_RDLCK:
+		lx->l_type = 0;
+		break;
+	case F_WRLCK:
+		lx->l_type = 1;
+		break;
+	case F_UNLCK:
+		lx->l_type = 2;
+		break;
+	default:
+		return -EINVAL;
+	}
+	lx->l_whence = fl->l_whence; /* SEEK_* agree */
+	lx->l_start = fl->l_start;
+	lx->l_len = fl->l_len;
+	lx->l_pid = fl->l_pid;
+	return 0;
+}
+
+void nlg_flock_from_lx(struct flock *fl, const struct lx_flock *lx)
+{
+	static const short types[] = {F_RDLCK, F_WRLCK, F_UNLCK};
+
+	fl->l_type =
+		lx->l_type >= 0 && lx->l_type < 3 ? types[lx->l_type] : F_UNLCK;
+	fl->l_whence = lx->l_whence;
+	fl->l_start = lx->l_start;
+	fl->l_len = lx->l_len;
+	/* newlib's l_pid is a short */
+	fl->l_pid = lx->l_pid > 0x7fff ? 0x7fff : (short)lx->l_pid;
 }
 
 long nlg_clock_to_lx(clockid_t clk)

@@ -8,6 +8,7 @@
 #ifndef NEWLIBGLUE_ABI_H
 #define NEWLIBGLUE_ABI_H
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,12 +26,24 @@ struct lx_stat {
 	int64_t unused[3];
 };
 
+/* struct flock of Linux x86_64 */
+struct lx_flock {
+	int16_t l_type, l_whence;
+	int32_t pad0;
+	int64_t l_start, l_len;
+	int32_t l_pid, pad1;
+};
+
 /* open()/F_SETFL flags: Linux value, or -EINVAL for a flag Linux lacks */
 long nlg_oflags_to_lx(int flags);
 /* ... and back (F_GETFL); Linux bits newlib has no name for are dropped */
 int nlg_oflags_from_lx(long lx);
-/* fcntl command: Linux value, or -EINVAL (record locks: layouts differ) */
+/* fcntl command: Linux value, or -EINVAL */
 long nlg_fcntl_cmd_to_lx(int cmd);
+/* newlib flock -> Linux flock: 0, or -EINVAL for an unknown lock type */
+int nlg_flock_to_lx(struct lx_flock *lx, const struct flock *fl);
+/* ... and back (F_GETLK's answer; l_pid saturates at newlib's short) */
+void nlg_flock_from_lx(struct flock *fl, const struct lx_flock *lx);
 /* clock id: Linux value, or -EINVAL */
 long nlg_clock_to_lx(clockid_t clk);
 /* Linux stat -> newlib stat */

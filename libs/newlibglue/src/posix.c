@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* POSIX functions newlib declares but does not implement, on the shim. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include <utime.h>
@@ -160,4 +164,88 @@ int setrlimit(int res, const struct rlimit *r)
 int getrusage(int who, struct rusage *ru)
 {
 	return (int)RE(uk_syscall_call(getrusage, who, ru));
+}
+
+int ioctl(int fd, unsigned long request, ...)
+{
+	va_list ap;
+	long arg;
+
+	/* every request takes at most one argument, a value or a pointer to
+	 * Linux's layout (the header's numbers are Linux's) */
+	va_start(ap, request);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (int)RE(uk_syscall_call(ioctl, fd, request, arg));
+}
+
+uid_t getuid(void)
+{
+	return (uid_t)uk_syscall_call(getuid);
+}
+
+uid_t geteuid(void)
+{
+	return (uid_t)uk_syscall_call(geteuid);
+}
+
+gid_t getgid(void)
+{
+	return (gid_t)uk_syscall_call(getgid);
+}
+
+gid_t getegid(void)
+{
+	return (gid_t)uk_syscall_call(getegid);
+}
+
+int utimes(const char *path, const struct timeval *tv)
+{
+	/* struct timeval has Linux's layout (docs/newlib.md) */
+	return (int)RE(uk_syscall_call(utimes, path, tv));
+}
+
+/* The values a Linux x86_64 program sees, for the names newlib numbers;
+ * the others: EINVAL. */
+long sysconf(int name)
+{
+	struct rlimit rl;
+
+	switch (name) {
+	case _SC_PAGESIZE:
+		return 4096;
+	case _SC_CLK_TCK:
+		return 100; /* times()' unit, as on Linux (posixprocess) */
+	case _SC_NPROCESSORS_CONF:
+	case _SC_NPROCESSORS_ONLN:
+		return 1;
+	case _SC_OPEN_MAX:
+		if (getrlimit(RLIMIT_NOFILE, &rl))
+			return -1;
+		return rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+int chmod(const char *path, mode_t mode)
+{
+	return (int)RE(uk_syscall_call(chmod, path, mode));
+}
+
+/* No command interpreter runs in a newlib image (vfork + execve need a
+ * Linux binary and musl's posix_spawn): popen() refuses. */
+FILE *popen(const char *cmd, const char *mode)
+{
+	(void)cmd, (void)mode;
+	errno = ENOSYS;
+	return NULL;
+}
+
+int pclose(FILE *f)
+{
+	(void)f;
+	errno = ECHILD; /* no popen() stream can exist */
+	return -1;
 }

@@ -92,6 +92,21 @@ static long do_fcntl(int fd, int cmd, long arg)
 		if (arg < 0)
 			return arg;
 	}
+	if (cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW) {
+		/* record locks: the layouts and lock types differ */
+		struct flock *fl = (struct flock *)arg;
+		struct lx_flock lx;
+
+		if (!fl)
+			return -EFAULT;
+		v = nlg_flock_to_lx(&lx, fl);
+		if (v < 0)
+			return v;
+		v = uk_syscall_call(fcntl, fd, lxcmd, &lx);
+		if (cmd == F_GETLK && v >= 0)
+			nlg_flock_from_lx(fl, &lx);
+		return v;
+	}
 	v = uk_syscall_call(fcntl, fd, lxcmd, arg);
 	if (cmd == F_GETFL && v >= 0)
 		v = nlg_oflags_from_lx(v);
