@@ -217,6 +217,38 @@ def wait_http(host, timeout, port=80):
 
 # ---------------------------------------------------------------- host side
 
+def add_args(ap, machine, mem):
+    """The options every server port's test script takes: the image, the
+    checkout, --bad-conf / --net / --client HOST, the machine (None: the
+    image's QEMU's first), guest MiB, accelerator and timeout."""
+    ap.add_argument("--image")
+    ap.add_argument("--unikit-root")
+    ap.add_argument("--bad-conf", action="store_true")
+    ap.add_argument("--net", action="store_true")
+    ap.add_argument("--client", metavar="HOST")
+    ap.add_argument("--machine", default=machine,
+                    help=None if machine else "default: the first machine of the image's QEMU")
+    ap.add_argument("--mem", type=int, default=mem, help="guest MiB")
+    ap.add_argument("--accel", default="auto", choices=("auto", "kvm", "tcg"))
+    ap.add_argument("--timeout", type=float, default=240)
+
+
+def dispatch(ap, a, client, wait, bad_conf, net):
+    """Run what add_args' options ask: --client HOST: wait(HOST, timeout)
+    for the server, then client(); else bad_conf(a, uk) or net(a, uk)."""
+    if a.client:
+        if not wait(a.client, a.timeout):
+            print(f"FAIL no answer from {a.client} within {a.timeout} s")
+            return 1
+        return client()
+    uk = load_unikit(a.unikit_root)
+    if a.bad_conf:
+        return bad_conf(a, uk)
+    if a.net:
+        return net(a, uk)
+    ap.error("say --bad-conf or --net")
+
+
 def load_unikit(root):
     """Import the unikit CLI package of the checkout at `root` with the
     modules the boot tests use; return the package."""

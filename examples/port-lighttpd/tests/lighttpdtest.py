@@ -158,29 +158,11 @@ def net(a, uk):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--image")
-    ap.add_argument("--unikit-root")
+    pt.add_args(ap, machine="microvm", mem=64)
     ap.add_argument("--mime-types")
-    ap.add_argument("--bad-conf", action="store_true")
-    ap.add_argument("--net", action="store_true")
-    ap.add_argument("--client", metavar="HOST")
     ap.add_argument("--site")
-    ap.add_argument("--machine", default="microvm")
-    ap.add_argument("--mem", type=int, default=64, help="guest MiB")
-    ap.add_argument("--accel", default="auto", choices=("auto", "kvm", "tcg"))
-    ap.add_argument("--timeout", type=float, default=240)
     a = ap.parse_args()
-    if a.client:
-        if not pt.wait_http(a.client, a.timeout):
-            print(f"FAIL no answer from {a.client} within {a.timeout} s")
-            return 1
-        return Client(a.client, a.site).run()
-    uk = pt.load_unikit(a.unikit_root)
-    if a.bad_conf:
-        return bad_conf(a, uk)
-    if a.net:
-        return net(a, uk)
-    ap.error("say --bad-conf or --net")
+    return pt.dispatch(ap, a, lambda: Client(a.client, a.site).run(), pt.wait_http, bad_conf, net)
 
 
 if __name__ == "__main__":

@@ -490,30 +490,12 @@ def second_boot(a, uk, ns, cmd, cli, saved, disk):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--image")
-    ap.add_argument("--unikit-root")
+    pt.add_args(ap, machine="microvm", mem=128)
     ap.add_argument("--redis-src", help="redis' source tree (its tests/ and runtest)")
-    ap.add_argument("--bad-conf", action="store_true")
-    ap.add_argument("--net", action="store_true")
     ap.add_argument("--suite", default="none", choices=("none", "quick", "full"))
-    ap.add_argument("--client", metavar="HOST")
-    ap.add_argument("--machine", default="microvm")
-    ap.add_argument("--mem", type=int, default=128, help="guest MiB")
-    ap.add_argument("--accel", default="auto", choices=("auto", "kvm", "tcg"))
-    ap.add_argument("--timeout", type=float, default=240)
     ap.add_argument("--echo", action="store_true", help="copy the guest's console here")
     a = ap.parse_args()
-    if a.client:
-        if not wait_answer(a.client, a.timeout):
-            print(f"FAIL no answer from {a.client} within {a.timeout} s")
-            return 1
-        return Client(a.client).run()
-    uk = pt.load_unikit(a.unikit_root)
-    if a.bad_conf:
-        return bad_conf(a, uk)
-    if a.net:
-        return net(a, uk)
-    ap.error("say --bad-conf or --net")
+    return pt.dispatch(ap, a, lambda: Client(a.client).run(), wait_answer, bad_conf, net)
 
 
 if __name__ == "__main__":
