@@ -26,7 +26,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -71,12 +70,8 @@ def check(name, out, timed_out, problems):
 
 def run(a):
     sys.path.insert(0, os.path.join(a.unikit_root, "cli"))
-    import unikit
-    import unikit.check
-    import unikit.initrd
-    import unikit.netns
-    import unikit.qemu
-    uk = unikit
+    from unikit import porttest as pt
+    uk = pt.load_unikit(a.unikit_root)
     why = uk.netns.requirements_problem()
     if why:
         print(f"redistest: SKIP: {why}")
@@ -88,8 +83,8 @@ def run(a):
         return SKIP
     accel, how = uk.qemu.choose_accel(a.accel, uk.qemu.probe_image_path("gcc"))
     print(f"redistest: accelerator {accel} ({how})", flush=True)
-    test_img = uk.check.images_of(a.test, "kvm")[0]
-    example_img = uk.check.images_of(a.example, "kvm")[0]
+    test_img = pt.kvm_image(uk, a.test)
+    example_img = pt.kvm_image(uk, a.example)
     host = uk.netns.HOST_IP
     failed = 0
     with tempfile.TemporaryDirectory() as tmp, uk.netns.NetNS("redis") as ns:

@@ -21,14 +21,20 @@ Exit 77 (skip) without root or tap devices.
 """
 import argparse
 import os
-import random
 import re
 import socket
 import subprocess
 import sys
 import time
 
-SKIP = 77
+# the harness the server ports share, from the checkout --unikit-root names
+# (the client half, which this script also is, needs it as much)
+if "--unikit-root" not in sys.argv[1:-1]:
+    sys.exit(f"{sys.argv[0]}: say --unikit-root DIR (the unikit checkout)")
+sys.path.insert(0, os.path.join(sys.argv[sys.argv.index("--unikit-root") + 1], "cli"))
+from unikit import porttest as pt  # noqa: E402
+
+SKIP = pt.SKIP
 PORT = 11211
 
 
@@ -95,17 +101,10 @@ class Conn:
         self.s.close()
 
 
-class Client:
+class Client(pt.Checker):
     def __init__(self, host, threads):
-        self.host, self.threads, self.failed = host, threads, 0
-
-    def check(self, name, cond, why=""):
-        if cond:
-            print(f"ok   {name}", flush=True)
-        else:
-            self.failed += 1
-            print(f"FAIL {name}{': ' + why if why else ''}", flush=True)
-        return cond
+        super().__init__()
+        self.host, self.threads = host, threads
 
     def eq(self, name, got, want):
         return self.check(name, got == want, f"got {got!r}, want {want!r}")
@@ -261,17 +260,14 @@ class Client:
 
 
 def serve(a):
-    sys.path.insert(0, os.path.join(a.unikit_root, "cli"))
-    import unikit.check
-    import unikit.netns
-    import unikit.qemu
+    unikit = pt.load_unikit(a.unikit_root)
     why = unikit.netns.requirements_problem()
     if why:
         print(f"memcachedtest: SKIP: {why}")
         return SKIP
     accel, how = unikit.qemu.choose_accel(a.accel, unikit.qemu.probe_image_path("gcc"))
     print(f"memcachedtest: accelerator {accel} ({how})", flush=True)
-    image = unikit.check.images_of(a.image, "kvm")[0]
+    image = pt.kvm_image(unikit, a.image)
     argv = ["-u", "root", "-t", str(a.threads), "-p", str(PORT), "-U", "0", "-m", "64",
             "-c", "1024", "-A", "-v"]
     append = " ".join(unikit.netns.guest_params()) + " -- " + unikit.qemu.quote_args(argv)
@@ -282,8 +278,8 @@ def serve(a):
         g = unikit.netns.Guest(ns, cmd)
         try:
             # the client retries its first connection until the listener is up
-            p = ns.run([sys.executable, os.path.abspath(__file__), "--client",
-                        "--host", unikit.netns.GUEST_IP, "--threads", str(a.threads)],
+            p = ns.run(pt.client_argv(__file__, a.unikit_root, "--client", "--host",
+                                      unikit.netns.GUEST_IP, "--threads", str(a.threads)),
                        timeout=a.timeout * 4)
             failed += p.returncode != 0
             try:

@@ -31,18 +31,25 @@ import sys
 import tempfile
 import time
 
-SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONF = os.path.join(os.path.dirname(HERE), "conf", "redis.conf")
 sys.path.insert(0, HERE)
 import redistest_units  # noqa: E402
+# the harness the server ports share, from the checkout --unikit-root names
+# (the client half, which this script also is, needs it as much)
+if "--unikit-root" not in sys.argv[1:-1]:
+    sys.exit(f"{sys.argv[0]}: say --unikit-root DIR (the unikit checkout)")
+sys.path.insert(0, os.path.join(sys.argv[sys.argv.index("--unikit-root") + 1], "cli"))
+from unikit import porttest as pt  # noqa: E402
+SKIP = pt.SKIP
 
 
 # ---------------------------------------------------------------- client
 
-class Client:
+class Client(pt.Checker):
     def __init__(self, host):
-        self.host, self.failed = host, 0
+        super().__init__()
+        self.host = host
 
     def cli(self, *args, stdin=None):
         """One redis-cli command; its raw output without the final newlines
@@ -50,14 +57,6 @@ class Client:
         p = subprocess.run(["redis-cli", "-h", self.host, "--no-auth-warning"] + [str(a) for a in args],
                            input=stdin, capture_output=True, timeout=60)
         return (p.stdout + p.stderr).decode(errors="replace").rstrip("\n")
-
-    def check(self, name, cond, why=""):
-        if cond:
-            print(f"ok   {name}", flush=True)
-        else:
-            self.failed += 1
-            print(f"FAIL {name}{': ' + why if why else ''}", flush=True)
-        return cond
 
     def eq(self, name, args, want):
         got = self.cli(*args)
@@ -293,20 +292,6 @@ def wait_answer(host, timeout):
 
 # ---------------------------------------------------------------- host side
 
-def load_unikit(root):
-    sys.path.insert(0, os.path.join(root, "cli"))
-    import unikit.check
-    import unikit.initrd
-    import unikit.netns
-    import unikit.ports
-    import unikit.qemu
-    return unikit
-
-
-def kvm_image(uk, manifest):
-    return uk.check.images_of(manifest, "kvm")[0]
-
-
 ARGS = "-- /etc/redis/redis.conf"
 FATAL = r"^\*\*\* FATAL CONFIG FILE ERROR \(Redis 7\.0\.15\) \*\*\*$"
 BAD_CONFS = [
@@ -322,44 +307,8 @@ BAD_CONFS = [
 
 
 def bad_conf(a, uk):
-    image = kvm_image(uk, a.image)
-    accel, how = uk.qemu.choose_accel(a.accel, uk.qemu.probe_image_path("gcc"))
-    print(f"redistest: accelerator {accel} ({how})", flush=True)
-    failed = 0
-    base = open(CONF).read()
-    for name, edit, rx in BAD_CONFS:
-        with tempfile.TemporaryDirectory() as tmp:
-            tree = os.path.join(tmp, "root")
-            conf = os.path.join(tmp, "redis.conf")
-            with open(conf, "w") as f:
-                f.write(edit(base) if edit else base)
-            uk.ports.redis_tree(tree, conf)
-            if edit is None:
-                os.remove(os.path.join(tree, "etc", "redis", "redis.conf"))
-            cmd = uk.qemu.qemu_command(image, a.machine, 64 << 20, accel, ARGS,
-                                       ["-initrd", uk.initrd.initrd_file(tree)])
-            try:
-                rc, out, err = uk.qemu.run_qemu(cmd, a.timeout, echo=False)
-                status = uk.qemu.decode_qemu_status(rc, out, err)
-            except TimeoutError:
-                status, out = None, f"(no exit within {a.timeout} s)"
-            out = out.replace("\r\n", "\n")
-            problems = []
-            if status != 1:
-                problems.append(f"exit status {status}, expected 1")
-            m = re.search(rx, out, re.M)
-            if not m:
-                problems.append(f"no /{rx}/ on the console")
-            if "CRASH" in out:
-                problems.append("a crash report")
-            if problems:
-                failed += 1
-                print(out[-3000:])
-                print(f"FAIL {name}: {'; '.join(problems)}", flush=True)
-            else:
-                msg = m.group(0).replace("\n", " | ")
-                print(f"ok   {name}: status 1, {msg}", flush=True)
-    return 1 if failed else 0
+    return pt.bad_confs(a, uk, "redistest", CONF, BAD_CONFS, uk.ports.redis_tree,
+                        os.path.join("etc", "redis", "redis.conf"), expect_status=1, append=ARGS)
 
 
 def shutdown(uk, ns, g, how, timeout):
@@ -383,8 +332,7 @@ def shutdown(uk, ns, g, how, timeout):
 
 
 def console_problems(out):
-    return [f"'{bad}' on the console" for bad in
-            ("=== CRASH", "PANIC", "REDIS BUG REPORT", "Guru Meditation") if bad in out]
+    return pt.console_problems(out, ("=== CRASH", "PANIC", "REDIS BUG REPORT", "Guru Meditation"))
 
 
 # what the host writes before SHUTDOWN SAVE (the client's own keys may have
@@ -427,9 +375,7 @@ def net(a, uk):
         print("redistest: SKIP: no redis-cli on the host (apt-get install redis-tools)")
         return SKIP
     import unikit.storage
-    image = kvm_image(uk, a.image)
-    accel, how = uk.qemu.choose_accel(a.accel, uk.qemu.probe_image_path("gcc"))
-    print(f"redistest: accelerator {accel} ({how}); machine {a.machine}", flush=True)
+    image, v, accel = pt.boot_setup(a, uk, "redistest")
     rc = 0
     with tempfile.TemporaryDirectory() as tmp:
         tree = os.path.join(tmp, "root")
@@ -444,7 +390,8 @@ def net(a, uk):
             print("redistest: no mke2fs (e2fsprogs): /data is ramfs, no second boot")
         append = " ".join(uk.netns.guest_params() + params) + " " + ARGS
         cmd = uk.qemu.qemu_command(image, a.machine, a.mem << 20, accel, append,
-                                   ["-initrd", cpio] + extra + uk.netns.qemu_net_args(a.machine))
+                                   ["-initrd", cpio] + extra + uk.netns.qemu_net_args(a.machine, v=v),
+                                   v=v)
         cli = ["redis-cli", "-h", uk.netns.GUEST_IP]
         with uk.netns.NetNS("redis") as ns:
             # first boot: the suite, the redis-cli checks, SHUTDOWN SAVE
@@ -458,8 +405,8 @@ def net(a, uk):
                     rc |= 0 if r in (0, SKIP) else 1
                     for c in (["FLUSHALL"], ["FUNCTION", "FLUSH"], ["SCRIPT", "FLUSH"]):
                         ns.run(cli + c, capture_output=True, timeout=a.timeout)
-                client = [sys.executable, os.path.abspath(__file__), "--client",
-                          uk.netns.GUEST_IP, "--timeout", str(a.timeout)]
+                client = pt.client_argv(__file__, a.unikit_root, "--client", uk.netns.GUEST_IP,
+                                        "--timeout", str(a.timeout))
                 p = ns.run(client, timeout=a.timeout * 4)
                 rc |= p.returncode
                 for args in FIXTURE:
@@ -543,30 +490,12 @@ def second_boot(a, uk, ns, cmd, cli, saved, disk):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--image")
-    ap.add_argument("--unikit-root")
+    pt.add_args(ap, machine="microvm", mem=128)
     ap.add_argument("--redis-src", help="redis' source tree (its tests/ and runtest)")
-    ap.add_argument("--bad-conf", action="store_true")
-    ap.add_argument("--net", action="store_true")
     ap.add_argument("--suite", default="none", choices=("none", "quick", "full"))
-    ap.add_argument("--client", metavar="HOST")
-    ap.add_argument("--machine", default="microvm")
-    ap.add_argument("--mem", type=int, default=128, help="guest MiB")
-    ap.add_argument("--accel", default="auto", choices=("auto", "kvm", "tcg"))
-    ap.add_argument("--timeout", type=float, default=240)
     ap.add_argument("--echo", action="store_true", help="copy the guest's console here")
     a = ap.parse_args()
-    if a.client:
-        if not wait_answer(a.client, a.timeout):
-            print(f"FAIL no answer from {a.client} within {a.timeout} s")
-            return 1
-        return Client(a.client).run()
-    uk = load_unikit(a.unikit_root)
-    if a.bad_conf:
-        return bad_conf(a, uk)
-    if a.net:
-        return net(a, uk)
-    ap.error("say --bad-conf or --net")
+    return pt.dispatch(ap, a, lambda: Client(a.client).run(), wait_answer, bad_conf, net)
 
 
 if __name__ == "__main__":
