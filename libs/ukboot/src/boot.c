@@ -314,7 +314,7 @@ static size_t main_stack_wanted(void)
  */
 static void *main_stack_setup(void)
 {
-	size_t size = main_stack_wanted();
+	size_t size = main_stack_wanted(), asked;
 	uintptr_t guard = 0;
 	char *mem;
 
@@ -325,12 +325,28 @@ static void *main_stack_setup(void)
 			   "platform's stack");
 		return NULL;
 	}
+	asked = size;
 	mem = ukboot_stack_alloc(size, &guard);
+	/* The build's default is a wish, not a demand: in a VM too small for
+	 * it main() gets the largest stack down to the minimum that fits, and
+	 * says so. A size the image or the command line asked for is kept. */
+	if (!mem && !uk_boot_param("ukboot.main_stack") &&
+	    !&uk_main_stack_size) {
+		while (!mem && size / 2 >= UK_MAIN_STACK_MIN) {
+			size = (size / 2 + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+			mem = ukboot_stack_alloc(size, &guard);
+		}
+		if (mem)
+			uk_pr_warn(
+				"main()'s stack: %zu KiB, not the default %zu "
+				"KiB (too little memory for it)",
+				size >> 10, asked >> 10);
+	}
 	if (!mem) {
 		uk_pr_crit("main()'s stack: no %zu KiB free in the heap (give "
 			   "the VM more memory or main() a smaller stack: "
 			   "ukboot.main_stack=SIZE)",
-			   size >> 10);
+			   asked >> 10);
 		return (void *)-1;
 	}
 	if (!guard)

@@ -62,6 +62,7 @@ __asm__(".globl test_ctors_end\n.set test_ctors_end, test_ctors_start + 8");
 static char *stack_mem;	 /* what ukboot_stack_alloc() gave */
 static size_t stack_len; /* and how much was asked for */
 static int alloc_fails, guard_fails;
+static size_t alloc_limit; /* non-zero: larger requests fail */
 static void *guarded;
 static uintptr_t reg_guard, reg_lo, reg_hi;
 static const char *reg_name;
@@ -71,7 +72,7 @@ void *ukboot_stack_alloc(size_t len, uintptr_t *guard)
 {
 	stack_len = len;
 	*guard = 0;
-	if (alloc_fails)
+	if (alloc_fails || (alloc_limit && len > alloc_limit))
 		return NULL;
 	free(stack_mem);
 	stack_mem = aligned_alloc(4096, 4096 + len);
@@ -118,6 +119,7 @@ static int reset(void **s)
 	fail_lib = 0;
 	got_argc = -1;
 	alloc_fails = guard_fails = 0;
+	alloc_limit = 0;
 	guarded = NULL;
 	stack_len = 0;
 	reg_guard = reg_lo = reg_hi = 0;
@@ -296,6 +298,20 @@ static void test_main_stack_refused(void **s)
 	assert_int_equal(boot("", &st), -1);
 	assert_non_null(plat_out_find("main()'s stack: no 1024 KiB free"));
 	assert_null(strchr(trace, 'M'));
+	/* the default in a small VM: the largest that fits, said */
+	reset(NULL);
+	alloc_limit = 300 << 10;
+	assert_int_equal(boot("", &st), 0);
+	assert_int_equal(stack_len, 256 << 10);
+	assert_non_null(plat_out_find("main()'s stack: 256 KiB, not the "
+				      "default 1024 KiB"));
+	assert_non_null(strchr(trace, 'M'));
+	/* a size asked for is kept: too big is an error */
+	reset(NULL);
+	alloc_limit = 300 << 10;
+	assert_int_equal(boot("ukboot.main_stack=512K --", &st), -1);
+	assert_non_null(plat_out_find("main()'s stack: no 512 KiB free"));
+	alloc_limit = 0;
 	/* exactly at the limits */
 	reset(NULL);
 	assert_int_equal(boot("ukboot.main_stack=64K --", &st), 0);

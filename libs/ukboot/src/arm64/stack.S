@@ -7,12 +7,17 @@
  * caller's stack and x29 points at it, so debuggers and the frame walker see
  * fn's frames chained to ours.
  */
+	/* images keep no .eh_frame: the CFI goes where debuggers read it */
+	.cfi_sections .debug_frame
 	.text
 	.globl ukboot_call_on_stack
 	.type ukboot_call_on_stack, %function
 	.p2align 2
 ukboot_call_on_stack:
 	.cfi_startproc
+	/* the frames above are on another stack: gdb's check that a
+	 * caller's frame lies above its callee's does not hold here */
+	.cfi_signal_frame
 	stp x29, x30, [sp, #-16]!
 	.cfi_def_cfa_offset 16
 	.cfi_offset x29, -16

@@ -6,11 +6,16 @@
  * and returns its value on the caller's stack. %rbp keeps the caller's frame,
  * so debuggers and the frame walker see fn's frames chained to ours.
  */
+	/* images keep no .eh_frame: the CFI goes where debuggers read it */
+	.cfi_sections .debug_frame
 	.text
 	.globl ukboot_call_on_stack
 	.type ukboot_call_on_stack, @function
 ukboot_call_on_stack:
 	.cfi_startproc
+	/* the frames above are on another stack: gdb's check that a
+	 * caller's frame lies above its callee's does not hold here */
+	.cfi_signal_frame
 	pushq %rbp
 	.cfi_def_cfa_offset 16
 	.cfi_offset %rbp, -16
