@@ -42,6 +42,61 @@ static inline uint64_t uk_stackguard_mix(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* The free-running counter jitter is read from: the TSC, the generic
+ * timer's virtual count. */
+#if defined(__x86_64__)
+static inline uint64_t uk_stackguard_count(void)
+{
+	return ukarch_rdtsc();
+}
+#elif defined(__aarch64__)
+static inline uint64_t uk_stackguard_count(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("isb; mrs %0, cntvct_el0" : "=r"(v)::"memory");
+	return v;
+}
+#else
+#error "<uk/stackguard.h>: no canary source for this architecture"
+#endif
+
+/* Without a CPU source, w[0] and w[1] from 128 counter samples around two
+ * memory accesses each: a few thousand instructions. */
+static inline void uk_stackguard_jitter(uint64_t w[4])
+{
+	static volatile uint8_t scratch[256];
+	uint64_t acc, prev;
+
+	w[0] ^= (uint64_t)(uintptr_t)w; /* stack address */
+	prev = uk_stackguard_count();
+	for (int i = 0; i < 2; i++) {
+		acc = w[i];
+		for (int k = 0; k < 64; k++) {
+			uint64_t t;
+			scratch[prev & 255] ^= (uint8_t)prev;
+			scratch[(prev >> 3) & 255] ^= (uint8_t)k;
+			t = uk_stackguard_count();
+			acc = (acc << 7 | acc >> 57) ^ (t - prev);
+			prev = t;
+		}
+		w[i] = acc;
+	}
+}
+
+/* The four words folded into a canary: low byte zero, never 0; w wiped. */
+static inline uintptr_t uk_stackguard_finish(uint64_t w[4])
+{
+	uint64_t acc = uk_stackguard_mix(
+		w[0] ^ uk_stackguard_mix(
+			       w[1] ^ uk_stackguard_mix(
+					      w[2] ^ uk_stackguard_mix(w[3]))));
+
+	w[0] = w[1] = w[2] = w[3] = 0;
+	acc &= ~(uint64_t)0xff;
+	return acc ? (uintptr_t)acc : (uintptr_t)0x5a5a5a5a5a5a5a00ull;
+}
+
 #if defined(__x86_64__)
 /* One word from RDSEED (`seed`) or RDRAND; 0 when it kept failing. */
 static inline int uk_stackguard_cpu_word(int seed, uint64_t *v)
@@ -66,8 +121,7 @@ static inline int uk_stackguard_cpu_word(int seed, uint64_t *v)
  */
 static inline uintptr_t uk_random_stack_guard(unsigned hide, const char **src)
 {
-	static volatile uint8_t scratch[256];
-	uint64_t w[4] = {0}, acc, prev;
+	uint64_t w[4] = {0};
 	uint32_t r[4];
 	int rdrand, rdseed = 0, ok = 0;
 
@@ -91,42 +145,13 @@ static inline uintptr_t uk_random_stack_guard(unsigned hide, const char **src)
 			;
 	}
 	if (!ok) {
-		/* 128 TSC samples around 2 memory accesses each: a few
-		 * thousand instructions */
 		*src = "jitter";
-		w[0] ^= (uint64_t)(uintptr_t)w; /* stack address */
-		prev = ukarch_rdtsc();
-		for (int i = 0; i < 2; i++) {
-			acc = w[i];
-			for (int k = 0; k < 64; k++) {
-				uint64_t t;
-				scratch[prev & 255] ^= (uint8_t)prev;
-				scratch[(prev >> 3) & 255] ^= (uint8_t)k;
-				t = ukarch_rdtsc();
-				acc = (acc << 7 | acc >> 57) ^ (t - prev);
-				prev = t;
-			}
-			w[i] = acc;
-		}
+		uk_stackguard_jitter(w);
 	}
-	acc = uk_stackguard_mix(
-		w[0] ^ uk_stackguard_mix(
-			       w[1] ^ uk_stackguard_mix(
-					      w[2] ^ uk_stackguard_mix(w[3]))));
-	w[0] = w[1] = w[2] = w[3] = 0;
-	acc &= ~(uint64_t)0xff;
-	return acc ? (uintptr_t)acc : (uintptr_t)0x5a5a5a5a5a5a5a00ull;
+	return uk_stackguard_finish(w);
 }
 
 #elif defined(__aarch64__)
-
-static inline uint64_t uk_stackguard_count(void)
-{
-	uint64_t v;
-
-	__asm__ __volatile__("isb; mrs %0, cntvct_el0" : "=r"(v)::"memory");
-	return v;
-}
 
 /* One word from RNDR (s3_3_c2_c4_0: assemblers without FEAT_RNG know it by
  * number only); 0 when it kept failing (NZCV.Z set). */
@@ -148,8 +173,7 @@ static inline int uk_stackguard_rndr(uint64_t *v)
  * hides RNDR). */
 static inline uintptr_t uk_random_stack_guard(unsigned hide, const char **src)
 {
-	static volatile uint8_t scratch[256];
-	uint64_t w[4] = {0}, acc, prev, isar0;
+	uint64_t w[4] = {0}, isar0;
 	int ok = 0;
 
 	__asm__ __volatile__("mrs %0, id_aa64isar0_el1" : "=r"(isar0));
@@ -159,28 +183,9 @@ static inline uintptr_t uk_random_stack_guard(unsigned hide, const char **src)
 			;
 	if (!ok) {
 		*src = "jitter";
-		w[0] ^= (uint64_t)(uintptr_t)w; /* stack address */
-		prev = uk_stackguard_count();
-		for (int i = 0; i < 2; i++) {
-			acc = w[i];
-			for (int k = 0; k < 64; k++) {
-				uint64_t t;
-				scratch[prev & 255] ^= (uint8_t)prev;
-				scratch[(prev >> 3) & 255] ^= (uint8_t)k;
-				t = uk_stackguard_count();
-				acc = (acc << 7 | acc >> 57) ^ (t - prev);
-				prev = t;
-			}
-			w[i] = acc;
-		}
+		uk_stackguard_jitter(w);
 	}
-	acc = uk_stackguard_mix(
-		w[0] ^ uk_stackguard_mix(
-			       w[1] ^ uk_stackguard_mix(
-					      w[2] ^ uk_stackguard_mix(w[3]))));
-	w[0] = w[1] = w[2] = w[3] = 0;
-	acc &= ~(uint64_t)0xff;
-	return acc ? (uintptr_t)acc : (uintptr_t)0x5a5a5a5a5a5a5a00ull;
+	return uk_stackguard_finish(w);
 }
 #else
 #error "<uk/stackguard.h>: no canary source for this architecture"
