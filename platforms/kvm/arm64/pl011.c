@@ -21,11 +21,15 @@
 #define FR_RXFE		  (1u << 4)
 #define FR_TXFF		  (1u << 5)
 #define LCRH_8N1_FIFO	  0x70
+#define LCRH_FEN	  0x10
 #define CR_UARTEN_TXE_RXE 0x301
 
 static volatile uint8_t *uart;
 static int uart_dead;
 static int onlcr = 1; /* a serial terminal needs CR LF until told not to */
+/* input that arrived before the FIFOs were switched on (console_init) */
+static char early[64];
+static unsigned early_len, early_pos;
 
 void ukplat_console_set_onlcr(int on)
 {
@@ -71,6 +75,8 @@ long ukplat_console_read(char *buf, size_t len)
 
 	if (!uart || uart_dead)
 		return 0;
+	while (n < len && early_pos < early_len)
+		buf[n++] = early[early_pos++];
 	while (n < len && !(ukarch_mmio_read32(uart + UART_FR) & FR_RXFE))
 		buf[n++] = (char)(ukarch_mmio_read32(uart + UART_DR) & 0xff);
 	return (long)n;
@@ -126,6 +132,15 @@ void kvm_arm64_console_init(const struct fdt *f)
 		return;
 	ukarch_mmio_write32(uart + UART_CR, 0);
 	ukarch_mmio_write32(uart + UART_IMSC, 0);
+	/* Switching the FIFOs on empties the receiver, and the host may be
+	 * sending already (stdin piped into `unikit run`): keep what arrived,
+	 * and switch right after the last look (as COM1 on x86_64). */
+	if (!(ukarch_mmio_read32(uart + UART_LCRH) & LCRH_FEN))
+		while (early_len < sizeof(early) &&
+		       !(ukarch_mmio_read32(uart + UART_FR) & FR_RXFE))
+			early[early_len++] =
+				(char)(ukarch_mmio_read32(uart + UART_DR) &
+				       0xff);
 	ukarch_mmio_write32(uart + UART_LCRH, LCRH_8N1_FIFO);
 	ukarch_mmio_write32(uart + UART_CR, CR_UARTEN_TXE_RXE);
 }

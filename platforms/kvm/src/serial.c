@@ -16,14 +16,16 @@
 #define THR	 0 /* transmit holding */
 #define RBR	 0 /* receive buffer (read) */
 #define IER	 1
-#define FCR	 2
+#define FCR	 2 /* FIFO control (write) */
+#define IIR	 2 /* interrupt identification (read) */
 #define LCR	 3
 #define MCR	 4
 #define LSR	 5
 #define SCRATCH	 7
 #define LSR_DR	 0x01 /* a received byte is waiting */
 #define LSR_THRE 0x20
-#define DLL	 0 /* with LCR.DLAB */
+#define IIR_FIFO 0xc0 /* both bits: the FIFOs are on */
+#define DLL	 0    /* with LCR.DLAB */
 #define DLM	 1
 
 /* Give up on a UART that never drains instead of hanging the guest. */
@@ -37,7 +39,7 @@ struct uart {
 static struct uart com1 = {COM1, 0}, com3 = {COM3, 1 /* until found */};
 static int onlcr = 1; /* a serial terminal needs CR LF until told not to */
 /* input that arrived before the FIFO was switched on (see kvm_serial_init) */
-static char early[16];
+static char early[64];
 static unsigned early_len, early_pos;
 
 void ukplat_console_set_onlcr(int on)
@@ -45,6 +47,7 @@ void ukplat_console_set_onlcr(int on)
 	onlcr = on != 0;
 }
 
+/* Line settings; the FIFO is switched on separately (fifo_on). */
 static void uart_init(uint16_t base)
 {
 	ukarch_outb(base + IER, 0x00);
@@ -52,8 +55,26 @@ static void uart_init(uint16_t base)
 	ukarch_outb(base + DLL, 0x01); /* 115200 baud */
 	ukarch_outb(base + DLM, 0x00);
 	ukarch_outb(base + LCR, 0x03); /* 8N1 */
-	ukarch_outb(base + FCR, 0xc7); /* FIFO on, cleared */
 	ukarch_outb(base + MCR, 0x03); /* DTR, RTS */
+}
+
+/* Switching the FIFO on empties the receiver (QEMU flushes it on every
+ * change of FCR's enable bit, as the 16550 does), and the host may be
+ * sending from the first instruction on (stdin piped into `unikit run`):
+ * keep what arrived before, bounded by our copy, and switch right after the
+ * last look, so that only a byte landing between those two port accesses
+ * could be lost. Without the FIFO the host waits for each byte to be read
+ * (no loss), but brings the next one only on a trip through its main loop:
+ * 200 KB of input would take minutes. A FIFO already on (firmware) is left
+ * alone. */
+static void fifo_on(uint16_t base, int keep_input)
+{
+	if ((ukarch_inb(base + IIR) & IIR_FIFO) == IIR_FIFO)
+		return;
+	while (keep_input && early_len < sizeof(early) &&
+	       (ukarch_inb(base + LSR) & LSR_DR))
+		early[early_len++] = (char)ukarch_inb(base + RBR);
+	ukarch_outb(base + FCR, 0xc7); /* FIFO on, cleared, 14-byte trigger */
 }
 
 static int uart_present(uint16_t base)
@@ -69,13 +90,11 @@ static int uart_present(uint16_t base)
 
 void kvm_serial_init(void)
 {
-	/* Enabling the FIFO empties it: keep what the host sent before this
-	 * point (QEMU starts feeding the line at once), bounded by our copy. */
-	while (early_len < sizeof(early) && (ukarch_inb(COM1 + LSR) & LSR_DR))
-		early[early_len++] = (char)ukarch_inb(COM1 + RBR);
 	uart_init(COM1);
+	fifo_on(COM1, 1);
 	if (uart_present(COM3)) {
 		uart_init(COM3);
+		fifo_on(COM3, 0);
 		com3.dead = 0;
 	}
 }
