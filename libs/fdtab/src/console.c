@@ -28,8 +28,11 @@
 #define FIONREAD   0x541b
 
 /* How often a waiting reader looks at the line again (input is polled:
- * docs/design.md). 10 ms: a typist does not notice, an idle guest halts. */
-#define POLL_NS 10000000ull
+ * docs/design.md). 10 ms: a typist does not notice, an idle guest halts.
+ * While bytes keep coming (a file piped in), 200 us: the UART holds only 16
+ * bytes, and the host refills it only when asked. */
+#define POLL_NS	     10000000ull
+#define POLL_BUSY_NS 200000ull
 
 /* Weak: images without a scheduler (and native tests) have no wait queues;
  * then the reader halts the CPU until the next poll instead. */
@@ -43,12 +46,14 @@ const char *uk_boot_param(const char *name) __attribute__((weak));
 static struct uk_tty tty;
 static int host_tty;  /* the platform's host does the line discipline */
 static int input_eof; /* the platform's input is closed for good */
+static uint64_t last_input = -POLL_NS; /* when bytes last came, ns */
 
-/* Move what the platform has received into the line discipline, echoing. */
-static void pull_input(void)
+/* Move what the platform has received into the line discipline, echoing;
+ * how many bytes that was. */
+static size_t pull_input(void)
 {
 	char in[256], echo[3 * sizeof(in)];
-	size_t elen;
+	size_t elen, got = 0;
 	long n;
 
 	/* bounded: at most the discipline's buffer per call */
@@ -60,27 +65,31 @@ static void pull_input(void)
 		 * line takes more, so that its end can still arrive (the
 		 * bytes before it are dropped, as n_tty drops them). */
 		if (!room && uk_tty_readable(&tty))
-			return;
+			return got;
 		if (!room || room > sizeof(in))
 			room = sizeof(in);
 		n = ukplat_console_read(in, room);
 		if (n == -EPIPE)
 			input_eof = 1;
 		if (n <= 0)
-			return;
+			return got;
+		got += (size_t)n;
 		uk_tty_input(&tty, in, (size_t)n, echo, sizeof(echo), &elen);
 		if (elen)
 			ukplat_console_write(echo, elen);
 	}
+	return got;
 }
 
 static int wait_input(void)
 {
-	uint64_t until;
+	uint64_t now, until;
 
 	if (!ukplat_monotonic_clock)
 		return -EAGAIN;
-	until = ukplat_monotonic_clock() + POLL_NS;
+	now = ukplat_monotonic_clock();
+	/* busy: bytes came within the last idle period */
+	until = now + (now - last_input < POLL_NS ? POLL_BUSY_NS : POLL_NS);
 	if (uk_waitq_wait_intr) {
 		/* Linux's ERESTARTSYS: made again under SA_RESTART */
 		if (uk_waitq_wait_intr(NULL, until) == -EINTR)
@@ -102,7 +111,8 @@ static ssize_t con_read(struct uk_file *f, void *buf, size_t len, off_t *off)
 		long r;
 		int w;
 
-		pull_input();
+		if (pull_input() && ukplat_monotonic_clock)
+			last_input = ukplat_monotonic_clock();
 		r = uk_tty_read(&tty, buf, len);
 		if (r != -EAGAIN)
 			return r;
