@@ -34,7 +34,6 @@ int kvm_arm64_semihosting_probe_fault(struct ukarch_regs *r);
 void kvm_arm64_mmu_init(void);
 const char *kvm_arm64_stack_guard_name(uint64_t addr);
 /* stacks.c: the stack ukplat_stack_register() named, if addr is its guard */
-const char *kvm_arm64_registered_guard_name(uintptr_t addr);
 /* The virtual address of device registers at phys (mapped on demand), or
  * NULL (above 1 GiB, or in the first 2 MiB). */
 void *kvm_arm64_map_device(uint64_t phys, uint64_t len);

@@ -9,6 +9,7 @@
 #include <uk/arch/arm64.h>
 #include <uk/plat/io.h>
 #include "kvm_arm64.h"
+#include "stackreg.h"
 
 extern char __uk_image_start[];
 
@@ -60,7 +61,7 @@ const char *kvm_arm64_stack_guard_name(uint64_t addr)
 	for (int i = 0; i < 3; i++)
 		if (addr >= (uintptr_t)g[i] && addr < (uintptr_t)g[i] + PAGE)
 			return names[i];
-	return kvm_arm64_registered_guard_name(addr);
+	return kvm_registered_guard_name(addr);
 }
 
 void *kvm_arm64_map_device(uint64_t phys, uint64_t len)

@@ -10,6 +10,7 @@
 #include <uk/plat/lcpu.h>
 #include <uk/plat/stack.h>
 #include <uk/print.h>
+#include "stackreg.h"
 #include "kvm.h"
 #include "intctrl.h"
 
@@ -129,25 +130,13 @@ int ukplat_syscall_enable(void (*entry)(void))
 	return 0;
 }
 
-/* A stack the platform did not make (main()'s, ukboot): <uk/plat/stack.h> */
-static const char *reg_name;
-static uintptr_t reg_guard, reg_lo, reg_hi;
-
-void ukplat_stack_register(const char *name, uintptr_t guard, uintptr_t lo,
-			   uintptr_t hi)
-{
-	reg_name = name;
-	reg_guard = guard;
-	reg_lo = lo;
-	reg_hi = hi;
-}
-
 uintptr_t ukplat_stack_top(void)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t reg_top = kvm_registered_stack_top(sp);
 
-	if (sp >= reg_lo && sp < reg_hi)
-		return reg_hi;
+	if (reg_top)
+		return reg_top;
 	uintptr_t ist_lo = (uintptr_t)ist_stack;
 	uintptr_t pf_lo = (uintptr_t)ist_pf_stack;
 
@@ -215,9 +204,8 @@ void ukplat_kvm_trap(struct ukarch_regs *r)
 
 		uk_crash_page_fault((uintptr_t)cr2, r->error_code);
 		const char *stack = kvm_stack_guard_name(cr2);
-		if (!stack && reg_guard && cr2 >= reg_guard &&
-		    cr2 < reg_guard + 4096)
-			stack = reg_name;
+		if (!stack)
+			stack = kvm_registered_guard_name(cr2);
 		if (stack)
 			uk_printk(UK_LOG_CRIT, "kvm",
 				  "stack overflow: %s ran into its guard page",
@@ -231,8 +219,8 @@ void ukplat_kvm_trap(struct ukarch_regs *r)
 
 	if (r->rsp >= lo && r->rsp < hi)
 		walk = hi;
-	else if (r->rsp >= reg_lo && r->rsp < reg_hi)
-		walk = reg_hi;
+	else
+		walk = kvm_registered_stack_top(r->rsp);
 	uk_crash_report(r, walk);
 	kvm_core_dump(r, v == 14 ? ukarch_read_cr2() : 0);
 	ukplat_exit(UKPLAT_EXIT_CRASH);
