@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 from . import ROOT, check, debug, fuzz, new, package, pool, run, size, sources, targets
 from .build import app_build, app_configure, build, builddir, configure, is_app_dir, run_checked
@@ -77,13 +78,23 @@ def cmd_test(a):
         return cmd_test_app(a)
     require("build", "run", "clang", "lint")
     rc = 0
+    # each phase's time, printed as it ends: what CI's time budget is spent on
+    clock = [time.monotonic()]
+
+    def lap(what):
+        now = time.monotonic()
+        say(f"{what}: {now - clock[0]:.0f} s")
+        clock[0] = now
+
     # CI treats warnings as errors.
     bdir = configure("gcc", options=["werror=true", "libc=musl"])
     say("building (gcc) ...")
     run_checked(["ninja", "-C", bdir], "ninja", quiet=True)
+    lap("gcc build")
     say("running every suite of the gcc build: unit, sanitize, boot, cli, standalone, lint")
     t = subprocess.run(["meson", "test", "-C", bdir, "--print-errorlogs", "--num-processes", "2"] + a.meson_args)
     rc |= t.returncode
+    lap("gcc suites")
     # the second and third builds run the boot suite only: the ports
     # (examples/port-*) are tested in the gcc build (their LTO links are most
     # of a build's time, and CI has 45 minutes) and the native unit tests are
@@ -98,18 +109,22 @@ def cmd_test(a):
         cdir = configure("clang", options=quick + ["libc=musl"])
         say("building (clang + lld) ...")
         run_checked(["ninja", "-C", cdir], "ninja", quiet=True)
+        lap("clang build")
         say("running the boot suite of the clang build")
         t = subprocess.run(["meson", "test", "-C", cdir, "--print-errorlogs", "--suite", "boot",
                             "--num-processes", "2"])
         rc |= t.returncode
+        lap("clang boot suite")
     # newlib, the other libc: its own build directory, the boot suite
     ndir = configure("gcc", variant="-newlib", options=quick + ["libc=newlib"])
     say("building (gcc, newlib) ...")
     run_checked(["ninja", "-C", ndir], "ninja", quiet=True)
+    lap("newlib build")
     say("running the boot suite of the newlib build")
     t = subprocess.run(["meson", "test", "-C", ndir, "--print-errorlogs", "--suite", "boot",
                         "--num-processes", "2"])
     rc |= t.returncode
+    lap("newlib boot suite")
     # the other architectures of the targets table: each its own build
     # directory (build/aarch64-gcc) and its boot suite; without the cross
     # compiler or the QEMU the suite is skipped, with the reason
@@ -128,10 +143,12 @@ def cmd_test(a):
         adir = configure("gcc", arch=arch, options=quick + ["libc=musl"])
         say(f"building (gcc, {arch}) ...")
         run_checked(["ninja", "-C", adir], "ninja", quiet=True)
+        lap(f"{arch} build")
         say(f"running the boot suite of the {arch} build")
         t = subprocess.run(["meson", "test", "-C", adir, "--print-errorlogs", "--suite", "boot",
                             "--num-processes", "2"])
         rc |= t.returncode
+        lap(f"{arch} boot suite")
         arch_dirs.append(adir)
     passed, failed = 0, 0
     for d in [bdir, ndir] + ([] if a.gcc_only else [builddir("clang")]) + arch_dirs:
