@@ -9,10 +9,17 @@
 #define TOK_NOP	       4
 #define TOK_END	       9
 
-static uint32_t be32(const uint8_t *p)
+/* One load and a byte swap (every boot walks the tree several times: a
+ * byte at a time this was a tenth of the instructions before main()). */
+static inline __attribute__((always_inline)) uint32_t be32(const uint8_t *p)
 {
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | p[3];
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
 }
 
 static uint64_t be64(const uint8_t *p)
@@ -261,10 +268,10 @@ int fdt_path(const struct fdt *f, const char *path)
 		p++;
 	if (!*p)
 		return node;
+	size_t len = strcspn(p, "/");
+
 	for (int n = fdt_next_node(f, node, &depth); n >= 0;
 	     n = fdt_next_node(f, n, &depth)) {
-		size_t len = strcspn(p, "/");
-
 		if (depth <= level)
 			return -1; /* left the subtree matched so far */
 		if (depth != level + 1 ||
@@ -276,6 +283,7 @@ int fdt_path(const struct fdt *f, const char *path)
 			p++;
 		if (!*p)
 			return n;
+		len = strcspn(p, "/");
 	}
 	return -1;
 }
