@@ -168,9 +168,17 @@ int fdt_open(struct fdt *f, const void *blob, size_t max, uint32_t *bad_off,
  * the token counter only guard against misuse. */
 static uint32_t skip_name(const struct fdt *f, uint32_t off)
 {
-	const char *name = (const char *)f->blob + off + 4;
+	/* The next token starts at the word after the one that holds the
+	 * name's NUL, whatever the padding bytes are: a word at a time, not a
+	 * byte (every walk skips every node's name). fdt_open() checked that
+	 * a NUL comes before the end of the structure block. */
+	for (off += 4;; off += 4) {
+		uint32_t v;
 
-	return align4(off + 4 + (uint32_t)strlen(name) + 1);
+		__builtin_memcpy(&v, f->blob + off, sizeof(v));
+		if ((v - 0x01010101u) & ~v & 0x80808080u)
+			return off + 4;
+	}
 }
 
 int fdt_next_node(const struct fdt *f, int node, int *depth)
