@@ -11,13 +11,17 @@
  * Before every write on a TCP socket (posixsocket calls this under the
  * core lock) the connection's remaining send buffer, pcb->snd_buf, is set
  * from the bytes all connections hold unacknowledged: while the total is
- * under the budget a connection may hold up to TCP_SND_BUF; over it, only
- * what it holds already plus what is left of the budget, but never less
- * than UKLWIP_TCP_SNDBUF_MIN. lwIP itself then does the rest: a write
- * that finds no room returns EAGAIN (blocking writes wait), the socket is
- * not writable, and the acknowledgments give the room back (tcp_in.c adds
- * every acked byte to snd_buf; sent_tcp marks the socket writable once
- * snd_buf exceeds TCP_SNDLOWAT, which is below the floor).
+ * under the limit a connection may hold up to TCP_SND_BUF; over it, only
+ * what it holds already plus what is left of the limit, but never less
+ * than UKLWIP_TCP_SNDBUF_MIN. The limit is the budget, or less when the
+ * heap is short: the total may grow only by what the heap has free above
+ * a reserve as large as the budget (the application needs memory too; a busy
+ * guest's heap fills with connection state before the budget is used). lwIP
+ * itself then does the rest: a write that finds no room returns EAGAIN
+ * (blocking writes wait), the socket is not writable, and the acknowledgments
+ * give the room back (tcp_in.c adds every acked byte to snd_buf; sent_tcp marks
+ * the socket writable once snd_buf exceeds TCP_SNDLOWAT, which is below the
+ * floor).
  *
  * Progress: a connection that holds less than the floor always gets room,
  * one that holds the floor or more has data in flight whose
@@ -31,6 +35,7 @@
 #include "lwip/tcp.h"
 #include "lwip/priv/tcp_priv.h"
 
+#include <uk/alloc.h>
 #include <uk/lwip.h>
 
 _Static_assert(TCP_SNDLOWAT < UKLWIP_TCP_SNDBUF_MIN,
@@ -58,16 +63,16 @@ size_t uklwip_tcpmem_budget(void)
 	return budget;
 }
 
-uint32_t uklwip_tcpmem_room(uint32_t held, size_t total, size_t limit)
+uint32_t uklwip_tcpmem_room(uint32_t mine, size_t total, size_t limit)
 {
-	size_t free = total < limit ? limit - total : 0;
-	size_t cap = (size_t)held + free;
+	size_t left = total < limit ? limit - total : 0;
+	size_t cap = (size_t)mine + left;
 
 	if (cap > TCP_SND_BUF)
 		cap = TCP_SND_BUF;
 	if (cap < UKLWIP_TCP_SNDBUF_MIN)
 		cap = UKLWIP_TCP_SNDBUF_MIN;
-	return cap > held ? (uint32_t)(cap - held) : 0;
+	return cap > mine ? (uint32_t)(cap - mine) : 0;
 }
 
 /* bytes written to the pcb and not acknowledged yet (sent or not); the
@@ -97,14 +102,26 @@ size_t uklwip_tcpmem_held(void)
 	return total;
 }
 
+size_t uklwip_tcpmem_limit(size_t total, size_t limit, size_t avail)
+{
+	size_t reserve = limit;
+	size_t spare = avail > reserve ? avail - reserve : 0;
+
+	return total + spare < limit ? total + spare : limit;
+}
+
 void uklwip_tcpmem_update(struct tcp_pcb *pcb)
 {
+	struct uk_alloc *a = uk_alloc_get_default();
+	size_t total, limit;
 	uint32_t h;
 
 	LWIP_ASSERT_CORE_LOCKED();
 	if (!pcb || pcb->state < ESTABLISHED || budget == SIZE_MAX)
 		return;
 	h = held(pcb);
-	pcb->snd_buf = (tcpwnd_size_t)uklwip_tcpmem_room(
-		h, uklwip_tcpmem_held(), budget);
+	total = uklwip_tcpmem_held();
+	limit = a ? uklwip_tcpmem_limit(total, budget, uk_alloc_availmem(a))
+		  : budget;
+	pcb->snd_buf = (tcpwnd_size_t)uklwip_tcpmem_room(h, total, limit);
 }

@@ -57,6 +57,16 @@ static void test_budget(void **state)
 			 (32u << 20) / UKLWIP_TCPMEM_HEAP_DIV);
 }
 
+/* a short heap lowers the limit: only what is free above the reserve */
+static void test_limit(void **state)
+{
+	(void)state;
+	assert_int_equal(uklwip_tcpmem_limit(0, 1000, 1 << 20), 1000);
+	assert_int_equal(uklwip_tcpmem_limit(100, 1000, 1200), 100 + 200);
+	assert_int_equal(uklwip_tcpmem_limit(100, 1000, 900), 100);
+	assert_int_equal(uklwip_tcpmem_limit(900, 1000, 1 << 20), 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -64,6 +74,7 @@ int main(void)
 		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_floor),
 		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,9 +102,9 @@ uint32_t uklwip_isn_compute(const uint8_t key[16], uint64_t now_ns,
 /*
  * TCP send-buffer memory (src/tcpmem.c, Linux's tcp_mem idea): all
  * connections together hold at most a budget of unacknowledged bytes (a
- * share of the heap, set at boot); over it a connection keeps what it has
- * plus a floor of UKLWIP_TCP_SNDBUF_MIN bytes, and writes wait (EAGAIN)
- * until acknowledgments free room.
+ * share of the heap, set at boot; less while the heap is short); over it a
+ * connection keeps what it has plus a floor of UKLWIP_TCP_SNDBUF_MIN bytes, and
+ * writes wait (EAGAIN) until acknowledgments free room.
  */
 struct tcp_pcb;
 /* Set pcb's remaining send buffer from the budget; call with the core lock
@@ -119,6 +119,9 @@ void uklwip_tcpmem_init(size_t heap_bytes);
 /* The budget for a heap of heap_bytes: a share of it, at least
  * UKLWIP_TCPMEM_MIN_BUDGET. */
 size_t uklwip_tcpmem_budget_for(size_t heap_bytes);
+/* Pure: the limit on the total when the heap has `avail` bytes free: the
+ * budget, or total + what is free above a reserve as large as the budget. */
+size_t uklwip_tcpmem_limit(size_t total, size_t budget, size_t avail);
 /* Pure: the send buffer left to a connection holding `held` bytes when all
  * hold `total` against `limit`: up to TCP_SND_BUF - held, at least
  * UKLWIP_TCP_SNDBUF_MIN - held, 0 when it holds that floor already. */
