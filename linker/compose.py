@@ -379,14 +379,25 @@ def build_symtab(elf):
             entries.append((a + size - base, None))
     if entries[-1][0] > 0xFFFFFFFF:
         raise ComposeError("code spans more than 4 GiB: no symbol table")
+    # Each name once, and a name that ends another one shares its bytes
+    # ("foo" inside "__foo"): in reversed-byte order the names that end
+    # with a name follow it, so one pass from the end finds one to share.
     strtab = bytearray()
+    where = {}
+    rev = sorted({n.encode() for _, n in entries if n is not None}, key=lambda b: b[::-1])
+    for i in range(len(rev) - 1, -1, -1):
+        n = rev[i]
+        if i + 1 < len(rev) and rev[i + 1].endswith(n):
+            where[n] = where[rev[i + 1]] + len(rev[i + 1]) - len(n)
+        else:
+            where[n] = len(strtab)
+            strtab += n + b"\0"
     packed = bytearray()
     for off, name in entries:
         if name is None:
             packed += struct.pack("<II", off, SYMTAB_NONE)
         else:
-            packed += struct.pack("<II", off, len(strtab))
-            strtab += name.encode() + b"\0"
+            packed += struct.pack("<II", off, where[name.encode()])
     hdr_len = 24
     strtab_off = hdr_len + len(packed)
     total = strtab_off + len(strtab)
