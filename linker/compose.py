@@ -260,6 +260,28 @@ def line_table_owners(dbg, archives, sources=None, comp_dir=None):
     return ranges
 
 
+def toolchain_ranges(mapfile):
+    """[(start, end, "(libgcc)")] for the code the linker took from the
+    compiler's runtime library (soft-float and other libcalls: no line
+    table, so the line-table pass cannot name it), from the link map."""
+    ranges = []
+    try:
+        lines = open(mapfile).read().splitlines()
+    except OSError:
+        return ranges
+    pending = False
+    for line in lines:
+        # an input section: " .text  0xADDR 0xSIZE FILE", or its name alone
+        # on one line (a long name) and the rest on the next
+        m = re.match(r"^ (\.text\S*)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
+        if m and (m.group(1) or pending):
+            addr, size, src = int(m.group(2), 16), int(m.group(3), 16), m.group(4)
+            if addr and size and re.search(r"/libgcc\.a\(", src):
+                ranges.append((addr, addr + size, "(libgcc)"))
+        pending = re.match(r"^ \.text\S*$", line) is not None
+    return ranges
+
+
 def size_report(elf, owners, code_ranges):
     """Rows of (label, {column: bytes}) plus the totals; rows add up to totals."""
     totals = {c: 0 for c in COLUMNS}
@@ -320,6 +342,7 @@ def format_report(rows, totals, image_bytes, image_name):
                  f"{sum(totals.values()):>10}")
     lines.append(f"image file (stripped): {image_bytes} bytes")
     lines.append("code is counted for the library whose source it came from (after inlining); "
+                 "(libgcc) = the compiler's runtime library (soft-float and other libcalls); "
                  "(unattributed) = merged string constants, alignment padding and code without "
                  "line information")
     return "\n".join(lines) + "\n"
@@ -356,14 +379,25 @@ def build_symtab(elf):
             entries.append((a + size - base, None))
     if entries[-1][0] > 0xFFFFFFFF:
         raise ComposeError("code spans more than 4 GiB: no symbol table")
+    # Each name once, and a name that ends another one shares its bytes
+    # ("foo" inside "__foo"): in reversed-byte order the names that end
+    # with a name follow it, so one pass from the end finds one to share.
     strtab = bytearray()
+    where = {}
+    rev = sorted({n.encode() for _, n in entries if n is not None}, key=lambda b: b[::-1])
+    for i in range(len(rev) - 1, -1, -1):
+        n = rev[i]
+        if i + 1 < len(rev) and rev[i + 1].endswith(n):
+            where[n] = where[rev[i + 1]] + len(rev[i + 1]) - len(n)
+        else:
+            where[n] = len(strtab)
+            strtab += n + b"\0"
     packed = bytearray()
     for off, name in entries:
         if name is None:
             packed += struct.pack("<II", off, SYMTAB_NONE)
         else:
-            packed += struct.pack("<II", off, len(strtab))
-            strtab += name.encode() + b"\0"
+            packed += struct.pack("<II", off, where[name.encode()])
     hdr_len = 24
     strtab_off = hdr_len + len(packed)
     total = strtab_off + len(strtab)
@@ -503,8 +537,8 @@ def compose(a):
         owners += sorted(archive_symbols(a.toolchain, p, a.objdump).items())
     sources = source_owners(a.compile_db, {label for label, _ in owners}) if a.compile_db else None
     comp_dir = os.path.dirname(os.path.abspath(a.compile_db)) if a.compile_db else None
-    rows, totals = size_report(elf, owners, line_table_owners(dbg, a.archives + a.lib, sources,
-                                                              comp_dir))
+    code = line_table_owners(dbg, a.archives + a.lib, sources, comp_dir)
+    rows, totals = size_report(elf, owners, code + toolchain_ranges(mapf))
     report = format_report(rows, totals, image_bytes, os.path.basename(out))
     with open(sizef, "w") as f:
         f.write(report)

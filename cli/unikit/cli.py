@@ -269,7 +269,7 @@ def cmd_setup(a):
 
 def cmd_bench(a):
     from . import bench
-    return bench.main(a.names)
+    return bench.main(a.names, a.arch)
 
 
 def main(argv=None):
@@ -388,6 +388,8 @@ def main(argv=None):
 
     s = sub.add_parser("bench", help="run benchmarks; prints `bench: NAME.METRIC VALUE UNIT` lines")
     s.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    s.add_argument("--arch", choices=ARCHES, default="x86_64",
+                   help="the architecture of the images measured (arm64: boot only)")
     s.set_defaults(fn=cmd_bench)
 
     # Everything after the first "--" belongs to the app (or to meson test):

@@ -14,15 +14,18 @@ from . import emit
 
 
 
-def qemu_wall(image, accel, mem, runs, append=""):
-    """Median wall time (s) from QEMU start to exit, and the last output."""
+def qemu_wall(image, accel, mem, runs, append="", v=None):
+    """Median wall time (s) from QEMU start to exit, and the last output.
+    `v`: the Vmm for an image mkimage did not make (a baseline)."""
+    from ..qemu import image_vmm
+    v = v or image_vmm(image)
     times, out = [], ""
     for _ in range(runs):
-        cmd = qemu_command(image, "microvm", mem, accel, append)
+        cmd = qemu_command(image, None, mem, accel, append, v=v)
         t0 = time.perf_counter()
         rc, out, err = run_qemu(cmd, 120, echo=False)
         times.append(time.perf_counter() - t0)
-        status = decode_qemu_status(rc, out, err)
+        status = decode_qemu_status(rc, out, err, v)
         if status != 0:
             raise UserError(f"{os.path.basename(image)} exited with {status} during the benchmark:\n{out}")
     return statistics.median(times), out
@@ -54,19 +57,116 @@ def min_mem_kib(image, accel):
     return hi
 
 
-def traced_instructions(image):
-    """Guest instructions from the first instruction to main(): TSC stamps
-    under -icount shift=0 (one TSC tick per instruction), from a build with
-    boot tracing on."""
-    cmd = qemu_command(image, "microvm", 64 << 20, "tcg", "") + ["-icount", "shift=0"]
+def traced_instructions(image, machine="microvm"):
+    """Guest instructions from the first instruction to main(): counter
+    stamps under -icount shift=0, from a build with boot tracing on. x86_64's
+    TSC ticks once per instruction there; a counter that does not (arm64's
+    generic timer, 62.5 MHz in QEMU) prints its rate, and as -icount shift=0
+    makes every instruction one nanosecond of virtual time, instructions =
+    ticks * 1e9 / rate (to within one tick)."""
+    cmd = qemu_command(image, machine, 64 << 20, "tcg", "") + ["-icount", "shift=0"]
     rc, out, err = run_qemu(cmd, 120, echo=False)
     m = re.search(r"trace: tsc_entry=(\d+) tsc_main=(\d+) delta=(\d+)", out)
     if not m:
         raise UserError(f"no boot trace line in {os.path.basename(image)}'s output:\n" + out[-2000:])
-    return int(m.group(3))
+    hz = re.search(r"trace: cycles_hz=(\d+)", out)
+    if hz is None:
+        return int(m.group(3))
+    if not int(hz.group(1)):
+        raise UserError(f"{os.path.basename(image)} reports a counter rate of 0 Hz")
+    return round(int(m.group(3)) * 1e9 / int(hz.group(1)))
 
 
-def bench_boot():
+def arm64_empty_image(path, status=0):
+    """The baseline of arm64's wall ratio: a Linux arm64 Image (the 64-byte
+    header QEMU's -kernel checks) whose first instructions exit at once:
+    semihosting SYS_EXIT with `status`, the exit unikit's images take (so it
+    needs QEMU's -semihosting, as they do). Written by the bench (no cross
+    assembler needed); `objdump -b binary -m aarch64 -D` shows the code."""
+    import struct
+    code = [
+        0x52800300,  # movz w0, #0x18        SYS_EXIT
+        0x10000061,  # adr  x1, block        (+12: offset 80)
+        0xd45e0000,  # hlt  #0xf000          the semihosting call
+        0x14000000,  # b    .
+    ]
+    block = struct.pack("<QQ", 0x20026, status)  # ADP_Stopped_ApplicationExit, status
+    body = struct.pack("<4I", *code) + block
+    size = 64 + len(body)
+    header = struct.pack("<IIQQQQQQII",
+                         0x14000010,  # code0: b +64 (past the header)
+                         0,           # code1
+                         0x200000,    # text_offset, as unikit's images
+                         size,        # image_size
+                         0x2,         # flags: little-endian, 4 KiB pages
+                         0, 0, 0,     # reserved
+                         0x644d5241,  # magic "ARM\x64"
+                         0)           # no PE header
+    data = header + body
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def wall_ratio(prefix, baseline, image, accel, v=None, runs=11):
+    """Interleaved QEMU start -> exit wall times of `baseline` and `image`:
+    median of each, their ratio, and the spread of the per-pair ratios."""
+    te, th = [], []
+    for _ in range(runs):
+        te.append(qemu_wall(baseline, accel, 64 << 20, 1, v=v)[0])
+        th.append(qemu_wall(image, accel, 64 << 20, 1)[0])
+    me, mh = statistics.median(te), statistics.median(th)
+    emit(f"{prefix}.wall_ms_empty", me * 1000, "ms")
+    emit(f"{prefix}.wall_ms_helloworld", mh * 1000, "ms")
+    pairs = sorted(h / e for e, h in zip(te, th))
+    print(f"# {prefix}: {runs} interleaved pairs; helloworld/empty per pair: min {pairs[0]:.3f}, "
+          f"median {statistics.median(pairs):.3f}, max {pairs[-1]:.3f}; empty {min(te) * 1000:.1f}"
+          f"-{max(te) * 1000:.1f} ms, helloworld {min(th) * 1000:.1f}-{max(th) * 1000:.1f} ms",
+          flush=True)
+    emit(f"{prefix}.wall_ratio", mh / me, "x")
+    emit(f"{prefix}.wall_ratio_spread", pairs[-1] - pairs[0], "x")
+
+
+def bench_boot(arch="x86_64"):
+    if arch == "arm64":
+        return bench_boot_arm64()
+    if arch != "x86_64":
+        raise UserError(f"bench boot: no boot benchmark for {arch} (x86_64, arm64)")
+    return bench_boot_x86_64()
+
+
+def bench_boot_arm64():
+    """arm64's boot figures (issue 18): helloworld's image sizes (nolibc,
+    musl), the wall ratio against an Image that exits at once, and the
+    instructions to main() on qemu-system-aarch64 -M virt (always TCG on
+    this x86_64 host)."""
+    from ..qemu import VMMS
+    require("build", "run", "build-arm64", "run-arm64")
+    arch = "arm64"
+    nolibc = ["libc=nolibc"]
+    hello = build("helloworld", "kvm", arch, variant="-nolibc", options=nolibc)
+    emit("boot.arm64.image_bytes", os.path.getsize(hello), "bytes")
+    hello_musl = build("helloworld", "kvm", arch)
+    emit("boot.arm64.musl.image_bytes", os.path.getsize(hello_musl), "bytes")
+
+    v = VMMS["qemu-system-aarch64"]
+    empty = arm64_empty_image(os.path.join(builddir("gcc", arch), "bench", "arm64-empty.Image"))
+    accel, why = choose_accel("auto", None, v)
+    print(f"# accelerator: {accel} ({why})", flush=True)
+    emit("boot.arm64.accelerator_is_kvm", 1 if accel == "kvm" else 0, "bool")
+    # 21 pairs: an arm64 boot under TCG takes a tenth of a second
+    wall_ratio("boot.arm64", empty, hello, accel, v=v, runs=21)
+
+    traced = build("helloworld", "kvm", arch, variant="-trace",
+                   options=["boot_trace=true"] + nolibc)
+    emit("boot.arm64.instructions_to_main", traced_instructions(traced, machine=None),
+         "instructions")
+    return 0
+
+
+def bench_boot_x86_64():
     """The smallest image (helloworld on nolibc: what the boot goals are
     about), and helloworld on the default libc, musl; each also built with
     -Dstack_protector=false, for what the protector costs."""
@@ -98,15 +198,7 @@ def bench_boot():
     emit("boot.accelerator_is_kvm", 1 if accel == "kvm" else 0, "bool")
 
     # Wall time, QEMU start -> exit, interleaved runs so drift hits both.
-    runs = 11
-    te, th = [], []
-    for _ in range(runs):
-        te.append(qemu_wall(empty, accel, 64 << 20, 1)[0])
-        th.append(qemu_wall(hello, accel, 64 << 20, 1)[0])
-    me, mh = statistics.median(te), statistics.median(th)
-    emit("boot.wall_ms_empty", me * 1000, "ms")
-    emit("boot.wall_ms_helloworld", mh * 1000, "ms")
-    emit("boot.wall_ratio", mh / me, "x")
+    wall_ratio("boot", empty, hello, accel)
 
     # Guest instructions from the first instruction to main(), with and
     # without the stack protector (whose canary set-up runs at the entry).

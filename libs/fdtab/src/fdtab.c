@@ -712,7 +712,8 @@ UK_SYSCALL_R_DEFINE(ssize_t, pwritev2, int, fd, const struct uk_iovec *, iov,
 	return rw2(fd, 1, iov, cnt, pos, flags);
 }
 
-#define COPY_CHUNK 65536
+#define COPY_CHUNK     65536
+#define COPY_CHUNK_MIN 4096
 
 /* Copy up to len bytes from `in` (at *ipos, or its offset if NULL) to
  * `out` (likewise) through a bounce buffer. Stops at the end of `in` or a
@@ -728,7 +729,10 @@ static ssize_t copy(struct uk_file *in, off_t *ipos, struct uk_file *out,
 		return 0;
 	if (!in->ops->read || !out->ops->write)
 		return -EINVAL;
-	buf = malloc(chunk);
+	/* a smaller bounce buffer when the heap has no 64 KB block free (a
+	 * busy small guest): slower, but no ENOMEM while 4 KB are to be had */
+	while (!(buf = malloc(chunk)) && chunk > COPY_CHUNK_MIN)
+		chunk /= 2;
 	if (!buf)
 		return -ENOMEM;
 	while (total < len) { /* bounded by len */

@@ -71,6 +71,16 @@ static void uk_sock_event(struct netconn *conn, enum netconn_evt evt,
 #define netconn_new_with_proto_and_callback(t, p, cb) \
 	netconn_new_with_proto_and_callback(t, p, uk_sock_event)
 
+/* every TCP write first takes its share of the send-buffer budget
+ * (uklwip_tcpmem_update, <uk/lwip.h>): under memory pressure it waits for
+ * acknowledgments (EAGAIN) instead of filling the heap */
+#include <uk/lwip.h>
+static void uk_sock_tcpmem(struct netconn *conn);
+#define netconn_write_partly(c, d, s, f, w) \
+	(uk_sock_tcpmem(c), netconn_write_partly(c, d, s, f, w))
+#define netconn_write_vectors_partly(c, v, n, f, w) \
+	(uk_sock_tcpmem(c), netconn_write_vectors_partly(c, v, n, f, w))
+
 /* lwIP's include directory is src/include; sockets.c is src/api/. Its
  * warnings are not ours (ours below get the full set). */
 #pragma GCC diagnostic push
@@ -84,6 +94,18 @@ static void uk_sock_event(struct netconn *conn, enum netconn_evt evt,
 #pragma GCC diagnostic pop
 
 #undef netconn_new_with_proto_and_callback
+#undef netconn_write_partly
+#undef netconn_write_vectors_partly
+
+static void uk_sock_tcpmem(struct netconn *conn)
+{
+	if (!conn || NETCONNTYPE_GROUP(netconn_type(conn)) != NETCONN_TCP)
+		return;
+	LOCK_TCPIP_CORE();
+	if (conn->pcb.tcp)
+		uklwip_tcpmem_update(conn->pcb.tcp);
+	UNLOCK_TCPIP_CORE();
+}
 
 /* ---- ours ---- */
 #include <errno.h>

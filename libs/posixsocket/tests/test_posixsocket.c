@@ -37,6 +37,11 @@ struct lwip_ip4 { /* ip_addr_t of an IPv4-only lwIP */
 	uint32_t addr;
 };
 void dns_setserver(uint8_t i, const struct lwip_ip4 *a);
+void uklwip_core_lock(void); /* LOCK_TCPIP_CORE() */
+void uklwip_core_unlock(void);
+#include <uk/lwip.h>
+/* lwipopts.h's UKLWIP_TCP_SNDBUF_MIN, 2 MSS */
+#define SNDBUF_FLOOR (2 * 1460)
 
 #define MS 1000000ULL
 #define SC uk_syscall_call
@@ -556,6 +561,7 @@ static void test_many(void **state)
 #define BULK (1 << 20)
 
 static int bulk_fd;
+static size_t bulk_max_held; /* the most TCP held while bulk_writer ran */
 
 static unsigned char bulk_byte(size_t i)
 {
@@ -588,12 +594,39 @@ static void bulk_writer(void *arg)
 		if (r <= 0)
 			break;
 		off += (size_t)r;
+		uklwip_core_lock();
+		if (uklwip_tcpmem_held() > bulk_max_held)
+			bulk_max_held = uklwip_tcpmem_held();
+		uklwip_core_unlock();
 	}
 	CHECK(off == BULK);
 	CHECK(SC(shutdown, bulk_fd, SHUT_WR) == 0);
 }
 
+static void run_bulk(void);
+
 static void test_bulk(void **state)
+{
+	(void)state;
+	run_bulk();
+}
+
+/* the same under the smallest TCP send budget (64 KB): writes wait for
+ * acknowledgments (EAGAIN, then POLLOUT) and the data still arrives whole;
+ * the stack never holds more than the budget plus one connection's floor */
+static void test_bulk_budget(void **state)
+{
+	(void)state;
+	uklwip_tcpmem_init(0);
+	assert_int_equal(uklwip_tcpmem_budget(), uklwip_tcpmem_budget_for(0));
+	bulk_max_held = 0;
+	run_bulk();
+	assert_true(bulk_max_held > 0);
+	assert_true(bulk_max_held <= uklwip_tcpmem_budget() + SNDBUF_FLOOR);
+	uklwip_tcpmem_init(SIZE_MAX); /* no cap in practice, as before */
+}
+
+static void run_bulk(void)
 {
 	uint16_t port;
 	int l = listener(&port), c, a, ep = (int)SC(epoll_create1, 0);
@@ -603,7 +636,6 @@ static void test_bulk(void **state)
 	int eof = 0, waits = 0, bad = 0;
 	struct uk_thread *t;
 
-	(void)state;
 	tcp_pair(l, port, &c, &a);
 	bulk_fd = c;
 	assert_int_equal(SC(fcntl, c, F_SETFL, O_NONBLOCK), 0);
@@ -681,6 +713,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_errors, teardown),
 		cmocka_unit_test_teardown(test_many, teardown),
 		cmocka_unit_test_teardown(test_bulk, teardown),
+		cmocka_unit_test_teardown(test_bulk_budget, teardown),
 		cmocka_unit_test_teardown(test_resolv_conf, teardown),
 	};
 

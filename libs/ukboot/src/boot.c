@@ -378,6 +378,13 @@ static int ctors_and_main(int argc, char **argv)
 			  "trace: tsc_entry=%lu tsc_main=%lu delta=%lu",
 			  (unsigned long)t0, (unsigned long)now,
 			  (unsigned long)(now - t0));
+		/* a counter that is not one tick per instruction under
+		 * -icount shift=0 (arm64's generic timer) says its rate, so
+		 * that the ticks can be turned into nanoseconds of virtual
+		 * time, which is one per instruction there */
+		if (ukarch_cycles_hz())
+			uk_printk(UK_LOG_INFO, "ukboot", "trace: cycles_hz=%lu",
+				  (unsigned long)ukarch_cycles_hz());
 	}
 #endif
 	status = main(argc, argv);

@@ -97,13 +97,24 @@ extern int uklwip_core_lock_checked;
 	 LWIP_DNS_SECURE_RAND_SRC_PORT)
 
 /* ---- TCP: throughput and many connections ---- */
-#define TCP_MSS			   1460
-#define LWIP_WND_SCALE		   1
-#define TCP_RCV_SCALE		   2
-#define TCP_WND			   (64 * TCP_MSS)
-#define TCP_SND_BUF		   (64 * TCP_MSS)
-#define TCP_SND_QUEUELEN	   ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
-#define TCP_SNDLOWAT		   (TCP_SND_BUF / 2)
+#define TCP_MSS		 1460
+#define LWIP_WND_SCALE	 1
+#define TCP_RCV_SCALE	 2
+#define TCP_WND		 (64 * TCP_MSS)
+#define TCP_SND_BUF	 (64 * TCP_MSS)
+#define TCP_SND_QUEUELEN ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
+/* a socket is writable again once more than one MSS is free: below the
+ * smallest send buffer src/tcpmem.c leaves a connection under memory
+ * pressure (lwIP's default, half of TCP_SND_BUF, would never be reached
+ * there and the socket would stay unwritable) */
+#define TCP_SNDLOWAT TCP_MSS
+/* src/tcpmem.c: the budget of unacknowledged TCP send data, all
+ * connections together: 1/UKLWIP_TCPMEM_HEAP_DIV of the heap at boot, at
+ * least UKLWIP_TCPMEM_MIN_BUDGET; each connection may always hold
+ * UKLWIP_TCP_SNDBUF_MIN */
+#define UKLWIP_TCPMEM_HEAP_DIV	   8
+#define UKLWIP_TCPMEM_MIN_BUDGET   (64 * 1024)
+#define UKLWIP_TCP_SNDBUF_MIN	   (2 * TCP_MSS)
 #define TCP_OVERSIZE		   TCP_MSS
 #define TCP_QUEUE_OOSEQ		   1
 #define TCP_LISTEN_BACKLOG	   1

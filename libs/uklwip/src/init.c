@@ -14,6 +14,7 @@
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
 
+#include <uk/alloc.h>
 #include <uk/init.h>
 #include <uk/lwip.h>
 #include <uk/netdev.h>
@@ -48,6 +49,9 @@ static int uklwip_init(void)
 	int rc;
 
 	uklwip_isn_init(); /* the ISN secret, before any connection */
+	/* the TCP send-buffer budget: a share of the heap (src/tcpmem.c) */
+	if (uk_alloc_get_default())
+		uklwip_tcpmem_init(uk_alloc_availmem(uk_alloc_get_default()));
 	tcpip_init(NULL, NULL);
 	if (!n) {
 		uk_pr_info("lwip: no network device\n");

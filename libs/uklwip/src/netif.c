@@ -54,6 +54,7 @@
 #include "lwip/tcpip.h"
 #include "netif/ethernet.h"
 
+#include <uk/alloc.h>
 #include <uk/lwip.h>
 #include <uk/netdev.h>
 #include <uk/print.h>
@@ -451,6 +452,29 @@ static void rx_thread(void *arg)
 
 /* ---- attach ---- */
 
+/* rx buffers the ring keeps posted: at most 1/RX_RING_HEAP_DIV of the heap
+ * (at boot), between RX_RING_MIN and the device's limit. Every posted
+ * buffer is heap memory held from boot on; a 1024-entry ring of 1.5 KB
+ * buffers alone is 1.8 MB, more than a small guest's whole heap, while
+ * 64 buffers still take a burst of 64 full frames between two polls. */
+#define RX_RING_HEAP_DIV 32
+#define RX_RING_MIN	 64
+#define RX_RING_MAX	 1024
+
+static uint16_t rx_ring_size(size_t buflen, uint16_t dev_max)
+{
+	struct uk_alloc *a = uk_alloc_get_default();
+	size_t max = dev_max && dev_max < RX_RING_MAX ? dev_max : RX_RING_MAX;
+	size_t n;
+
+	if (!a)
+		return 0; /* the device's default */
+	n = uk_alloc_availmem(a) / RX_RING_HEAP_DIV / (RXBUF_HDR + buflen);
+	if (n < RX_RING_MIN)
+		n = RX_RING_MIN;
+	return (uint16_t)(n > max ? max : n);
+}
+
 int uklwip_netif_attach(struct uk_netdev *dev, const struct uklwip_config *c,
 			struct netif **out)
 {
@@ -485,6 +509,7 @@ int uklwip_netif_attach(struct uk_netdev *dev, const struct uklwip_config *c,
 		need = u->info.rx_buflen_min;
 	u->rx_buflen = (need + BUF_ALIGN - 1) & ~(size_t)(BUF_ALIGN - 1);
 
+	rxc.nb_desc = rx_ring_size(u->rx_buflen, u->info.nb_desc_max);
 	rc = uk_netdev_configure(dev, 1, 1);
 	if (rc < 0)
 		goto fail;

@@ -195,6 +195,9 @@ int uklwip_core_locked(void)
 
 /* ---- mailboxes ---- */
 
+/* slots a new mailbox starts with */
+#define MBOX_FIRST_CAP 8u
+
 err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 {
 	struct uklwip_mbox *mb;
@@ -204,7 +207,8 @@ err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 	mb = calloc(1, sizeof(*mb));
 	if (!mb)
 		return ERR_MEM;
-	mb->ring = calloc((size_t)size, sizeof(void *));
+	mb->cap = size < MBOX_FIRST_CAP ? (unsigned)size : MBOX_FIRST_CAP;
+	mb->ring = calloc(mb->cap, sizeof(void *));
 	if (!mb->ring) {
 		free(mb);
 		return ERR_MEM;
@@ -229,18 +233,41 @@ void sys_mbox_free(sys_mbox_t *mbox)
 	*mbox = NULL;
 }
 
-static void mbox_put(struct uklwip_mbox *mb, void *msg)
+/* a full ring of cap < size slots doubles (at most size); -ENOMEM leaves it
+ * as it was */
+static int mbox_grow(struct uklwip_mbox *mb)
 {
-	mb->ring[(mb->head + mb->count) % mb->size] = msg;
+	unsigned cap = mb->cap * 2 > mb->size ? mb->size : mb->cap * 2;
+	void **ring = malloc(cap * sizeof(void *));
+	unsigned i;
+
+	if (!ring)
+		return -ENOMEM;
+	for (i = 0; i < mb->count; i++)
+		ring[i] = mb->ring[(mb->head + i) % mb->cap];
+	free(mb->ring);
+	mb->ring = ring;
+	mb->cap = cap;
+	mb->head = 0;
+	return 0;
+}
+
+/* the caller holds a `room` token (count < size) */
+static int mbox_put(struct uklwip_mbox *mb, void *msg)
+{
+	if (mb->count == mb->cap && mbox_grow(mb))
+		return -ENOMEM;
+	mb->ring[(mb->head + mb->count) % mb->cap] = msg;
 	mb->count++;
 	uk_semaphore_up(&mb->used);
+	return 0;
 }
 
 static void *mbox_take(struct uklwip_mbox *mb)
 {
 	void *msg = mb->ring[mb->head];
 
-	mb->head = (mb->head + 1) % mb->size;
+	mb->head = (mb->head + 1) % mb->cap;
 	mb->count--;
 	uk_semaphore_up(&mb->room);
 	return msg;
@@ -249,14 +276,19 @@ static void *mbox_take(struct uklwip_mbox *mb)
 void sys_mbox_post(sys_mbox_t *mbox, void *msg)
 {
 	uk_semaphore_down(&(*mbox)->room);
-	mbox_put(*mbox, msg);
+	/* blocking: wait for memory as for room (others free it) */
+	while (mbox_put(*mbox, msg))
+		uk_sched_yield();
 }
 
 err_t sys_mbox_trypost(sys_mbox_t *mbox, void *msg)
 {
 	if (uk_semaphore_trydown(&(*mbox)->room))
 		return ERR_MEM;
-	mbox_put(*mbox, msg);
+	if (mbox_put(*mbox, msg)) {
+		uk_semaphore_up(&(*mbox)->room);
+		return ERR_MEM;
+	}
 	return ERR_OK;
 }
 

@@ -64,6 +64,46 @@ static void test_mbox_fifo_and_full(void **state)
 	assert_false(sys_mbox_valid(&mb));
 }
 
+/* a mailbox grows from a few slots to the size asked for, keeping the
+ * order across the wrap, and is full exactly there */
+static void test_mbox_grows(void **state)
+{
+	enum { N = 100 };
+	sys_mbox_t mb;
+	int v[N];
+	void *m;
+	int i, round;
+
+	(void)state;
+	assert_int_equal(sys_mbox_new(&mb, N), ERR_OK);
+	/* start off the ring's first slot so that the growth copies a
+	 * wrapped ring */
+	for (round = 0; round < 3; round++) {
+		assert_int_equal(sys_mbox_trypost(&mb, &v[0]), ERR_OK);
+		assert_int_equal(sys_arch_mbox_tryfetch(&mb, &m), 0);
+	}
+	for (i = 0; i < N; i++) {
+		if (i % 2)
+			sys_mbox_post(&mb, &v[i]);
+		else
+			assert_int_equal(sys_mbox_trypost(&mb, &v[i]), ERR_OK);
+		if (i == 5) { /* take one out in the middle */
+			assert_int_equal(sys_arch_mbox_tryfetch(&mb, &m), 0);
+			assert_ptr_equal(m, &v[0]);
+		}
+	}
+	assert_int_equal(sys_mbox_trypost(&mb, &v[0]), ERR_OK);	 /* N now */
+	assert_int_equal(sys_mbox_trypost(&mb, &v[0]), ERR_MEM); /* full */
+	for (i = 1; i < N; i++) {
+		assert_int_equal(sys_arch_mbox_tryfetch(&mb, &m), 0);
+		assert_ptr_equal(m, &v[i]);
+	}
+	assert_int_equal(sys_arch_mbox_tryfetch(&mb, &m), 0);
+	assert_ptr_equal(m, &v[0]);
+	assert_int_equal(sys_arch_mbox_tryfetch(&mb, &m), SYS_MBOX_EMPTY);
+	sys_mbox_free(&mb);
+}
+
 static void test_mbox_timeout(void **state)
 {
 	sys_mbox_t mb;
@@ -216,6 +256,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_mbox_fifo_and_full),
+		cmocka_unit_test(test_mbox_grows),
 		cmocka_unit_test(test_mbox_timeout),
 		cmocka_unit_test(test_mbox_threads),
 		cmocka_unit_test(test_sem),

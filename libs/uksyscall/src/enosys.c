@@ -6,17 +6,31 @@
 #include <uk/print.h>
 #include <uk/syscall.h>
 
-static const char *const names[UK_SYSCALL_MAX_NR] = {
-#define NAME_(nr, name) [nr] = #name,
-	UK_SYSCALL_LIST(NAME_)
-#undef NAME_
+/* The names, back to back in one object (char arrays: no padding), and
+ * each number's name as a 16-bit offset into it plus one (0: Linux has no
+ * call of that number): a quarter of the size of a pointer per number. */
+struct names {
+#define FIELD_(nr, name) char n_##name[sizeof(#name)];
+	UK_SYSCALL_LIST(FIELD_)
+#undef FIELD_
+};
+static const struct names names = {
+#define INIT_(nr, name) .n_##name = #name,
+	UK_SYSCALL_LIST(INIT_)
+#undef INIT_
+};
+_Static_assert(sizeof(struct names) < UINT16_MAX, "names fit 16-bit offsets");
+static const uint16_t name_at[UK_SYSCALL_MAX_NR] = {
+#define AT_(nr, name) [nr] = offsetof(struct names, n_##name) + 1,
+	UK_SYSCALL_LIST(AT_)
+#undef AT_
 };
 
 const char *uk_syscall_name(long nr)
 {
-	if (nr < 0 || nr >= UK_SYSCALL_MAX_NR)
+	if (nr < 0 || nr >= UK_SYSCALL_MAX_NR || !name_at[nr])
 		return NULL;
-	return names[nr];
+	return (const char *)&names + name_at[nr] - 1;
 }
 
 static uint64_t logged[(UK_SYSCALL_MAX_NR + 63) / 64];
@@ -28,11 +42,13 @@ long uk_syscall_enosys(long nr)
 
 		if (!(logged[nr / 64] & bit)) {
 			logged[nr / 64] |= bit;
-			if (names[nr])
+			const char *name = uk_syscall_name(nr);
+
+			if (name)
 				uk_pr_warn(
 					"syscall %s (%ld) is not implemented: "
 					"-ENOSYS",
-					names[nr], nr);
+					name, nr);
 			else
 				uk_pr_warn("syscall number %ld is not "
 					   "a " UK_SYSCALL_ABI_NAME

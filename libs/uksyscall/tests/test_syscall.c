@@ -54,6 +54,23 @@ static void test_native_dispatch(void **state)
 	assert_int_equal(uk_syscall_call(write, 1, "ab", 2), 2);
 }
 
+/* a number known only at run time goes through uk_syscall_dispatch() */
+static void test_runtime_number(void **state)
+{
+	(void)state;
+	volatile long nr = UK_SYSCALL_NR_write;
+
+	memset(wbuf, 0, sizeof(wbuf));
+	assert_int_equal(uk_syscall6(nr, 1, (long)"run", 3, 0, 0, 0), 3);
+	assert_memory_equal(wbuf, "run", 3);
+	assert_int_equal(
+		uk_syscall_dispatch(UK_SYSCALL_NR_getpid, 0, 0, 0, 0, 0, 0), 1);
+	nr = 9999;
+	assert_int_equal(uk_syscall6(nr, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	nr = -1;
+	assert_int_equal(uk_syscall6(nr, 0, 0, 0, 0, 0, 0), -ENOSYS);
+}
+
 static void test_six_args_and_casts(void **state)
 {
 	(void)state;
@@ -110,6 +127,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_native_dispatch),
+		cmocka_unit_test(test_runtime_number),
 		cmocka_unit_test(test_six_args_and_casts),
 		cmocka_unit_test(test_enosys_logged_once),
 		cmocka_unit_test(test_binary_table),

@@ -9,10 +9,17 @@
 #define TOK_NOP	       4
 #define TOK_END	       9
 
-static uint32_t be32(const uint8_t *p)
+/* One load and a byte swap (every boot walks the tree several times: a
+ * byte at a time this was a tenth of the instructions before main()). */
+static inline __attribute__((always_inline)) uint32_t be32(const uint8_t *p)
 {
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | p[3];
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
 }
 
 static uint64_t be64(const uint8_t *p)
@@ -161,9 +168,17 @@ int fdt_open(struct fdt *f, const void *blob, size_t max, uint32_t *bad_off,
  * the token counter only guard against misuse. */
 static uint32_t skip_name(const struct fdt *f, uint32_t off)
 {
-	const char *name = (const char *)f->blob + off + 4;
+	/* The next token starts at the word after the one that holds the
+	 * name's NUL, whatever the padding bytes are: a word at a time, not a
+	 * byte (every walk skips every node's name). fdt_open() checked that
+	 * a NUL comes before the end of the structure block. */
+	for (off += 4;; off += 4) {
+		uint32_t v;
 
-	return align4(off + 4 + (uint32_t)strlen(name) + 1);
+		__builtin_memcpy(&v, f->blob + off, sizeof(v));
+		if ((v - 0x01010101u) & ~v & 0x80808080u)
+			return off + 4;
+	}
 }
 
 int fdt_next_node(const struct fdt *f, int node, int *depth)
@@ -261,10 +276,10 @@ int fdt_path(const struct fdt *f, const char *path)
 		p++;
 	if (!*p)
 		return node;
+	size_t len = strcspn(p, "/");
+
 	for (int n = fdt_next_node(f, node, &depth); n >= 0;
 	     n = fdt_next_node(f, n, &depth)) {
-		size_t len = strcspn(p, "/");
-
 		if (depth <= level)
 			return -1; /* left the subtree matched so far */
 		if (depth != level + 1 ||
@@ -276,6 +291,7 @@ int fdt_path(const struct fdt *f, const char *path)
 			p++;
 		if (!*p)
 			return n;
+		len = strcspn(p, "/");
 	}
 	return -1;
 }

@@ -22,9 +22,12 @@ typedef struct {
 } sys_mutex_t;
 
 /* bounded ring of messages; `used` counts messages, `room` free slots */
+/* ring of `cap` slots (grown on demand up to `size`, the capacity lwIP asked
+ * for: most mailboxes - one per TCP connection - never hold more than a few
+ * messages) */
 struct uklwip_mbox {
 	void **ring;
-	unsigned size, head, count;
+	unsigned size, cap, head, count;
 	struct uk_semaphore used, room;
 };
 typedef struct uklwip_mbox *sys_mbox_t;

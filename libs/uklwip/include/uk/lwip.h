@@ -23,6 +23,7 @@
 #ifndef UK_LWIP_H
 #define UK_LWIP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -97,6 +98,34 @@ struct netif *uklwip_netif_get(unsigned i);
 uint32_t uklwip_isn_compute(const uint8_t key[16], uint64_t now_ns,
 			    uint32_t local_ip, uint16_t local_port,
 			    uint32_t remote_ip, uint16_t remote_port);
+
+/*
+ * TCP send-buffer memory (src/tcpmem.c, Linux's tcp_mem idea): all
+ * connections together hold at most a budget of unacknowledged bytes (a
+ * share of the heap, set at boot; less while the heap is short); over it a
+ * connection keeps what it has plus a floor of UKLWIP_TCP_SNDBUF_MIN bytes, and
+ * writes wait (EAGAIN) until acknowledgments free room.
+ */
+struct tcp_pcb;
+/* Set pcb's remaining send buffer from the budget; call with the core lock
+ * held before writing to it. */
+void uklwip_tcpmem_update(struct tcp_pcb *pcb);
+/* Unacknowledged bytes all connections hold (core lock held). */
+size_t uklwip_tcpmem_held(void);
+/* The budget in bytes (SIZE_MAX: no cap, before boot sets it). */
+size_t uklwip_tcpmem_budget(void);
+/* Set the budget from the heap's size (boot; tests). */
+void uklwip_tcpmem_init(size_t heap_bytes);
+/* The budget for a heap of heap_bytes: a share of it, at least
+ * UKLWIP_TCPMEM_MIN_BUDGET. */
+size_t uklwip_tcpmem_budget_for(size_t heap_bytes);
+/* Pure: the limit on the total when the heap has `avail` bytes free: the
+ * budget, or total + what is free above a reserve as large as the budget. */
+size_t uklwip_tcpmem_limit(size_t total, size_t budget, size_t avail);
+/* Pure: the send buffer left to a connection holding `held` bytes when all
+ * hold `total` against `limit`: up to TCP_SND_BUF - held, at least
+ * UKLWIP_TCP_SNDBUF_MIN - held, 0 when it holds that floor already. */
+uint32_t uklwip_tcpmem_room(uint32_t held, size_t total, size_t limit);
 
 #ifdef __cplusplus
 }

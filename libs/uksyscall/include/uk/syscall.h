@@ -58,10 +58,20 @@ long uk_syscall_enosys(long nr);
 /* The call's name ("read"), or NULL for a number Linux does not define. */
 const char *uk_syscall_name(long nr);
 
-/* Native dispatch; see above. */
+/* Native dispatch of call `n` whatever its value: uk_syscall6() with a
+ * number that is not a compile-time constant. */
+long uk_syscall_dispatch(long n, long a, long b, long c, long d, long e,
+			 long f);
+
+/* Native dispatch; see above. Only a constant number gets the switch
+ * inline (it folds to one call): any other call site shares
+ * uk_syscall_dispatch(), whose switch (about 10 KB with its jump table)
+ * would otherwise be copied into every one of them. */
 static inline __attribute__((always_inline)) long
 uk_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
+	if (!__builtin_constant_p(n))
+		return uk_syscall_dispatch(n, a, b, c, d, e, f);
 	switch (n) {
 #define UK_SYSCALL_CASE_(nr, name) \
 	case nr:                   \

@@ -21,6 +21,13 @@ static inline uint64_t ukarch_cycles(void)
 	return ukarch_cntvct();
 }
 
+/* ukarch_cycles()'s rate in Hz when the architecture states it, else 0:
+ * the generic timer's, from CNTFRQ_EL0. */
+static inline uint64_t ukarch_cycles_hz(void)
+{
+	return ukarch_cntfrq();
+}
+
 /* Hint that the caller spins. */
 static inline void ukarch_spin_hint(void)
 {

@@ -22,6 +22,13 @@ static inline uint64_t ukarch_cycles(void)
 	return ukarch_rdtsc();
 }
 
+/* ukarch_cycles()'s rate in Hz when the architecture states it, else 0
+ * (the TSC's needs calibrating against another clock). */
+static inline uint64_t ukarch_cycles_hz(void)
+{
+	return 0;
+}
+
 /* Hint that the caller spins. */
 static inline void ukarch_spin_hint(void)
 {
