@@ -51,8 +51,9 @@ FULL = QUICK + ["unit/scripting", "unit/type/list-2", "unit/type/list-3", "unit/
 
 # "unit: test name" -> why it fails on the image
 CLOCK = ("the kvm platform's wall clock is the CMOS RTC's whole seconds at boot, up to 1 s "
-         "behind the host's: an expiry 10 s ahead by the host's clock is up to 11 s ahead by "
-         "the guest's (fails when the guest is more than 0.5 s behind)")
+         "behind the host's (QEMU's RTC itself ticks from QEMU's start, not on the host's "
+         "seconds: docs/ports.md): an expiry 10 s ahead by the host's clock is up to 11 s "
+         "ahead by the guest's (fails when the guest is more than 0.5 s behind)")
 KNOWN_FAILURES = {
     "unit/type/string: Extended SET EXAT option": CLOCK,
     "unit/type/string: Extended SET PXAT option": CLOCK,
