@@ -44,6 +44,9 @@ NEEDED = {
 }
 # files (not commands) a group needs -> the Debian package that has them
 FILES = {
+    # the cross GCC's C library headers, for the aarch64 Linux test programs
+    # (elfrun's static-PIE); gcc-aarch64-linux-gnu only recommends them
+    "build-arm64": {"/usr/aarch64-linux-gnu/include/bits/wordsize.h": "libc6-dev-arm64-cross"},
     "deploy": {"/usr/lib/grub/i386-pc/boot.img": "grub-pc-bin",
                "/usr/lib/grub/x86_64-efi/multiboot2.mod": "grub-efi-amd64-bin",
                "/usr/share/ovmf/OVMF.fd": "ovmf"},
