@@ -6,8 +6,8 @@ checks the database; repeated.
   durability.py --image IMAGE [--fs ext2|9p] [--trials 50] [--machine M]
                 [--loop ARGS] [--check ARGS] [--seed N] [--keep]
 
-The app speaks a small protocol (tests/storage/apps/txnlog.c does, the
-sqlite app will): `APP loop FILE` prints "committed N" after transaction N
+The app speaks a small protocol (tests/storage/apps/txnlog.c does, and
+SQLite itself as examples/port-sqlite's sqlite-txn): `APP loop FILE` prints "committed N" after transaction N
 is durable (its fsync/fdatasync returned) and goes on forever, picking up
 where the database ends; `APP check FILE` verifies the whole database
 (sqlite: PRAGMA integrity_check) and prints "check: ok last=N" with the

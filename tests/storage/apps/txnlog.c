@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * txnlog: a stand-in for the sqlite durability test until the sqlite port
- * exists - the same protocol, a simpler database. tests/storage/durability.py
- * drives it (and will drive the sqlite app the same way).
+ * txnlog: the durability test's small database, next to SQLite itself
+ * (examples/port-sqlite's sqlite-txn) - the same protocol, a log whose every
+ * byte the check can account for. tests/storage/durability.py drives both.
  *
  *   txnlog loop FILE   recovers FILE (the last valid record), then commits
  *                      transactions forever: each appends a 512-byte record
