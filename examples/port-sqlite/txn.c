@@ -146,7 +146,8 @@ static int check(sqlite3 *db)
 	if (rc != SQLITE_DONE)
 		return fail(db, "integrity_check");
 	/* a database the loop never got to create its tables in is empty */
-	if (one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'txn'") == 0) {
+	if (one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'txn'") ==
+	    0) {
 		printf("check: ok last=0\n");
 		return 0;
 	}
@@ -191,15 +192,17 @@ int main(int argc, char *argv[])
 	sqlite3 *db = NULL;
 	int rc;
 
-	if (argc != 3 || (strcmp(argv[1], "loop") && strcmp(argv[1], "check"))) {
+	if (argc != 3 ||
+	    (strcmp(argv[1], "loop") && strcmp(argv[1], "check"))) {
 		printf("usage: sqlite-txn loop|check FILE\n");
 		return 2;
 	}
 	/* check never creates: a database that vanished is a failure */
-	rc = sqlite3_open_v2(argv[2], &db,
-			     SQLITE_OPEN_READWRITE |
-				     (argv[1][0] == 'l' ? SQLITE_OPEN_CREATE : 0),
-			     NULL);
+	rc = sqlite3_open_v2(
+		argv[2], &db,
+		SQLITE_OPEN_READWRITE |
+			(argv[1][0] == 'l' ? SQLITE_OPEN_CREATE : 0),
+		NULL);
 	if (rc != SQLITE_OK) {
 		printf("check: FAIL opening %s: %s\n", argv[2],
 		       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
