@@ -207,7 +207,8 @@ err_t sys_mbox_new(sys_mbox_t *mbox, int size)
 	mb = calloc(1, sizeof(*mb));
 	if (!mb)
 		return ERR_MEM;
-	mb->cap = (unsigned)size < MBOX_FIRST_CAP ? (unsigned)size : MBOX_FIRST_CAP;
+	mb->cap = (unsigned)size < MBOX_FIRST_CAP ? (unsigned)size
+						  : MBOX_FIRST_CAP;
 	mb->ring = calloc(mb->cap, sizeof(void *));
 	if (!mb->ring) {
 		free(mb);
