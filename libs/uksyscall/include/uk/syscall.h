@@ -63,6 +63,19 @@ const char *uk_syscall_name(long nr);
 long uk_syscall_dispatch(long n, long a, long b, long c, long d, long e,
 			 long f);
 
+/* The switch both dispatchers are: each listed number to its
+ * implementation with the arguments a..f in scope, anything else to
+ * uk_syscall_enosys(). */
+#define UK_SYSCALL_CASE_(nr, name) \
+	case nr:                   \
+		return uk_syscall_r_##name(a, b, c, d, e, f);
+#define UK_SYSCALL_SWITCH_(n)                     \
+	switch (n) {                              \
+		UK_SYSCALL_LIST(UK_SYSCALL_CASE_) \
+	default:                                  \
+		return uk_syscall_enosys(n);      \
+	}
+
 /* Native dispatch; see above. Only a constant number gets the switch
  * inline (it folds to one call): any other call site shares
  * uk_syscall_dispatch(), whose switch (about 10 KB with its jump table)
@@ -72,15 +85,7 @@ uk_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
 	if (!__builtin_constant_p(n))
 		return uk_syscall_dispatch(n, a, b, c, d, e, f);
-	switch (n) {
-#define UK_SYSCALL_CASE_(nr, name) \
-	case nr:                   \
-		return uk_syscall_r_##name(a, b, c, d, e, f);
-		UK_SYSCALL_LIST(UK_SYSCALL_CASE_)
-#undef UK_SYSCALL_CASE_
-	default:
-		return uk_syscall_enosys(n);
-	}
+	UK_SYSCALL_SWITCH_(n)
 }
 
 /* --- work on the way out of a call (signals) ----------------------------- */
