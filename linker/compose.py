@@ -14,7 +14,8 @@ Writes, next to --out:
 Function names for crash reports are embedded in the image (.uk_symtab) by a
 second link that adds a table built from the first; addresses of code do not
 move between the two links (the table sits after all code), and the composer
-checks that.
+checks that. LTO runs once: the second link reuses its output (see "one LTO,
+two links" below).
 
 Python 3 standard library only.
 """
@@ -441,6 +442,76 @@ def libgcc_symbols(cc):
     return _LIBGCC_SYMS[key]
 
 
+# ------------------------------------------------------- one LTO, two links
+# The second link (the symbol table's, see the top) must not redo LTO: its
+# code generation is most of an image's build time (40 s of sqlite3's 41).
+# With GCC the first link runs ltokeep.py as lto-wrapper, which keeps the
+# objects LTO produced; the second is an ordinary link of those and of the
+# objects the first took that were not LTO's (assembly, libmusl-nolto,
+# libgcc), read from its map. With clang, lld's ThinLTO cache does the same.
+# Either way the composer checks that the code did not move and otherwise
+# links with LTO again.
+def lto_keeper(cc, tmp):
+    """(-B flags, environment, directory) that make this gcc's LTO keep its
+    output objects, or None when its lto-wrapper is not found."""
+    real = subprocess.run(cc + ["-print-prog-name=lto-wrapper"], capture_output=True,
+                          text=True).stdout.strip()
+    if not os.path.isabs(real) or not os.access(real, os.X_OK):
+        return None
+    bindir, keepdir = os.path.join(tmp, "ltobin"), os.path.join(tmp, "lto")
+    os.makedirs(bindir)
+    os.makedirs(keepdir)
+    shim = os.path.join(bindir, "lto-wrapper")
+    keeper = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ltokeep.py")
+    with open(shim, "w") as f:
+        f.write(f"#!/bin/sh\nexec '{sys.executable}' '{keeper}' \"$@\"\n")
+    os.chmod(shim, 0o755)
+    env = dict(os.environ, UNIKIT_REAL_LTO_WRAPPER=real, UNIKIT_LTO_KEEP=keepdir)
+    return ["-B" + bindir + os.sep], env, keepdir
+
+
+def map_members(mapfile):
+    """The archive members a GNU ld link took, in the order it took them."""
+    with open(mapfile, errors="replace") as f:
+        text = f.read()
+    head = "Archive member included to satisfy reference by file (symbol)\n"
+    if head not in text:
+        return []
+    part = re.split(r"\n\n(?=[A-Z])", text.split(head, 1)[1], 1)[0]
+    # a member at the line's start, the reason indented after it
+    return [line.split()[0] for line in part.splitlines() if line and not line[0].isspace()]
+
+
+def is_lto_object(path):
+    return any(s.get("name", "").startswith((".gnu.lto_", ".gnu.debuglto_"))
+               for s in Elf(path).sections)
+
+
+def kept_inputs(keeper, mapfile, cc):
+    """The second link's inputs: the kept LTO output, then the first link's
+    non-LTO members; None when they cannot be named (no kept list, a member
+    of an archive that is not thin other than libgcc's)."""
+    listing = os.path.join(keeper[2], "list")
+    if not os.path.isfile(listing):
+        return None
+    with open(listing) as f:
+        kept = [line.strip() for line in f if line.strip()]
+    libgcc = subprocess.run(cc + ["-print-libgcc-file-name"], capture_output=True,
+                            text=True).stdout.strip()
+    plain = []
+    for m in map_members(mapfile):
+        if m.endswith(")"):
+            if m.startswith(libgcc + "("):
+                continue  # -lgcc again
+            return None
+        try:
+            if not is_lto_object(m):
+                plain.append(m)
+        except (OSError, ComposeError):
+            return None
+    return kept + plain
+
+
 def write_generated(tmp, app_name, blob, main_stack=None):
     blob_path = os.path.join(tmp, "symtab.bin")
     with open(blob_path, "wb") as f:
@@ -479,7 +550,7 @@ def compose(a):
     # -L first: ld resolves the script's INCLUDEs while reading -T.
     ldflags = ["-nostdlib", "-static"] + (["-no-pie"] if a.toolchain == "gcc" else []) + [
                "-Wl,-L," + os.path.dirname(os.path.abspath(a.script)), "-Wl,-T," + a.script,
-               "-Wl,--gc-sections", "-Wl,-Map," + mapf, "-Wl,--build-id=none",
+               "-Wl,--gc-sections", "-Wl,--build-id=none",
                "-Wl,-z,max-page-size=4096", "-Wl,-z,noexecstack"]
     if a.toolchain == "clang":
         ldflags += ["-fuse-ld=lld"]
@@ -490,14 +561,36 @@ def compose(a):
 
     with tempfile.TemporaryDirectory(prefix="unikit-compose-") as tmp:
         libgcc_refs = []
+        first_map = os.path.join(tmp, "first.map")
+        keeper = None
+        if a.symbols and a.lto and not a.relink_lto:
+            if a.toolchain == "gcc":
+                keeper = lto_keeper(cc, tmp)
+            else:
+                # lld caches ThinLTO's code generation: the second link
+                # finds every module's code there
+                lto = lto + ["-Wl,--thinlto-cache-dir=" + os.path.join(tmp, "thinlto")]
 
-        def link(blob):
+        def link(blob, inputs=None, mapfile=mapf):
+            """Link with LTO (inputs None) or, given the objects a kept LTO
+            produced, without."""
             asm = write_generated(tmp, a.app_name, blob, a.main_stack_size)
             obj = os.path.join(tmp, "generated.o")
             run(cc + ["-c", asm, "-o", obj], "assembling the generated table")
-            cmd = cc + cflags + lto + ldflags + ["-o", dbg] + objs + [obj, "-lgcc"]
+            env = None
+            if inputs is not None:
+                cmd = cc + cflags + ["-fno-lto"] + ldflags + ["-Wl,-Map," + mapfile, "-o", dbg] + \
+                    inputs + [obj, "-lgcc"]
+            else:
+                cmd = cc + cflags + lto + ldflags + ["-Wl,-Map," + mapfile, "-o", dbg] + objs + \
+                    [obj, "-lgcc"]
+                if keeper and mapfile == first_map:
+                    flags, env, keepdir = keeper
+                    cmd = cmd[:len(cc)] + flags + cmd[len(cc):]
+                    for f in os.listdir(keepdir):
+                        os.unlink(os.path.join(keepdir, f))
             p = subprocess.run(cmd + [f"-Wl,-u,{s}" for s in libgcc_refs],
-                               capture_output=True, text=True)
+                               capture_output=True, text=True, env=env)
             missing = set(re.findall(r"undefined reference to `([^']+)'", p.stderr))
             if p.returncode != 0 and missing and len(libgcc_refs) < 200 and \
                     missing <= libgcc_symbols(cc) and not missing & set(libgcc_refs):
@@ -508,22 +601,40 @@ def compose(a):
                 # with -u, which pulls exactly those members in (again if
                 # a new link names more)
                 libgcc_refs.extend(sorted(missing))
-                return link(blob)
+                return link(blob, inputs, mapfile)
             if p.returncode != 0:
                 raise ComposeError(f"linking {os.path.basename(out)} failed "
                                    f"({' '.join(cmd)}):\n{p.stdout}{p.stderr}")
             return Elf(dbg)
 
-        elf = link(b"")
-        if a.symbols:
+        if not a.symbols:
+            link(b"")
+        else:
+            elf = link(b"", mapfile=first_map)
             blob = build_symtab(elf)
             first = text_fingerprint(elf)
-            elf = link(blob)
+            inputs = kept_inputs(keeper, first_map, cc) if keeper else None
+            try:
+                elf = link(blob, inputs)
+                same = text_fingerprint(elf) == first and build_symtab(elf) == blob
+            except ComposeError as e:
+                if inputs is None:
+                    raise
+                same, why = False, str(e).splitlines()[-1]
+            else:
+                why = "its code differs from the first link's"
+            if inputs is not None and not same:
+                print(f"compose.py: note: the second link of {os.path.basename(out)} from the "
+                      f"kept LTO output failed ({why}); linking with LTO again",
+                      file=sys.stderr)
+                inputs = None
+                elf = link(blob)
             if text_fingerprint(elf) != first:
                 raise ComposeError("code moved between the two links; the embedded "
                                    "symbol table would be wrong (report this bug)")
             if build_symtab(elf) != blob:
                 raise ComposeError("symbol table changed between links (report this bug)")
+        elf = Elf(dbg)
 
     if a.raw:
         # a boot protocol that loads a flat file (the Linux arm64 Image):
@@ -565,6 +676,9 @@ def main(argv=None):
     p.add_argument("--no-lto", dest="lto", action="store_false")
     p.add_argument("--lib", action="append", default=[], metavar="ARCHIVE",
                    help="an archive linked without --whole-archive (members on demand), after the others")
+    p.add_argument("--relink-lto", action="store_true",
+                   help="run LTO again in the second link instead of reusing the first's output "
+                        "(slower; the same image: tests/cli/compose_check.py compares them)")
     p.add_argument("--no-symbols", dest="symbols", action="store_false",
                    help="do not embed function names for crash reports")
     p.add_argument("--print-size", action="store_true")

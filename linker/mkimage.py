@@ -103,6 +103,7 @@ def make(a):
             argv.append("--raw")
         for o in ordinary:
             argv += ["--lib", o]
+        argv += a.compose_arg
         argv += archives
         rc = compose.main(argv)
         if rc:
@@ -133,6 +134,8 @@ def main(argv=None):
     p.add_argument("--platforms", default="", help="only these platforms (comma-separated)")
     p.add_argument("--main-stack-size", metavar="SIZE",
                    help="main()'s stack in these images (8M, 512K; default: the option main_stack_size)")
+    p.add_argument("--compose-arg", action="append", default=[], metavar="ARG",
+                   help="pass ARG to compose.py for every image (--compose-arg=--relink-lto)")
     p.add_argument("out", help="NAME.images: the manifest to write; images go next to it")
     p.add_argument("archives", nargs="+", help="the app's archive, then its own libraries")
     a = p.parse_args(argv)
