@@ -10,7 +10,7 @@ import sys
 import time
 
 from . import ROOT, check, debug, fuzz, new, package, pool, run, size, sources, targets
-from .build import app_build, app_configure, build, builddir, configure, is_app_dir, run_checked
+from .build import app_build, app_configure, build, configure, is_app_dir, run_checked
 from .errors import UserError, say
 from .host import NEEDED, SETUP_GROUPS, apt_line, missing_packages, require
 from .initrd import cpio_newc
@@ -77,7 +77,6 @@ def cmd_test(a):
     if a.dir:
         return cmd_test_app(a)
     require("build", "run", "clang", "lint")
-    rc = 0
     # each phase's time, printed as it ends: what CI's time budget is spent on
     clock = [time.monotonic()]
 
@@ -86,15 +85,35 @@ def cmd_test(a):
         say(f"{what}: {now - clock[0]:.0f} s")
         clock[0] = now
 
+    # A build that fails does not stop the others: its suites are not run,
+    # it counts as a failure, and the next build still tells what it can.
+    broken, codes = [], []
+
+    def build_and_test(label, toolchain, make_dir, what, suite_args):
+        """Configure and build one directory, run `what` of it; the directory,
+        or None when it could not be built."""
+        try:
+            d = make_dir()
+            say(f"building ({toolchain}) ...")
+            run_checked(["ninja", "-C", d], "ninja", quiet=True)
+        except UserError as e:
+            say(f"the {label} build FAILED ({e}); its tests are not run, the other builds go on")
+            broken.append(label)
+            lap(f"{label} build")
+            return None
+        lap(f"{label} build")
+        say(f"running {what} of the {label} build")
+        t = subprocess.run(["meson", "test", "-C", d, "--print-errorlogs", "--num-processes", "2"]
+                           + suite_args)
+        codes.append(t.returncode)
+        lap(f"{label} tests")
+        return d
+
     # CI treats warnings as errors.
-    bdir = configure("gcc", options=["werror=true", "libc=musl"])
-    say("building (gcc) ...")
-    run_checked(["ninja", "-C", bdir], "ninja", quiet=True)
-    lap("gcc build")
-    say("running every suite of the gcc build: unit, sanitize, boot, cli, standalone, lint")
-    t = subprocess.run(["meson", "test", "-C", bdir, "--print-errorlogs", "--num-processes", "2"] + a.meson_args)
-    rc |= t.returncode
-    lap("gcc suites")
+    dirs = [build_and_test("gcc", "gcc",
+                           lambda: configure("gcc", options=["werror=true", "libc=musl"]),
+                           "every suite (unit, sanitize, boot, posix, cli, standalone, lint)",
+                           list(a.meson_args))]
     # the second and third builds run the boot suite only: the ports
     # (examples/port-*) are tested in the gcc build (their LTO links are most
     # of a build's time, and CI has 45 minutes) and the native unit tests are
@@ -105,30 +124,19 @@ def cmd_test(a):
         + " the boot suite without the ports (-Dports=false; `unikit bench ports` builds them "
         "with both libcs) and without building the native unit tests again "
         "(-Dunit_tests=false: the gcc build ran them)")
+    boot = ["--suite", "boot"]
     if not a.gcc_only:
-        cdir = configure("clang", options=quick + ["libc=musl"])
-        say("building (clang + lld) ...")
-        run_checked(["ninja", "-C", cdir], "ninja", quiet=True)
-        lap("clang build")
-        say("running the boot suite of the clang build")
-        t = subprocess.run(["meson", "test", "-C", cdir, "--print-errorlogs", "--suite", "boot",
-                            "--num-processes", "2"])
-        rc |= t.returncode
-        lap("clang boot suite")
+        dirs.append(build_and_test("clang", "clang + lld",
+                                   lambda: configure("clang", options=quick + ["libc=musl"]),
+                                   "the boot suite", boot))
     # newlib, the other libc: its own build directory, the boot suite
-    ndir = configure("gcc", variant="-newlib", options=quick + ["libc=newlib"])
-    say("building (gcc, newlib) ...")
-    run_checked(["ninja", "-C", ndir], "ninja", quiet=True)
-    lap("newlib build")
-    say("running the boot suite of the newlib build")
-    t = subprocess.run(["meson", "test", "-C", ndir, "--print-errorlogs", "--suite", "boot",
-                        "--num-processes", "2"])
-    rc |= t.returncode
-    lap("newlib boot suite")
+    dirs.append(build_and_test("newlib", "gcc, newlib",
+                               lambda: configure("gcc", variant="-newlib", options=quick + ["libc=newlib"]),
+                               "the boot suite", boot))
     # the other architectures of the targets table: each its own build
     # directory (build/aarch64-gcc) and its boot suite; without the cross
     # compiler or the QEMU the suite is skipped, with the reason
-    arch_dirs, skips = [], []
+    skips = []
     for arch in ARCHES:
         if arch == "x86_64":
             continue
@@ -140,18 +148,13 @@ def cmd_test(a):
                           f"{' '.join(sorted(set(pkgs)))}; ./unikit setup installs them)"))
             continue
         # quick, as the clang and newlib builds (CI time)
-        adir = configure("gcc", arch=arch, options=quick + ["libc=musl"])
-        say(f"building (gcc, {arch}) ...")
-        run_checked(["ninja", "-C", adir], "ninja", quiet=True)
-        lap(f"{arch} build")
-        say(f"running the boot suite of the {arch} build")
-        t = subprocess.run(["meson", "test", "-C", adir, "--print-errorlogs", "--suite", "boot",
-                            "--num-processes", "2"])
-        rc |= t.returncode
-        lap(f"{arch} boot suite")
-        arch_dirs.append(adir)
-    passed, failed = 0, 0
-    for d in [bdir, ndir] + ([] if a.gcc_only else [builddir("clang")]) + arch_dirs:
+        dirs.append(build_and_test(arch, f"gcc, {arch}",
+                                   lambda arch=arch: configure("gcc", arch=arch,
+                                                               options=quick + ["libc=musl"]),
+                                   "the boot suite", boot))
+    rc = 1 if any(codes) or broken else 0
+    passed, failed = 0, len(broken)
+    for d in [d for d in dirs if d]:
         try:
             p, f, sk = read_testlog(os.path.join(d, "meson-logs", "testlog.json"))
         except (OSError, ValueError) as e:
@@ -165,6 +168,8 @@ def cmd_test(a):
     for l in lines:
         print(l)
     rc |= bad
+    if broken:
+        say(f"builds that failed: {' '.join(broken)}")
     say("all tests passed" if rc == 0 and not failed else "some tests FAILED (see above)")
     print(f"test: {passed} passed, {failed} failed, {skipped} skipped")
     return 1 if rc or failed else 0
