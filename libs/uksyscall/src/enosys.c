@@ -61,16 +61,44 @@ long uk_syscall_enosys(long nr)
 	return -ENOSYS;
 }
 
-#define WEAK_(nr, name)                                 \
-	__attribute__((weak)) long uk_syscall_r_##name( \
-		long a0 __attribute__((unused)),        \
-		long a1 __attribute__((unused)),        \
-		long a2 __attribute__((unused)),        \
-		long a3 __attribute__((unused)),        \
-		long a4 __attribute__((unused)),        \
-		long a5 __attribute__((unused)))        \
-	{                                               \
-		return uk_syscall_enosys(nr);           \
+/* The platform's and ukboot's, declared here because uksyscall sits below
+ * both (<uk/plat/halt.h>, <uk/exit.h>); weak: the native tests have
+ * neither. */
+void ukplat_exit(int status) __attribute__((noreturn));
+void uk_exit_hooks_run(void);
+#pragma weak ukplat_exit
+#pragma weak uk_exit_hooks_run
+
+enum {
+#define NR_(nr, name) NR_##name = nr,
+	UK_SYSCALL_LIST(NR_)
+#undef NR_
+};
+
+/* exit and exit_group without posixprocess: the image is the process, and
+ * its exit ends the image (musl's _Exit would otherwise call them forever),
+ * after the exit hooks, as posixprocess' own exit_group does. */
+static long exit_default(long nr, long status)
+{
+	if (!ukplat_exit)
+		return uk_syscall_enosys(nr);
+	if (uk_exit_hooks_run)
+		uk_exit_hooks_run();
+	ukplat_exit((int)(status & 0xff));
+}
+
+#define WEAK_(nr, name)                                       \
+	__attribute__((weak)) long uk_syscall_r_##name(       \
+		long a0 __attribute__((unused)),              \
+		long a1 __attribute__((unused)),              \
+		long a2 __attribute__((unused)),              \
+		long a3 __attribute__((unused)),              \
+		long a4 __attribute__((unused)),              \
+		long a5 __attribute__((unused)))              \
+	{                                                     \
+		if ((nr) == NR_exit || (nr) == NR_exit_group) \
+			return exit_default(nr, a0);          \
+		return uk_syscall_enosys(nr);                 \
 	}
 UK_SYSCALL_LIST(WEAK_)
 #undef WEAK_

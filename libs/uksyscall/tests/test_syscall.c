@@ -102,6 +102,30 @@ static void test_enosys_logged_once(void **state)
 	assert_int_equal(uk_syscall6(-1, 0, 0, 0, 0, 0, 0), -ENOSYS);
 }
 
+/* exit_group with no implementation linked (no posixprocess): the image
+ * ends, after the exit hooks (ukboot's, doubled here) */
+static int hooks_ran;
+void uk_exit_hooks_run(void);
+void uk_exit_hooks_run(void)
+{
+	hooks_ran++;
+}
+
+static void test_exit_without_process(void **state)
+{
+	jmp_buf j;
+
+	(void)state;
+	plat_exit_jmp = &j;
+	if (!setjmp(j)) {
+		uk_syscall_call(exit_group, 0x103);
+		fail_msg("exit_group returned");
+	}
+	plat_exit_jmp = NULL;
+	assert_int_equal(plat_exit_status, 3); /* the low 8 bits, as Linux */
+	assert_int_equal(hooks_ran, 1);
+}
+
 long uk_syscall_binary(long nr, long a0, long a1, long a2, long a3, long a4,
 		       long a5);
 extern const uk_syscall_fn_t uk_syscall_table[UK_SYSCALL_MAX_NR];
@@ -131,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_six_args_and_casts),
 		cmocka_unit_test(test_enosys_logged_once),
 		cmocka_unit_test(test_binary_table),
+		cmocka_unit_test(test_exit_without_process),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
