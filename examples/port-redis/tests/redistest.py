@@ -313,18 +313,25 @@ def bad_conf(a, uk):
 
 def shutdown(uk, ns, g, how, timeout):
     """SHUTDOWN SAVE|NOSAVE; the guest's exit status, or None if it runs on.
-    redis-cli waits for the connection to close, which a guest that powers
-    off never does (no FIN): it is stopped once the guest is gone."""
+    redis-cli waits for the connection to close: the image's exit must
+    close it as a process' exit does (the FIN; <uk/exit.h>), so redis-cli
+    ends by itself, with status 0."""
     cli = ns.popen(["redis-cli", "-h", uk.netns.GUEST_IP, "SHUTDOWN", how],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t0 = time.monotonic()
     while g.proc.poll() is None and time.monotonic() - t0 < timeout:
         time.sleep(0.2)
-    if cli.poll() is None:
+    try:
+        cli_status = cli.wait(5)
+    except subprocess.TimeoutExpired:
         cli.kill()
         cli.wait()
+        cli_status = None
     if g.proc.poll() is None:
         return None
+    if cli_status != 0:
+        return ("redis-cli still waiting 5 s after the guest exited (no FIN)"
+                if cli_status is None else f"redis-cli exited with {cli_status}")
     try:
         return uk.qemu.decode_qemu_status(g.proc.returncode, g.text(), "")
     except Exception as e:  # noqa: BLE001 - reported by the caller

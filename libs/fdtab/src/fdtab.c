@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/exit.h>
 #include <uk/fdtab.h>
 #include <uk/syscall.h>
 
@@ -239,6 +240,18 @@ void uk_fdtab_close_on_exec(void)
 		if (tab[fd].f && (tab[fd].fdflags & UK_FD_CLOEXEC))
 			uk_syscall_call(close, fd);
 }
+
+/* The image ends as a process does: its descriptors are closed through the
+ * ordinary path, so a socket hands its last data and its FIN to the network
+ * stack (whose own exit hook then waits for them to leave) and a file's
+ * locks go. */
+static void fdtab_exit(void)
+{
+	for (unsigned fd = 0; fd < tab_cap; fd++)
+		if (tab[fd].f)
+			uk_syscall_call(close, fd);
+}
+UK_EXIT_HOOK(fdtab_exit, UK_EXIT_FDS);
 
 /* A descriptor's reference to `f` goes (close, or dup2/dup3 over it). */
 static void fd_closed(struct uk_file *f)

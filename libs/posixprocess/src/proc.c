@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/exit.h>
 #include <uk/fdtab.h>
 #include <uk/mmap.h>
 #include <uk/plat/halt.h>
@@ -27,6 +28,7 @@
 #include <uk/syscall.h>
 #include "signal_impl.h"
 
+#pragma weak uk_exit_hooks_run /* ukboot: absent in the native tests */
 #pragma weak uk_thread_current
 #pragma weak uk_thread_exit
 #pragma weak uk_waitq_wait_intr
@@ -413,7 +415,10 @@ void pp_process_exit(struct pp_process *p, int status)
 	struct uk_thread *t = pp_current();
 
 	if (p == &pp_init_process || !uk_thread_current || !t->sched) {
-		/* the image's process: the image ends */
+		/* the image's process: the image ends, after what a process'
+		 * exit does for its descriptors and connections */
+		if (uk_exit_hooks_run)
+			uk_exit_hooks_run();
 		ukplat_exit((status & 0x7f) ? 128 + (status & 0x7f)
 					    : (status >> 8) & 0xff);
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <uk/argparse.h>
 #include <uk/boot.h>
+#include <uk/exit.h>
 #include <uk/init.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat/halt.h>
@@ -33,6 +34,7 @@
 int main();
 
 extern const uk_init_func_t __uk_inittab_start[], __uk_inittab_end[];
+extern const uk_exit_func_t __uk_exittab_start[], __uk_exittab_end[];
 typedef void (*uk_ctor_func_t)(void);
 extern const uk_ctor_func_t __init_array_start[], __init_array_end[];
 
@@ -65,6 +67,17 @@ static int run_inittab(void)
 		}
 	}
 	return 0;
+}
+
+void uk_exit_hooks_run(void)
+{
+	static int ran;
+
+	if (ran++)
+		return;
+	for (const uk_exit_func_t *f = __uk_exittab_start; f < __uk_exittab_end;
+	     f++)
+		(*f)();
 }
 
 /*
@@ -415,6 +428,9 @@ int ukboot_run(const char *cmdline, size_t len, int *status)
 		*status = ukboot_call_on_stack(ctors_and_main, argc, argv, top);
 	else
 		*status = ctors_and_main(argc, argv);
+	/* main() returned without a libc exit() (that one runs them from
+	 * exit_group) */
+	uk_exit_hooks_run();
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <uk/boot.h>
+#include <uk/exit.h>
 #include <uk/init.h>
 #include <uk/plat/bootinfo.h>
 #include <uk/plat_doubles.h>
@@ -52,6 +53,20 @@ const uk_init_func_t test_inittab_start[] = {early, lib, late};
 extern const uk_init_func_t test_inittab_end[];
 __asm__(".globl test_inittab_end\n.set test_inittab_end, test_inittab_start + "
 	"24");
+
+/* Exit hooks, as sorted by priority: after main(), once per image */
+static void exit_fds(void)
+{
+	strcat(trace, "X");
+}
+static void exit_net(void)
+{
+	strcat(trace, "Y");
+}
+const uk_exit_func_t test_exittab_start[] = {exit_fds, exit_net};
+extern const uk_exit_func_t test_exittab_end[];
+__asm__(".globl test_exittab_end\n.set test_exittab_end, test_exittab_start + "
+	"16");
 
 typedef void (*ctor_t)(void);
 const ctor_t test_ctors_start[] = {ctor};
@@ -137,7 +152,11 @@ static void test_order_and_status(void **s)
 	(void)s;
 	int st = -1;
 	assert_int_equal(boot("a 'b c'", &st), 0);
-	assert_string_equal(trace, "ELZCM");
+	/* the exit hooks after main() returned (the first boot of this
+	 * process: they run once) */
+	assert_string_equal(trace, "ELZCMXY");
+	uk_exit_hooks_run();
+	assert_string_equal(trace, "ELZCMXY");
 	assert_int_equal(st, 7);
 	assert_int_equal(got_argc, 3);
 	assert_string_equal(got_argv[0], "app");

@@ -1,8 +1,12 @@
 /* A TCP echo server: one connection at a time, echoes until the client
- * closes. The port is the first argument (default 7). */
+ * closes. The port is the first argument (default 7). A connection whose
+ * first bytes are "QUIT\n" gets "bye\n" and the server exits at once,
+ * leaving that connection and the listening socket open: the exit closes
+ * them, as a process' exit does (the client must see the FIN). */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,9 +32,15 @@ int main(int argc, char *argv[])
 			perror("echoserver: accept");
 			continue;
 		}
-		while ((n = read(c, buf, sizeof(buf))) > 0)
+		while ((n = read(c, buf, sizeof(buf))) > 0) {
+			if (n == 5 && !memcmp(buf, "QUIT\n", 5)) {
+				if (write(c, "bye\n", 4) != 4)
+					perror("echoserver: write");
+				exit(0);
+			}
 			if (write(c, buf, n) != n)
 				break;
+		}
 		close(c);
 	}
 }
