@@ -28,7 +28,9 @@ static struct ukplat_bootinfo bootinfo;
 static struct fdt fdt;
 const struct fdt *kvm_arm64_fdt;
 #define KVM_CMDLINE_CAP (64u << 10)
-static char cmdline[KVM_CMDLINE_CAP];
+/* written before it is read: not cleared at entry (.uk_noinit) */
+static char cmdline[KVM_CMDLINE_CAP]
+	__attribute__((section(".bss.uk_noinit.cmdline")));
 /* Device trees larger than this are refused (Linux's limit too). */
 #define FDT_MAX_SIZE (2u << 20)
 #define MEM_ENTRIES  16
