@@ -26,14 +26,16 @@
 
 static volatile uint8_t *uart;
 static int uart_dead;
-static int onlcr = 1; /* a serial terminal needs CR LF until told not to */
+/* a serial terminal needs CR LF until told not to (kept as its opposite:
+ * zero-initialised, so that an image needs no .data for it) */
+static int no_onlcr;
 /* input that arrived before the FIFOs were switched on (console_init) */
 static char early[64];
 static unsigned early_len, early_pos;
 
 void ukplat_console_set_onlcr(int on)
 {
-	onlcr = on != 0;
+	no_onlcr = !on;
 }
 
 static void put(char c)
@@ -55,7 +57,7 @@ size_t ukplat_console_write(const char *buf, size_t len)
 	if (!uart || uart_dead)
 		return 0;
 	for (i = 0; i < len && !uart_dead; i++) {
-		if (buf[i] == '\n' && onlcr)
+		if (buf[i] == '\n' && !no_onlcr)
 			put('\r');
 		put(buf[i]);
 	}
