@@ -329,20 +329,27 @@ uint64_t __nolibc_f128_to_f64(uint64_t hi, uint64_t lo)
 				: 0);
 	if (e == 0) /* zero, or far below the smallest double */
 		return sign;
-	/* the 113-bit significand, and the double's biased exponent */
-	unsigned __int128 sig =
-		((unsigned __int128)(mhi | ((uint64_t)1 << 48)) << 64) | lo;
+	/* the 113-bit significand is h:lo (h: 49 bits); the double's biased
+	 * exponent */
+	uint64_t h = mhi | ((uint64_t)1 << 48), q, round, sticky;
 	int de = e - 16383 + 1023;
 	if (de >= 0x7ff)
 		return sign | ((uint64_t)0x7ff << 52);
-	/* keep 53 bits (fewer for a subnormal result), round half to even */
+	/* keep 53 bits (fewer for a subnormal result), round half to even:
+	 * 64-bit shifts only (no libgcc calls) */
 	int sh = 60 + (de > 0 ? 0 : 1 - de);
 	if (sh > 114)
 		return sign;
-	uint64_t q = (uint64_t)(sig >> sh);
-	unsigned __int128 rest = sig & ((((unsigned __int128)1) << sh) - 1);
-	unsigned __int128 half = ((unsigned __int128)1) << (sh - 1);
-	q += rest > half || (rest == half && (q & 1));
+	if (sh <= 64) {
+		q = sh == 64 ? h : (h << (64 - sh)) | (lo >> sh);
+		round = (lo >> (sh - 1)) & 1;
+		sticky = lo & (((uint64_t)1 << (sh - 1)) - 1);
+	} else {
+		q = h >> (sh - 64);
+		round = (h >> (sh - 65)) & 1;
+		sticky = (h & (((uint64_t)1 << (sh - 65)) - 1)) | lo;
+	}
+	q += round && (sticky || (q & 1));
 	/* a carry out of the significand moves into the exponent, up to
 	 * infinity */
 	return sign | (de > 0 ? ((uint64_t)(de - 1) << 52) + q : q);
