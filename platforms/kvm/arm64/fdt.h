@@ -76,8 +76,10 @@ enum fdt_compat {
 struct fdt_boot {
 	/* the first node of each compatible (node -1: none) */
 	struct fdt_dev first[FDT_NR_COMPAT];
-	/* every PL011 and virtio-mmio node, up to the array's size; *_more
-	 * when there were more */
+	/* every PL011 and virtio-mmio node, up to the array's size (PL011s
+	 * past the fourth are not kept: a stdout-path naming one gets the
+	 * first; virtio_more says there were more transports, and devices.c
+	 * then walks the tree) */
 	struct fdt_dev uart[FDT_MAX_UARTS], virtio[FDT_MAX_VIRTIO];
 	uint8_t nr_uart, nr_virtio, virtio_more;
 	/* "reg" of the enabled nodes whose device_type is "memory" */
