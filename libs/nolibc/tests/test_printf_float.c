@@ -244,6 +244,83 @@ static void test_hash_g(void **state)
 	       123.456789, 3.0);
 }
 
+#if defined(__x86_64__) && defined(__SIZEOF_FLOAT128__)
+uint64_t __nolibc_f128_to_f64(uint64_t hi, uint64_t lo);
+
+/* One binary128 value: nolibc's conversion against the compiler's. */
+static void check_f128(uint64_t hi, uint64_t lo)
+{
+	__float128 q;
+	uint64_t w[2] = {lo, hi}, want, got;
+	double d;
+
+	memcpy(&q, w, sizeof(q));
+	d = (double)q;
+	memcpy(&want, &d, sizeof(want));
+	got = __nolibc_f128_to_f64(hi, lo);
+	if (isnan(d)) {
+		memcpy(&d, &got, sizeof(d));
+		assert_true(isnan(d));
+		assert_int_equal(got >> 63, want >> 63);
+		return;
+	}
+	if (got != want)
+		fail_msg("binary128 %016llx%016llx: %016llx, want %016llx",
+			 (unsigned long long)hi, (unsigned long long)lo,
+			 (unsigned long long)got, (unsigned long long)want);
+}
+
+/* %Lf on aarch64, where long double is binary128: the conversion to double
+ * (checked here on x86_64's __float128), at the edges of the double range,
+ * the rounding ties, and at random. */
+static void test_f128_to_f64(void **state)
+{
+	(void)state;
+	/* exponents around the double's normal and subnormal range, each with
+	 * significands that round down, tie (both parities), round up */
+	static const uint64_t mhi[] = {0, 1, 0xffffffffffffull,
+				       0x800000000000ull, 0x7fffffffffffull};
+	static const uint64_t mlo[] = {0,
+				       1,
+				       0x0800000000000000ull,
+				       0x1800000000000000ull,
+				       0x0800000000000001ull,
+				       0x07ffffffffffffffull,
+				       0xf000000000000000ull,
+				       0xffffffffffffffffull};
+	for (int e = 0; e < 0x8000; e++) {
+		if (e > 16383 - 1100 && e < 16383 - 1000)
+			; /* the subnormal edge: every exponent */
+		else if (e > 16383 + 1000 && e < 16383 + 1030)
+			; /* overflow edge */
+		else if (e > 16383 - 40 && e < 16383 + 40)
+			;
+		else if (e != 0 && e != 0x7fff && e % 97)
+			continue;
+		for (unsigned i = 0; i < N(mhi); i++)
+			for (unsigned k = 0; k < N(mlo); k++)
+				for (uint64_t s = 0; s < 2; s++)
+					check_f128(s << 63 | (uint64_t)e << 48 |
+							   mhi[i],
+						   mlo[k]);
+	}
+	srand(42);
+	for (int i = 0; i < 200000; i++) {
+		uint64_t hi = 0, lo = 0;
+
+		for (int k = 0; k < 4; k++) {
+			hi = hi << 16 ^ (uint64_t)(rand() & 0xffff);
+			lo = lo << 16 ^ (uint64_t)(rand() & 0xffff);
+		}
+		/* mostly in the double's range */
+		if (i & 1)
+			hi = (hi & ~((uint64_t)0x7fff << 48)) |
+			     ((uint64_t)(16383 - 1100 + rand() % 2200) << 48);
+		check_f128(hi, lo);
+	}
+}
+#endif
+
 static void test_mixed(void **state)
 {
 	(void)state;
@@ -263,6 +340,9 @@ int main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_mixed),
 		cmocka_unit_test(test_hash_g),
+#if defined(__x86_64__) && defined(__SIZEOF_FLOAT128__)
+		cmocka_unit_test(test_f128_to_f64),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

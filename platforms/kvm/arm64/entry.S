@@ -96,11 +96,15 @@ _start:
 	isb
 
 	/* Zero the level 0 and level 1 tables (the others are written
-	 * whole below). Data cache is off: these stores reach memory. */
+	 * whole below). Data cache is off: these stores reach memory (Device
+	 * memory: aligned stores only). 128 bytes a round. */
+	movi	v0.2d, #0
 	ldr	x1, =ukplat_kvm_arm64_pt_l0
 	add	x2, x1, #(2 * 4096)
-4:	stp	xzr, xzr, [x1], #16
-	stp	xzr, xzr, [x1], #16
+4:	stp	q0, q0, [x1], #32
+	stp	q0, q0, [x1], #32
+	stp	q0, q0, [x1], #32
+	stp	q0, q0, [x1], #32
 	cmp	x1, x2
 	b.lo	4b
 
@@ -115,40 +119,47 @@ _start:
 	orr	x2, x3, #(PT_VALID | PT_TABLE)
 	str	x2, [x1, #8]		/* L1[1]: 1 - 2 GiB, RAM */
 
-	/* L2 RAM: 2 MiB blocks, RW, never executable; the block of the image
-	 * points to the level 3 table. x3 = table, x4 = pa, x6 = image block */
-	mov	x4, #0x40000000
-	ldr	x5, =NORMAL_RW | PT_VALID
-	ldr	x6, =_start
-	and	x6, x6, #~0x1fffff
-	ldr	x7, =ukplat_kvm_arm64_pt_l3img
-	orr	x7, x7, #(PT_VALID | PT_TABLE)
-	add	x8, x3, #4096
-5:	orr	x2, x4, x5
-	cmp	x4, x6
-	csel	x2, x7, x2, eq
-	str	x2, [x3], #8
-	add	x4, x4, #0x200000
-	cmp	x3, x8
-	b.lo	5b
+	/* Both tables below are an arithmetic sequence of entries (the
+	 * address grows by the size one entry maps), written eight at a time
+	 * from four SIMD registers of two entries each: v0-v3 hold entries
+	 * 0-7 of the round, v4 adds eight entries' worth to each lane. */
 
-	/* L3 image: 4 KiB pages of the image's 2 MiB, by kind */
-	ldr	x3, =ukplat_kvm_arm64_pt_l3img
-	mov	x4, x6
+	/* L2 RAM: 2 MiB blocks, RW, never executable; then the block of the
+	 * image points to the level 3 table. */
+	ldr	x4, =0x40000000 | NORMAL_RW | PT_VALID
+	mov	x5, #0x200000
 	add	x8, x3, #4096
+	bl	pt_fill
+	ldr	x6, =_start
+	ubfx	x6, x6, #21, #9		/* the image's 2 MiB block in 1-2 GiB */
+	ldr	x7, =ukplat_kvm_arm64_pt_l3img
+	orr	x2, x7, #(PT_VALID | PT_TABLE)
+	str	x2, [x3, x6, lsl #3]
+
+	/* L3 image: 4 KiB pages of the image's 2 MiB, RW and never
+	 * executable; then text read-only executable and rodata read-only
+	 * (text and rodata start at the block's first page: _start). */
+	mov	x3, x7
+	ldr	x4, =_start
+	and	x4, x4, #~0x1fffff
+	ldr	x2, =NORMAL_RW | PT_VALID | PT_TABLE
+	orr	x4, x4, x2
+	mov	x5, #4096
+	add	x8, x3, #4096
+	bl	pt_fill
+	ldr	x4, =_start
 	ldr	x9, =__uk_text_end
 	ldr	x10, =__uk_data_start	/* rodata ends where data starts */
 	ldr	x11, =NORMAL_RX | PT_VALID | PT_TABLE
 	ldr	x12, =NORMAL_RO | PT_VALID | PT_TABLE
-	ldr	x13, =NORMAL_RW | PT_VALID | PT_TABLE
+	ubfx	x3, x4, #12, #9
+	add	x3, x7, x3, lsl #3	/* _start's entry */
 6:	cmp	x4, x9
 	csel	x2, x11, x12, lo
-	cmp	x4, x10
-	csel	x2, x2, x13, lo
 	orr	x2, x2, x4
 	str	x2, [x3], #8
 	add	x4, x4, #4096
-	cmp	x3, x8
+	cmp	x4, x10
 	b.lo	6b
 
 	/* MMU on */
@@ -176,9 +187,9 @@ _start:
 	isb
 
 	/* .bss (16-byte aligned, a multiple of 16 long): whole blocks with DC
-	 * ZVA (one instruction per block, 64 bytes on most cores) when
-	 * DCZID_EL0 allows it, the edges 16 bytes at a time; it is most of
-	 * the instructions before main() otherwise (4 per 16 bytes). */
+	 * ZVA (64 bytes on most cores), four a round, when DCZID_EL0 allows
+	 * it, the edges 16 bytes at a time. The stacks and other buffers that
+	 * are written before they are read are not in it (.uk_noinit). */
 	ldr	x1, =__bss_start
 	ldr	x2, =__bss_end
 	mrs	x3, dczid_el0
@@ -193,12 +204,24 @@ _start:
 	b.hs	8f
 	stp	xzr, xzr, [x1], #16
 	b	10b
-11:	add	x6, x1, x4		/* whole blocks */
+11:	add	x6, x1, x4, lsl #2	/* four whole blocks */
+	cmp	x6, x2
+	b.hi	12f
+	dc	zva, x1
+	add	x1, x1, x4
+	dc	zva, x1
+	add	x1, x1, x4
+	dc	zva, x1
+	add	x1, x1, x4
+	dc	zva, x1
+	add	x1, x1, x4
+	b	11b
+12:	add	x6, x1, x4		/* whole blocks */
 	cmp	x6, x2
 	b.hi	7f
 	dc	zva, x1
 	mov	x1, x6
-	b	11b
+	b	12b
 7:	cmp	x1, x2			/* the rest */
 	b.hs	8f
 	stp	xzr, xzr, [x1], #16
@@ -218,6 +241,32 @@ _start:
 	bl	ukplat_kvm_arm64_entry
 9:	wfi
 	b	9b
+
+/* Page table entries x4, x4 + x5, ... from x3 (16-byte aligned) up to x8
+ * (a multiple of 64 bytes further): eight a round. Uses x2, v0-v4; keeps
+ * x3. */
+pt_fill:
+	add	x2, x4, x5
+	mov	v0.d[0], x4
+	mov	v0.d[1], x2		/* entries 0, 1 */
+	add	x2, x5, x5
+	dup	v4.2d, x2
+	add	v1.2d, v0.2d, v4.2d	/* 2, 3 */
+	add	v2.2d, v1.2d, v4.2d	/* 4, 5 */
+	add	v3.2d, v2.2d, v4.2d	/* 6, 7 */
+	add	x2, x2, x2
+	add	x2, x2, x2
+	dup	v4.2d, x2		/* eight entries' worth */
+	mov	x2, x3
+13:	stp	q0, q1, [x2], #32
+	stp	q2, q3, [x2], #32
+	add	v0.2d, v0.2d, v4.2d
+	add	v1.2d, v1.2d, v4.2d
+	add	v2.2d, v2.2d, v4.2d
+	add	v3.2d, v3.2d, v4.2d
+	cmp	x2, x8
+	b.lo	13b
+	ret
 
 wrong_place:
 	/* Nothing is known yet (no console): park the CPU. The image must be
@@ -244,7 +293,7 @@ ukplat_kvm_arm64_pt_l3img:	.skip 4096
  * (SP_EL0 until threads exist), the exception stack (SP_EL1: every
  * exception enters on it) and an emergency stack for an exception inside
  * an exception handler. */
-	.section .bss.uk_stacks, "aw", %nobits
+	.section .bss.uk_noinit.stacks, "aw", %nobits
 	.balign 4096
 	.globl	ukplat_kvm_arm64_boot_stack_guard
 	.globl	ukplat_kvm_arm64_boot_stack_bottom, ukplat_kvm_arm64_boot_stack_top

@@ -83,14 +83,14 @@ int kvm_arm64_semihosting_write(const char *msg)
 	return 0;
 }
 
-void kvm_arm64_psci_init(const struct fdt *f)
+void kvm_arm64_psci_init(const struct fdt *f, const struct fdt_boot *b)
 {
-	int node = fdt_find_compatible(f, -1, "arm,psci-1.0");
+	const struct fdt_dev *d = &b->first[FDT_PSCI_1_0];
 
-	if (node < 0)
-		node = fdt_find_compatible(f, -1, "arm,psci-0.2");
-	if (node >= 0) {
-		const char *m = fdt_prop_string(f, node, "method");
+	if (d->node < 0)
+		d = &b->first[FDT_PSCI_0_2];
+	if (d->node >= 0) {
+		const char *m = fdt_val_string(f, d->method);
 
 		psci_conduit = !m		   ? 0
 			       : !strcmp(m, "hvc") ? 1

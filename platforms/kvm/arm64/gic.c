@@ -78,33 +78,33 @@ static void gicd_wait(void)
 		;
 }
 
-static void *map_reg(const struct fdt *f, int node, unsigned i)
+static void *map_reg(const struct fdt *f, const struct fdt_dev *d, unsigned i)
 {
 	uint64_t base, size;
 
-	if (fdt_reg(f, node, i, &base, &size) < 0)
+	if (fdt_reg_get(f, &d->reg, i, &base, &size) < 0)
 		return 0;
 	return kvm_arm64_map_device(base, size ? size : 0x10000);
 }
 
-static int find(const struct fdt *f)
+static int find(const struct fdt *f, const struct fdt_boot *b)
 {
-	static const char *const v2[] = {"arm,cortex-a15-gic", "arm,gic-400",
-					 "arm,cortex-a9-gic"};
-	int node = fdt_find_compatible(f, -1, "arm,gic-v3");
+	static const enum fdt_compat v2[] = {FDT_GIC_A15, FDT_GIC_400,
+					     FDT_GIC_A9};
+	const struct fdt_dev *d = &b->first[FDT_GIC_V3];
 
-	if (node >= 0) {
+	if (d->node >= 0) {
 		version = 3;
-		gicd = map_reg(f, node, 0);
-		gicr = map_reg(f, node, 1);
+		gicd = map_reg(f, d, 0);
+		gicr = map_reg(f, d, 1);
 		return gicd && gicr ? 0 : -1;
 	}
 	for (unsigned i = 0; i < sizeof(v2) / sizeof(v2[0]); i++) {
-		node = fdt_find_compatible(f, -1, v2[i]);
-		if (node >= 0) {
+		d = &b->first[v2[i]];
+		if (d->node >= 0) {
 			version = 2;
-			gicd = map_reg(f, node, 0);
-			gicc = map_reg(f, node, 1);
+			gicd = map_reg(f, d, 0);
+			gicc = map_reg(f, d, 1);
 			return gicd && gicc ? 0 : -1;
 		}
 	}
@@ -150,7 +150,7 @@ static int setup(void)
 	if (state)
 		return state > 0 ? 0 : -ENODEV;
 	state = -1;
-	if (!kvm_arm64_fdt || find(kvm_arm64_fdt) < 0) {
+	if (!kvm_arm64_fdt || find(kvm_arm64_fdt, kvm_arm64_dt) < 0) {
 		uk_pr_err("irq: no GICv2 or GICv3 in the device tree");
 		return -ENODEV;
 	}

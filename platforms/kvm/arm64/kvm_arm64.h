@@ -17,16 +17,18 @@
 
 #define KVM_ARM64_EXC_STACK_SIZE (16u << 10)
 
-/* The device tree, checked (setup.c); NULL before that. */
+/* The device tree, checked, and what the boot's pass over it gathered
+ * (setup.c); NULL before that. */
 extern const struct fdt *kvm_arm64_fdt;
+extern const struct fdt_boot *kvm_arm64_dt;
 
 /* pl011.c */
-void kvm_arm64_console_init(const struct fdt *f);
+void kvm_arm64_console_init(const struct fdt *f, const struct fdt_boot *b);
 /* exit.c: semihosting probe (needs nothing), its console (a NUL-terminated
  * message; -1 without semihosting), the PSCI conduit from the device tree */
 void kvm_arm64_semihosting_init(void);
 int kvm_arm64_semihosting_write(const char *msg);
-void kvm_arm64_psci_init(const struct fdt *f);
+void kvm_arm64_psci_init(const struct fdt *f, const struct fdt_boot *b);
 /* traps.c: a synchronous exception the probe expects (returns non-zero if
  * it was taken care of and the code continues after it). */
 int kvm_arm64_semihosting_probe_fault(struct ukarch_regs *r);

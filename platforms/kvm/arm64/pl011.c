@@ -26,14 +26,16 @@
 
 static volatile uint8_t *uart;
 static int uart_dead;
-static int onlcr = 1; /* a serial terminal needs CR LF until told not to */
+/* a serial terminal needs CR LF until told not to (kept as its opposite:
+ * zero-initialised, so that an image needs no .data for it) */
+static int no_onlcr;
 /* input that arrived before the FIFOs were switched on (console_init) */
 static char early[64];
 static unsigned early_len, early_pos;
 
 void ukplat_console_set_onlcr(int on)
 {
-	onlcr = on != 0;
+	no_onlcr = !on;
 }
 
 static void put(char c)
@@ -55,7 +57,7 @@ size_t ukplat_console_write(const char *buf, size_t len)
 	if (!uart || uart_dead)
 		return 0;
 	for (i = 0; i < len && !uart_dead; i++) {
-		if (buf[i] == '\n' && onlcr)
+		if (buf[i] == '\n' && !no_onlcr)
 			put('\r');
 		put(buf[i]);
 	}
@@ -88,44 +90,39 @@ int ukplat_console_ioctl(unsigned long cmd, void *arg)
 	return -ENOSYS;
 }
 
-/* The node /chosen's stdout-path names ("/pl011@9000000:115200n8", or an
- * alias), if it is a PL011. */
-static int stdout_node(const struct fdt *f)
+/* The PL011 /chosen's stdout-path names ("/pl011@9000000:115200n8", or an
+ * alias), or else the first one. */
+static const struct fdt_dev *stdout_uart(const struct fdt *f,
+					 const struct fdt_boot *b)
 {
 	char path[128];
-	int chosen = fdt_path(f, "/chosen");
-	const char *p =
-		chosen >= 0 ? fdt_prop_string(f, chosen, "stdout-path") : NULL;
-	int node;
+	const char *p = fdt_val_string(f, b->stdout_path);
 
-	if (!p)
-		return -1;
-	size_t n = strcspn(p, ":");
-	if (n >= sizeof(path))
-		return -1;
-	memcpy(path, p, n);
-	path[n] = '\0';
-	if (path[0] != '/') {
-		int aliases = fdt_path(f, "/aliases");
-		const char *a =
-			aliases >= 0 ? fdt_prop_string(f, aliases, path) : NULL;
-		if (!a)
-			return -1;
-		node = fdt_path(f, a);
-	} else {
-		node = fdt_path(f, path);
+	if (p) {
+		size_t n = strcspn(p, ":");
+
+		if (n >= sizeof(path))
+			p = NULL;
+		else {
+			memcpy(path, p, n);
+			path[n] = '\0';
+			p = path;
+		}
 	}
-	return node;
+	if (p && p[0] != '/')
+		p = b->aliases >= 0 ? fdt_prop_string(f, b->aliases, path)
+				    : NULL;
+	for (unsigned i = 0; p && i < b->nr_uart; i++)
+		if (fdt_dev_at_path(f, &b->uart[i], p))
+			return &b->uart[i];
+	return &b->first[FDT_PL011];
 }
 
-void kvm_arm64_console_init(const struct fdt *f)
+void kvm_arm64_console_init(const struct fdt *f, const struct fdt_boot *b)
 {
-	int node = stdout_node(f);
 	uint64_t base, size;
 
-	if (node < 0 || !fdt_is_compatible(f, node, "arm,pl011"))
-		node = fdt_find_compatible(f, -1, "arm,pl011");
-	if (node < 0 || fdt_reg(f, node, 0, &base, &size) < 0)
+	if (fdt_reg_get(f, &stdout_uart(f, b)->reg, 0, &base, &size) < 0)
 		return; /* no console: output is dropped */
 	uart = kvm_arm64_map_device(base, size ? size : 4096);
 	if (!uart)

@@ -4,7 +4,8 @@
  * stacks and mprotect(), through the ukarch page-table editor on the live
  * boot tables. Heap RAM is mapped with 2 MiB blocks; changing one page
  * splits its block with a level-3 table from this pool (in a section of its
- * own: images that never protect a page do not carry it). 64 tables cover
+ * own, not cleared at entry: pt_alloc() clears a table when it hands it out;
+ * images that never protect a page do not carry it). 64 tables cover
  * 128 MiB of guarded stacks and mprotect()ed ranges.
  */
 #include <errno.h>
@@ -20,8 +21,8 @@
 
 extern char __uk_image_start[], __uk_image_end[];
 
-static uint8_t guard_tables[GUARD_TABLES][PAGE]
-	__attribute__((aligned(PAGE), section(".bss.kvm_guard_tables")));
+static uint8_t guard_tables[GUARD_TABLES][PAGE] __attribute__((
+	aligned(PAGE), section(".bss.uk_noinit.kvm_guard_tables")));
 static unsigned guard_tables_used;
 static struct ukarch_pt run_pt;
 

@@ -26,9 +26,13 @@ uint64_t ukplat_kvm_arm64_counter_at_entry;
 
 static struct ukplat_bootinfo bootinfo;
 static struct fdt fdt;
+static struct fdt_boot dt;
 const struct fdt *kvm_arm64_fdt;
+const struct fdt_boot *kvm_arm64_dt;
 #define KVM_CMDLINE_CAP (64u << 10)
-static char cmdline[KVM_CMDLINE_CAP];
+/* written before it is read: not cleared at entry (.uk_noinit) */
+static char cmdline[KVM_CMDLINE_CAP]
+	__attribute__((section(".bss.uk_noinit.cmdline")));
 /* Device trees larger than this are refused (Linux's limit too). */
 #define FDT_MAX_SIZE (2u << 20)
 #define MEM_ENTRIES  16
@@ -53,21 +57,16 @@ static void reserve(uint64_t base, uint64_t end)
 
 /* RAM from every enabled device_type = "memory" node, within the RAM the
  * boot page tables map. */
-static void take_memory(const struct fdt *f)
+static void take_memory(const struct fdt *f, const struct fdt_boot *b)
 {
 	struct pvh_memmap_entry map[MEM_ENTRIES];
-	uint32_t n = 0, dropped = 0;
-	int depth = 0;
+	uint32_t n = 0, dropped = b->mem_more;
 
-	for (int node = fdt_next_node(f, -1, &depth); node >= 0;
-	     node = fdt_next_node(f, node, &depth)) {
-		const char *t = fdt_prop_string(f, node, "device_type");
+	for (unsigned node = 0; node < b->nr_mem; node++) {
 		uint64_t base, size;
 
-		if (!t || strcmp(t, "memory") || !fdt_node_enabled(f, node))
-			continue;
-		for (unsigned i = 0; fdt_reg(f, node, i, &base, &size) == 0;
-		     i++) {
+		for (unsigned i = 0;
+		     fdt_reg_get(f, &b->mem[node], i, &base, &size) == 0; i++) {
 			uint64_t end = base + size;
 
 			if (end < base)
@@ -107,11 +106,10 @@ static void take_memory(const struct fdt *f)
 			   UKPLAT_MEMREGION_MAX);
 }
 
-static int prop_u64(const struct fdt *f, int node, const char *name,
-		    uint64_t *v)
+static int prop_u64(const struct fdt *f, struct fdt_val val, uint64_t *v)
 {
-	uint32_t len;
-	const void *p = fdt_prop(f, node, name, &len);
+	const void *p = fdt_val_ptr(f, val);
+	uint32_t len = val.len;
 
 	if (!p || (len != 4 && len != 8))
 		return -1;
@@ -121,15 +119,14 @@ static int prop_u64(const struct fdt *f, int node, const char *name,
 	return 0;
 }
 
-static void take_chosen(const struct fdt *f)
+static void take_chosen(const struct fdt *f, const struct fdt_boot *b)
 {
-	int chosen = fdt_path(f, "/chosen");
 	uint64_t ird_start, ird_end;
 
 	bootinfo.cmdline = "";
-	if (chosen < 0)
+	if (b->chosen < 0)
 		return;
-	const char *args = fdt_prop_string(f, chosen, "bootargs");
+	const char *args = fdt_val_string(f, b->bootargs);
 	if (args) {
 		size_t len = strlen(args);
 
@@ -142,8 +139,8 @@ static void take_chosen(const struct fdt *f)
 		bootinfo.cmdline = cmdline;
 		bootinfo.cmdline_len = len;
 	}
-	if (prop_u64(f, chosen, "linux,initrd-start", &ird_start) == 0 &&
-	    prop_u64(f, chosen, "linux,initrd-end", &ird_end) == 0) {
+	if (prop_u64(f, b->initrd_start, &ird_start) == 0 &&
+	    prop_u64(f, b->initrd_end, &ird_end) == 0) {
 		if (ird_end < ird_start || ird_start < KVM_ARM64_RAM_BASE ||
 		    ird_end > KVM_ARM64_RAM_TOP) {
 			uk_pr_crit("initrd at %#llx-%#llx lies outside the "
@@ -192,7 +189,7 @@ static __attribute__((noinline)) void kvm_arm64_setup(const void *dtb)
 	max = KVM_ARM64_RAM_TOP - d;
 	if (max > FDT_MAX_SIZE)
 		max = FDT_MAX_SIZE;
-	if (fdt_open(&fdt, dtb, max, &bad_off, &why) < 0) {
+	if (fdt_scan(&fdt, &dt, dtb, max, &bad_off, &why) < 0) {
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
@@ -203,10 +200,11 @@ static __attribute__((noinline)) void kvm_arm64_setup(const void *dtb)
 		bootfail();
 	}
 	kvm_arm64_fdt = &fdt;
-	kvm_arm64_console_init(&fdt);
-	kvm_arm64_psci_init(&fdt);
+	kvm_arm64_dt = &dt;
+	kvm_arm64_console_init(&fdt, &dt);
+	kvm_arm64_psci_init(&fdt, &dt);
 
-	take_memory(&fdt);
+	take_memory(&fdt, &dt);
 	reserve(d, d + fdt.size);
 	for (unsigned i = 0;; i++) {
 		uint64_t a, s;
@@ -216,7 +214,7 @@ static __attribute__((noinline)) void kvm_arm64_setup(const void *dtb)
 		if (a + s > a)
 			reserve(a, a + s);
 	}
-	take_chosen(&fdt);
+	take_chosen(&fdt, &dt);
 	for (unsigned i = 0; i < bootinfo.nr_memregions; i++)
 		uk_pr_debug("memory %#012lx-%#012lx %s",
 			    (unsigned long)bootinfo.memregions[i].base,

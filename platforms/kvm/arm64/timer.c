@@ -67,13 +67,14 @@ uint64_t ukplat_wall_clock(void)
 {
 	if (!wall_state) {
 		const struct fdt *f = kvm_arm64_fdt;
-		int node = f ? fdt_find_compatible(f, -1, "arm,pl031") : -1;
+		const struct fdt_dev *d =
+			f ? &kvm_arm64_dt->first[FDT_PL031] : NULL;
 		uint64_t base, size;
 		volatile uint8_t *rtc = 0;
 
 		wall_state = -1;
-		if (node >= 0 && fdt_node_enabled(f, node) &&
-		    fdt_reg(f, node, 0, &base, &size) == 0)
+		if (d && d->node >= 0 && d->enabled &&
+		    fdt_reg_get(f, &d->reg, 0, &base, &size) == 0)
 			rtc = kvm_arm64_map_device(base, size ? size : 4096);
 		if (rtc) {
 			/* whole seconds: the middle of the current one is
@@ -186,10 +187,10 @@ static int setup(void)
 	clock_setup();
 	unsigned ppi = PPI_VIRT_DEFAULT;
 	const struct fdt *f = kvm_arm64_fdt;
-	int node = f ? fdt_find_compatible(f, -1, "arm,armv8-timer") : -1;
-	if (node >= 0) {
-		uint32_t len;
-		const void *v = fdt_prop(f, node, "interrupts", &len);
+	const struct fdt_dev *d = f ? &kvm_arm64_dt->first[FDT_TIMER] : NULL;
+	if (d && d->node >= 0) {
+		uint32_t len = d->irqs.len;
+		const void *v = fdt_val_ptr(f, d->irqs);
 		/* secure phys, non-secure phys, virtual, hyp: the third */
 		if (v && len >= 36 && fdt_cell(v, len, 6, 0) == 1)
 			ppi = fdt_cell(v, len, 7, PPI_VIRT_DEFAULT);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <uk/arch/arm64.h>
+#include <string.h>
 #include <uk/arch/regs.h>
 #include <uk/crash.h>
 #include <uk/plat/console.h>
@@ -15,73 +16,109 @@
 #include <uk/print.h>
 #include "kvm_arm64.h"
 
+/* The exception class's name: a switch to its number in one string of
+ * names (a switch returning pointers became a table of 61 of them). */
 static const char *ec_name(unsigned ec)
 {
+	static const char names[] = "unknown exception class\0"
+				    "undefined instruction\0"
+				    "WFI/WFE trapped\0"
+				    "FP/SIMD access trapped\0"
+				    "illegal execution state\0"
+				    "SVC (system call) not enabled\0"
+				    "HVC\0"
+				    "SMC\0"
+				    "system register access trapped\0"
+				    "instruction abort\0"
+				    "PC alignment fault\0"
+				    "data abort\0"
+				    "SP alignment fault\0"
+				    "floating-point exception\0"
+				    "SError\0"
+				    "breakpoint\0"
+				    "software step\0"
+				    "watchpoint\0"
+				    "BRK instruction";
+	unsigned k;
+	const char *p = names;
+
 	switch (ec) {
 	case 0x00:
-		return "undefined instruction";
+		k = 1;
+		break;
 	case 0x01:
-		return "WFI/WFE trapped";
+		k = 2;
+		break;
 	case 0x07:
-		return "FP/SIMD access trapped";
+		k = 3;
+		break;
 	case 0x0e:
-		return "illegal execution state";
+		k = 4;
+		break;
 	case 0x15:
-		return "SVC (system call) not enabled";
+		k = 5;
+		break;
 	case 0x16:
-		return "HVC";
+		k = 6;
+		break;
 	case 0x17:
-		return "SMC";
+		k = 7;
+		break;
 	case 0x18:
-		return "system register access trapped";
+		k = 8;
+		break;
 	case 0x20:
 	case 0x21:
-		return "instruction abort";
+		k = 9;
+		break;
 	case 0x22:
-		return "PC alignment fault";
+		k = 10;
+		break;
 	case 0x24:
 	case 0x25:
-		return "data abort";
+		k = 11;
+		break;
 	case 0x26:
-		return "SP alignment fault";
+		k = 12;
+		break;
 	case 0x2c:
-		return "floating-point exception";
+		k = 13;
+		break;
 	case 0x2f:
-		return "SError";
+		k = 14;
+		break;
 	case 0x30:
 	case 0x31:
-		return "breakpoint";
+		k = 15;
+		break;
 	case 0x32:
 	case 0x33:
-		return "software step";
+		k = 16;
+		break;
 	case 0x34:
 	case 0x35:
-		return "watchpoint";
+		k = 17;
+		break;
 	case 0x3c:
-		return "BRK instruction";
+		k = 18;
+		break;
 	default:
-		return "unknown exception class";
+		k = 0;
+		break;
 	}
+	/* opaque to the compiler, which would fold the walk below into a
+	 * table of pointers again */
+	__asm__("" : "+r"(k));
+	while (k--)
+		p += strlen(p) + 1;
+	return p;
 }
 
-static const char *const vector_names[16] = {
-	"synchronous",
-	"IRQ",
-	"FIQ",
-	"SError",
-	"synchronous (in a handler)",
-	"IRQ (in a handler)",
-	"FIQ (in a handler)",
-	"SError (in a handler)",
-	"synchronous from EL0",
-	"IRQ from EL0",
-	"FIQ from EL0",
-	"SError from EL0",
-	"synchronous from AArch32",
-	"IRQ from AArch32",
-	"FIQ from AArch32",
-	"SError from AArch32",
-};
+/* A vector's name is its kind and where it came from ("IRQ from EL0"). */
+static const char *const vector_kinds[4] = {"synchronous", "IRQ", "FIQ",
+					    "SError"};
+static const char *const vector_origins[4] = {"", " (in a handler)",
+					      " from EL0", " from AArch32"};
 
 /* Data and instruction aborts: the fault address and the access, told to
  * ukdebug in its UK_CRASH_PF_* terms. */
@@ -133,9 +170,12 @@ void ukplat_kvm_arm64_sync(struct ukarch_regs *r)
 			  "===",
 			  ec_name(ec), ec, (unsigned long)r->esr);
 	else
-		uk_printk(UK_LOG_CRIT, "kvm",
-			  "=== CRASH: unexpected %s exception, ESR 0x%08lx ===",
-			  vector_names[r->vector & 15], (unsigned long)r->esr);
+		uk_printk(
+			UK_LOG_CRIT, "kvm",
+			"=== CRASH: unexpected %s%s exception, ESR 0x%08lx ===",
+			vector_kinds[r->vector & 3],
+			vector_origins[(r->vector >> 2) & 3],
+			(unsigned long)r->esr);
 	if (r->vector == 0 &&
 	    (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25))
 		report_abort(r, ec);

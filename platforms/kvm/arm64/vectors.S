@@ -20,9 +20,15 @@
  */
 #include <uk/arch/regs.h>
 
-.macro SAVE_REGS vec
+/* The frame: x0 and x1 first (the vector's slot stores them), then the
+ * rest; x0 holds the vector number. */
+.macro SAVE_X0_X1
 	sub	sp, sp, #UKARCH_REGS_SIZE
 	stp	x0, x1, [sp, #0]
+.endm
+
+.macro SAVE_REST
+	str	x0, [sp, #UKARCH_REGS_OFF_VECTOR]
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
 	stp	x6, x7, [sp, #48]
@@ -45,8 +51,6 @@
 	mrs	x0, esr_el1
 	mrs	x1, far_el1
 	stp	x0, x1, [sp, #UKARCH_REGS_OFF_ESR]
-	mov	x0, #\vec
-	str	x0, [sp, #UKARCH_REGS_OFF_VECTOR]
 .endm
 
 /* Back to the interrupted code: ELR/SPSR from the frame (a handler may
@@ -75,47 +79,41 @@
 	eret
 .endm
 
-.macro VENTRY target
+/*
+ * The table: 16 slots of 128 bytes. Each slot starts the frame and
+ * branches to code shared by the slots of its kind, in .text.vectors_code,
+ * which the linker script places between the boot code and the table
+ * (filling the gap up to the table's 2 KiB alignment).
+ */
+.macro FATAL_SLOT vec
 	.balign 128
-	b	\target
+	SAVE_X0_X1
+	mov	x0, #\vec
+	b	exc_common
+.endm
+
+/* An exception while handling one: onto the emergency stack (TPIDR_EL1
+ * holds x0 meanwhile), the frame, and the end. */
+.macro NESTED_SLOT vec
+	.balign 128
+	msr	tpidr_el1, x0
+	adrp	x0, ukplat_kvm_arm64_nested_stack_top
+	add	x0, x0, #:lo12:ukplat_kvm_arm64_nested_stack_top
+	mov	sp, x0
+	mrs	x0, tpidr_el1
+	SAVE_X0_X1
+	mov	x0, #\vec
+	b	nested_common
 .endm
 
 	.section .text.vectors, "ax", %progbits
 	.balign 2048
 	.globl	ukplat_kvm_arm64_vectors
+	.type	ukplat_kvm_arm64_vectors, %function
 ukplat_kvm_arm64_vectors:
-	/* current EL, SP0: the normal case */
-	VENTRY	el1t_sync
-	VENTRY	el1t_irq
-	VENTRY	el1t_fiq
-	VENTRY	el1t_serror
-	/* current EL, SPx: inside a handler */
-	VENTRY	el1h_any_0
-	VENTRY	el1h_any_1
-	VENTRY	el1h_any_2
-	VENTRY	el1h_any_3
-	/* lower EL, AArch64 and AArch32: never used */
-	VENTRY	lower_8
-	VENTRY	lower_9
-	VENTRY	lower_10
-	VENTRY	lower_11
-	VENTRY	lower_12
-	VENTRY	lower_13
-	VENTRY	lower_14
-	VENTRY	lower_15
-
-.macro FATAL name, vec
-\name:
-	SAVE_REGS \vec
-	mov	x0, sp
-	bl	ukplat_kvm_arm64_sync
-	RESTORE_REGS_ERET
-.endm
-
-	.type	el1t_sync, %function
-el1t_sync:
-	/* An SVC goes to the system call entry when one is registered
-	 * (ukplat_syscall_enable), with x16 and x17 pushed here. */
+	/* current EL, SP0: the normal case. Synchronous: an SVC goes to the
+	 * system call entry when one is registered (ukplat_syscall_enable),
+	 * with x16 and x17 pushed here. */
 	stp	x16, x17, [sp, #-16]!
 	mrs	x16, esr_el1
 	lsr	x16, x16, #26
@@ -126,16 +124,48 @@ el1t_sync:
 	cbz	x16, 1f
 	br	x16
 1:	ldp	x16, x17, [sp], #16
-	SAVE_REGS 0
+	SAVE_X0_X1
+	mov	x0, #0
+	b	exc_common
+	.balign 128			/* IRQ */
+	SAVE_X0_X1
+	mov	x0, #1
+	b	irq_common
+	FATAL_SLOT 2			/* FIQ */
+	FATAL_SLOT 3			/* SError */
+	/* current EL, SPx: inside a handler */
+	NESTED_SLOT 4
+	NESTED_SLOT 5
+	NESTED_SLOT 6
+	NESTED_SLOT 7
+	/* lower EL, AArch64 and AArch32: never used */
+	FATAL_SLOT 8
+	FATAL_SLOT 9
+	FATAL_SLOT 10
+	FATAL_SLOT 11
+	FATAL_SLOT 12
+	FATAL_SLOT 13
+	FATAL_SLOT 14
+	FATAL_SLOT 15
+	.balign 128
+	.size	ukplat_kvm_arm64_vectors, . - ukplat_kvm_arm64_vectors
+
+	.section .text.vectors_code, "ax", %progbits
+	.balign 4
+/* Synchronous (not an SVC), FIQ, SError, lower EL: a report, or (returning)
+ * a handled event such as the semihosting probe. */
+	.type	exc_common, %function
+exc_common:
+	SAVE_REST
 	mov	x29, xzr		/* the report walks the frame in regs */
 	mov	x0, sp
 	bl	ukplat_kvm_arm64_sync
 	RESTORE_REGS_ERET
-	.size	el1t_sync, . - el1t_sync
+	.size	exc_common, . - exc_common
 
-	.type	el1t_irq, %function
-el1t_irq:
-	SAVE_REGS 1
+	.type	irq_common, %function
+irq_common:
+	SAVE_REST
 	mov	x19, sp			/* the frame; x19 survives the call */
 	sub	sp, sp, #528
 	stp	q0, q1, [sp, #0]
@@ -187,37 +217,15 @@ el1t_irq:
 	ldr	x0, [sp, #UKARCH_REGS_OFF_SP]
 	msr	sp_el0, x0
 	RESTORE_REGS_ERET
-	.size	el1t_irq, . - el1t_irq
+	.size	irq_common, . - irq_common
 
-FATAL el1t_fiq, 2
-FATAL el1t_serror, 3
-FATAL lower_8, 8
-FATAL lower_9, 9
-FATAL lower_10, 10
-FATAL lower_11, 11
-FATAL lower_12, 12
-FATAL lower_13, 13
-FATAL lower_14, 14
-FATAL lower_15, 15
-
-/* An exception while handling one: onto the emergency stack (TPIDR_EL1
- * holds x0 meanwhile), the frame, and the end. */
-.macro NESTED name, vec
-\name:
-	msr	tpidr_el1, x0
-	ldr	x0, =ukplat_kvm_arm64_nested_stack_top
-	mov	sp, x0
-	mrs	x0, tpidr_el1
-	SAVE_REGS \vec
+	.type	nested_common, %function
+nested_common:
+	SAVE_REST
 	mov	x0, sp
 	bl	ukplat_kvm_arm64_nested
 1:	wfi
 	b	1b
-.endm
-NESTED el1h_any_0, 4
-NESTED el1h_any_1, 5
-NESTED el1h_any_2, 6
-NESTED el1h_any_3, 7
-	.ltorg
+	.size	nested_common, . - nested_common
 
 	.section .note.GNU-stack, "", %progbits

@@ -10,7 +10,10 @@
  * Cost: about 1.3 KiB of stack and, for the smallest numbers, a few thousand
  * 64-bit multiplications.
  *
- * long double arguments (%Lf) are converted to double first.
+ * long double arguments (%Lf) are converted to double first; where long
+ * double is IEEE binary128 (aarch64), by __nolibc_f128_to_f64() below rather
+ * than libgcc's soft-float __trunctfdf2 (a kilobyte with its exception
+ * handling).
  */
 #include <stdint.h>
 #include "stdio_impl.h"
@@ -311,6 +314,45 @@ static void put_hex(struct __nolibc_out *o, const struct __nolibc_spec *sp,
 	__nolibc_out_repeat(o, '0', extra);
 	__nolibc_out_write(o, ebuf, elen);
 	__nolibc_out_pad_right(o, sp, len);
+}
+
+uint64_t __nolibc_f128_to_f64(uint64_t hi, uint64_t lo)
+{
+	uint64_t sign = hi & ((uint64_t)1 << 63);
+	int e = (int)((hi >> 48) & 0x7fff);
+	uint64_t mhi = hi & (((uint64_t)1 << 48) - 1);
+
+	if (e == 0x7fff) /* infinity, NaN (kept quiet and non-zero) */
+		return sign | ((uint64_t)0x7ff << 52) |
+		       (mhi || lo
+				? ((uint64_t)1 << 51) | (mhi << 4) | (lo >> 60)
+				: 0);
+	if (e == 0) /* zero, or far below the smallest double */
+		return sign;
+	/* the 113-bit significand is h:lo (h: 49 bits); the double's biased
+	 * exponent */
+	uint64_t h = mhi | ((uint64_t)1 << 48), q, round, sticky;
+	int de = e - 16383 + 1023;
+	if (de >= 0x7ff)
+		return sign | ((uint64_t)0x7ff << 52);
+	/* keep 53 bits (fewer for a subnormal result), round half to even:
+	 * 64-bit shifts only (no libgcc calls) */
+	int sh = 60 + (de > 0 ? 0 : 1 - de);
+	if (sh > 114)
+		return sign;
+	if (sh <= 64) {
+		q = sh == 64 ? h : (h << (64 - sh)) | (lo >> sh);
+		round = (lo >> (sh - 1)) & 1;
+		sticky = lo & (((uint64_t)1 << (sh - 1)) - 1);
+	} else {
+		q = h >> (sh - 64);
+		round = (h >> (sh - 65)) & 1;
+		sticky = (h & (((uint64_t)1 << (sh - 65)) - 1)) | lo;
+	}
+	q += round && (sticky || (q & 1));
+	/* a carry out of the significand moves into the exponent, up to
+	 * infinity */
+	return sign | (de > 0 ? ((uint64_t)(de - 1) << 52) + q : q);
 }
 
 void __nolibc_format_double(struct __nolibc_out *o,

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Both streams are the console; fd only tells them apart. */
@@ -56,6 +57,10 @@ void __nolibc_out_pad_left(struct __nolibc_out *o,
 /* Spaces after the field (left-justified, '-' flag). */
 void __nolibc_out_pad_right(struct __nolibc_out *o,
 			    const struct __nolibc_spec *sp, size_t len);
+
+/* The bits of the double nearest an IEEE binary128 value (hi: sign,
+ * exponent and the top 48 bits of the significand); round half to even. */
+uint64_t __nolibc_f128_to_f64(uint64_t hi, uint64_t lo);
 
 /* %f %F %e %E %g %G %a %A */
 void __nolibc_format_double(struct __nolibc_out *o,

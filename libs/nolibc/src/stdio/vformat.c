@@ -422,10 +422,20 @@ static int format_spec(struct __nolibc_out *o, const char **fmtp, va_list *ap)
 	case 'G':
 	case 'a':
 	case 'A':
-		if (len == LEN_BIGL)
-			__nolibc_format_double(
-				o, &sp, (double)va_arg(*ap, long double));
-		else
+		if (len == LEN_BIGL) {
+			long double ld = va_arg(*ap, long double);
+			double d;
+#if __LDBL_MANT_DIG__ == 113 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			uint64_t w[2], bits;
+
+			__builtin_memcpy(w, &ld, sizeof(w));
+			bits = __nolibc_f128_to_f64(w[1], w[0]);
+			__builtin_memcpy(&d, &bits, sizeof(d));
+#else
+			d = (double)ld;
+#endif
+			__nolibc_format_double(o, &sp, d);
+		} else
 			__nolibc_format_double(o, &sp, va_arg(*ap, double));
 		break;
 	default:
