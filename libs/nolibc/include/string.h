@@ -35,6 +35,9 @@ size_t strcspn(const char *s, const char *reject);
 char *strpbrk(const char *s, const char *accept);
 char *strtok_r(char *__restrict s, const char *__restrict delim,
 	       char **__restrict saveptr);
+/* Copies on the heap (malloc: an image with the heap feature). */
+char *strdup(const char *s);
+char *strndup(const char *s, size_t n);
 
 /* Text for a Linux errno value; "Unknown error N" for others. */
 char *strerror(int errnum);

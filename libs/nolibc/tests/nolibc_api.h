@@ -33,6 +33,8 @@ size_t nolibc_strnlen(const char *s, size_t maxlen);
 int nolibc_strcmp(const char *a, const char *b);
 int nolibc_strncmp(const char *a, const char *b, size_t n);
 char *nolibc_strcpy(char *dst, const char *src);
+char *nolibc_strdup(const char *s);
+char *nolibc_strndup(const char *s, size_t n);
 char *nolibc_strncpy(char *dst, const char *src, size_t n);
 char *nolibc_stpcpy(char *dst, const char *src);
 char *nolibc_strcat(char *dst, const char *src);

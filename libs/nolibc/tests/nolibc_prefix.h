@@ -19,6 +19,8 @@
 #define strcmp	    nolibc_strcmp
 #define strncmp	    nolibc_strncmp
 #define strcpy	    nolibc_strcpy
+#define strdup	    nolibc_strdup
+#define strndup	    nolibc_strndup
 #define strncpy	    nolibc_strncpy
 #define stpcpy	    nolibc_stpcpy
 #define strcat	    nolibc_strcat

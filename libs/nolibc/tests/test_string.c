@@ -206,6 +206,32 @@ static void test_strcmp(void **state)
 	assert_true(nolibc_strcasecmp("[", "a") < 0); /* '[' < 'a', not 'A' */
 }
 
+static void test_strdup(void **state)
+{
+	char *d;
+
+	(void)state;
+	d = nolibc_strdup("hello");
+	assert_string_equal(d, "hello");
+	free(d);
+	d = nolibc_strdup("");
+	assert_string_equal(d, "");
+	free(d);
+	/* strndup stops at n or at the NUL, whichever is first, and reads no
+	 * further (the source is exactly 3 bytes without a NUL) */
+	char *src = exact("abc", 3);
+	d = nolibc_strndup(src, 3);
+	assert_string_equal(d, "abc");
+	free(d);
+	d = nolibc_strndup(src, 2);
+	assert_string_equal(d, "ab");
+	free(d);
+	free(src);
+	d = nolibc_strndup("xy", 10);
+	assert_string_equal(d, "xy");
+	free(d);
+}
+
 static void test_strcpy_cat(void **state)
 {
 	char buf[32], ref[32];
@@ -367,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_strlen),
 		cmocka_unit_test(test_strcmp),
 		cmocka_unit_test(test_strcpy_cat),
+		cmocka_unit_test(test_strdup),
 		cmocka_unit_test(test_strchr),
 		cmocka_unit_test(test_strstr),
 		cmocka_unit_test(test_strspn),
