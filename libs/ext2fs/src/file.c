@@ -685,16 +685,11 @@ static int release_inode(struct e2fs *fs, struct e2node *n)
 	}
 	if (rc)
 		return rc;
+	/* with no links the inode is written with its dtime (and it already
+	 * was when the last link went: e2_node_to_raw); its number and blocks
+	 * are freed in the bitmaps only after that write (e2_commit's last
+	 * phase), so an interruption in between leaves leaks */
 	n->vn.nlink = 0;
-	/* e2fsck tells deleted inodes by their dtime, and takes one below
-	 * the inode count for an orphan list link: images without a clock
-	 * (time 0) use the superblock's last write time */
-	uint32_t now = (uint32_t)uk_vfs_now().sec;
-	if (now <= fs->ninodes)
-		now = le32(fs->sb + SB_WTIME);
-	if (now <= fs->ninodes)
-		now = fs->ninodes + 1;
-	put32(n->raw + I_DTIME, now);
 	rc = e2_iput_raw(n);
 	if (!rc)
 		rc = e2_free_inode(fs, n->ino, isdir);
@@ -863,7 +858,10 @@ static ssize_t e2_readlink(struct uk_vnode *vn, char *buf, size_t len)
 	return (ssize_t)len;
 }
 
-/* Drop a link of `vn` (already removed from its directory). */
+/* Drop a link of `vn` (already removed from its directory). When it is
+ * the last, this inode write also sets the deletion time (e2_node_to_raw):
+ * a kill after it leaves an inode e2fsck takes for deleted, whose blocks
+ * and number are leaks until inactive frees them, after this write. */
 static int unlinked(struct uk_vnode *vn, int isdir)
 {
 	if (isdir)
