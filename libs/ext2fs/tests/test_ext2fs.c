@@ -892,6 +892,12 @@ static void op_unlink_open(void)
 	SC(close, fd);
 }
 
+/* the replaced file loses its last link */
+static void op_rename_over(void)
+{
+	SC(rename, "/small", "/big");
+}
+
 static void op_truncate(void)
 {
 	SC(truncate, "/big", 100 << 10); /* into the single indirect range */
@@ -926,7 +932,8 @@ static void op_symlinks(void)
 /* Every moment of an unlink (and the other ways a file loses its last
  * link or its blocks, and a new file gets them) leaves at most leaks:
  * the inode write that drops the last link also sets the deletion time,
- * the bitmaps free nothing before that write. */
+ * the bitmaps free nothing before that write; a renamed file's link count
+ * is never below the names it has. */
 static void test_crash_sweeps(void **state)
 {
 	(void)state;
@@ -934,6 +941,7 @@ static void test_crash_sweeps(void **state)
 	sweep("unlink (256-byte inodes)", "-b 1024 -I 256", prep_big,
 	      op_unlink);
 	sweep("unlink while open", "-b 1024 -I 128", prep_big, op_unlink_open);
+	sweep("rename over a file", "-b 1024 -I 128", prep_big, op_rename_over);
 	sweep("truncate", "-b 1024 -I 128", prep_big, op_truncate);
 	sweep("journal", "-b 1024 -I 256", prep_big, op_journal);
 	sweep("symlinks", "-b 1024 -I 256", prep_big, op_symlinks);
