@@ -685,16 +685,11 @@ static int release_inode(struct e2fs *fs, struct e2node *n)
 	}
 	if (rc)
 		return rc;
+	/* with no links the inode is written with its dtime (and it already
+	 * was when the last link went: e2_node_to_raw); its number and blocks
+	 * are freed in the bitmaps only after that write (e2_commit's last
+	 * phase), so an interruption in between leaves leaks */
 	n->vn.nlink = 0;
-	/* e2fsck tells deleted inodes by their dtime, and takes one below
-	 * the inode count for an orphan list link: images without a clock
-	 * (time 0) use the superblock's last write time */
-	uint32_t now = (uint32_t)uk_vfs_now().sec;
-	if (now <= fs->ninodes)
-		now = le32(fs->sb + SB_WTIME);
-	if (now <= fs->ninodes)
-		now = fs->ninodes + 1;
-	put32(n->raw + I_DTIME, now);
 	rc = e2_iput_raw(n);
 	if (!rc)
 		rc = e2_free_inode(fs, n->ino, isdir);
@@ -863,7 +858,10 @@ static ssize_t e2_readlink(struct uk_vnode *vn, char *buf, size_t len)
 	return (ssize_t)len;
 }
 
-/* Drop a link of `vn` (already removed from its directory). */
+/* Drop a link of `vn` (already removed from its directory). When it is
+ * the last, this inode write also sets the deletion time (e2_node_to_raw):
+ * a kill after it leaves an inode e2fsck takes for deleted, whose blocks
+ * and number are leaks until inactive frees them, after this write. */
 static int unlinked(struct uk_vnode *vn, int isdir)
 {
 	if (isdir)
@@ -978,7 +976,7 @@ static int e2_rename(struct uk_vnode *odv, const char *oname, size_t olen,
 {
 	struct e2fs *fs = EFS(odv);
 	struct e2node *od = EN(odv), *nd = EN(ndv);
-	struct uk_vnode *src = NULL, *dst = NULL;
+	struct uk_vnode *src = NULL, *dst = NULL, *up = NULL;
 	uint32_t sino, dino;
 	int sdir, rc;
 
@@ -1018,17 +1016,25 @@ static int e2_rename(struct uk_vnode *odv, const char *oname, size_t olen,
 	if (rc)
 		goto out;
 	/* in steps, each committed, so that an interruption leaves link
-	 * counts too high, never a name without its inode: a moved
-	 * directory's new parent gains its link, the new name appears (or
-	 * replaces the target), the old one goes, ".." follows, the old
-	 * parent and the replaced file lose their links */
-	if (sdir && odv != ndv) {
-		ndv->nlink++;
-		rc = e2_iput_raw(nd);
+	 * counts too high, never too low nor a name without its inode: a
+	 * file's own count goes up (it has both names for a moment; a count
+	 * below its names would let a later unlink free it under the other
+	 * one), or a moved directory's new parent gains its link; the new
+	 * name appears (or replaces the target), the old one goes, ".."
+	 * follows, the counts that went up come down, the old parent and the
+	 * replaced file lose their links */
+	if (!sdir)
+		up = src;
+	else if (odv != ndv)
+		up = ndv;
+	if (up) {
+		up->nlink++;
+		rc = e2_iput_raw(EN(up));
 		if (!rc)
 			rc = e2_commit(fs);
 		if (rc) {
-			ndv->nlink--;
+			up->nlink--;
+			e2_iput_raw(EN(up));
 			goto out;
 		}
 	}
@@ -1036,6 +1042,13 @@ static int e2_rename(struct uk_vnode *odv, const char *oname, size_t olen,
 		rc = e2_dir_set(fs, nd, nname, nlen, sino, e2_ftype(src->mode));
 	else
 		rc = e2_dir_add(fs, nd, nname, nlen, sino, e2_ftype(src->mode));
+	if (rc && up) {
+		/* no new name (a full disk): the count back down */
+		up->nlink--;
+		if (!e2_iput_raw(EN(up)))
+			e2_commit(fs);
+		goto out;
+	}
 	if (!rc)
 		rc = e2_iput_raw(nd);
 	if (!rc)
@@ -1062,6 +1075,8 @@ static int e2_rename(struct uk_vnode *odv, const char *oname, size_t olen,
 			rc = e2_iput_raw(nd);
 		}
 	}
+	if (!rc && !sdir)
+		src->nlink--; /* the old name is gone */
 	e2_touch(EN(src), 0, 1);
 	if (!rc)
 		rc = e2_iput_raw(EN(src));

@@ -298,8 +298,12 @@ static int apply_frees(struct e2fs *fs);
  * The operations themselves commit in steps where one block would
  * otherwise have to go before another of the same phase (a new inode
  * before the directory entry naming it, an entry's removal before the
- * inode loses the link). What an interruption can leave is a leak: blocks
- * or inodes marked used that nothing uses, a link count one too high.
+ * inode loses the link). An inode losing its last link gets its deletion
+ * time in that same inode write (e2_node_to_raw): e2fsck then sees a
+ * deleted inode whose blocks and number, marked used until the frees
+ * land, are leaks (no links and no dtime is an error, not a leak). What an
+ * interruption can leave is a leak: blocks or inodes marked used that
+ * nothing uses, a link count one too high.
  */
 int e2_commit(struct e2fs *fs)
 {
@@ -639,10 +643,32 @@ static void puttime(struct e2node *n, unsigned at, unsigned extra,
 		      (uint32_t)(t.nsec << 2) | (uint32_t)((t.sec >> 32) & 3));
 }
 
+/* A deletion time for an inode losing its last link: e2fsck tells a
+ * deleted inode by its nonzero dtime, and takes one below the inode count
+ * for an orphan list link, so an image without a clock (time 0) uses the
+ * superblock's last write time, or just past the inode count. */
+static uint32_t dtime_now(struct e2fs *fs)
+{
+	uint32_t now = (uint32_t)uk_vfs_now().sec;
+
+	if (now <= fs->ninodes)
+		now = le32(fs->sb + SB_WTIME);
+	if (now <= fs->ninodes)
+		now = fs->ninodes + 1;
+	return now;
+}
+
 void e2_node_to_raw(struct e2node *n)
 {
 	struct uk_vnode *vn = &n->vn;
 	uint8_t *r = n->raw;
+
+	/* No inode reaches the disk with no links and no dtime, which e2fsck
+	 * reports ("deleted inode has zero dtime") rather than takes for a
+	 * leak: the write that drops the last link is the one that marks the
+	 * inode deleted, before anything of it is freed in the bitmaps. */
+	if (!vn->nlink && !le32(r + I_DTIME))
+		put32(r + I_DTIME, dtime_now(EFS(vn)));
 
 	put16(r + I_MODE, (uint16_t)vn->mode);
 	put16(r + I_UID, (uint16_t)vn->uid);
