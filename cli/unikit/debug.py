@@ -144,6 +144,15 @@ def cmd_debug(a):
     stop = ["-ex", main_breakpoint(dbg)] if not a.entry else []
     tail = ["-x", os.path.abspath(a.gdb_batch)] if a.gdb_batch else []
     if plat == "linuxu":
+        from .qemu import image_target
+        from .targets import host_arch, user_emulator
+        arch = image_target(image, plat, getattr(a, "arch", None)).arch
+        if user_emulator(arch):
+            # gdb would have to reach it through the emulator's stub (-g)
+            raise UserError(f"unikit debug runs a linuxu image under gdb on a host of its own "
+                            f"architecture; this {arch} image would need "
+                            f"{user_emulator(arch)} -g PORT and gdb-multiarch on this "
+                            f"{host_arch()} host, which unikit debug does not do yet")
         cmd = gdb_base(a) + ["-ex", f"file {image}", "-ex", f"symbol-file {dbg}"]
         if a.args:
             cmd += ["-ex", "set args " + " ".join(shlex.quote(x) for x in a.args)]

@@ -11,6 +11,7 @@ PACKAGES = {
     "meson": "meson", "ninja": "ninja-build", "gcc": "gcc", "clang": "clang",
     "ld.lld": "lld", "llvm-nm": "llvm", "qemu-system-x86_64": "qemu-system-x86",
     "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu", "qemu-system-aarch64": "qemu-system-arm",
+    "qemu-aarch64-static": "qemu-user-static",
     "pkg-config": "pkg-config", "strip": "binutils", "nm": "binutils",
     "readelf": "binutils", "objdump": "binutils", "clang-format": "clang-format",
     "musl-gcc": "musl-tools",
@@ -30,9 +31,11 @@ NEEDED = {
     "lint": ["clang-format"],
     "clang": ["clang", "ld.lld", "llvm-nm"],
     "run": ["qemu-system-x86_64"],
-    # arm64 images: the cross GCC (with its binutils) and QEMU's virt machine
+    # arm64 images: the cross GCC (with its binutils), QEMU's virt machine,
+    # and on other hosts QEMU's user mode for linuxu images (Linux processes)
     "build-arm64": ["aarch64-linux-gnu-gcc"],
-    "run-arm64": ["qemu-system-aarch64"],
+    "run-arm64": ["qemu-system-aarch64"] + ([] if os.uname().machine == "aarch64"
+                                            else ["qemu-aarch64-static"]),
     # Linux test programs for elfrun (tests/linuxbin, tests/posix)
     "linuxbin": ["musl-gcc"],
     # network boot tests and `bench http` (tests/net): clients, namespaces

@@ -5,6 +5,7 @@ import shlex
 import subprocess
 import sys
 
+from . import targets
 from .build import app_build, build, builddir, configure, image_platform, is_app_dir, run_checked
 from .errors import UserError, say
 from .host import require_tools
@@ -46,13 +47,21 @@ def cmd_run(a):
         raise UserError("--crash-dump needs the kvm platform (a linuxu image is a Linux process: "
                         "use the kernel's core dumps, `ulimit -c unlimited`)")
     if target.runner == "host":
-        say(f"running {os.path.basename(image)} as a Linux process (no accelerator)")
+        # an image of another architecture: under QEMU's user mode
+        emu = targets.user_emulator(target.arch)
+        if emu:
+            require_tools(emu)
+            say(f"running {os.path.basename(image)} as a Linux process under {emu} "
+                f"(an {target.arch} image on this {targets.host_arch()} host)")
+        else:
+            say(f"running {os.path.basename(image)} as a Linux process (no accelerator)")
         env = dict(os.environ)
         env.pop("UK_INITRD", None)
         if initrd:
             env["UK_INITRD"] = initrd
         try:
-            p = subprocess.run([image] + args, timeout=a.timeout, env=env)
+            p = subprocess.run(([emu] if emu else []) + [image] + args, timeout=a.timeout,
+                               env=env)
         except subprocess.TimeoutExpired:
             say(f"timed out after {a.timeout} s")
             return 124

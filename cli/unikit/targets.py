@@ -42,6 +42,30 @@ def cpu(arch):
     return CPU[arch]
 
 
+# A process image (boot protocol `process`, runner `host`) of an architecture
+# other than the host's runs under QEMU's user-mode emulator, statically
+# linked so that it needs nothing of the target's (Debian's qemu-user-static)
+USER_EMULATORS = {"arm64": "qemu-aarch64-static", "x86_64": "qemu-x86_64-static"}
+
+
+def host_arch():
+    """This machine's architecture in the targets table's names, or its
+    uname when the table has no such CPU family."""
+    m = os.uname().machine
+    return next((a for a, c in CPU.items() if c == m), m)
+
+
+def user_emulator(arch):
+    """The emulator a process image of `arch` runs under here: None on a
+    host of that architecture."""
+    if arch == host_arch():
+        return None
+    if arch not in USER_EMULATORS:
+        raise UserError(f"a linuxu image for {arch} cannot run on this {host_arch()} host: "
+                        f"cli/unikit/targets.py names no user-mode emulator for {arch}")
+    return USER_EMULATORS[arch]
+
+
 def platforms():
     return tuple(dict.fromkeys(t.platform for t in load()))
 

@@ -261,17 +261,11 @@ static void path_of(const void *addr, uint32_t len, char *out)
 	out[n] = 0;
 }
 
-struct l_stat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad;
-	uint64_t rest[13];
-};
-
 /* The socket bound to `addr` (of `type`), or NULL with *err. */
 static struct usock *lookup(const void *addr, uint32_t len, int type, int *err)
 {
 	char path[SUN_PATH + 1];
-	struct l_stat st;
+	struct uk_stat st; /* the architecture's layout */
 	int abstract, r = name_check(addr, len, &abstract);
 
 	*err = r;
@@ -292,10 +286,10 @@ static struct usock *lookup(const void *addr, uint32_t len, int type, int *err)
 		return NULL;
 	}
 	*err = -ECONNREFUSED;
-	if ((st.mode & UK_S_IFMT) != UK_S_IFSOCK)
+	if ((st.st_mode & UK_S_IFMT) != UK_S_IFSOCK)
 		return NULL;
 	for (struct usock *s = all; s; s = s->all_next)
-		if (s->ino == st.ino && s->dev == st.dev && s->namelen) {
+		if (s->ino == st.st_ino && s->dev == st.st_dev && s->namelen) {
 			if (s->type != type)
 				*err = -EPROTOTYPE;
 			return s->type == type ? s : NULL;
@@ -348,7 +342,7 @@ static int u_bind(int fd, struct uk_file *f, const void *addr, uint32_t len)
 				return -EADDRINUSE;
 	} else {
 		char path[SUN_PATH + 1];
-		struct l_stat st;
+		struct uk_stat st; /* the architecture's layout */
 
 		path_of(addr, len, path);
 		r = (int)uk_syscall_call(mknodat, AT_FDCWD_, path,
@@ -359,8 +353,8 @@ static int u_bind(int fd, struct uk_file *f, const void *addr, uint32_t len)
 					 AT_SYMLINK_NOFOLLOW_);
 		if (r)
 			return r;
-		s->dev = st.dev;
-		s->ino = st.ino;
+		s->dev = st.st_dev;
+		s->ino = st.st_ino;
 	}
 	memcpy(&s->name, addr, len);
 	s->namelen = len;

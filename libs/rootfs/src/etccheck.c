@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/arch/linux.h>
 #include <uk/init.h>
 #include <uk/print.h>
 #include <uk/rootfs.h>
@@ -271,11 +272,8 @@ static void check_text(struct ck *c, const char *buf, size_t len,
 	}
 }
 
-struct stat_ { /* Linux x86_64 struct stat, what is used of it */
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad;
-	uint64_t rdev;
-	int64_t size, rest[11];
+struct stat_ { /* Linux's struct stat, in the architecture's layout */
+	UKARCH_STAT_FIELDS
 };
 
 int uk_rootfs_check_file(const char *path, enum uk_rootfs_kind kind)
@@ -291,11 +289,11 @@ int uk_rootfs_check_file(const char *path, enum uk_rootfs_kind kind)
 	if (fd < 0)
 		return (int)fd;
 	r = uk_syscall_call(fstat, fd, &st);
-	if (!r && st.size > FILE_MAX) {
+	if (!r && st.st_size > FILE_MAX) {
 		uk_pr_warn("%s: larger than 1 MiB, not checked\n", path);
 		r = -EFBIG;
 	}
-	size = r ? 0 : (size_t)st.size;
+	size = r ? 0 : (size_t)st.st_size;
 	buf = r ? NULL : malloc(size + 1);
 	if (!r && !buf)
 		r = -ENOMEM;

@@ -16,12 +16,11 @@
 #include <uk/plat/timer.h>
 #include <uk/plat/lcpu.h>
 #include "linuxu.h"
+#include "sysno.h"
 
-#define SYS_clock_gettime 228
-#define SYS_clock_getres  229
-#define CLOCK_REALTIME	  0
-#define CLOCK_MONOTONIC	  1
-#define NSEC_PER_SEC	  1000000000ull
+#define CLOCK_REALTIME	0
+#define CLOCK_MONOTONIC 1
+#define NSEC_PER_SEC	1000000000ull
 
 struct k_timespec {
 	long tv_sec;
@@ -110,8 +109,7 @@ const struct ukplat_clock_info *ukplat_clock_info(void)
  * No timer interrupt on linuxu: halting until a deadline is sleeping on the
  * host's CLOCK_MONOTONIC, absolute, resumed after signals.
  */
-#define SYS_clock_nanosleep 230
-#define TIMER_ABSTIME	    1
+#define TIMER_ABSTIME 1
 
 void ukplat_halt_until(uint64_t deadline_ns)
 {
@@ -140,23 +138,10 @@ void ukplat_halt_until_or(uint64_t deadline_ns, const volatile int *wake)
 	ukplat_halt_until(deadline_ns < cap ? deadline_ns : cap);
 }
 
-/* The thread pointer: wrfsbase where the kernel allows it (no system call:
- * a scheduler sets it on every switch), else arch_prctl(ARCH_SET_FS). */
-#define SYS_arch_prctl 158
-#define ARCH_SET_FS    0x1002
-
+/* The system call instruction (`syscall`, `svc #0`) is the host kernel's.
+ * (The thread pointer, ukplat_tlsp_set(), is the architecture's: arch.c.) */
 int ukplat_syscall_enable(void (*entry)(void))
 {
 	(void)entry;
-	return -ENOTSUP; /* `syscall` goes to the host kernel */
-}
-
-void ukplat_tlsp_set(void *tp)
-{
-	if (ukplat_linuxu_fsgsbase) {
-		__asm__ __volatile__("wrfsbase %0" : : "r"(tp) : "memory");
-		return;
-	}
-	ukplat_linuxu_syscall(SYS_arch_prctl, ARCH_SET_FS, (long)tp, 0, 0, 0,
-			      0);
+	return -ENOTSUP;
 }

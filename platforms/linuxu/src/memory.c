@@ -6,10 +6,10 @@
 #include <uk/plat/memory.h>
 #include <uk/plat/devices.h>
 #include "linuxu.h"
+#include "sysno.h"
 
-#define SYS_mprotect 10
-#define PROT_NONE    0
-#define PROT_RW	     3
+#define PROT_NONE 0
+#define PROT_RW	  3
 
 int ukplat_page_guard(void *page, int on)
 {

@@ -22,6 +22,7 @@
 #include <uk/stackguard.h>
 #endif
 #include "linuxu.h"
+#include "sysno.h"
 
 #ifndef LINUXU_HEAP_SIZE
 #define LINUXU_HEAP_SIZE (64ul << 20)
@@ -29,7 +30,6 @@
 #define CMDLINE_CAP (64u << 10)
 
 static struct ukplat_bootinfo bootinfo;
-int ukplat_linuxu_fsgsbase;
 static char cmdline[CMDLINE_CAP];
 static uintptr_t stack_top;
 static char altstack[16384] __attribute__((aligned(16)));
@@ -107,11 +107,15 @@ long ukplat_console_read(char *buf, size_t len)
 		int fd;
 		short events, revents;
 	} pfd = {0, 0x1 /* POLLIN */, 0};
+	const struct {
+		long sec, nsec;
+	} zero = {0, 0}; /* ppoll's timeout: none, just look */
 	long r;
 
 	if (!len)
 		return 0;
-	r = SYSCALL3(SYS_poll, &pfd, 1, 0);
+	r = ukplat_linuxu_syscall(SYS_ppoll, (long)&pfd, 1, (long)&zero, 0, 0,
+				  0);
 	if (r == -4 /* EINTR */ || r == 0)
 		return 0;
 	if (r < 0 || (pfd.revents & 0x20 /* POLLNVAL */))
@@ -135,14 +139,14 @@ void ukplat_exit(int status)
 		SYSCALL3(SYS_exit_group, status & 0xff, 0, 0);
 }
 
-/* Kernel ABI structures (x86_64). */
+/* The kernel's struct sigaction (x86_64, and arm64's asm-generic one with
+ * SA_RESTORER). */
 struct k_sigaction {
 	void (*handler)(int, void *, void *);
 	unsigned long flags;
 	void (*restorer)(void);
 	unsigned long mask;
 };
-void ukplat_linuxu_sigreturn(void);
 #define SA_SIGINFO  0x4
 #define SA_ONSTACK  0x08000000
 #define SA_RESTORER 0x04000000
@@ -169,51 +173,28 @@ static const char *signame(int sig)
 static void crash_handler(int sig, void *info, void *ucv)
 {
 	static int nested;
-	const uint8_t *uc = ucv;
-	const int64_t *g = (const int64_t *)(uc + 40); /* uc_mcontext.gregs */
-	uintptr_t addr;
+	uintptr_t addr, sp;
+	int code;
 	struct ukarch_regs r;
 
 	memcpy(&addr, (const char *)info + 16, sizeof(addr)); /* si_addr */
+	memcpy(&code, (const char *)info + 8, sizeof(code));  /* si_code */
 	if (nested++)
 		ukplat_exit(UKPLAT_EXIT_CRASH);
-	r.r8 = (uint64_t)g[0];
-	r.r9 = (uint64_t)g[1];
-	r.r10 = (uint64_t)g[2];
-	r.r11 = (uint64_t)g[3];
-	r.r12 = (uint64_t)g[4];
-	r.r13 = (uint64_t)g[5];
-	r.r14 = (uint64_t)g[6];
-	r.r15 = (uint64_t)g[7];
-	r.rdi = (uint64_t)g[8];
-	r.rsi = (uint64_t)g[9];
-	r.rbp = (uint64_t)g[10];
-	r.rbx = (uint64_t)g[11];
-	r.rdx = (uint64_t)g[12];
-	r.rax = (uint64_t)g[13];
-	r.rcx = (uint64_t)g[14];
-	r.rsp = (uint64_t)g[15];
-	r.rip = (uint64_t)g[16];
-	r.rflags = (uint64_t)g[17];
-	r.cs = (uint64_t)g[18] & 0xffff;
-	r.ss = 0;
-	r.error_code = (uint64_t)g[19];
-	r.vector = (uint64_t)g[20];
-
-	uk_printk(UK_LOG_CRIT, "linuxu",
-		  "=== CRASH: %s, signal %d, trap %lu, error code 0x%lx ===",
-		  signame(sig), sig, (unsigned long)r.vector,
-		  (unsigned long)r.error_code);
+	linuxu_arch_regs(ucv, sig, &r);
+	linuxu_arch_crash_line(sig, signame(sig), &r);
 	if (sig == 11 || sig == 7)
-		uk_crash_page_fault(addr, r.error_code);
+		uk_crash_page_fault(
+			addr, linuxu_arch_fault_access(sig, code, addr, &r));
 	if (sig == 11 && reg_guard && addr >= reg_guard &&
 	    addr < reg_guard + 4096)
 		uk_printk(UK_LOG_CRIT, "linuxu",
 			  "stack overflow: %s ran into its guard page",
 			  reg_name);
-	uk_crash_report(&r, (r.rsp >= reg_lo && r.rsp < reg_hi) ? reg_hi
-			    : (r.rsp < stack_top)		? stack_top
-								: 0);
+	sp = ukarch_regs_sp(&r);
+	uk_crash_report(&r, (sp >= reg_lo && sp < reg_hi) ? reg_hi
+			    : (sp < stack_top)		  ? stack_top
+							  : 0);
 	ukplat_exit(UKPLAT_EXIT_CRASH);
 }
 
@@ -229,7 +210,8 @@ static void install_crash_handlers(void)
 	SYSCALL3(SYS_sigaltstack, &ss, 0, 0);
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		/* x86_64 Linux refuses to deliver a signal without a
-		 * restorer; the handler never returns, but name one. */
+		 * restorer (arm64's would use the vDSO's); the handler
+		 * never returns, but name one. */
 		struct k_sigaction sa = {
 			.handler = crash_handler,
 			.flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER |
@@ -245,8 +227,8 @@ static void install_crash_handlers(void)
  * mapped read-only (private) and handed over like a PVH module. */
 static void linuxu_map_initrd(const char *path)
 {
-	long fd = ukplat_linuxu_syscall(SYS_open, (long)path, 0 /* O_RDONLY */,
-					0, 0, 0, 0);
+	long fd = ukplat_linuxu_syscall(SYS_openat, LINUXU_AT_FDCWD, (long)path,
+					0 /* O_RDONLY */, 0, 0, 0);
 	if (fd < 0) {
 		uk_pr_crit("UK_INITRD=%s: cannot open (errno %ld)", path, -fd);
 		ukplat_exit(UKPLAT_EXIT_BOOTFAIL);
@@ -280,8 +262,8 @@ static __attribute__((noinline)) void linuxu_setup(long *sp)
 	char **argv = (char **)(sp + 1);
 
 	stack_top = (uintptr_t)sp;
-	/* The auxiliary vector follows argv and envp: AT_HWCAP2 tells whether
-	 * the kernel lets us write the FS base ourselves (wrfsbase). */
+	/* The auxiliary vector follows argv and envp (x86_64: AT_HWCAP2 tells
+	 * whether the kernel lets us write the FS base ourselves). */
 	char **envp = argv + argc + 1;
 	const char *initrd = NULL;
 	while (*envp) {
@@ -290,8 +272,7 @@ static __attribute__((noinline)) void linuxu_setup(long *sp)
 		envp++;
 	}
 	for (long *av = (long *)(envp + 1); av[0] != 0 /* AT_NULL */; av += 2)
-		if (av[0] == 26 /* AT_HWCAP2 */ && (av[1] & 2 /* FSGSBASE */))
-			ukplat_linuxu_fsgsbase = 1;
+		linuxu_arch_auxv(av[0], av[1]);
 	install_crash_handlers();
 
 	bootinfo.plat_name = "linuxu";
