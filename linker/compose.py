@@ -470,16 +470,36 @@ def lto_keeper(cc, tmp):
     return ["-B" + bindir + os.sep], env, keepdir
 
 
+MEMBERS_HEAD = "Archive member included to satisfy reference by file (symbol)\n"
+
+
+def split_map(text):
+    """A GNU ld map as (its archive-member section, the rest)."""
+    if MEMBERS_HEAD not in text:
+        return "", text
+    before, after = text.split(MEMBERS_HEAD, 1)
+    m = re.search(r"\n\n(?=[A-Z])", after)
+    cut = m.end() if m else len(after)
+    return MEMBERS_HEAD + after[:cut], before + after[cut:]
+
+
 def map_members(mapfile):
     """The archive members a GNU ld link took, in the order it took them."""
     with open(mapfile, errors="replace") as f:
-        text = f.read()
-    head = "Archive member included to satisfy reference by file (symbol)\n"
-    if head not in text:
-        return []
-    part = re.split(r"\n\n(?=[A-Z])", text.split(head, 1)[1], 1)[0]
+        part = split_map(f.read())[0][len(MEMBERS_HEAD):]
     # a member at the line's start, the reason indented after it
     return [line.split()[0] for line in part.splitlines() if line and not line[0].isspace()]
+
+
+def splice_map(first, final):
+    """The second link took loose objects: which archive members the image
+    holds and why (`unikit size --why`) is the first link's account."""
+    with open(first, errors="replace") as f:
+        members = split_map(f.read())[0]
+    with open(final, errors="replace") as f:
+        rest = split_map(f.read())[1]
+    with open(final, "w") as f:
+        f.write(members + rest)
 
 
 def is_lto_object(path):
@@ -623,6 +643,8 @@ def compose(a):
                 same, why = False, str(e).splitlines()[-1]
             else:
                 why = "its code differs from the first link's"
+            if inputs is not None and same:
+                splice_map(first_map, mapf)
             if inputs is not None and not same:
                 print(f"compose.py: note: the second link of {os.path.basename(out)} from the "
                       f"kept LTO output failed ({why}); linking with LTO again",

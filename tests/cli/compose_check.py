@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """The composer's second link reuses the first link's LTO output instead of
 running LTO again (docs/design.md). That must change nothing: the image made
-this way must be byte for byte the one two LTO links make (--relink-lto), and
-the fast way must really have been taken (no note that it fell back).
+this way must be byte for byte the one two LTO links make (--relink-lto),
+its map must name the same archive members (what `unikit size --why`
+explains), and the fast way must really have been taken (no note that it
+fell back).
 
     compose_check.py MKIMAGE POOL.json APP.a [LIB.a ...]
 """
 import filecmp
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,6 +30,16 @@ def make(mkimage, pool, archives, outdir, extra):
     with open(out) as f:
         images = [i["image"] for i in json.load(f)["images"]]
     return images, p.stderr, took
+
+
+def map_members(path):
+    """The archive members a link map says the link took."""
+    with open(path, errors="replace") as f:
+        text = f.read()
+    m = re.search(r"Archive member included to satisfy reference by file \(symbol\)\n\n(.*?)\n\n",
+                  text, re.S)
+    return [l.split()[0] for l in (m.group(1).splitlines() if m else [])
+            if l and not l[0].isspace()]
 
 
 def main():
@@ -50,7 +63,11 @@ def main():
             if not filecmp.cmp(a, b, shallow=False):
                 print(f"FAIL: {img} differs between the two ways of linking")
                 return 1
-            print(f"{img}: identical ({os.path.getsize(a)} bytes)")
+            ma, mb = map_members(a + ".map"), map_members(b + ".map")
+            if not ma or ma != mb:
+                print(f"FAIL: {img}.map: archive members differ ({len(ma)} vs {len(mb)})")
+                return 1
+            print(f"{img}: identical ({os.path.getsize(a)} bytes, {len(ma)} archive members)")
     print("PASS")
     return 0
 
