@@ -183,7 +183,18 @@ long uk_tty_read(struct uk_tty *tty, char *buf, size_t len)
 
 size_t uk_tty_room(const struct uk_tty *tty)
 {
-	return UK_TTY_BUF - tty->len;
+	size_t room;
+
+	if (!canon(tty))
+		return UK_TTY_BUF - tty->len;
+	/* ICANON keeps the buffer's last byte for a line's end, and every
+	 * byte taken might end a line, which needs an entry in lines[]: what
+	 * does not fit waits in the device (a console read faster than the
+	 * program reads lost bytes here) */
+	room = tty->len < UK_TTY_BUF - 1 ? UK_TTY_BUF - 1 - tty->len : 0;
+	if (room > UK_TTY_LINES - tty->nlines)
+		room = UK_TTY_LINES - tty->nlines;
+	return room;
 }
 
 size_t uk_tty_readable(const struct uk_tty *tty)
