@@ -25,7 +25,7 @@
 #define DRAIN_STEP_NS (1000000ULL)
 
 /* Connections with data or a FIN the peer has not acknowledged. */
-unsigned uklwip_tcp_undrained(void)
+static unsigned tcp_undrained(void)
 {
 	unsigned n = 0;
 
@@ -47,7 +47,7 @@ static void uklwip_exit(void)
 	if (!uk_thread_current())
 		return;
 	end = uk_sched_now() + DRAIN_MAX_NS;
-	while ((n = uklwip_tcp_undrained())) {
+	while ((n = tcp_undrained())) {
 		if (uk_sched_now() >= end) {
 			uk_pr_warn(
 				"lwip: exit: %u TCP connection%s not drained "

@@ -13,8 +13,4 @@ void uklwip_isn_init(void);
 /* tests: a known secret */
 void uklwip_isn_set_key(const uint8_t key[16]);
 
-/* TCP connections whose data or FIN the peer has not acknowledged yet
- * (src/drain.c: the image's exit waits for them) */
-unsigned uklwip_tcp_undrained(void);
-
 #endif

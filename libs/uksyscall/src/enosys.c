@@ -87,18 +87,20 @@ static long exit_default(long nr, long status)
 	ukplat_exit((int)(status & 0xff));
 }
 
-#define WEAK_(nr, name)                                       \
-	__attribute__((weak)) long uk_syscall_r_##name(       \
-		long a0 __attribute__((unused)),              \
-		long a1 __attribute__((unused)),              \
-		long a2 __attribute__((unused)),              \
-		long a3 __attribute__((unused)),              \
-		long a4 __attribute__((unused)),              \
-		long a5 __attribute__((unused)))              \
-	{                                                     \
-		if ((nr) == NR_exit || (nr) == NR_exit_group) \
-			return exit_default(nr, a0);          \
-		return uk_syscall_enosys(nr);                 \
+/* The six-`long` signature of every call, none of them used. */
+#define UNUSED_ARGS_                                                      \
+	long a0 __attribute__((unused)), long a1 __attribute__((unused)), \
+		long a2 __attribute__((unused)),                          \
+		long a3 __attribute__((unused)),                          \
+		long a4 __attribute__((unused)),                          \
+		long a5 __attribute__((unused))
+
+#define WEAK_(nr, name)                                              \
+	__attribute__((weak)) long uk_syscall_r_##name(UNUSED_ARGS_) \
+	{                                                            \
+		if ((nr) == NR_exit || (nr) == NR_exit_group)        \
+			return exit_default(nr, a0);                 \
+		return uk_syscall_enosys(nr);                        \
 	}
 UK_SYSCALL_LIST(WEAK_)
 #undef WEAK_
@@ -107,13 +109,7 @@ UK_SYSCALL_LIST(WEAK_)
  * libraries still call them by name; without an implementation linked,
  * this answers. */
 #define WEAK_NONUM_(name)                                                \
-	__attribute__((weak)) long uk_syscall_r_##name(                  \
-		long a0 __attribute__((unused)),                         \
-		long a1 __attribute__((unused)),                         \
-		long a2 __attribute__((unused)),                         \
-		long a3 __attribute__((unused)),                         \
-		long a4 __attribute__((unused)),                         \
-		long a5 __attribute__((unused)))                         \
+	__attribute__((weak)) long uk_syscall_r_##name(UNUSED_ARGS_)     \
 	{                                                                \
 		static int said;                                         \
 		if (!said++)                                             \
@@ -124,6 +120,7 @@ UK_SYSCALL_LIST(WEAK_)
 	}
 UK_SYSCALL_NONUM_LIST(WEAK_NONUM_)
 #undef WEAK_NONUM_
+#undef UNUSED_ARGS_
 
 /* Without lib uksyscallbin there is never a binary-path frame. */
 __attribute__((weak)) struct ukarch_syscall_frame *
