@@ -121,6 +121,7 @@ static const struct fdt_dev *stdout_uart(const struct fdt *f,
 void kvm_arm64_console_init(const struct fdt *f, const struct fdt_boot *b)
 {
 	uint64_t base, size;
+	int fifo = 1;
 
 	if (fdt_reg_get(f, &stdout_uart(f, b)->reg, 0, &base, &size) < 0)
 		return; /* no console: output is dropped */
@@ -131,13 +132,22 @@ void kvm_arm64_console_init(const struct fdt *f, const struct fdt_boot *b)
 	ukarch_mmio_write32(uart + UART_IMSC, 0);
 	/* Switching the FIFOs on empties the receiver, and the host may be
 	 * sending already (stdin piped into `unikit run`): keep what arrived,
-	 * and switch right after the last look (as COM1 on x86_64). */
-	if (!(ukarch_mmio_read32(uart + UART_LCRH) & LCRH_FEN))
-		while (early_len < sizeof(early) &&
-		       !(ukarch_mmio_read32(uart + UART_FR) & FR_RXFE))
+	 * and switch right after the last look (as COM1 on x86_64, where
+	 * `unikit run` also waits for the guest's word; virt has no second
+	 * line to say it on). Input that fills our copy keeps the FIFOs off:
+	 * one byte at a time, none lost. */
+	if (!(ukarch_mmio_read32(uart + UART_LCRH) & LCRH_FEN)) {
+		while (!(ukarch_mmio_read32(uart + UART_FR) & FR_RXFE)) {
+			if (early_len == sizeof(early)) {
+				fifo = 0;
+				break;
+			}
 			early[early_len++] =
 				(char)(ukarch_mmio_read32(uart + UART_DR) &
 				       0xff);
-	ukarch_mmio_write32(uart + UART_LCRH, LCRH_8N1_FIFO);
+		}
+	}
+	ukarch_mmio_write32(uart + UART_LCRH,
+			    fifo ? LCRH_8N1_FIFO : LCRH_8N1_FIFO & ~LCRH_FEN);
 	ukarch_mmio_write32(uart + UART_CR, CR_UARTEN_TXE_RXE);
 }

@@ -37,6 +37,8 @@ struct uart {
 };
 
 static struct uart com1 = {COM1, 0}, com3 = {COM3, 1 /* until found */};
+/* bytes COM1 takes after one look at THRE: its FIFO's, or one without it */
+static int com1_burst = 16;
 static int onlcr = 1; /* a serial terminal needs CR LF until told not to */
 /* input that arrived before the FIFO was switched on (see kvm_serial_init) */
 static char early[64];
@@ -59,22 +61,26 @@ static void uart_init(uint16_t base)
 }
 
 /* Switching the FIFO on empties the receiver (QEMU flushes it on every
- * change of FCR's enable bit, as the 16550 does), and the host may be
- * sending from the first instruction on (stdin piped into `unikit run`):
- * keep what arrived before, bounded by our copy, and switch right after the
- * last look, so that only a byte landing between those two port accesses
- * could be lost. Without the FIFO the host waits for each byte to be read
- * (no loss), but brings the next one only on a trip through its main loop:
- * 200 KB of input would take minutes. A FIFO already on (firmware) is left
- * alone. */
-static void fifo_on(uint16_t base, int keep_input)
+ * change of FCR's enable bit, as the 16550 does), and a host may be sending
+ * from the first instruction on. Keep what arrived before and switch right
+ * after the last look; a byte landing between those two port accesses is
+ * lost, which is why `unikit run` sends nothing before console_ready()
+ * says the FIFO is on. If input keeps coming until our copy is full, the
+ * FIFO stays off: the host then waits for each byte to be read (slow, no
+ * loss). Without the FIFO the host brings one byte per trip through its
+ * main loop. A FIFO already on (firmware) is left alone. Returns whether
+ * the FIFO is on. */
+static int fifo_on(uint16_t base, int keep_input)
 {
 	if ((ukarch_inb(base + IIR) & IIR_FIFO) == IIR_FIFO)
-		return;
-	while (keep_input && early_len < sizeof(early) &&
-	       (ukarch_inb(base + LSR) & LSR_DR))
+		return 1;
+	while (keep_input && (ukarch_inb(base + LSR) & LSR_DR)) {
+		if (early_len == sizeof(early))
+			return 0;
 		early[early_len++] = (char)ukarch_inb(base + RBR);
+	}
 	ukarch_outb(base + FCR, 0xc7); /* FIFO on, cleared, 14-byte trigger */
+	return 1;
 }
 
 static int uart_present(uint16_t base)
@@ -86,17 +92,6 @@ static int uart_present(uint16_t base)
 		return 0;
 	ukarch_outb(base + SCRATCH, 0xa5);
 	return ukarch_inb(base + SCRATCH) == 0xa5;
-}
-
-void kvm_serial_init(void)
-{
-	uart_init(COM1);
-	fifo_on(COM1, 1);
-	if (uart_present(COM3)) {
-		uart_init(COM3);
-		fifo_on(COM3, 0);
-		com3.dead = 0;
-	}
 }
 
 /* Wait until the transmitter is empty; then its 16-byte FIFO takes up to
@@ -120,27 +115,51 @@ static int wait_empty(struct uart *u)
 static size_t uart_write(struct uart *u, const char *buf, size_t len)
 {
 	size_t i = 0;
-	int room = 0;
+	int room = 0, cr_sent = 0;
 
 	while (i < len && !u->dead) {
 		if (!room) {
 			if (wait_empty(u) < 0)
 				break;
-			room = FIFO_LEN;
+			room = u == &com1 ? com1_burst : FIFO_LEN;
 		}
-		/* A '\n' as CR LF needs two slots. */
-		if (buf[i] == '\n' && onlcr) {
-			if (room < 2) {
-				room = 0;
-				continue;
-			}
+		/* a '\n' goes out as CR LF: the CR first, then (after another
+		 * look when the room was one byte) the LF */
+		if (buf[i] == '\n' && onlcr && !cr_sent) {
 			ukarch_outb(u->base + THR, '\r');
 			room--;
+			cr_sent = 1;
+			continue;
 		}
 		ukarch_outb(u->base + THR, (uint8_t)buf[i++]);
 		room--;
+		cr_sent = 0;
 	}
 	return i;
+}
+
+/* Tell the VMM on the log line that COM1's input can come now: an ECMA-48
+ * application program command, which terminals ignore and `unikit run`
+ * waits for (and removes) before it forwards its stdin. Only on COM3, the
+ * line `unikit run` adds: COM1 carries the program's output alone. */
+static void console_ready(void)
+{
+	static const char apc[] = "\033_unikit:console-ready\033\\";
+
+	uart_write(&com3, apc, sizeof(apc) - 1);
+}
+
+void kvm_serial_init(void)
+{
+	uart_init(COM1);
+	if (!fifo_on(COM1, 1))
+		com1_burst = 1;
+	if (uart_present(COM3)) {
+		uart_init(COM3);
+		fifo_on(COM3, 0);
+		com3.dead = 0;
+		console_ready();
+	}
 }
 
 size_t ukplat_console_write(const char *buf, size_t len)
