@@ -157,6 +157,12 @@ def is_mmio(machine, v=None):
     return machine.split(",", 1)[0] in (v or VMMS["qemu-system-x86_64"]).mmio
 
 
+def has_log_line(v):
+    """Whether qemu_command(log_line=True) gives the Vmm `v`'s images a line
+    of their own for the kernel's messages (the PC's COM3)."""
+    return v.binary == "qemu-system-x86_64"
+
+
 def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True, v=None,
                  log_line=False):
     """The QEMU command line of a kvm image; `v` (its Vmm) defaults to the
@@ -168,7 +174,7 @@ def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True, 
     lines on the console."""
     v = v or image_vmm(image)
     m = check_machine(machine or v.machines[0], v)
-    log_line = log_line and v.binary == "qemu-system-x86_64"
+    log_line = log_line and has_log_line(v)
     cmd = [v.binary, "-M", m, "-m", f"{mem // 1024}K",
            "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
            "-no-reboot", "-kernel", image]
@@ -234,13 +240,27 @@ def console_stty(stdin_is_tty):
     return "console.stty=-onlcr" + ("" if stdin_is_tty else ",-echo")
 
 
-def _forward_input(src, dst):
+# What a kvm image writes on its log line (COM3) once its console's FIFO is
+# on (platforms/kvm/src/serial.c): input sent before could be lost when the
+# guest switches the FIFO on, so input waits for it. An ECMA-48 application
+# program command: terminals ignore it; run_qemu removes it.
+CONSOLE_READY = b"\033_unikit:console-ready\033\\"
+# An image that never says so (one built before the mark existed) gets its
+# input after this long anyway.
+CONSOLE_READY_WAIT = 30
+
+
+def _forward_input(src, dst, ready=None):
     """Copy the file descriptor `src` to the guest's serial line, then say
     end of file the only way a serial line can: ^D at the start of a line
     (after a line without its newline, one ^D ends the line, a second one is
     the end of file). QEMU reads no faster than the guest's UART takes bytes,
-    so this blocks while the guest does not read: a thread of its own."""
+    so this blocks while the guest does not read: a thread of its own.
+    ready: an Event to wait for first (the guest's CONSOLE_READY)."""
     last = b"\n"
+    if ready is not None and not ready.wait(CONSOLE_READY_WAIT):
+        say(f"the guest did not say its console is ready in {CONSOLE_READY_WAIT} s; "
+            "sending its input now (bytes may be lost)")
     try:
         while src is not None:
             chunk = os.read(src, 65536)
@@ -255,31 +275,46 @@ def _forward_input(src, dst):
         pass  # QEMU is gone (or our stdin is): nothing left to deliver
 
 
-def run_qemu(cmd, timeout, echo=True, stop_on=None, stdin=None):
+def run_qemu(cmd, timeout, echo=True, stop_on=None, stdin=None, wait_ready=False):
     """Run QEMU, echoing the guest console byte for byte; returns (rc, output,
     stderr), output as text with "\r\n" read as "\n" (for the checks).
     If stderr matches the bytes regex `stop_on`, QEMU is killed (rc -9).
     stdin: None - the guest's console input is an end of file at once; a
     file descriptor - its bytes go to the guest's serial line, then an end
-    of file; "tty" - QEMU reads our terminal itself (-serial stdio)."""
+    of file; "tty" - QEMU reads our terminal itself (-serial stdio).
+    wait_ready: the command has the log line (qemu_command(log_line=True)):
+    input waits for the guest's CONSOLE_READY there, and stderr is held
+    back until it came, so that the mark can be taken out whole."""
     import threading
     p = subprocess.Popen(cmd, stdin=None if stdin == "tty" else subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ready = threading.Event() if wait_ready else None
     if stdin != "tty":
-        threading.Thread(target=_forward_input, args=(stdin, p.stdin), daemon=True).start()
+        threading.Thread(target=_forward_input, args=(stdin, p.stdin, ready),
+                         daemon=True).start()
     out = bytearray()
     start = time.monotonic()
     import selectors
     sel = selectors.DefaultSelector()
     sel.register(p.stdout, selectors.EVENT_READ)
     err = bytearray()
+    echoed = 0  # how much of err went to our stderr (none before the mark)
     sel.register(p.stderr, selectors.EVENT_READ)
     open_streams = 2
+
+    def echo_err(data):
+        if echo and data:
+            # QEMU's messages, and the kernel's with log_line=True
+            sys.stderr.buffer.write(data)
+            sys.stderr.flush()
+
     while open_streams:
         left = None if timeout is None else timeout - (time.monotonic() - start)
         if left is not None and left <= 0:
             p.kill()
             p.wait()
+            if ready is not None:
+                ready.set()
             raise TimeoutError
         for key, _ in sel.select(left):
             chunk = os.read(key.fileobj.fileno(), 65536)
@@ -292,15 +327,22 @@ def run_qemu(cmd, timeout, echo=True, stop_on=None, stdin=None):
                 if echo:
                     sys.stdout.buffer.write(chunk)
                     sys.stdout.flush()
-            else:
-                err += chunk
-                if echo:
-                    # QEMU's messages, and the kernel's with log_line=True
-                    sys.stderr.buffer.write(chunk)
-                    sys.stderr.flush()
-                if stop_on is not None and re.search(stop_on, err):
-                    time.sleep(0.2)  # let the rest of the message arrive
-                    p.kill()
+                continue
+            err += chunk
+            if stop_on is not None and re.search(stop_on, err):
+                time.sleep(0.2)  # let the rest of the message arrive
+                p.kill()
+            if ready is not None and not ready.is_set():
+                at = err.find(CONSOLE_READY)
+                if at < 0:
+                    continue
+                del err[at:at + len(CONSOLE_READY)]
+                ready.set()
+            echo_err(bytes(err[echoed:]))
+            echoed = len(err)
+    echo_err(bytes(err[echoed:]))
+    if ready is not None:
+        ready.set()
     rc = p.wait()
     return (rc, out.decode("utf-8", "replace").replace("\r\n", "\n"),
             err.decode("utf-8", "replace").replace("\r\n", "\n"))

@@ -11,7 +11,8 @@ from .errors import UserError, say
 from .host import require_tools
 from .initrd import initrd_file
 from .qemu import (parse_mem, quote_args, probe_image_path, choose_accel, qemu_command,
-                   run_qemu, decode_qemu_status, image_target, vmm, console_stty)
+                   has_log_line, run_qemu, decode_qemu_status, image_target, vmm,
+                   console_stty)
 
 
 def cmd_run(a):
@@ -125,7 +126,8 @@ def cmd_run(a):
     saved = _save_tty() if stdin_tty else None
     try:
         rc, out, err = run_qemu(cmd, a.timeout,
-                                stdin="tty" if stdin_tty else _stdin_fd())
+                                stdin="tty" if stdin_tty else _stdin_fd(),
+                                wait_ready=has_log_line(v))
     except TimeoutError:
         say(f"timed out after {a.timeout} s; guest killed")
         return 124
