@@ -222,6 +222,8 @@ static void schedule(struct uk_sched *s, int requeue)
 {
 	struct uk_thread *prev = s->current, *next;
 
+	if (s->cfg.poll_irq)
+		s->cfg.poll_irq();
 	wake_expired(s);
 	deliver_events();
 	if (requeue)

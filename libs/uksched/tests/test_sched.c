@@ -866,6 +866,60 @@ static void test_events(void **state)
 	assert_int_equal(ev_a.pending, 0);
 }
 
+/* An interrupt pending while the main thread keeps running: the CPU never
+ * idles (main yields, never blocks), so only poll_irq lets the handler run
+ * and wake the waiter (redis spinning in a Lua script with the receive
+ * thread waiting for a frame: nothing answered, not even ARP). */
+static int pending_irq;
+static struct uk_sched_event ev_b;
+
+static void fake_poll_irq(void)
+{
+	if (pending_irq) {
+		pending_irq = 0;
+		irq_count++;
+		uk_sched_event_signal(&ev_b);
+	}
+}
+
+static void event_b_waiter(void *arg)
+{
+	(void)arg;
+	ev_rc = uk_sched_event_wait(&ev_b, UK_SCHED_FOREVER);
+}
+
+static void test_events_while_busy(void **state)
+{
+	struct uk_thread *t;
+	int i;
+
+	(void)state;
+	uk_sched_event_init(&ev_b); /* events stay registered: not reset */
+	ev_rc = 99;
+	irq_count = 0;
+	t = uk_thread_create(&sched, "waiter", event_b_waiter, NULL, 0);
+	assert_non_null(t);
+	uk_sched_yield();
+	assert_int_equal(uk_sched_event_waiters(), 1);
+	pending_irq = 1;
+	/* without the hook the waiter would never run here: a yielding
+	 * thread is always runnable, so the idle op is never called */
+	for (i = 0; i < 3 && ev_rc == 99; i++)
+		uk_sched_yield();
+	assert_int_equal(irq_count, 1);
+	assert_int_equal(ev_rc, 0);
+	assert_int_equal(i, 1); /* the first yield polled and ran it */
+	assert_int_equal(uk_thread_join(t, NULL), 0);
+}
+
+static int setup_poll_irq(void **state)
+{
+	int rc = setup_sched(state, 0);
+
+	sched.cfg.poll_irq = fake_poll_irq;
+	return rc;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +953,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_aux_stacks, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_while_busy,
+						setup_poll_irq, teardown),
 		cmocka_unit_test_setup_teardown(test_on_stack, setup_tls,
 						teardown),
 	};

@@ -61,6 +61,7 @@ static int schedcoop_boot(void)
 		.now = ukplat_monotonic_clock,
 		.set_tls = ukplat_tlsp_set,
 		.idle = boot_idle,
+		.poll_irq = ukplat_lcpu_poll_irq,
 		.guard_page = ukplat_page_guard,
 	};
 	int rc;

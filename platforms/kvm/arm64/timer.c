@@ -272,6 +272,17 @@ void ukplat_lcpu_halt_irq(void)
 	ukplat_lcpu_restore_irqf(f);
 }
 
+void ukplat_lcpu_poll_irq(void)
+{
+	unsigned long f = ukplat_lcpu_save_irqf();
+
+	/* the isb makes the unmasking take effect: a pending interrupt is
+	 * taken there */
+	__asm__ __volatile__("msr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::
+				     : "memory");
+	ukplat_lcpu_restore_irqf(f);
+}
+
 void ukplat_halt_until(uint64_t deadline_ns)
 {
 	ukplat_halt_until_or(deadline_ns, 0);

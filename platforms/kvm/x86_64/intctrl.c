@@ -352,6 +352,15 @@ int ukplat_lcpu_irqs_disabled(void)
 	return !(f & (1ul << 9));
 }
 
+void ukplat_lcpu_poll_irq(void)
+{
+	unsigned long f = ukplat_lcpu_save_irqf();
+	/* a pending interrupt is taken after the instruction that follows
+	 * sti: the nop is that instruction */
+	__asm__ __volatile__("sti; nop; cli" ::: "memory");
+	ukplat_lcpu_restore_irqf(f);
+}
+
 void ukplat_lcpu_halt_irq(void)
 {
 	unsigned long f = ukplat_lcpu_save_irqf();

@@ -61,6 +61,11 @@ void ukplat_irq_stats(struct ukplat_irq_stats *out)
 	memset(out, 0, sizeof(*out));
 }
 
+/* No interrupt will ever come: nothing is pending. */
+void ukplat_lcpu_poll_irq(void)
+{
+}
+
 /* No interrupt will ever come: a short nap stands for "until the next one",
  * so that a caller waiting for a flag polls it instead of hanging. */
 void ukplat_lcpu_halt_irq(void)

@@ -244,6 +244,12 @@ struct uk_sched_config {
 	/* For the scheduler's idle op (ukschedcoop: wait until the deadline;
 	 * image: ukplat_halt_until). MAY be NULL. */
 	void (*idle)(uint64_t next_deadline);
+	/* Called on every pass through the scheduler before it looks for
+	 * events: take the interrupts pending now (image:
+	 * ukplat_lcpu_poll_irq), so that threads that keep yielding without
+	 * the CPU ever idling still see the events device interrupts raise.
+	 * MAY be NULL. */
+	void (*poll_irq)(void);
 	/* Per-thread TLS block: size (0: threads get tls = NULL) and an
 	 * initialiser called with the thread pointer (MAY be NULL: zeroed
 	 * block). Laid out as the architecture's TLS ABI wants it

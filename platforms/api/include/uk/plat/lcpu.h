@@ -40,6 +40,16 @@ int ukplat_syscall_enable(void (*entry)(void));
  */
 void ukplat_lcpu_halt_irq(void);
 
+/*
+ * Take the interrupts that are pending now, without waiting for one: their
+ * handlers have run when this returns, with interrupts in the state they had
+ * before the call. The image's own code runs with interrupts off except
+ * while halting; a thread that keeps running (it yields, but the CPU never
+ * idles) calls this so that devices are still heard. MUST NOT be called
+ * from an interrupt handler.
+ */
+void ukplat_lcpu_poll_irq(void);
+
 #ifdef __cplusplus
 }
 #endif
