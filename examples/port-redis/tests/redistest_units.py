@@ -39,12 +39,13 @@ SKIP_TESTS = {
     "GETEX use of PERSIST option should remove TTL after loadaof": AOF,
 }
 
+# unit/scripting's busy scripts (a Lua loop killed by SCRIPT KILL while
+# redis polls its sockets from the script's hook) once left the guest deaf:
+# a thread that only yields never let device interrupts in (uksched's
+# poll_irq now does)
 QUICK = ["unit/type/string", "unit/type/incr", "unit/type/hash", "unit/type/set",
-         "unit/type/zset", "unit/type/list", "unit/keyspace", "unit/expire"]
-# unit/scripting passes (76 tests) but leaves the guest answering nothing,
-# not even ARP, after its busy-script tests (SCRIPT KILL / FUNCTION KILL
-# while a script loops): not understood yet, so only in the full run
-FULL = QUICK + ["unit/scripting", "unit/type/list-2", "unit/type/list-3", "unit/type/stream",
+         "unit/type/zset", "unit/type/list", "unit/keyspace", "unit/expire", "unit/scripting"]
+FULL = QUICK + ["unit/type/list-2", "unit/type/list-3", "unit/type/stream",
                 "unit/type/stream-cgroups", "unit/functions", "unit/multi", "unit/pubsub",
                 "unit/sort", "unit/bitops", "unit/hyperloglog", "unit/geo", "unit/dump",
                 "unit/info-command", "unit/protocol", "unit/scan"]
