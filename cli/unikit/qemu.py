@@ -163,6 +163,13 @@ def has_log_line(v):
     return v.binary == "qemu-system-x86_64"
 
 
+def says_console_ready(v, debug_exit=True):
+    """Whether a kvm image run by the Vmm `v` with qemu_command(log_line=True)
+    writes CONSOLE_READY to QEMU's stderr: x86_64 images on their log line,
+    arm64 images through semihosting, which is on with the exit device."""
+    return has_log_line(v) or (debug_exit and v.exit_name == "semihosting")
+
+
 def qemu_command(image, machine, mem, accel, append, extra=(), debug_exit=True, v=None,
                  log_line=False):
     """The QEMU command line of a kvm image; `v` (its Vmm) defaults to the
@@ -240,8 +247,9 @@ def console_stty(stdin_is_tty):
     return "console.stty=-onlcr" + ("" if stdin_is_tty else ",-echo")
 
 
-# What a kvm image writes on its log line (COM3) once its console's FIFO is
-# on (platforms/kvm/src/serial.c): input sent before could be lost when the
+# What a kvm image writes on its log line (x86_64: COM3; arm64: semihosting)
+# once its console's FIFO is on (platforms/kvm/src/serial.c,
+# platforms/kvm/arm64/pl011.c): input sent before could be lost when the
 # guest switches the FIFO on, so input waits for it. An ECMA-48 application
 # program command: terminals ignore it; run_qemu removes it.
 CONSOLE_READY = b"\033_unikit:console-ready\033\\"

@@ -11,7 +11,7 @@ from .errors import UserError, say
 from .host import require_tools
 from .initrd import initrd_file
 from .qemu import (parse_mem, quote_args, probe_image_path, choose_accel, qemu_command,
-                   has_log_line, run_qemu, decode_qemu_status, image_target, vmm,
+                   says_console_ready, run_qemu, decode_qemu_status, image_target, vmm,
                    console_stty)
 
 
@@ -127,7 +127,7 @@ def cmd_run(a):
     try:
         rc, out, err = run_qemu(cmd, a.timeout,
                                 stdin="tty" if stdin_tty else _stdin_fd(),
-                                wait_ready=has_log_line(v))
+                                wait_ready=says_console_ready(v, not a.no_debug_exit))
     except TimeoutError:
         say(f"timed out after {a.timeout} s; guest killed")
         return 124

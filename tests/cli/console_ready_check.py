@@ -3,7 +3,8 @@
 waits for the guest's console-ready mark on the log line, and the mark is
 taken out of what reaches stderr. A stand-in for QEMU (this script with
 --guest) writes a log line, waits, says it is ready, and reports on stdout
-whether any input had arrived before it said so.
+whether any input had arrived before it said so. Then which images say it
+(says_console_ready).
 Usage: console_ready_check.py UNIKIT_ROOT"""
 import os
 import select
@@ -53,4 +54,14 @@ for wait in (True, False):
     for ok, what in checks:
         print(("ok: " if ok else "FAIL: ") + what)
         fails += not ok
+# which images say it: x86_64 always (the log line), arm64 through
+# semihosting, which only the exit device's options turn on
+for name, v, exit_dev, want in [
+        ("x86_64", qemu.VMMS["qemu-system-x86_64"], True, True),
+        ("x86_64 without the exit device", qemu.VMMS["qemu-system-x86_64"], False, True),
+        ("arm64", qemu.VMMS["qemu-system-aarch64"], True, True),
+        ("arm64 without semihosting", qemu.VMMS["qemu-system-aarch64"], False, False)]:
+    ok = qemu.says_console_ready(v, exit_dev) == want
+    print(("ok: " if ok else "FAIL: ") + f"{name}: input {'waits' if want else 'does not wait'}")
+    fails += not ok
 sys.exit(1 if fails else 0)

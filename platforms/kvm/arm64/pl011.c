@@ -132,10 +132,13 @@ void kvm_arm64_console_init(const struct fdt *f, const struct fdt_boot *b)
 	ukarch_mmio_write32(uart + UART_IMSC, 0);
 	/* Switching the FIFOs on empties the receiver, and the host may be
 	 * sending already (stdin piped into `unikit run`): keep what arrived,
-	 * and switch right after the last look (as COM1 on x86_64, where
-	 * `unikit run` also waits for the guest's word; virt has no second
-	 * line to say it on). Input that fills our copy keeps the FIFOs off:
-	 * one byte at a time, none lost. */
+	 * and switch right after the last look. Input that fills our copy
+	 * keeps the FIFOs off: one byte at a time, none lost. The one access
+	 * between the last look and the switch is closed the way COM1 closes
+	 * it on x86_64: `unikit run` sends nothing until the guest says its
+	 * console is ready. virt has no second UART to say it on, so it goes
+	 * through semihosting, which QEMU writes to its stderr (and which is
+	 * on whenever `unikit run` leaves the exit device in). */
 	if (!(ukarch_mmio_read32(uart + UART_LCRH) & LCRH_FEN)) {
 		while (!(ukarch_mmio_read32(uart + UART_FR) & FR_RXFE)) {
 			if (early_len == sizeof(early)) {
@@ -150,4 +153,5 @@ void kvm_arm64_console_init(const struct fdt *f, const struct fdt_boot *b)
 	ukarch_mmio_write32(uart + UART_LCRH,
 			    fifo ? LCRH_8N1_FIFO : LCRH_8N1_FIFO & ~LCRH_FEN);
 	ukarch_mmio_write32(uart + UART_CR, CR_UARTEN_TXE_RXE);
+	kvm_arm64_semihosting_write("\033_unikit:console-ready\033\\");
 }
