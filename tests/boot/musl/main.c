@@ -6,6 +6,8 @@
  * per-thread TLS). `musltest exit N` ends through exit(N) instead (atexit
  * handlers, stdio flushed, exit_group); `musltest return N` returns N from
  * main with stdout fully buffered (the same steps, without exit_group).
+ * `musltest stdin` reads the console to its end and prints the byte count
+ * and a 64-bit FNV-1a hash of what came (tests/boot/stdin_check.py).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -177,8 +179,29 @@ static void bye(void)
 	printf("musltest: atexit handler ran\n");
 }
 
+/* FNV-1a: any lost, doubled or reordered byte changes it */
+static int read_stdin(void)
+{
+	unsigned long long h = 0xcbf29ce484222325ull;
+	unsigned long n = 0;
+	int c;
+
+	while ((c = getchar()) != EOF) {
+		h = (h ^ (unsigned char)c) * 0x100000001b3ull;
+		n++;
+	}
+	if (ferror(stdin)) {
+		printf("musltest: stdin: read error after %lu bytes\n", n);
+		return 1;
+	}
+	printf("musltest: stdin: %lu bytes, fnv1a %016llx\n", n, h);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
+	if (argc > 1 && !strcmp(argv[1], "stdin"))
+		return read_stdin();
 	if (argc > 2 && !strcmp(argv[1], "exit")) {
 		atexit(bye);
 		/* no newline: only exit()'s flush gets it out if buffered */
