@@ -2,18 +2,17 @@
 
 For every library the table below names an application repository under
 examples/ and the image that stands for it (NAME_kvm-x86_64), or says why
-there is none (no source reachable from here, not ported yet, another
-helper's). For musl (build/x86_64-gcc) and newlib (build/x86_64-gcc-newlib)
-each image is built on its own (one failing does not hide the others) and
-booted once under QEMU (microvm; KVM when it works, else TCG) with a smoke
-command whose output must match.
+there is none (no source reachable from here, not ported yet). For musl
+(build/x86_64-gcc) and newlib (build/x86_64-gcc-newlib) each image is built
+on its own (one failing does not hide the others) and booted once under
+QEMU (microvm; KVM when it works, else TCG) with a smoke command whose
+output must match.
 
 Figures (`bench: NAME VALUE UNIT`):
   ports.<lib>.<libc>.image_bytes   the stripped kvm image
   ports.<lib>.<libc>.runs          1 when the smoke run printed what it must
   ports.built_musl, ports.built_newlib, ports.runs_musl, ports.runs_newlib
-                                   how many of the 24 (redis-server counts
-                                   when its example exists)
+                                   how many of the 24
 `--table` (UNIKIT_BENCH_PORTS_TABLE=1) also prints docs/ports.md's table.
 
 Environment: UNIKIT_BENCH_PORTS_LIBCS (default "musl,newlib").
@@ -22,7 +21,6 @@ import os
 import re
 import subprocess
 
-from .. import ROOT
 from ..build import builddir, configure
 from ..errors import UserError
 from ..host import require
@@ -56,7 +54,7 @@ PORTS = {
     "python": "not ported yet (Debian ships python3.11)",
     "redis-client": ("port-hiredis", "hiredis-test", [],
                      r"^#01 Format command without interpolation: \S*PASSED"),
-    "redis-server": "see below: examples/port-redis, measured when that example exists",
+    "redis-server": ("port-redis", "redis", ["--version"], r"^Redis server v=7\.0\.15 "),
     "ruby": "not ported yet (Debian ships ruby3.1)",
     "sqlite": ("port-sqlite", "sqlite3", [":memory:", "SELECT 'v' || sqlite_version();"],
                r"v3\.40\.1"),
@@ -65,18 +63,6 @@ PORTS = {
              "Debian's zycore-c cannot be fetched completely here",
 }
 SEED_MB = {"sqlite": (1.22, 1.31), "zlib": (0.348, 0.404), "helloworld": (0.232, 0.256)}
-# examples another helper ports, counted when they exist
-OTHERS = {"redis-server": ("port-redis", "redis-server", ["--version"], r"Redis server v=")}
-
-
-def port_of(lib):
-    p = PORTS[lib]
-    if isinstance(p, str) and lib in OTHERS and os.path.isfile(
-            os.path.join(ROOT, "examples", OTHERS[lib][0], "meson.build")):
-        return OTHERS[lib]
-    return p
-
-
 def build_one(bdir, app, image):
     """(path, None) or (None, why)"""
     target = f"subprojects/{app}/{image}.images"
@@ -106,7 +92,7 @@ def table(results, libcs):
         f"{l}: builds / runs / image" for l in libcs) + " | seed's image (musl / newlib) |",
         "|---|---|" + "---|" * len(libcs) + "---|"]
     for lib in sorted(PORTS):
-        p = port_of(lib)
+        p = PORTS[lib]
         seed = SEED_MB.get(lib)
         seed_s = f"{seed[0]} MB / {seed[1]} MB" if seed else "not published"
         if isinstance(p, str):
@@ -141,7 +127,7 @@ def bench_ports(show_table=None):
                          options=[f"libc={libc}"])
         built = runs = 0
         for lib in sorted(PORTS):
-            p = port_of(lib)
+            p = PORTS[lib]
             if isinstance(p, str):
                 print(f"# ports.{lib}: {p}", flush=True)
                 continue
