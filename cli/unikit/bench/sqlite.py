@@ -11,8 +11,9 @@ accelerator, runs interleaved (unikit, Linux, unikit, Linux ...).
 
 Figures (`bench: NAME VALUE UNIT`), medians of RUNS runs:
   sqlite.inserts.{unikit,linux}.{memory,file}_s, sqlite.inserts.vs_linux
-  (Linux time / unikit time for both databases together; also .memory and
-  .file), sqlite.speedtest1.{unikit,linux}_s, sqlite.speedtest1.vs_linux,
+  (Linux time / unikit time for both databases together, the median of the
+  runs' ratios, with _min, _max and _spread_pct; also .memory and .file),
+  sqlite.speedtest1.{unikit,linux}_s, sqlite.speedtest1.vs_linux (the same),
   sqlite.image_bytes (the sqlite3 shell image), sqlite.min_mem_kib (smallest
   -m, 64 KiB steps, with which the shell image still runs a script that
   creates, fills and queries a table).
@@ -40,6 +41,7 @@ from ..host import require
 from ..initrd import cpio_newc
 from ..qemu import choose_accel, probe_image_path, qemu_command, quote_args, run_qemu
 from . import emit
+from .netbench import emit_ratio
 
 APP = "port-sqlite"
 PROGS = ["sqlite3", "speedtest1", "sqlite-inserts"]
@@ -178,20 +180,17 @@ def bench_sqlite():
         lx_st.append(speedtest_total(out, "Linux speedtest1"))
         print(f"# run {r + 1}: inserts unikit {uk_ins[-1]} linux {lx_ins[-1]}; speedtest1 unikit "
               f"{uk_st[-1]:.3f} s linux {lx_st[-1]:.3f} s", flush=True)
-    total_uk, total_lx = 0.0, 0.0
+    # ratios are taken per run (each unikit run beside the Linux run next
+    # to it), so that the host's drift between runs shows as spread
     for _, key in dbs:
-        u = statistics.median(t[key] for t in uk_ins)
-        x = statistics.median(t[key] for t in lx_ins)
-        emit(f"sqlite.inserts.unikit.{key}_s", u, "s")
-        emit(f"sqlite.inserts.linux.{key}_s", x, "s")
-        emit(f"sqlite.inserts.{key}.vs_linux", x / u, "x")
-        total_uk += u
-        total_lx += x
-    emit("sqlite.inserts.vs_linux", total_lx / total_uk, "x")
-    u, x = statistics.median(uk_st), statistics.median(lx_st)
-    emit("sqlite.speedtest1.unikit_s", u, "s")
-    emit("sqlite.speedtest1.linux_s", x, "s")
-    emit("sqlite.speedtest1.vs_linux", x / u, "x")
+        emit(f"sqlite.inserts.unikit.{key}_s", statistics.median(t[key] for t in uk_ins), "s")
+        emit(f"sqlite.inserts.linux.{key}_s", statistics.median(t[key] for t in lx_ins), "s")
+        emit_ratio(f"sqlite.inserts.{key}.vs_linux", [t[key] for t in lx_ins], [t[key] for t in uk_ins])
+    emit_ratio("sqlite.inserts.vs_linux", [sum(t.values()) for t in lx_ins],
+               [sum(t.values()) for t in uk_ins])
+    emit("sqlite.speedtest1.unikit_s", statistics.median(uk_st), "s")
+    emit("sqlite.speedtest1.linux_s", statistics.median(lx_st), "s")
+    emit_ratio("sqlite.speedtest1.vs_linux", lx_st, uk_st)
     emit("sqlite.image_bytes", os.path.getsize(images["sqlite3"]), "bytes")
     emit("sqlite.min_mem_kib", min_mem_kib(images["sqlite3"], machine, accel), "KiB")
     return 0
