@@ -63,6 +63,8 @@ PORTS = {
              "Debian's zycore-c cannot be fetched completely here",
 }
 SEED_MB = {"sqlite": (1.22, 1.31), "zlib": (0.348, 0.404), "helloworld": (0.232, 0.256)}
+
+
 def build_one(bdir, app, image):
     """(path, None) or (None, why)"""
     target = f"subprojects/{app}/{image}.images"

@@ -47,12 +47,12 @@ UNIT_SKIP_TAGS = {
     "unit/type/stream-cgroups": {"needs:debug": AOF + ", in 2 server blocks' overrides"},
 }
 
-# unit/scripting's busy scripts (a Lua loop killed by SCRIPT KILL while
-# redis polls its sockets from the script's hook) once left the guest deaf:
-# a thread that only yields never let device interrupts in (uksched's
-# poll_irq now does)
-# quick: the units that take under a minute each under TCG (unit/protocol
-# after list and set: it fails if their configuration is not set back)
+# quick: the units that take under a minute each under TCG. unit/scripting's
+# busy scripts (a Lua loop killed by SCRIPT KILL while redis polls its
+# sockets from the script's hook) once left the guest deaf: a thread that
+# only yields never let device interrupts in (uksched's poll_irq now does).
+# unit/protocol comes after list and set: it fails if their configuration
+# is not set back (restore_config).
 QUICK = ["unit/type/string", "unit/type/incr", "unit/type/hash", "unit/type/set",
          "unit/type/zset", "unit/type/list", "unit/keyspace", "unit/expire", "unit/scripting",
          "unit/type/stream-cgroups", "unit/functions", "unit/multi", "unit/pubsub",
