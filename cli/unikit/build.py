@@ -20,23 +20,31 @@ def arch_groups(arch, toolchain):
         (["build-" + arch] if arch != "x86_64" and toolchain == "gcc" else [])
 
 
-def configure(toolchain, arch="x86_64", variant="", options=()):
+def configure(toolchain, arch="x86_64", variant="", options=(), nice=False):
+    """Set up (or reconfigure) a build directory; its path. nice: run meson
+    at the lowest CPU priority (see run_checked)."""
     require("build", *arch_groups(arch, toolchain))
     bdir = builddir(toolchain, arch, variant)
     cross = os.path.join(ROOT, "cross", f"{targets.cpu(arch)}-{toolchain}.ini")
     opts = [f"-D{o}" for o in options]
     if os.path.exists(os.path.join(bdir, "meson-private", "coredata.dat")):
         if opts:
-            run_checked(["meson", "configure", bdir] + opts, "meson configure", quiet=True)
+            run_checked(["meson", "configure", bdir] + opts, "meson configure", quiet=True,
+                        nice=nice)
         return bdir
     say(f"configuring {os.path.relpath(bdir, ROOT)} ({arch}, {toolchain})")
     run_checked(["meson", "setup", bdir, ROOT, "--cross-file", cross] + opts,
-                "meson setup", quiet=True)
+                "meson setup", quiet=True, nice=nice)
     return bdir
 
 
-def run_checked(cmd, what, quiet=False, cwd=None, env=None):
-    p = subprocess.run(cmd, cwd=cwd, capture_output=quiet, text=True, env=env)
+def run_checked(cmd, what, quiet=False, cwd=None, env=None, nice=False):
+    """Run cmd; UserError naming `what` if it fails (quiet: its output is
+    captured and shown only then). nice: at nice 19, so that it takes only
+    the CPU time that processes at the normal priority leave idle (and its
+    children, a whole ninja build, with it)."""
+    p = subprocess.run((["nice", "-n", "19"] if nice else []) + cmd, cwd=cwd,
+                       capture_output=quiet, text=True, env=env)
     if p.returncode != 0:
         if quiet:
             sys.stderr.write(p.stdout[-6000:] + p.stderr[-6000:])

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 from . import ROOT, check, debug, fuzz, new, package, pool, run, size, sources, targets
@@ -89,53 +90,43 @@ def cmd_test(a):
     # it counts as a failure, and the next build still tells what it can.
     broken, codes = [], []
 
-    def build_and_test(label, toolchain, make_dir, what, suite_args):
-        """Configure and build one directory, run `what` of it; the directory,
-        or None when it could not be built."""
+    def build_dir(label, toolchain, make_dir, nice=False):
+        """Configure and build one directory: the directory, or None when it
+        could not be built."""
         try:
             d = make_dir()
-            say(f"building ({toolchain}) ...")
-            run_checked(["ninja", "-C", d], "ninja", quiet=True)
+            say(f"building ({toolchain}){' in the background' if nice else ''} ...")
+            run_checked(["ninja", "-C", d], "ninja", quiet=True, nice=nice)
+            return d
         except UserError as e:
             say(f"the {label} build FAILED ({e}); its tests are not run, the other builds go on")
             broken.append(label)
-            lap(f"{label} build")
             return None
-        lap(f"{label} build")
+
+    def run_tests(label, d, what, suite_args):
         say(f"running {what} of the {label} build")
         t = subprocess.run(["meson", "test", "-C", d, "--print-errorlogs", "--num-processes", "2"]
                            + suite_args)
         codes.append(t.returncode)
         lap(f"{label} tests")
-        return d
 
-    # CI treats warnings as errors.
-    dirs = [build_and_test("gcc", "gcc",
-                           lambda: configure("gcc", options=["werror=true", "libc=musl"]),
-                           "every suite (unit, sanitize, boot, posix, cli, standalone, lint)",
-                           list(a.meson_args))]
-    # the second and third builds run the boot suite only: the ports
+    # the second and later builds run the boot suite only: the ports
     # (examples/port-*) are tested in the gcc build (their LTO links are most
     # of a build's time, and CI has 45 minutes) and the native unit tests are
     # the same programs in every build directory
     quick = ["werror=true", "ports=false", "unit_tests=false"]
-    say("quick mode: the " + ("newlib and arm64 builds run" if a.gcc_only
-                              else "clang, newlib and arm64 builds run")
-        + " the boot suite without the ports (-Dports=false; `unikit bench ports` builds them "
-        "with both libcs) and without building the native unit tests again "
-        "(-Dunit_tests=false: the gcc build ran them)")
     boot = ["--suite", "boot"]
+    others = []  # (label, toolchain, make_dir(nice)); each runs the boot suite
     if not a.gcc_only:
-        dirs.append(build_and_test("clang", "clang + lld",
-                                   lambda: configure("clang", options=quick + ["libc=musl"]),
-                                   "the boot suite", boot))
-    # newlib, the other libc: its own build directory, the boot suite
-    dirs.append(build_and_test("newlib", "gcc, newlib",
-                               lambda: configure("gcc", variant="-newlib", options=quick + ["libc=newlib"]),
-                               "the boot suite", boot))
+        others.append(("clang", "clang + lld",
+                       lambda nice: configure("clang", options=quick + ["libc=musl"], nice=nice)))
+    # newlib, the other libc: its own build directory
+    others.append(("newlib", "gcc, newlib",
+                   lambda nice: configure("gcc", variant="-newlib",
+                                          options=quick + ["libc=newlib"], nice=nice)))
     # the other architectures of the targets table: each its own build
-    # directory (build/aarch64-gcc) and its boot suite; without the cross
-    # compiler or the QEMU the suite is skipped, with the reason
+    # directory (build/aarch64-gcc); without the cross compiler or the QEMU
+    # its suite is skipped, with the reason
     skips = []
     for arch in ARCHES:
         if arch == "x86_64":
@@ -147,11 +138,58 @@ def cmd_test(a):
                           f"SKIP: no {arch} toolchain or QEMU (apt-get install "
                           f"{' '.join(sorted(set(pkgs)))}; ./unikit setup installs them)"))
             continue
-        # quick, as the clang and newlib builds (CI time)
-        dirs.append(build_and_test(arch, f"gcc, {arch}",
-                                   lambda arch=arch: configure("gcc", arch=arch,
-                                                               options=quick + ["libc=musl"]),
-                                   "the boot suite", boot))
+        others.append((arch, f"gcc, {arch}",
+                       lambda nice, arch=arch: configure("gcc", arch=arch,
+                                                         options=quick + ["libc=musl"], nice=nice)))
+
+    # CI treats warnings as errors. The gcc build is configured first (it
+    # unpacks every subproject the others use), then built and tested in
+    # the foreground.
+    try:
+        gcc_dir = configure("gcc", options=["werror=true", "libc=musl"])
+    except UserError as e:
+        say(f"the gcc build FAILED ({e}); its tests are not run, the other builds go on")
+        broken.append("gcc")
+        gcc_dir = None
+    # The other builds are made meanwhile, one after another, at nice 19:
+    # they take the CPU time the gcc build and tests leave idle (a boot test
+    # runs one QEMU, and tests that need the machine to themselves run
+    # alone), not the tests' share, so the tests' timing is what it was.
+    say("quick mode: the " + ", ".join(o[0] for o in others) + " builds run the boot suite "
+        "without the ports (-Dports=false; `unikit bench ports` builds them with both libcs) "
+        "and without building the native unit tests again (-Dunit_tests=false: the gcc build "
+        "ran them); they are built in the background at the lowest CPU priority (nice 19) "
+        "while the gcc build and its tests run")
+    built = {}
+    done = {o[0]: threading.Event() for o in others}
+
+    def background():
+        for label, toolchain, make_dir in others:
+            t, d = time.monotonic(), None
+            try:
+                d = build_dir(label, toolchain, lambda: make_dir(True), nice=True)
+            except Exception as e:  # noqa: BLE001 - the main thread reports it
+                say(f"the {label} build FAILED ({e!r}); its tests are not run")
+                broken.append(label)
+            built[label] = (d, time.monotonic() - t)
+            done[label].set()
+
+    threading.Thread(target=background, daemon=True).start()
+    dirs = []
+    if gcc_dir and build_dir("gcc", "gcc", lambda: gcc_dir):
+        lap("gcc build")
+        run_tests("gcc", gcc_dir, "every suite (unit, sanitize, boot, posix, cli, standalone, lint)",
+                  list(a.meson_args))
+        dirs.append(gcc_dir)
+    else:
+        lap("gcc build")
+    for label, _, _ in others:
+        done[label].wait()
+        d, took = built[label]
+        lap(f"{label} build: {took:.0f} s in the background; waited")
+        if d:
+            run_tests(label, d, "the boot suite", boot)
+            dirs.append(d)
     rc = 1 if any(codes) or broken else 0
     passed, failed = 0, len(broken)
     for d in [d for d in dirs if d]:
