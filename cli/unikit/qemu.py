@@ -248,8 +248,8 @@ def console_stty(stdin_is_tty):
 
 
 # What a kvm image writes on its log line (x86_64: COM3; arm64: semihosting)
-# once its console's FIFO is on (platforms/kvm/src/serial.c,
-# platforms/kvm/arm64/pl011.c): input sent before could be lost when the
+# once its console's FIFO is on (UKPLAT_CONSOLE_READY_MARK in
+# platforms/api/include/uk/plat/console.h): input sent before could be lost when the
 # guest switches the FIFO on, so input waits for it. An ECMA-48 application
 # program command: terminals ignore it; run_qemu removes it.
 CONSOLE_READY = b"\033_unikit:console-ready\033\\"

@@ -153,5 +153,5 @@ void kvm_arm64_console_init(const struct fdt *f, const struct fdt_boot *b)
 	ukarch_mmio_write32(uart + UART_LCRH,
 			    fifo ? LCRH_8N1_FIFO : LCRH_8N1_FIFO & ~LCRH_FEN);
 	ukarch_mmio_write32(uart + UART_CR, CR_UARTEN_TXE_RXE);
-	kvm_arm64_semihosting_write("\033_unikit:console-ready\033\\");
+	kvm_arm64_semihosting_write(UKPLAT_CONSOLE_READY_MARK);
 }

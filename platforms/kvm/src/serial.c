@@ -138,15 +138,14 @@ static size_t uart_write(struct uart *u, const char *buf, size_t len)
 	return i;
 }
 
-/* Tell the VMM on the log line that COM1's input can come now: an ECMA-48
- * application program command, which terminals ignore and `unikit run`
- * waits for (and removes) before it forwards its stdin. Only on COM3, the
- * line `unikit run` adds: COM1 carries the program's output alone. */
+/* Tell the VMM on the log line that COM1's input can come now. Only on
+ * COM3, the line `unikit run` adds: COM1 carries the program's output
+ * alone. */
 static void console_ready(void)
 {
-	static const char apc[] = "\033_unikit:console-ready\033\\";
+	static const char mark[] = UKPLAT_CONSOLE_READY_MARK;
 
-	uart_write(&com3, apc, sizeof(apc) - 1);
+	uart_write(&com3, mark, sizeof(mark) - 1);
 }
 
 void kvm_serial_init(void)

@@ -36,6 +36,17 @@ size_t ukplat_console_write(const char *buf, size_t len);
 size_t ukplat_log_write(const char *buf, size_t len);
 
 /*
+ * The console-ready mark: an ECMA-48 application program command (terminals
+ * ignore it) that a kvm platform MUST write once its console's receive path
+ * is set up (kvm x86_64: COM1's FIFO on; written on the log line, COM3;
+ * arm64: the PL011's FIFOs on; written through semihosting, which QEMU
+ * sends to its stderr), and never on the console itself. `unikit run` holds
+ * its stdin back until the mark comes (a byte sent earlier could be lost)
+ * and removes it from what it shows (cli/unikit/qemu.py, CONSOLE_READY).
+ */
+#define UKPLAT_CONSOLE_READY_MARK "\033_unikit:console-ready\033\\"
+
+/*
  * Turn "\n" into "\r\n" in ukplat_console_write() (on != 0) or send every
  * byte as it is (0): termios OPOST|ONLCR, for the kernel's own messages too.
  * kvm: on at boot (what a serial terminal needs). linuxu: ignored, nothing
