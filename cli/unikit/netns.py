@@ -216,14 +216,17 @@ class Guest:
         self.thread.start()
 
     def _read(self):
+        from .qemu import CONSOLE_READY
         fd = self.proc.stdout.fileno()
         while True:
-            chunk = os.read(fd, 65536)
+            got = os.read(fd, 65536)
+            # QEMU's stderr comes here too: an arm64 image's console-ready
+            # mark (semihosting) is not the guest's output
+            chunk = got.replace(CONSOLE_READY, b"")
             with self.cond:
-                if chunk:
-                    self.out += chunk
+                self.out += chunk
                 self.cond.notify_all()
-            if not chunk:
+            if not got:
                 return
             if self.echo:
                 os.write(1, chunk)  # byte for byte, as `unikit run` does
