@@ -115,7 +115,7 @@ def cmd_test(a):
     # of a build's time, and CI has 45 minutes) and the native unit tests are
     # the same programs in every build directory
     quick = ["werror=true", "ports=false", "unit_tests=false"]
-    boot = ["--suite", "boot"]
+    boot = ["--suite", "boot", "--no-suite", "long"]
     others = []  # (label, toolchain, make_dir(nice)); each runs the boot suite
     if not a.gcc_only:
         others.append(("clang", "clang + lld",
@@ -156,9 +156,10 @@ def cmd_test(a):
     # runs one QEMU, and tests that need the machine to themselves run
     # alone), not the tests' share, so the tests' timing is what it was.
     say("quick mode: the " + ", ".join(o[0] for o in others) + " builds run the boot suite "
-        "without the ports (-Dports=false; `unikit bench ports` builds them with both libcs) "
-        "and without building the native unit tests again (-Dunit_tests=false: the gcc build "
-        "ran them); they are built in the background at the lowest CPU priority (nice 19) "
+        "without the ports (-Dports=false; `unikit bench ports` builds them with both libcs), "
+        "without building the native unit tests again (-Dunit_tests=false: the gcc build "
+        "ran them) and without suite long (the 10,000-file storage runs: the gcc build runs "
+        "them; the smaller storage runs are in every build); they are built in the background at the lowest CPU priority (nice 19) "
         "while the gcc build and its tests run")
     built = {}
     done = {o[0]: threading.Event() for o in others}
