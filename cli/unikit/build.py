@@ -2,6 +2,7 @@
 architecture, toolchain and libc variant) and the images in them."""
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -40,16 +41,54 @@ def configure(toolchain, arch="x86_64", variant="", options=(), nice=False):
 
 def run_checked(cmd, what, quiet=False, cwd=None, env=None, nice=False):
     """Run cmd; UserError naming `what` if it fails (quiet: its output is
-    captured and shown only then). nice: at nice 19, so that it takes only
-    the CPU time that processes at the normal priority leave idle (and its
-    children, a whole ninja build, with it)."""
-    p = subprocess.run((["nice", "-n", "19"] if nice else []) + cmd, cwd=cwd,
-                       capture_output=quiet, text=True, env=env)
+    captured and shown only then). nice: at the lowest CPU priority
+    (run_idle)."""
+    if nice:
+        p = run_idle(cmd, cwd=cwd, env=env, quiet=quiet)
+    else:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=quiet, text=True, env=env)
     if p.returncode != 0:
         if quiet:
-            sys.stderr.write(p.stdout[-6000:] + p.stderr[-6000:])
+            sys.stderr.write((p.stdout or "")[-6000:] + (p.stderr or "")[-6000:])
         raise UserError(f"{what} failed (exit {p.returncode}): {' '.join(cmd)}")
     return p
+
+
+# the process groups run_idle() started and that still run
+_idle = set()
+
+
+def run_idle(cmd, cwd=None, env=None, quiet=False):
+    """Run cmd (and all its children: a whole ninja build) so that it takes
+    only the CPU time other work leaves idle: nice 19, in a session of its
+    own whose autogroup gets nice 19 too. With the kernel's autogroups on
+    (Debian's default) CPU time is shared between sessions first, and
+    `meson test` starts every test in a session of its own: a nice value
+    alone would still get a build an equal share beside each test."""
+    p = subprocess.Popen(["nice", "-n", "19"] + cmd, cwd=cwd, env=env, text=True,
+                         stdout=subprocess.PIPE if quiet else None,
+                         stderr=subprocess.PIPE if quiet else None, start_new_session=True)
+    _idle.add(p)
+    try:
+        try:
+            with open(f"/proc/{p.pid}/autogroup", "w") as f:
+                f.write("19")
+        except OSError:
+            pass  # no autogroups (or not Linux): the nice value does it
+        out, err = p.communicate()
+    finally:
+        _idle.discard(p)
+    return subprocess.CompletedProcess(p.args, p.returncode, out, err)
+
+
+def stop_idle():
+    """End what run_idle() started and still runs: its own session does not
+    get the terminal's Ctrl-C."""
+    for p in list(_idle):
+        try:
+            os.killpg(p.pid, signal.SIGTERM)
+        except OSError:
+            pass
 
 
 def image_name(app, plat, arch="x86_64"):

@@ -11,7 +11,7 @@ import threading
 import time
 
 from . import ROOT, check, debug, fuzz, new, package, pool, run, size, sources, targets
-from .build import app_build, app_configure, build, configure, is_app_dir, run_checked
+from .build import app_build, app_configure, build, configure, is_app_dir, run_checked, stop_idle
 from .errors import UserError, say
 from .host import NEEDED, SETUP_GROUPS, apt_line, missing_packages, require
 from .initrd import cpio_newc
@@ -77,6 +77,14 @@ def cmd_test_app(a):
 def cmd_test(a):
     if a.dir:
         return cmd_test_app(a)
+    try:
+        return test_all(a)
+    finally:
+        stop_idle()  # a background build left by an error or Ctrl-C
+
+
+def test_all(a):
+    """`unikit test`: every build directory and its suites."""
     require("build", "run", "clang", "lint")
     # each phase's time, printed as it ends: what CI's time budget is spent on
     clock = [time.monotonic()]
@@ -151,16 +159,16 @@ def cmd_test(a):
         say(f"the gcc build FAILED ({e}); its tests are not run, the other builds go on")
         broken.append("gcc")
         gcc_dir = None
-    # The other builds are made meanwhile, one after another, at nice 19:
-    # they take the CPU time the gcc build and tests leave idle (a boot test
-    # runs one QEMU, and tests that need the machine to themselves run
-    # alone), not the tests' share, so the tests' timing is what it was.
+    # The other builds are made meanwhile, one after another, at the lowest
+    # CPU priority (build.run_idle): they take the CPU time the gcc build
+    # and tests leave idle (a boot test runs one QEMU, and tests that need
+    # the machine to themselves run alone), not the tests' share.
     say("quick mode: the " + ", ".join(o[0] for o in others) + " builds run the boot suite "
         "without the ports (-Dports=false; `unikit bench ports` builds them with both libcs), "
         "without building the native unit tests again (-Dunit_tests=false: the gcc build "
         "ran them) and without suite long (the 10,000-file storage runs: the gcc build runs "
-        "them; the smaller storage runs are in every build); they are built in the background at the lowest CPU priority (nice 19) "
-        "while the gcc build and its tests run")
+        "them; the smaller storage runs are in every build); they are built in the background at the lowest CPU priority (nice 19, "
+        "in a session whose autogroup has nice 19) while the gcc build and its tests run")
     built = {}
     done = {o[0]: threading.Event() for o in others}
 
