@@ -124,14 +124,14 @@ def test_all(a):
     # the same programs in every build directory
     quick = ["werror=true", "ports=false", "unit_tests=false"]
     boot = ["--suite", "boot", "--no-suite", "long"]
-    others = []  # (label, toolchain, make_dir(nice)); each runs the boot suite
+    others = []  # (label, toolchain, make_dir); built in the background, each runs boot
     if not a.gcc_only:
         others.append(("clang", "clang + lld",
-                       lambda nice: configure("clang", options=quick + ["libc=musl"], nice=nice)))
+                       lambda: configure("clang", options=quick + ["libc=musl"], nice=True)))
     # newlib, the other libc: its own build directory
     others.append(("newlib", "gcc, newlib",
-                   lambda nice: configure("gcc", variant="-newlib",
-                                          options=quick + ["libc=newlib"], nice=nice)))
+                   lambda: configure("gcc", variant="-newlib", options=quick + ["libc=newlib"],
+                                     nice=True)))
     # the other architectures of the targets table: each its own build
     # directory (build/aarch64-gcc); without the cross compiler or the QEMU
     # its suite is skipped, with the reason
@@ -147,8 +147,8 @@ def test_all(a):
                           f"{' '.join(sorted(set(pkgs)))}; ./unikit setup installs them)"))
             continue
         others.append((arch, f"gcc, {arch}",
-                       lambda nice, arch=arch: configure("gcc", arch=arch,
-                                                         options=quick + ["libc=musl"], nice=nice)))
+                       lambda arch=arch: configure("gcc", arch=arch, options=quick + ["libc=musl"],
+                                                   nice=True)))
 
     # CI treats warnings as errors. The gcc build is configured first (it
     # unpacks every subproject the others use), then built and tested in
@@ -167,8 +167,9 @@ def test_all(a):
         "without the ports (-Dports=false; `unikit bench ports` builds them with both libcs), "
         "without building the native unit tests again (-Dunit_tests=false: the gcc build "
         "ran them) and without suite long (the 10,000-file storage runs: the gcc build runs "
-        "them; the smaller storage runs are in every build); they are built in the background at the lowest CPU priority (nice 19, "
-        "in a session whose autogroup has nice 19) while the gcc build and its tests run")
+        "them; the smaller storage runs are in every build); they are built in the background "
+        "at the lowest CPU priority (nice 19, in a session whose autogroup has nice 19) while "
+        "the gcc build and its tests run")
     built = {}
     done = {o[0]: threading.Event() for o in others}
 
@@ -176,7 +177,7 @@ def test_all(a):
         for label, toolchain, make_dir in others:
             t, d = time.monotonic(), None
             try:
-                d = build_dir(label, toolchain, lambda: make_dir(True), nice=True)
+                d = build_dir(label, toolchain, make_dir, nice=True)
             except Exception as e:  # noqa: BLE001 - the main thread reports it
                 say(f"the {label} build FAILED ({e!r}); its tests are not run")
                 broken.append(label)
